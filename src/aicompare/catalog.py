@@ -1,0 +1,110 @@
+"""The merged catalog: models by id, and name resolution with suggestions."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from aicompare.errors import AmbiguousModelError, UnknownModelError
+from aicompare.model import Model, Provider
+
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+def normalize(name: str) -> str:
+    """Case-, space- and punctuation-insensitive key: 'GPT-4.1 Mini' -> 'gpt41mini'."""
+    return _NON_ALNUM.sub("", name.casefold())
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One catalog file in effect, lowest first."""
+
+    kind: str  # bundled | user | env | option
+    path: str
+    exists: bool
+
+
+@dataclass
+class Catalog:
+    """Models by id plus the indexes that resolve user-typed names."""
+
+    models: dict[str, Model]
+    providers: dict[str, Provider] = field(default_factory=dict)
+    tasks: Mapping[str, Any] = field(default_factory=dict)
+    layers: tuple[Layer, ...] = ()
+    _exact: dict[str, list[str]] = field(default_factory=dict, repr=False)
+    _loose: dict[str, list[str]] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        self._index()
+
+    def _index(self) -> None:
+        exact: dict[str, list[str]] = {}
+        loose: dict[str, list[str]] = {}
+        for model in self.models.values():
+            for name in (model.id, *model.aliases, *model.snapshots):
+                bucket = exact.setdefault(name.casefold(), [])
+                if model.id not in bucket:
+                    bucket.append(model.id)
+            for name in (model.id, *model.aliases, *model.snapshots, model.name):
+                bucket = loose.setdefault(normalize(name), [])
+                if model.id not in bucket:
+                    bucket.append(model.id)
+        self._exact = exact
+        self._loose = loose
+
+    def __len__(self) -> int:
+        return len(self.models)
+
+    def __iter__(self) -> Iterable[Model]:  # type: ignore[override]
+        return iter(self.models.values())
+
+    def provider_name(self, provider_id: str) -> str:
+        provider = self.providers.get(provider_id)
+        return provider.name if provider else provider_id
+
+    def get(self, model_id: str) -> Model | None:
+        return self.models.get(model_id)
+
+    def resolve(self, name: str) -> Model:
+        """Find a model by id, alias, snapshot, display name or `provider:model`."""
+        query = name.strip()
+        provider: str | None = None
+        if ":" in query:
+            head, _, tail = query.partition(":")
+            if self._is_provider(head):
+                provider, query = head, tail.strip()
+        ids = self._exact.get(query.casefold()) or self._loose.get(normalize(query)) or []
+        if provider is not None:
+            wanted = normalize(provider)
+            ids = [i for i in ids if normalize(self.models[i].provider) == wanted]
+        if len(ids) == 1:
+            return self.models[ids[0]]
+        if len(ids) > 1:
+            raise AmbiguousModelError(name, sorted(ids))
+        raise UnknownModelError(name, self.suggest(query))
+
+    def _is_provider(self, head: str) -> bool:
+        wanted = normalize(head)
+        if not wanted:
+            return False
+        if any(normalize(p) == wanted for p in self.providers):
+            return True
+        return any(normalize(m.provider) == wanted for m in self.models.values())
+
+    def suggest(self, name: str, limit: int = 3) -> list[str]:
+        """Close matches among ids and aliases, mapped back to model ids."""
+        key = normalize(name)
+        if not key:
+            return []
+        matches = difflib.get_close_matches(key, self._loose.keys(), n=limit * 2, cutoff=0.6)
+        out: list[str] = []
+        for match in matches:
+            for model_id in self._loose[match]:
+                if model_id not in out:
+                    out.append(model_id)
+        return out[:limit]

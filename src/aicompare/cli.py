@@ -1,0 +1,167 @@
+"""The Typer application: parse, call the domain, render once. One boundary turns errors into exit codes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from collections.abc import Callable, Sequence
+from typing import Annotated, Any, NoReturn, Optional
+
+import typer
+from typer.core import TyperGroup
+
+from aicompare import __version__
+from aicompare.errors import AicompareError, CatalogError
+from aicompare.render import Block, OutputFormat
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+def report(error: AicompareError) -> None:
+    """One `error:` line (or one per catalog problem) and a hint, on stderr."""
+    lines = error.problems if isinstance(error, CatalogError) else [error.message]
+    if isinstance(error, CatalogError) and len(lines) > 1:
+        sys.stderr.write(f"error: the catalog has {len(lines)} problems:\n")
+        for line in lines:
+            sys.stderr.write(f"  {line}\n")
+    else:
+        sys.stderr.write(f"error: {lines[0]}\n")
+    if error.hint:
+        sys.stderr.write(f"{error.hint}\n")
+
+
+class AicompareGroup(TyperGroup):
+    """Turns domain errors and Ctrl-C into messages and exit codes, for every command."""
+
+    def invoke(self, ctx: typer.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except AicompareError as error:
+            report(error)
+            raise typer.Exit(error.exit_code) from None
+        except KeyboardInterrupt:
+            sys.stderr.write("\n")
+            raise typer.Exit(EXIT_INTERRUPTED) from None
+
+
+app = typer.Typer(
+    name="aicompare",
+    cls=AicompareGroup,
+    help="Compare AI models on specs and price, and price your workload on each. Offline.",
+    epilog="Exit codes: 0 success, 1 runtime or data error, 2 usage error, 130 interrupted.",
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    add_completion=True,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"aicompare {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback(invoke_without_command=True)
+def root(
+    ctx: typer.Context,
+    version: Annotated[bool, typer.Option("--version", "-V", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    """Compare AI models on specs and price, and price your workload on each. Offline."""
+    if ctx.invoked_subcommand is None:
+        typer.echo(ctx.get_help())
+        raise typer.Exit(EXIT_OK)
+
+
+# ---------------------------------------------------------------- shared options
+
+
+def complete_model(incomplete: str) -> list[str]:
+    """Shell completion of model ids; never fails."""
+    try:
+        from aicompare.loader import load_catalog
+
+        catalog = load_catalog()
+    except Exception:  # noqa: BLE001 - completion must never print a traceback into the shell
+        return []
+    word = incomplete.casefold()
+    return [m for m in catalog.models if m.casefold().startswith(word)]
+
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document (see docs/json.md).")]
+FormatOpt = Annotated[Optional[OutputFormat], typer.Option(
+    "--format", "-f", help="Output format: table, json, csv or markdown.", case_sensitive=False)]
+NoColorOpt = Annotated[bool, typer.Option("--no-color", help="Never use colour (NO_COLOR works too).")]
+AsOfOpt = Annotated[Optional[str], typer.Option(
+    "--as-of", metavar="DATE", help="Judge lifecycle status as of this date (YYYY-MM-DD); default today.")]
+CatalogOpt = Annotated[Optional[list[str]], typer.Option(
+    "--catalog", metavar="PATH", help="Extra catalog layer over the bundled one (repeatable).")]
+
+
+def parse_as_of(value: str | None) -> dt.date:
+    if value is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD", param_hint="'--as-of'") from None
+
+
+def output_format(json_flag: bool, fmt_opt: OutputFormat | None) -> OutputFormat:
+    if json_flag and fmt_opt not in (None, OutputFormat.json):
+        raise typer.BadParameter("--json and --format other than json cannot be combined",
+                                 param_hint="'--json'")
+    return OutputFormat.json if json_flag else (fmt_opt or OutputFormat.table)
+
+
+def load(catalog_paths: Sequence[str] | None) -> Any:
+    from aicompare.loader import load_catalog
+
+    return load_catalog(catalog_paths or ())
+
+
+def emit(fmt_: OutputFormat, *, document: Callable[[], dict[str, Any]],
+         blocks: Callable[[], Sequence[Block]], no_color: bool) -> None:
+    """The one dispatch between JSON, CSV, Markdown and rich tables; rich is imported only here."""
+    if fmt_ is OutputFormat.json:
+        from aicompare.render.plain import write_json
+
+        write_json(document())
+    elif fmt_ is OutputFormat.csv:
+        from aicompare.render.plain import to_csv
+
+        sys.stdout.write(to_csv(blocks()))
+    elif fmt_ is OutputFormat.markdown:
+        from aicompare.render.plain import to_markdown
+
+        sys.stdout.write(to_markdown(blocks()))
+    else:
+        from aicompare.render.rich_table import print_blocks
+
+        print_blocks(blocks(), no_color=no_color or bool(os.environ.get("NO_COLOR")))
+
+
+def fail_usage(message: str, param: str) -> NoReturn:
+    raise typer.BadParameter(message, param_hint=f"'{param}'")
+
+
+def main() -> None:
+    """Console-script entry point: quiet on Ctrl-C and on a closed pipe."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.stderr.write("\n")
+        sys.exit(EXIT_INTERRUPTED)
+    finally:
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:
+            # the reader went away (`aicompare list | head -1`): not an error of ours
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+
+
+# The command modules register themselves on `app`; imported last because they import this module.
+from aicompare import commands as _commands  # noqa: E402,F401

@@ -1,0 +1,3 @@
+"""Command modules; importing them registers their commands on the app."""
+
+from aicompare.commands import browse, catalog_cmd  # noqa: F401

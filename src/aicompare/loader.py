@@ -1,0 +1,271 @@
+"""Find, parse (tomllib, parse_float=Decimal), merge and validate the catalog layers."""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from aicompare.catalog import Catalog, Layer
+from aicompare.errors import CatalogError
+from aicompare.model import Model
+from aicompare.schema import Problems, build_model, build_providers, check_top_level
+
+ENV_CATALOG = "AICOMPARE_CATALOG"
+# Replaces the bundled catalog (tests, packagers); not a user-facing layer.
+ENV_BASE = "AICOMPARE_BASE_CATALOG"
+
+_TOML_POS = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
+
+
+def bundled_path() -> Path:
+    """The bundled catalog: inside the installed package, else the source checkout's data/."""
+    override = os.environ.get(ENV_BASE)
+    if override:
+        return Path(override)
+    packaged = Path(__file__).with_name("data") / "models.toml"
+    if packaged.is_file():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "data" / "models.toml"
+
+
+def user_path() -> Path:
+    """The user's own layer in the platform config directory (~/.config/aicompare on Linux)."""
+    from platformdirs import user_config_path
+
+    return user_config_path("aicompare", appauthor=False) / "models.toml"
+
+
+def layer_list(extra: Sequence[str] = (), *, include_user: bool = True) -> list[Layer]:
+    """Layers in effect, lowest first: bundled, user file, AICOMPARE_CATALOG, --catalog."""
+    layers = [Layer("bundled", str(bundled_path()), bundled_path().is_file())]
+    if include_user:
+        user = user_path()
+        layers.append(Layer("user", str(user), user.is_file()))
+    env = os.environ.get(ENV_CATALOG, "")
+    for item in filter(None, env.split(os.pathsep)):
+        layers.append(Layer("env", item, Path(item).is_file()))
+    for item in extra:
+        layers.append(Layer("option", item, Path(item).is_file()))
+    return layers
+
+
+def read_document(path: str | os.PathLike[str]) -> tuple[dict[str, Any], str]:
+    """Parse one TOML file exactly; any failure is a CatalogError naming path:line:col."""
+    shown = str(path)
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise CatalogError([f"{shown}: no such file"], "check the path") from None
+    except IsADirectoryError:
+        raise CatalogError([f"{shown}: is a directory, not a catalog file"]) from None
+    except OSError as exc:
+        raise CatalogError([f"{shown}: cannot read: {exc.strerror or exc}"]) from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        bad = data[exc.start : exc.start + 1].hex()
+        raise CatalogError(
+            [f"{shown}:{line}:{col}: invalid UTF-8 (byte 0x{bad})"], "save the file as UTF-8"
+        ) from None
+    text = text.removeprefix("\ufeff")
+    try:
+        doc = tomllib.loads(text, parse_float=Decimal)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        match = _TOML_POS.search(message)
+        if match:
+            where = f"{shown}:{match.group(1)}:{match.group(2)}"
+            message = message[: match.start()]
+        else:
+            where = shown
+        raise CatalogError([f"{where}: {message}"], "fix the TOML syntax at that position") from None
+    except RecursionError:
+        raise CatalogError([f"{shown}: nesting too deep to be a catalog"]) from None
+    return doc, text
+
+
+class _LineFinder:
+    """Maps a key path to a line of a file, for messages; only runs when there is a problem."""
+
+    def __init__(self, text: str) -> None:
+        self.lines = text.splitlines()
+
+    def find(self, model_id: str | None, leaf: str) -> int | None:
+        if model_id is None:
+            key = re.compile(rf"^\s*[\"']?{re.escape(leaf)}[\"']?\s*=|^\s*\[+\s*{re.escape(leaf)}\b")
+            return next((i + 1 for i, line in enumerate(self.lines) if key.search(line)), None)
+        header = re.compile(rf"^\s*\[+\s*models\s*\.\s*[\"']?{re.escape(model_id)}[\"']?\s*[\].]")
+        any_header = re.compile(r"^\s*\[")
+        key = re.compile(rf"(^|[{{,])\s*[\"']?{re.escape(leaf)}[\"']?\s*=")
+        tail = re.compile(rf"\.\s*[\"']?{re.escape(leaf)}[\"']?\s*\]")
+        first: int | None = None
+        inside = False
+        for i, line in enumerate(self.lines):
+            if any_header.match(line):
+                inside = bool(header.match(line))
+                if inside:
+                    first = first or i + 1
+                    if tail.search(line):
+                        return i + 1
+                continue
+            if inside and key.search(line):
+                return i + 1
+        return first
+
+
+def _split(path: str, model_ids: Iterable[str]) -> tuple[str | None, str]:
+    """'models.gpt-4.1-mini.prices.input' -> ('gpt-4.1-mini', 'input')."""
+    if not path.startswith("models."):
+        return None, path.split(".")[0]
+    rest = path[len("models.") :]
+    best = max((m for m in model_ids if rest == m or rest.startswith(m + ".")), key=len, default=None)
+    if best is None:
+        return None, rest
+    leaf = rest[len(best) + 1 :].rsplit(".", 1)[-1] if rest != best else best
+    leaf = re.sub(r"\[\d+\]$", "", leaf)
+    return best, leaf
+
+
+def _merge(base: dict[str, Any], over: Mapping[str, Any], prefix: str,
+           origins: dict[str, str], layer: str) -> None:
+    """Field-by-field override: tables merge recursively, anything else replaces."""
+    for key, value in over.items():
+        path = f"{prefix}.{key}"
+        if isinstance(value, dict) and isinstance(base.get(key), dict):
+            merged = dict(base[key])
+            _merge(merged, value, path, origins, layer)
+            base[key] = merged
+        else:
+            base[key] = value
+            origins[path] = layer
+
+
+def load_catalog(extra: Sequence[str] = (), *, include_user: bool = True) -> Catalog:
+    """Load and validate every layer in effect; all problems are raised together."""
+    layers = layer_list(extra, include_user=include_user)
+    bundled = layers[0]
+    if not bundled.exists:
+        raise CatalogError(
+            [f"{bundled.path}: the bundled catalog is missing"], "reinstall aicompare"
+        )
+    documents: list[tuple[Layer, dict[str, Any], str]] = []
+    missing = [layer for layer in layers[1:] if not layer.exists and layer.kind != "user"]
+    if missing:
+        raise CatalogError([f"{m.path}: no such file" for m in missing], "check the --catalog path")
+    for layer in layers:
+        if layer.exists:
+            doc, text = read_document(layer.path)
+            documents.append((layer, doc, text))
+    return build_catalog(documents, tuple(layers))
+
+
+def build_catalog(documents: Sequence[tuple[Layer, dict[str, Any], str]],
+                  layers: tuple[Layer, ...] = ()) -> Catalog:
+    """Merge parsed layers (lowest first), validate, and index them."""
+    raw_models: dict[str, dict[str, Any]] = {}
+    raw_providers: dict[str, Any] = {}
+    tasks: dict[str, Any] = {}
+    origins: dict[str, str] = {}  # dotted path -> layer path, for every non-bundled value
+    owner: dict[str, str] = {}  # model id -> layer that first defined it
+    texts = {layer.path: text for layer, _, text in documents}
+    top_problems: list[str] = []
+    for index, (layer, doc, _) in enumerate(documents):
+        probs = Problems(lambda p, _l=layer.path, _t=texts[layer.path]: (_l, _LineFinder(_t).find(None, p)))
+        check_top_level(doc, probs)
+        top_problems.extend(probs.items)
+        models = doc.get("models", {})
+        if not isinstance(models, dict):
+            continue
+        for model_id, table in models.items():
+            if model_id in raw_models and isinstance(table, dict) and isinstance(raw_models[model_id], dict):
+                merged = dict(raw_models[model_id])
+                _merge(merged, table, f"models.{model_id}", origins if index else {}, layer.path)
+                raw_models[model_id] = merged
+            else:
+                raw_models[model_id] = table
+                owner[model_id] = layer.path
+                if index:
+                    origins[f"models.{model_id}"] = layer.path
+        if isinstance(doc.get("providers"), dict):
+            for pid, table in doc["providers"].items():
+                raw_providers[pid] = table
+        if isinstance(doc.get("tasks"), dict):
+            tasks.update(doc["tasks"])
+    if top_problems:
+        raise CatalogError(top_problems, "fix these lines; see docs/catalog.md")
+
+    finders: dict[str, _LineFinder] = {}
+
+    def locate(path: str) -> tuple[str, int | None]:
+        model_id, leaf = _split(path, raw_models)
+        layer_path = _origin_of(path, origins) or (owner.get(model_id, "") if model_id else "")
+        layer_path = layer_path or documents[0][0].path
+        finder = finders.setdefault(layer_path, _LineFinder(texts.get(layer_path, "")))
+        return layer_path, finder.find(model_id, leaf)
+
+    problems = Problems(locate)
+    models: dict[str, Model] = {}
+    for model_id, table in raw_models.items():
+        mine = tuple(sorted((k[len(f"models.{model_id}.") :] or "*", v) for k, v in origins.items()
+                            if k.startswith(f"models.{model_id}.") or k == f"models.{model_id}"))
+        model = build_model(model_id, table, problems, mine)
+        if model is not None:
+            models[model_id] = model
+    providers = build_providers(raw_providers, problems)
+    _check_names(models, problems)
+    for model in models.values():
+        successor = model.lifecycle.superseded_by
+        if successor is not None and successor not in raw_models:
+            problems.add(
+                f"models.{model.id}.lifecycle.superseded_by",
+                f"names no model in the catalog: {successor!r}",
+            )
+    if problems.items:
+        raise CatalogError(problems.items, "fix these entries; see docs/catalog.md")
+    return Catalog(models, providers, tasks, layers)
+
+
+def _origin_of(path: str, origins: Mapping[str, str]) -> str | None:
+    probe = path
+    while probe:
+        if probe in origins:
+            return origins[probe]
+        if "." not in probe:
+            return None
+        probe = probe.rsplit(".", 1)[0]
+    return None
+
+
+def _check_names(models: Mapping[str, Model], problems: Problems) -> None:
+    """Ids, aliases and snapshots are unique across models, case-insensitively."""
+    seen: dict[str, str] = {}
+    for model in models.values():
+        for kind, names in (("id", (model.id,)), ("aliases", model.aliases), ("snapshots", model.snapshots)):
+            for name in names:
+                key = name.casefold()
+                other = seen.get(key)
+                if other is not None and other != model.id:
+                    path = f"models.{model.id}" + ("" if kind == "id" else f".{kind}")
+                    problems.add(path, f"duplicate name {name!r}: already used by {other!r}")
+                else:
+                    seen[key] = model.id
+
+
+def validate_files(paths: Sequence[str]) -> tuple[int, list[str]]:
+    """Validate the given files as one catalog over nothing else; (model count, problems)."""
+    documents = []
+    for path in paths:
+        doc, text = read_document(path)
+        documents.append((Layer("option", path, True), doc, text))
+    try:
+        catalog = build_catalog(documents)
+    except CatalogError as exc:
+        return 0, exc.problems
+    return len(catalog), []

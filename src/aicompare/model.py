@@ -1,0 +1,229 @@
+"""Frozen records of the catalog: models, their prices and lifecycle. No I/O, no CLI."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import Enum
+
+MODEL_TYPES = ("text", "image", "embedding", "audio", "moderation", "video", "rerank")
+
+INPUT_MODALITIES = ("text", "image", "audio", "video", "pdf")
+OUTPUT_MODALITIES = ("text", "image", "audio", "video", "embedding")
+
+CAPABILITIES = (
+    "streaming",
+    "function_calling",
+    "structured_outputs",
+    "fine_tuning",
+    "vision",
+    "batch",
+    "prompt_caching",
+    "reasoning",
+    "web_search",
+    "image_generation",
+    "image_editing",
+    "audio_input",
+    "audio_output",
+    "pdf_input",
+    "parallel_tool_calls",
+    "system_messages",
+    "computer_use",
+    "distillation",
+    "predicted_outputs",
+    "realtime",
+)
+
+# Token prices are USD per 1M tokens; the unit of the others is in their name.
+TOKEN_PRICE_KEYS = (
+    "input",
+    "cached_input",
+    "cache_write",
+    "output",
+    "image_input",
+    "cached_image_input",
+    "image_output",
+    "audio_input",
+    "cached_audio_input",
+    "audio_output",
+)
+OTHER_PRICE_KEYS = ("audio_input_per_minute", "input_per_1m_characters", "video_output_per_second")
+PRICE_KEYS = TOKEN_PRICE_KEYS + OTHER_PRICE_KEYS
+
+PRICE_LABELS = {
+    "input": "input tokens",
+    "cached_input": "cached input tokens",
+    "cache_write": "cache writes",
+    "output": "output tokens",
+    "image_input": "image input tokens",
+    "cached_image_input": "cached image input tokens",
+    "image_output": "image output tokens",
+    "audio_input": "audio input tokens",
+    "cached_audio_input": "cached audio input tokens",
+    "audio_output": "audio output tokens",
+    "audio_input_per_minute": "audio input",
+    "input_per_1m_characters": "input characters",
+    "video_output_per_second": "video output",
+}
+
+PRICE_UNITS = {key: "per 1M tokens" for key in TOKEN_PRICE_KEYS} | {
+    "audio_input_per_minute": "per minute",
+    "input_per_1m_characters": "per 1M characters",
+    "video_output_per_second": "per second",
+}
+
+# Per-image grids use this key for "whatever the quality" / "whatever the size".
+ANY = "any"
+
+
+class Status(str, Enum):
+    """Where a model stands on a given day, derived from its lifecycle dates."""
+
+    CURRENT = "current"
+    DEPRECATED = "deprecated"
+    RETIRED = "retired"
+
+
+@dataclass(frozen=True, slots=True)
+class PriceSet:
+    """One set of prices (standard, batch or a tier): key -> USD, absent keys unknown."""
+
+    values: dict[str, Decimal] = field(default_factory=dict)
+
+    def get(self, key: str) -> Decimal | None:
+        return self.values.get(key)
+
+    def __bool__(self) -> bool:
+        return bool(self.values)
+
+
+@dataclass(frozen=True, slots=True)
+class PriceTier:
+    """Prices that apply to a whole request whose prompt exceeds `above_input_tokens`."""
+
+    above_input_tokens: int
+    prices: PriceSet
+
+
+@dataclass(frozen=True, slots=True)
+class Prices:
+    """All token and unit prices of a model."""
+
+    standard: PriceSet = field(default_factory=PriceSet)
+    batch: PriceSet = field(default_factory=PriceSet)
+    tiers: tuple[PriceTier, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ImagePrice:
+    """USD per generated image at one quality and size (either may be `any`)."""
+
+    quality: str
+    size: str
+    usd: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Lifecycle:
+    deprecation_date: dt.date | None = None
+    shutdown_date: dt.date | None = None
+    superseded_by: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Benchmark:
+    name: str
+    score: Decimal
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class Model:
+    """Everything the catalog knows about one model."""
+
+    id: str
+    provider: str
+    type: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    description: str | None = None
+    context_window: int | None = None
+    max_input_tokens: int | None = None
+    max_output_tokens: int | None = None
+    input_modalities: tuple[str, ...] = ()
+    output_modalities: tuple[str, ...] = ()
+    capabilities: tuple[str, ...] = ()
+    endpoints: tuple[str, ...] = ()
+    snapshots: tuple[str, ...] = ()
+    knowledge_cutoff: str | None = None
+    release_date: dt.date | None = None
+    strengths: tuple[str, ...] = ()
+    notes: str | None = None
+    source_url: str | None = None
+    as_of: dt.date | None = None
+    lifecycle: Lifecycle = field(default_factory=Lifecycle)
+    prices: Prices = field(default_factory=Prices)
+    image_prices: tuple[ImagePrice, ...] = ()
+    benchmarks: tuple[Benchmark, ...] = ()
+    # dotted field path -> catalog layer it came from, for values not from the bundled file
+    origins: tuple[tuple[str, str], ...] = ()
+
+    def status(self, today: dt.date) -> Status:
+        """Derive the status from the lifecycle dates; never stored."""
+        life = self.lifecycle
+        if life.shutdown_date is not None and life.shutdown_date <= today:
+            return Status.RETIRED
+        if life.shutdown_date is not None:
+            return Status.DEPRECATED
+        if life.deprecation_date is not None and life.deprecation_date <= today:
+            return Status.DEPRECATED
+        return Status.CURRENT
+
+    @property
+    def superseded_by(self) -> str | None:
+        return self.lifecycle.superseded_by
+
+    def has(self, capability: str) -> bool:
+        return capability in self.capabilities
+
+    def price(self, key: str, *, batch: bool = False) -> Decimal | None:
+        return (self.prices.batch if batch else self.prices.standard).get(key)
+
+    def image_price(self, quality: str, size: str) -> Decimal | None:
+        """USD per image at this quality and size, honouring `any`; None when not sold."""
+        best: Decimal | None = None
+        for cell in self.image_prices:
+            if cell.quality in (quality, ANY) and cell.size in (size, ANY):
+                # an exact cell beats an `any` cell
+                if cell.quality == quality and cell.size == size:
+                    return cell.usd
+                best = cell.usd if best is None else best
+        return best
+
+    @property
+    def cheapest_image(self) -> Decimal | None:
+        return min((cell.usd for cell in self.image_prices), default=None)
+
+    @property
+    def image_qualities(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(cell.quality for cell in self.image_prices))
+
+    @property
+    def image_sizes(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(cell.size for cell in self.image_prices))
+
+    def origin(self, path: str) -> str | None:
+        """The layer a field came from, when it is not the bundled catalog."""
+        for key, layer in self.origins:
+            if key == path or path.startswith(key + "."):
+                return layer
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Provider:
+    id: str
+    name: str
+    url: str | None = None

@@ -1,0 +1,155 @@
+"""Exact parsing and compact formatting of workload quantities, shares and periods; ints only.
+
+Quantities are whole counts (tokens, images) written as `5M`, `1.5k`, `200_000`, `2B` or `1234`.
+Parsing is done on the digit strings with integer arithmetic, so nothing passes through a float
+and no Decimal context can round a fraction away (`1.0000000000000000000000000001k` is refused,
+not silently taken as 1000).
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from enum import Enum
+from fractions import Fraction
+
+from aicompare.errors import WorkloadError
+
+# A month of even a very large deployment is far below this; above it is a typo (`5MM`, `5e18`).
+MAX_QUANTITY = 10**15
+
+SUFFIXES: dict[str, int] = {"": 0, "k": 3, "m": 6, "b": 9, "t": 12}
+# Display spelling of each suffix: lower-case k as in `1.5k`, capitals for the rest as in `5M`.
+_SHOWN = (("T", 12), ("B", 9), ("M", 6), ("k", 3))
+
+QUANTITY_FORMS = "a whole number with an optional k, M, B or T suffix (e.g. 5M, 1.5k, 200_000, 1234)"
+SHARE_FORMS = "a fraction from 0 to 1 or a percentage (e.g. 0.25 or 25%)"
+
+_DIGITS = r"[0-9]+(?:_[0-9]+)*"
+_QUANTITY = re.compile(
+    rf"(?P<int>{_DIGITS})?(?:\.(?P<frac>{_DIGITS})?)?\s?(?P<suffix>[kmbt]?)", re.ASCII | re.IGNORECASE
+)
+_SHARE = re.compile(rf"(?P<int>{_DIGITS})?(?:\.(?P<frac>{_DIGITS})?)?\s?(?P<pct>%?)", re.ASCII)
+_NOT_FINITE = {"inf", "+inf", "-inf", "infinity", "+infinity", "-infinity", "nan", "+nan", "-nan"}
+# More fractional digits than this in a share is not a real setting, and keeps Decimals short.
+_MAX_SHARE_DIGITS = 18
+
+
+def _fail(option: str, text: str, why: str, forms: str) -> WorkloadError:
+    shown = repr(text) if len(text) <= 40 else repr(text[:37] + "...")
+    return WorkloadError(f"{option}: {shown} {why}", f"use {forms}")
+
+
+def _precheck(text: str, option: str, forms: str) -> str:
+    """Strip and refuse the shapes that deserve their own message (empty, signs, inf, 1e6)."""
+    value = text.strip()
+    if not value:
+        raise _fail(option, text, "is empty", forms)
+    if value.lower() in _NOT_FINITE:
+        raise _fail(option, text, "is not a finite number", forms)
+    if value.startswith("-"):
+        raise _fail(option, text, "must not be negative", forms)
+    if re.fullmatch(r"[0-9._]+e[+-]?[0-9]+", value, re.ASCII | re.IGNORECASE):
+        raise _fail(option, text, "uses scientific notation, which is not accepted", forms)
+    return value
+
+
+def parse_quantity(text: str, option: str) -> int:
+    """`5M` -> 5_000_000; any bad, fractional or absurd value is a WorkloadError naming `option`."""
+    value = _precheck(text, option, QUANTITY_FORMS)
+    match = _QUANTITY.fullmatch(value)
+    if match is None or (match["int"] is None and match["frac"] is None):
+        raise _fail(option, text, "is not a quantity", QUANTITY_FORMS)
+    whole = (match["int"] or "0").replace("_", "").lstrip("0")
+    frac = (match["frac"] or "").replace("_", "").rstrip("0")
+    power = SUFFIXES[match["suffix"].lower()]
+    # A non-zero digit left beyond the suffix's reach means a fraction of a token or image.
+    if len(frac) > power:
+        raise _fail(option, text, "is not a whole number", QUANTITY_FORMS)
+    # Checked on the digit count first: int() of a huge digit string is slow or refused.
+    if len(whole) + power > len(str(MAX_QUANTITY)):
+        raise _too_large(option, text)
+    number = int(whole + frac or "0") * 10 ** (power - len(frac))
+    if number > MAX_QUANTITY:
+        raise _too_large(option, text)
+    return number
+
+
+def _too_large(option: str, text: str) -> WorkloadError:
+    return _fail(option, text, f"is too large (the limit is {format_quantity(MAX_QUANTITY)})",
+                 QUANTITY_FORMS)
+
+
+def format_quantity(n: int) -> str:
+    """Compact exact form that parse_quantity reads back: `5M`, `1.5k`, `1.25M`, `1234`."""
+    if n < 0:
+        raise ValueError(f"quantities are never negative: {n}")
+    for suffix, power in _SHOWN:
+        unit = 10**power
+        # At most two decimals after the suffix; otherwise the plain number is as short and exact.
+        if n >= unit and n % (unit // 100) == 0:
+            whole, rest = divmod(n, unit)
+            if rest == 0:
+                return f"{whole}{suffix}"
+            decimals = f"{rest * 100 // unit:02d}".rstrip("0")
+            return f"{whole}.{decimals}{suffix}"
+    return str(n)
+
+
+def parse_share(text: str, option: str) -> Decimal:
+    """`0.25` or `25%` -> Decimal('0.25'); refuses anything outside 0..1 (0% and 100% allowed)."""
+    value = _precheck(text, option, SHARE_FORMS)
+    match = _SHARE.fullmatch(value)
+    if match is None or (match["int"] is None and match["frac"] is None):
+        raise _fail(option, text, "is not a share", SHARE_FORMS)
+    whole = (match["int"] or "0").replace("_", "").lstrip("0") or "0"
+    frac = (match["frac"] or "").replace("_", "").rstrip("0")
+    if len(whole) > 3:
+        raise _fail(option, text, "is not between 0 and 1 (or 0% and 100%)", SHARE_FORMS)
+    if len(frac) > _MAX_SHARE_DIGITS:
+        raise _fail(option, text, f"has more than {_MAX_SHARE_DIGITS} decimals", SHARE_FORMS)
+    # Built from digits and an exponent, so no Decimal context is involved and nothing rounds.
+    scale = len(frac) + (2 if match["pct"] else 0)
+    share = Decimal((0, tuple(int(d) for d in (whole + frac)), -scale)).normalize()
+    if share > 1:
+        raise _fail(option, text, "is not between 0 and 1 (or 0% and 100%)", SHARE_FORMS)
+    return share if share != 0 else Decimal(0)
+
+
+def format_share(share: Decimal) -> str:
+    """Decimal('0.25') -> '25%', Decimal('0.125') -> '12.5%'."""
+    pct = share.scaleb(2).normalize()
+    return f"{pct:f}%" if pct != 0 else "0%"
+
+
+class Period(str, Enum):
+    """The span that quantities and totals refer to."""
+
+    DAY = "day"
+    MONTH = "month"
+    YEAR = "year"
+
+
+# Occurrences per year. A month is a twelfth of a 365-day year, so day <-> month is 365/12.
+PER_YEAR: dict[Period, int] = {Period.DAY: 365, Period.MONTH: 12, Period.YEAR: 1}
+PERIOD_FORMS = "day, month or year"
+_PERIOD_ALIASES = {"daily": Period.DAY, "monthly": Period.MONTH, "yearly": Period.YEAR,
+                   "annual": Period.YEAR, "annually": Period.YEAR, "mo": Period.MONTH,
+                   "yr": Period.YEAR, "d": Period.DAY}
+
+
+def parse_period(text: str, option: str = "--per") -> Period:
+    """`day`, `month` or `year` (any case; `daily`, `monthly`, `yearly` too) -> Period."""
+    value = text.strip().lower()
+    try:
+        return Period(value)
+    except ValueError:
+        pass
+    if value in _PERIOD_ALIASES:
+        return _PERIOD_ALIASES[value]
+    raise _fail(option, text, "is not a period", PERIOD_FORMS)
+
+
+def period_factor(source: Period, target: Period) -> Fraction:
+    """Exact multiplier from a per-`source` amount to a per-`target` one (day -> month: 365/12)."""
+    return Fraction(PER_YEAR[source], PER_YEAR[target])

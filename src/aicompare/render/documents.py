@@ -1,0 +1,128 @@
+"""Results as JSON-ready dicts: the versioned contract in docs/json.md. Money is an exact string."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from aicompare import __version__
+from aicompare.catalog import Catalog
+from aicompare.compare import DiffResult, Difference, status_text
+from aicompare.fmt import dec
+from aicompare.model import Model, PriceSet
+
+SCHEMA_VERSION = 1
+
+
+def envelope(command: str, today: dt.date, **body: Any) -> dict[str, Any]:
+    """The fields every JSON document starts with."""
+    return {"schema_version": SCHEMA_VERSION, "aicompare_version": __version__, "command": command,
+            "as_of": today.isoformat(), **body}
+
+
+def jsonable(value: object) -> Any:
+    """Decimal -> exact string, dates -> ISO, tuples -> lists; everything else unchanged."""
+    if isinstance(value, Decimal):
+        return dec(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, (tuple, list)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    return value
+
+
+def _prices(prices: PriceSet) -> dict[str, str]:
+    return {key: dec(value) for key, value in prices.values.items()}
+
+
+def model_summary(model: Model, today: dt.date) -> dict[str, Any]:
+    """The fields `list` shows, for one model."""
+    cheapest = model.cheapest_image
+    return {
+        "id": model.id,
+        "name": model.name,
+        "provider": model.provider,
+        "type": model.type,
+        "context_window": model.context_window,
+        "max_output_tokens": model.max_output_tokens,
+        "prices": _prices(model.prices.standard),
+        "image_price_from": dec(cheapest) if cheapest is not None else None,
+        "status": model.status(today).value,
+        "superseded_by": model.superseded_by,
+        "shutdown_date": jsonable(model.lifecycle.shutdown_date),
+    }
+
+
+def model_full(model: Model, today: dt.date, catalog: Catalog | None = None) -> dict[str, Any]:
+    """Everything the catalog knows about one model."""
+    life = model.lifecycle
+    grid: dict[str, dict[str, str]] = {}
+    for cell in model.image_prices:
+        grid.setdefault(cell.quality, {})[cell.size] = dec(cell.usd)
+    return {
+        "id": model.id,
+        "name": model.name,
+        "provider": model.provider,
+        "provider_name": catalog.provider_name(model.provider) if catalog else model.provider,
+        "type": model.type,
+        "aliases": list(model.aliases),
+        "description": model.description,
+        "context_window": model.context_window,
+        "max_input_tokens": model.max_input_tokens,
+        "max_output_tokens": model.max_output_tokens,
+        "input_modalities": list(model.input_modalities),
+        "output_modalities": list(model.output_modalities),
+        "capabilities": list(model.capabilities),
+        "endpoints": list(model.endpoints),
+        "snapshots": list(model.snapshots),
+        "knowledge_cutoff": model.knowledge_cutoff,
+        "release_date": jsonable(model.release_date),
+        "strengths": list(model.strengths),
+        "notes": model.notes,
+        "source_url": model.source_url,
+        "catalog_as_of": jsonable(model.as_of),
+        "status": model.status(today).value,
+        "lifecycle": {
+            "deprecation_date": jsonable(life.deprecation_date),
+            "shutdown_date": jsonable(life.shutdown_date),
+            "superseded_by": life.superseded_by,
+            "note": life.note,
+        },
+        "prices": {
+            "unit": "USD per 1M tokens unless the key names another unit",
+            "standard": _prices(model.prices.standard),
+            "batch": _prices(model.prices.batch),
+            "tiers": [{"above_input_tokens": t.above_input_tokens, **_prices(t.prices)}
+                      for t in model.prices.tiers],
+        },
+        "image_prices": grid,
+        "benchmarks": {b.name: {"score": dec(b.score), "source": b.source} for b in model.benchmarks},
+        "origins": dict(model.origins),
+    }
+
+
+def difference(item: Difference) -> dict[str, Any]:
+    return {
+        "kind": item.kind,
+        "text": item.text,
+        "field": item.field,
+        "models": list(item.models),
+        "values": jsonable(item.values),
+        "percent": dec(item.percent) if item.percent is not None else None,
+    }
+
+
+def diff_document(result: DiffResult, catalog: Catalog) -> dict[str, Any]:
+    models = []
+    for model in result.models:
+        entry = model_full(model, result.today, catalog)
+        entry["status_text"] = status_text(model, result.today)
+        models.append(entry)
+    rows = [{"section": row.section, "field": row.field, "label": row.label,
+             "values": jsonable(row.values), "better": [result.models[i].id for i in row.best]}
+            for row in result.rows]
+    return envelope("diff", result.today, models=models, rows=rows,
+                    differences=[difference(d) for d in result.differences])

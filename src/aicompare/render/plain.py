@@ -1,0 +1,72 @@
+"""CSV and Markdown renderers and the JSON writer: plain stdout, never rich."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any, TextIO
+
+from aicompare.render import Block, TableBlock, TextBlock
+
+
+def write_json(document: dict[str, Any], out: TextIO | None = None) -> None:
+    """One JSON document on stdout; every value is already a JSON type (money as strings)."""
+    stream = out or sys.stdout
+    stream.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+
+
+def to_csv(blocks: Sequence[Block]) -> str:
+    """Each table as CSV (header first); several tables are separated by a blank line."""
+    parts: list[str] = []
+    for block in blocks:
+        if not isinstance(block, TableBlock):
+            continue
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        headers = [c.header for c in block.columns]
+        if block.section_rows:
+            headers = ["section", *headers]
+        writer.writerow(headers)
+        section = ""
+        for index, row in enumerate(block.rows):
+            section = block.section_rows.get(index, section)
+            cells = [cell.text for cell in row]
+            writer.writerow([section, *cells] if block.section_rows else cells)
+        parts.append(buffer.getvalue())
+    return "\n".join(parts)
+
+
+def _md_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
+def to_markdown(blocks: Sequence[Block]) -> str:
+    """GitHub-flavoured Markdown: tables with a header row, text blocks as paragraphs or lists."""
+    parts: list[str] = []
+    for block in blocks:
+        if isinstance(block, TextBlock):
+            if block.stream != "stdout" or not block.lines:
+                continue
+            lines = [f"### {_md_escape(block.title)}", ""] if block.title else []
+            lines += [f"- {line}" if block.bullets else line for line in block.lines]
+            parts.append("\n".join(lines))
+            continue
+        lines = [f"### {_md_escape(block.title)}", ""] if block.title else []
+        columns = block.columns
+        with_section = bool(block.section_rows)
+        header = (["section"] if with_section else []) + [_md_escape(c.header) or " " for c in columns]
+        align = (["---"] if with_section else []) + ["---:" if c.justify == "right" else "---" for c in columns]
+        lines.append("| " + " | ".join(header) + " |")
+        lines.append("| " + " | ".join(align) + " |")
+        section = ""
+        for index, row in enumerate(block.rows):
+            section = block.section_rows.get(index, section)
+            cells = [_md_escape(cell.shown()) for cell in row]
+            if with_section:
+                cells = [_md_escape(section), *cells]
+            lines.append("| " + " | ".join(cells) + " |")
+        parts.append("\n".join(lines))
+    return "\n\n".join(parts) + "\n"

@@ -1,0 +1,148 @@
+"""Results as blocks of cells for the table, CSV and Markdown renderers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from aicompare import fmt
+from aicompare.catalog import Catalog
+from aicompare.compare import DiffResult, status_text
+from aicompare.model import PRICE_LABELS, PRICE_UNITS, Model, Status
+from aicompare.render import LEGEND, Block, Cell, Column, TableBlock, TextBlock
+
+
+def status_cell(model: Model, today: dt.date) -> Cell:
+    status = model.status(today)
+    tone = {Status.RETIRED: "bad", Status.DEPRECATED: "warn"}.get(status)
+    if model.superseded_by and tone is None:
+        tone = "warn"
+    return Cell(status_text(model, today), tone=tone)
+
+
+def _image_from(model: Model) -> str:
+    cheapest = model.cheapest_image
+    return f"from {fmt.money(cheapest)}/image" if cheapest is not None else "-"
+
+
+def list_view(models: Sequence[Model], catalog: Catalog, today: dt.date) -> list[Block]:
+    columns = [Column("id"), Column("provider"), Column("type"), Column("context", "right"),
+               Column("input /1M", "right"), Column("output /1M", "right"), Column("image"),
+               Column("status")]
+    rows = [[
+        Cell(m.id, tone="head"),
+        Cell(catalog.provider_name(m.provider)),
+        Cell(m.type),
+        Cell(fmt.tokens_short(m.context_window)),
+        Cell(fmt.money(m.price("input"))),
+        Cell(fmt.money(m.price("output"))),
+        Cell(_image_from(m)),
+        status_cell(m, today),
+    ] for m in models]
+    summary = f"{len(models)} model{'s' if len(models) != 1 else ''}; prices in USD, as of {today}."
+    return [TableBlock(columns, rows), TextBlock([summary], stream="stderr")]
+
+
+def show_view(model: Model, catalog: Catalog, today: dt.date) -> list[Block]:
+    rows: list[list[Cell]] = []
+    sections: dict[int, str] = {}
+
+    def section(name: str) -> None:
+        sections[len(rows)] = name
+
+    def add(label: str, value: str, tone: str | None = None, path: str | None = None) -> None:
+        origin = model.origin(path) if path else None
+        if origin:
+            value = f"{value}  (from {origin})"
+        rows.append([Cell(label), Cell(value, tone=tone)])
+
+    section("Model")
+    add("id", model.id)
+    add("name", model.name, path="name")
+    add("provider", catalog.provider_name(model.provider), path="provider")
+    add("type", model.type, path="type")
+    if model.description:
+        add("description", model.description, path="description")
+    if model.aliases:
+        add("aliases", ", ".join(model.aliases), path="aliases")
+    if model.snapshots:
+        add("snapshots", ", ".join(model.snapshots), path="snapshots")
+    section("Limits")
+    add("context window", fmt.tokens(model.context_window), path="context_window")
+    if model.max_input_tokens is not None:
+        add("max input", fmt.tokens(model.max_input_tokens), path="max_input_tokens")
+    add("max output", fmt.tokens(model.max_output_tokens), path="max_output_tokens")
+    add("input", ", ".join(model.input_modalities) or fmt.NA, path="input_modalities")
+    add("output", ", ".join(model.output_modalities) or fmt.NA, path="output_modalities")
+    add("knowledge cutoff", model.knowledge_cutoff or fmt.NA, path="knowledge_cutoff")
+    add("released", str(model.release_date) if model.release_date else fmt.NA, path="release_date")
+    section("Prices (USD)")
+    priced = False
+    for label, prices, base in (("", model.prices.standard, "prices"), ("batch ", model.prices.batch, "prices.batch")):
+        for key, value in prices.values.items():
+            priced = True
+            add(f"{label}{PRICE_LABELS[key]}", f"{fmt.money(value)} {PRICE_UNITS[key]}", path=f"{base}.{key}")
+    for tier in model.prices.tiers:
+        for key, value in tier.prices.values.items():
+            add(f"{PRICE_LABELS[key]} above {fmt.tokens(tier.above_input_tokens)}",
+                f"{fmt.money(value)} {PRICE_UNITS[key]}", path="prices.tiers")
+    if not priced and not model.image_prices:
+        add("prices", "n/a: the catalog has no prices for this model", tone="warn")
+    section("Capabilities")
+    add("capabilities", ", ".join(c.replace("_", " ") for c in model.capabilities) or "-", path="capabilities")
+    add("endpoints", ", ".join(model.endpoints) or "-", path="endpoints")
+    if model.strengths:
+        section("Ideal for")
+        for line in model.strengths:
+            rows.append([Cell("-"), Cell(line)])
+    section("Lifecycle")
+    add("status", status_text(model, today), tone=status_cell(model, today).tone)
+    life = model.lifecycle
+    if life.deprecation_date:
+        add("deprecated", str(life.deprecation_date), path="lifecycle.deprecation_date")
+    if life.shutdown_date:
+        add("shutdown", f"{life.shutdown_date} ({fmt.days_text(life.shutdown_date, today)})",
+            path="lifecycle.shutdown_date")
+    if life.note:
+        add("lifecycle note", life.note, path="lifecycle.note")
+    section("Source")
+    add("source", model.source_url or fmt.NA, path="source_url")
+    add("as of", str(model.as_of) if model.as_of else fmt.NA, path="as_of")
+    if model.notes:
+        add("notes", model.notes, path="notes")
+    for bench in model.benchmarks:
+        add(f"benchmark {bench.name}", f"{fmt.dec(bench.score)} ({bench.source})")
+    blocks: list[Block] = [TableBlock([Column("field"), Column("value")], rows,
+                                      title=f"{model.name} ({model.id})", section_rows=sections)]
+    if model.image_prices:
+        sizes = list(model.image_sizes)
+        grid_rows = [[Cell(q), *[Cell(fmt.money(model.image_price(q, s))) for s in sizes]]
+                     for q in model.image_qualities]
+        blocks.append(TableBlock([Column("quality"), *[Column(s, "right") for s in sizes]], grid_rows,
+                                 title="Per image (USD)"))
+    return blocks
+
+
+def diff_view(result: DiffResult) -> list[Block]:
+    columns = [Column(""), *[Column(m.id) for m in result.models]]
+    rows: list[list[Cell]] = []
+    sections: dict[int, str] = {}
+    current = ""
+    for row in result.rows:
+        if row.section != current:
+            sections[len(rows)] = row.section
+            current = row.section
+        cells = [Cell(row.label)]
+        for index, text in enumerate(row.texts):
+            tone = "dim" if text in (fmt.NA, "no", "-") else None
+            if row.field == "status":
+                tone = "bad" if "retired" in text else ("warn" if text != "current" else None)
+            cells.append(Cell(text, best=index in row.best, tone=tone))
+        rows.append(cells)
+    marked = any(row.best for row in result.rows)
+    blocks: list[Block] = [TableBlock(columns, rows, section_rows=sections)]
+    if marked:
+        blocks.append(TextBlock([LEGEND]))
+    blocks.append(TextBlock([d.text for d in result.differences] or ["No differences worth a sentence."],
+                            title="Key differences", bullets=True))
+    return blocks

@@ -1,0 +1,343 @@
+"""Validate a parsed catalog document and build frozen records from it, collecting every problem."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+from typing import Any
+
+from aicompare.model import (
+    ANY,
+    CAPABILITIES,
+    INPUT_MODALITIES,
+    MODEL_TYPES,
+    OUTPUT_MODALITIES,
+    PRICE_KEYS,
+    TOKEN_PRICE_KEYS,
+    Benchmark,
+    ImagePrice,
+    Lifecycle,
+    Model,
+    PriceSet,
+    PriceTier,
+    Prices,
+    Provider,
+)
+
+TOP_LEVEL_KEYS = ("schema_version", "generated", "providers", "models", "tasks")
+MODEL_KEYS = (
+    "name", "provider", "type", "aliases", "description", "context_window", "max_input_tokens",
+    "max_output_tokens", "input_modalities", "output_modalities", "capabilities", "endpoints",
+    "snapshots", "knowledge_cutoff", "release_date", "strengths", "notes", "source_url", "as_of",
+    "lifecycle", "prices", "image_prices", "benchmarks",
+)
+LIFECYCLE_KEYS = ("deprecation_date", "shutdown_date", "superseded_by", "note")
+PROVIDER_KEYS = ("name", "url")
+SIZE_RE = re.compile(r"^[1-9][0-9]{1,4}x[1-9][0-9]{1,4}$")
+CUTOFF_RE = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
+# Decimal exponents beyond this are not prices anyone charges, and would make formatting explode.
+MAX_PRICE = Decimal(10) ** 9
+
+
+class Problems:
+    """Collects `where: what` lines; `where` is a key path, with a line number when known."""
+
+    def __init__(self, locate: Callable[[str], tuple[str, int | None]]) -> None:
+        self.locate = locate
+        self.items: list[str] = []
+
+    def add(self, path: str, message: str) -> None:
+        source, line = self.locate(path)
+        where = f"{source}:{line}" if line else source
+        self.items.append(f"{where}: {path}: {message}")
+
+
+def _type_name(value: object) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int):
+        return "an integer"
+    if isinstance(value, Decimal):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, (dt.date, dt.datetime, dt.time)):
+        return "a date"
+    return type(value).__name__
+
+
+class _Reader:
+    """Typed accessors over one table that report problems instead of raising."""
+
+    def __init__(self, table: Mapping[str, Any], path: str, problems: Problems) -> None:
+        self.table = table
+        self.path = path
+        self.problems = problems
+
+    def unknown(self, allowed: tuple[str, ...]) -> None:
+        for key in self.table:
+            if key not in allowed:
+                self.problems.add(f"{self.path}.{key}", "unknown key")
+
+    def _bad(self, key: str, expected: str) -> None:
+        value = self.table[key]
+        self.problems.add(f"{self.path}.{key}", f"expected {expected}, got {_type_name(value)}")
+
+    def string(self, key: str, *, required: bool = False) -> str | None:
+        if key not in self.table:
+            if required:
+                self.problems.add(f"{self.path}.{key}", "required key is missing")
+            return None
+        value = self.table[key]
+        if not isinstance(value, str):
+            self._bad(key, "a string")
+            return None
+        if required and not value.strip():
+            self.problems.add(f"{self.path}.{key}", "must not be empty")
+            return None
+        return value
+
+    def strings(self, key: str, allowed: tuple[str, ...] | None = None) -> tuple[str, ...]:
+        if key not in self.table:
+            return ()
+        value = self.table[key]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self._bad(key, "a list of strings")
+            return ()
+        if allowed is not None:
+            for item in value:
+                if item not in allowed:
+                    self.problems.add(
+                        f"{self.path}.{key}",
+                        f"unknown value {item!r} (allowed: {', '.join(allowed)})",
+                    )
+        return tuple(dict.fromkeys(value))
+
+    def positive_int(self, key: str) -> int | None:
+        if key not in self.table:
+            return None
+        value = self.table[key]
+        if isinstance(value, bool) or not isinstance(value, int):
+            self._bad(key, "an integer")
+            return None
+        if value <= 0:
+            self.problems.add(f"{self.path}.{key}", f"must be a positive integer, got {value}")
+            return None
+        return value
+
+    def date(self, key: str) -> dt.date | None:
+        if key not in self.table:
+            return None
+        value = self.table[key]
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        if isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value)
+            except ValueError:
+                self.problems.add(f"{self.path}.{key}", f"not a valid date: {value!r} (use YYYY-MM-DD)")
+                return None
+        self._bad(key, "a date (YYYY-MM-DD)")
+        return None
+
+    def table_(self, key: str) -> Mapping[str, Any] | None:
+        if key not in self.table:
+            return None
+        value = self.table[key]
+        if not isinstance(value, dict):
+            self._bad(key, "a table")
+            return None
+        return value
+
+
+def check_price(value: object, path: str, problems: Problems) -> Decimal | None:
+    """A price is a finite, non-negative number: Decimal from TOML floats, or an integer."""
+    if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
+        problems.add(path, f"expected a number, got {_type_name(value)}")
+        return None
+    price = Decimal(value)
+    if not price.is_finite():
+        problems.add(path, f"must be a finite number, got {value}")
+        return None
+    if price < 0:
+        problems.add(path, f"must not be negative, got {value}")
+        return None
+    if price > MAX_PRICE:
+        problems.add(path, f"implausibly large price {value}")
+        return None
+    return price
+
+
+def _price_set(table: Mapping[str, Any], path: str, problems: Problems,
+               allowed: tuple[str, ...], extra: tuple[str, ...] = ()) -> PriceSet:
+    values: dict[str, Decimal] = {}
+    for key, raw in table.items():
+        if key in extra:
+            continue
+        if key not in allowed:
+            problems.add(f"{path}.{key}", "unknown price key")
+            continue
+        price = check_price(raw, f"{path}.{key}", problems)
+        if price is not None:
+            values[key] = price
+    return PriceSet(values)
+
+
+def _prices(table: Mapping[str, Any], path: str, problems: Problems) -> Prices:
+    standard = _price_set(table, path, problems, PRICE_KEYS, extra=("batch", "tiers"))
+    batch = PriceSet()
+    if "batch" in table:
+        if isinstance(table["batch"], dict):
+            batch = _price_set(table["batch"], f"{path}.batch", problems, PRICE_KEYS)
+        else:
+            problems.add(f"{path}.batch", f"expected a table, got {_type_name(table['batch'])}")
+    tiers: list[PriceTier] = []
+    raw_tiers = table.get("tiers", [])
+    if not isinstance(raw_tiers, list) or not all(isinstance(t, dict) for t in raw_tiers):
+        problems.add(f"{path}.tiers", "expected an array of tables ([[...prices.tiers]])")
+        raw_tiers = []
+    for i, raw in enumerate(raw_tiers):
+        tpath = f"{path}.tiers[{i}]"
+        above = raw.get("above_input_tokens")
+        if isinstance(above, bool) or not isinstance(above, int) or above <= 0:
+            problems.add(f"{tpath}.above_input_tokens", "required, a positive integer")
+            continue
+        tier_prices = _price_set(raw, tpath, problems, TOKEN_PRICE_KEYS, extra=("above_input_tokens",))
+        if tiers and above <= tiers[-1].above_input_tokens:
+            problems.add(tpath, "tiers must be in increasing order of above_input_tokens")
+        tiers.append(PriceTier(above, tier_prices))
+    return Prices(standard, batch, tuple(tiers))
+
+
+def _image_prices(table: Mapping[str, Any], path: str, problems: Problems) -> tuple[ImagePrice, ...]:
+    cells: list[ImagePrice] = []
+    for quality, sizes in table.items():
+        qpath = f"{path}.{quality}"
+        if not isinstance(sizes, dict):
+            problems.add(qpath, f"expected a table of size = price, got {_type_name(sizes)}")
+            continue
+        for size, raw in sizes.items():
+            spath = f"{qpath}.{size}"
+            if size != ANY and not SIZE_RE.match(size):
+                problems.add(spath, f"bad size {size!r} (use WIDTHxHEIGHT, e.g. 1024x1024, or 'any')")
+                continue
+            price = check_price(raw, spath, problems)
+            if price is not None:
+                cells.append(ImagePrice(quality, size, price))
+    return tuple(cells)
+
+
+def _benchmarks(table: Mapping[str, Any], path: str, problems: Problems) -> tuple[Benchmark, ...]:
+    out: list[Benchmark] = []
+    for name, raw in table.items():
+        bpath = f"{path}.{name}"
+        if not isinstance(raw, dict):
+            problems.add(bpath, "expected a table with score and source")
+            continue
+        reader = _Reader(raw, bpath, problems)
+        reader.unknown(("score", "source"))
+        source = reader.string("source", required=True)
+        score = check_price(raw.get("score"), f"{bpath}.score", problems) if "score" in raw else None
+        if "score" not in raw:
+            problems.add(f"{bpath}.score", "required key is missing")
+        if score is not None and source:
+            out.append(Benchmark(name, score, source))
+    return tuple(out)
+
+
+def build_model(model_id: str, raw: object, problems: Problems,
+                origins: tuple[tuple[str, str], ...] = ()) -> Model | None:
+    """One model table -> Model, or None when it is unusable; problems are recorded."""
+    path = f"models.{model_id}"
+    if not isinstance(raw, dict):
+        problems.add(path, f"expected a table, got {_type_name(raw)}")
+        return None
+    before = len(problems.items)
+    r = _Reader(raw, path, problems)
+    r.unknown(MODEL_KEYS)
+    provider = r.string("provider", required=True)
+    mtype = r.string("type", required=True)
+    if mtype is not None and mtype not in MODEL_TYPES:
+        problems.add(f"{path}.type", f"unknown type {mtype!r} (allowed: {', '.join(MODEL_TYPES)})")
+    cutoff = r.string("knowledge_cutoff")
+    if cutoff is not None and not CUTOFF_RE.match(cutoff):
+        problems.add(f"{path}.knowledge_cutoff", f"expected YYYY-MM or YYYY-MM-DD, got {cutoff!r}")
+    lifecycle = Lifecycle()
+    life_table = r.table_("lifecycle")
+    if life_table is not None:
+        lr = _Reader(life_table, f"{path}.lifecycle", problems)
+        lr.unknown(LIFECYCLE_KEYS)
+        lifecycle = Lifecycle(
+            deprecation_date=lr.date("deprecation_date"),
+            shutdown_date=lr.date("shutdown_date"),
+            superseded_by=lr.string("superseded_by"),
+            note=lr.string("note"),
+        )
+    prices_table = r.table_("prices")
+    prices = _prices(prices_table, f"{path}.prices", problems) if prices_table is not None else Prices()
+    grid = r.table_("image_prices")
+    image_prices = _image_prices(grid, f"{path}.image_prices", problems) if grid is not None else ()
+    bench = r.table_("benchmarks")
+    benchmarks = _benchmarks(bench, f"{path}.benchmarks", problems) if bench is not None else ()
+    model = Model(
+        id=model_id,
+        provider=provider or "",
+        type=mtype or "",
+        name=r.string("name") or model_id,
+        aliases=r.strings("aliases"),
+        description=r.string("description"),
+        context_window=r.positive_int("context_window"),
+        max_input_tokens=r.positive_int("max_input_tokens"),
+        max_output_tokens=r.positive_int("max_output_tokens"),
+        input_modalities=r.strings("input_modalities", INPUT_MODALITIES),
+        output_modalities=r.strings("output_modalities", OUTPUT_MODALITIES),
+        capabilities=r.strings("capabilities", CAPABILITIES),
+        endpoints=r.strings("endpoints"),
+        snapshots=r.strings("snapshots"),
+        knowledge_cutoff=cutoff,
+        release_date=r.date("release_date"),
+        strengths=r.strings("strengths"),
+        notes=r.string("notes"),
+        source_url=r.string("source_url"),
+        as_of=r.date("as_of"),
+        lifecycle=lifecycle,
+        prices=prices,
+        image_prices=image_prices,
+        benchmarks=benchmarks,
+        origins=origins,
+    )
+    return model if len(problems.items) == before else None
+
+
+def build_providers(raw: object, problems: Problems) -> dict[str, Provider]:
+    out: dict[str, Provider] = {}
+    if not isinstance(raw, dict):
+        problems.add("providers", f"expected a table, got {_type_name(raw)}")
+        return out
+    for pid, table in raw.items():
+        if not isinstance(table, dict):
+            problems.add(f"providers.{pid}", f"expected a table, got {_type_name(table)}")
+            continue
+        r = _Reader(table, f"providers.{pid}", problems)
+        r.unknown(PROVIDER_KEYS)
+        out[pid] = Provider(pid, r.string("name") or pid, r.string("url"))
+    return out
+
+
+def check_top_level(doc: Mapping[str, Any], problems: Problems) -> None:
+    for key in doc:
+        if key not in TOP_LEVEL_KEYS:
+            problems.add(key, "unknown top-level key")
+    version = doc.get("schema_version", 1)
+    if version != 1 or isinstance(version, bool):
+        problems.add("schema_version", f"unsupported schema_version {version!r} (this aicompare reads 1)")
+    if "models" in doc and not isinstance(doc["models"], dict):
+        problems.add("models", f"expected a table, got {_type_name(doc['models'])}")
