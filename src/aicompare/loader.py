@@ -219,7 +219,7 @@ def build_catalog(documents: Sequence[tuple[Layer, dict[str, Any], str]],
         if model is not None:
             models[model_id] = model
     providers = build_providers(raw_providers, problems)
-    _check_names(models, problems)
+    _check_names(raw_models, problems)
     for model in models.values():
         successor = model.lifecycle.superseded_by
         if successor is not None and successor not in raw_models:
@@ -227,7 +227,7 @@ def build_catalog(documents: Sequence[tuple[Layer, dict[str, Any], str]],
                 f"models.{model.id}.lifecycle.superseded_by",
                 f"names no model in the catalog: {successor!r}",
             )
-    if problems.items:
+    if len(problems):
         raise CatalogError(problems.items, "fix these entries; see docs/catalog.md")
     return Catalog(models, providers, tasks, layers)
 
@@ -243,19 +243,24 @@ def _origin_of(path: str, origins: Mapping[str, str]) -> str | None:
     return None
 
 
-def _check_names(models: Mapping[str, Model], problems: Problems) -> None:
-    """Ids, aliases and snapshots are unique across models, case-insensitively."""
+def _check_names(raw_models: Mapping[str, Any], problems: Problems) -> None:
+    """Ids, aliases and snapshots are unique across models, case-insensitively (even invalid ones)."""
     seen: dict[str, str] = {}
-    for model in models.values():
-        for kind, names in (("id", (model.id,)), ("aliases", model.aliases), ("snapshots", model.snapshots)):
-            for name in names:
-                key = name.casefold()
-                other = seen.get(key)
-                if other is not None and other != model.id:
-                    path = f"models.{model.id}" + ("" if kind == "id" else f".{kind}")
-                    problems.add(path, f"duplicate name {name!r}: already used by {other!r}")
-                else:
-                    seen[key] = model.id
+    for model_id, table in raw_models.items():
+        names: list[tuple[str, str]] = [("id", model_id)]
+        if isinstance(table, dict):
+            for kind in ("aliases", "snapshots"):
+                value = table.get(kind)
+                if isinstance(value, list):
+                    names += [(kind, v) for v in value if isinstance(v, str)]
+        for kind, name in names:
+            key = name.casefold()
+            other = seen.get(key)
+            if other is not None and other != model_id:
+                path = f"models.{model_id}" + ("" if kind == "id" else f".{kind}")
+                problems.add(path, f"duplicate name {name!r}: already used by {other!r}")
+            else:
+                seen[key] = model_id
 
 
 def validate_files(paths: Sequence[str]) -> tuple[int, list[str]]:

@@ -175,9 +175,10 @@ class Model:
         life = self.lifecycle
         if life.shutdown_date is not None and life.shutdown_date <= today:
             return Status.RETIRED
+        if life.deprecation_date is not None:
+            # the deprecation date is when the end was announced: before it, the model was current
+            return Status.DEPRECATED if life.deprecation_date <= today else Status.CURRENT
         if life.shutdown_date is not None:
-            return Status.DEPRECATED
-        if life.deprecation_date is not None and life.deprecation_date <= today:
             return Status.DEPRECATED
         return Status.CURRENT
 

@@ -46,12 +46,20 @@ class Problems:
 
     def __init__(self, locate: Callable[[str], tuple[str, int | None]]) -> None:
         self.locate = locate
-        self.items: list[str] = []
+        self._found: list[tuple[str, int, str]] = []
 
     def add(self, path: str, message: str) -> None:
         source, line = self.locate(path)
         where = f"{source}:{line}" if line else source
-        self.items.append(f"{where}: {path}: {message}")
+        self._found.append((source, line or 0, f"{where}: {path}: {message}"))
+
+    @property
+    def items(self) -> list[str]:
+        """Problems in file order, so the list reads top to bottom like the file."""
+        return [text for _, _, text in sorted(self._found, key=lambda f: (f[0], f[1]))]
+
+    def __len__(self) -> int:
+        return len(self._found)
 
 
 def _type_name(value: object) -> str:
@@ -260,7 +268,7 @@ def build_model(model_id: str, raw: object, problems: Problems,
     if not isinstance(raw, dict):
         problems.add(path, f"expected a table, got {_type_name(raw)}")
         return None
-    before = len(problems.items)
+    before = len(problems)
     r = _Reader(raw, path, problems)
     r.unknown(MODEL_KEYS)
     provider = r.string("provider", required=True)
@@ -314,7 +322,7 @@ def build_model(model_id: str, raw: object, problems: Problems,
         benchmarks=benchmarks,
         origins=origins,
     )
-    return model if len(problems.items) == before else None
+    return model if len(problems) == before else None
 
 
 def build_providers(raw: object, problems: Problems) -> dict[str, Provider]:

@@ -63,8 +63,18 @@ def _table(block: TableBlock, terminal: bool) -> Table:
 
 
 def print_blocks(blocks: Sequence[Block], *, no_color: bool) -> None:
-    """Render tables and text blocks to stdout (text blocks marked stderr go to stderr)."""
+    """Render tables and text blocks to stdout; off a terminal, without trailing padding."""
     console = make_console(no_color=no_color)
+    if console.is_terminal:
+        _print(console, blocks, no_color)
+        return
+    with console.capture() as capture:
+        _print(console, blocks, no_color)
+    text = "\n".join(line.rstrip() for line in capture.get().splitlines())
+    sys.stdout.write(text + "\n")
+
+
+def _print(console: Console, blocks: Sequence[Block], no_color: bool) -> None:
     err: Console | None = None
     terminal = console.is_terminal
     first = True

@@ -40,7 +40,7 @@ def list_view(models: Sequence[Model], catalog: Catalog, today: dt.date) -> list
         status_cell(m, today),
     ] for m in models]
     summary = f"{len(models)} model{'s' if len(models) != 1 else ''}; prices in USD, as of {today}."
-    return [TableBlock(columns, rows), TextBlock([summary], stream="stderr")]
+    return [TableBlock(columns, rows), TextBlock([summary])]
 
 
 def show_view(model: Model, catalog: Catalog, today: dt.date) -> list[Block]:

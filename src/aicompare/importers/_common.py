@@ -1,0 +1,167 @@
+"""Helpers shared by the importers: strict JSON reading, exact unit conversion, small parsers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+from collections.abc import Iterable, Mapping
+from decimal import ROUND_HALF_EVEN, Context, Decimal
+from pathlib import Path
+from typing import Any
+
+from aicompare.errors import CatalogError
+from aicompare.importers import ImportResult
+
+PER_MILLION = Decimal(1_000_000)
+# Sources write prices as float text; digits 16-17 of a float repr are noise
+# (1.0000000000000001e-07 per token), so converted prices keep 15 significant digits.
+_ROUND = Context(prec=15, rounding=ROUND_HALF_EVEN)
+_EXACT = Context(prec=60, rounding=ROUND_HALF_EVEN)
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_CUTOFF = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
+
+
+def read_json(path: str | os.PathLike[str]) -> Any:
+    """Parse a JSON file with exact decimals; any failure is a CatalogError naming the path."""
+    shown = str(path)
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise CatalogError([f"{shown}: no such file"], "check the path") from None
+    except IsADirectoryError:
+        raise CatalogError([f"{shown}: is a directory, not a data file"]) from None
+    except OSError as exc:
+        raise CatalogError([f"{shown}: cannot read: {exc.strerror or exc}"]) from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        bad = data[exc.start : exc.start + 1].hex()
+        raise CatalogError([f"{shown}:{line}:{col}: invalid UTF-8 (byte 0x{bad})"]) from None
+    try:
+        return json.loads(text.removeprefix("\ufeff"), parse_float=Decimal,
+                          parse_constant=_reject_constant)
+    except json.JSONDecodeError as exc:
+        raise CatalogError([f"{shown}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}"]) from None
+    except ValueError as exc:
+        raise CatalogError([f"{shown}: invalid JSON: {exc}"]) from None
+    except RecursionError:
+        raise CatalogError([f"{shown}: nesting too deep to be a pricing data file"]) from None
+
+
+def _reject_constant(name: str) -> Any:
+    # NaN and Infinity are not JSON and never a price; json would turn them into floats.
+    raise ValueError(f"{name} is not a number")
+
+
+def wrong_format(source: str, expected: str) -> CatalogError:
+    """The error for a readable JSON file that is not the format asked for."""
+    return CatalogError([f"{source}: not {expected}"], "check the file and the --format option")
+
+
+def tidy(amount: Decimal) -> Decimal:
+    """Round to 15 significant digits and drop exponent noise: 1.1000000 -> 1.1, 1E+1 -> 10."""
+    if amount == 0:
+        return Decimal(0)
+    amount = _ROUND.plus(amount).normalize(_ROUND)
+    if amount.as_tuple().exponent > 0:  # type: ignore[operator]
+        amount = amount.quantize(Decimal(1), context=_EXACT)
+    return amount
+
+
+def money(value: object, factor: int | Decimal = 1, divisor: int | Decimal = 1) -> Decimal | None:
+    """A source number times factor / divisor as a tidy Decimal; None when not a usable price."""
+    if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
+        return None
+    amount = _EXACT.divide(_EXACT.multiply(Decimal(value), Decimal(factor)), Decimal(divisor))
+    if not amount.is_finite() or amount < 0:
+        return None
+    return tidy(amount)
+
+
+def is_nonzero(value: object) -> bool:
+    """True unless the value is a number 0 or a container of zeros (nothing billed, nothing lost)."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, Decimal)):
+        return value != 0
+    if isinstance(value, Mapping):
+        return any(is_nonzero(v) for v in value.values())
+    if isinstance(value, list):
+        return any(is_nonzero(v) for v in value)
+    return value is not None
+
+
+def whole(value: object) -> int | None:
+    """A non-negative whole number (int or integral Decimal such as 256000.0), else None."""
+    if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
+        return None
+    number = Decimal(value)
+    if not number.is_finite() or number < 0 or number != number.to_integral_value():
+        return None
+    return int(number)
+
+
+def positive_int(value: object) -> int | None:
+    """A token limit: a whole number above 0 (sources use 0 for unknown)."""
+    number = whole(value)
+    return number if number else None
+
+
+def iso_date(value: object) -> dt.date | None:
+    """A YYYY-MM-DD string as a date, None when absent or not a real date."""
+    if not isinstance(value, str) or not _DATE.match(value):
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def knowledge_cutoff(value: object) -> str | None:
+    """YYYY-MM or YYYY-MM-DD with a real month, as the catalog accepts it."""
+    if not isinstance(value, str) or not _CUTOFF.match(value) or not 1 <= int(value[5:7]) <= 12:
+        return None
+    if len(value) == 10 and iso_date(value) is None:
+        return None
+    return value
+
+
+def clean_str(value: object) -> str | None:
+    """A non-blank string, stripped; None otherwise."""
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def note(model_id: str, kind: str, details: Iterable[str] = ()) -> str:
+    """One notes line: '<id>: <kind>' plus sorted details."""
+    items = sorted(set(details))
+    return f"{model_id}: {kind}: {', '.join(items)}" if items else f"{model_id}: {kind}"
+
+
+def price_tables(standard: Mapping[str, Decimal], batch: Mapping[str, Decimal],
+                 tiers: Mapping[int, Mapping[str, Decimal]]) -> dict[str, Any]:
+    """Assemble a `prices` table: standard keys, `batch`, and tiers in increasing order."""
+    prices: dict[str, Any] = dict(sorted(standard.items()))
+    if batch:
+        prices["batch"] = dict(sorted(batch.items()))
+    rows = [{"above_input_tokens": above, **dict(sorted(values.items()))}
+            for above, values in sorted(tiers.items()) if values and above > 0]
+    if rows:
+        prices["tiers"] = rows
+    return prices
+
+
+def result(models: Mapping[str, dict], skipped: Iterable[tuple[str, str]],
+           notes: Iterable[str], provider: str | None, source: str) -> ImportResult:
+    """A deterministic ImportResult: models, skipped and notes sorted."""
+    lines = set(notes)
+    if provider is not None and not models:
+        lines.add(f"{source}: no models of provider {provider!r}")
+    return ImportResult(
+        models={key: models[key] for key in sorted(models)},
+        skipped=sorted(set(skipped)),
+        notes=sorted(lines),
+    )
