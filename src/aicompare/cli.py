@@ -150,7 +150,7 @@ def fail_usage(message: str, param: str) -> NoReturn:
 def main() -> None:
     """Console-script entry point: quiet on Ctrl-C and on a closed pipe."""
     try:
-        app()
+        app(prog_name="aicompare")
     except KeyboardInterrupt:
         sys.stderr.write("\n")
         sys.exit(EXIT_INTERRUPTED)

@@ -10,28 +10,14 @@ default errs on the side of a higher estimate. `--output-share` or `--input`/`--
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from decimal import (
-    ROUND_HALF_UP,
-    Context,
-    Decimal,
-    DivisionByZero,
-    Inexact,
-    InvalidOperation,
-    Overflow,
-    localcontext,
-)
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Context, Decimal, DivisionByZero, Inexact, InvalidOperation
+from decimal import Overflow, localcontext
 
 from aicompare import fmt
 from aicompare.errors import WorkloadError
 from aicompare.model import ANY, PRICE_LABELS, PRICE_UNITS, ImagePrice, Model, PriceTier
-from aicompare.quantities import (
-    MAX_QUANTITY,
-    Period,
-    format_quantity,
-    format_share,
-    period_factor,
-)
+from aicompare.quantities import MAX_QUANTITY, Period, format_quantity, format_share, period_factor
 
 DEFAULT_OUTPUT_SHARE = Decimal("0.25")
 DEFAULT_QUALITY = "medium"
@@ -65,7 +51,7 @@ class Workload:
     def __post_init__(self) -> None:
         for name in ("input_tokens", "cached_input_tokens", "output_tokens", "images"):
             value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_QUANTITY:
+            if type(value) is not int or not 0 <= value <= MAX_QUANTITY:
                 raise ValueError(f"{name} must be an int in 0..{MAX_QUANTITY}, not {value!r}")
 
     @property
@@ -319,13 +305,16 @@ def _tier(model: Model, request_tokens: int | None) -> PriceTier | None:
     return max(over, key=lambda t: t.above_input_tokens, default=None)
 
 
-def _token_rate(model: Model, key: str, w: Workload) -> tuple[Decimal | None, str | None, str | None]:
-    """(per-1M price, which rate, caveat) of one token price key, honouring tiers and batch."""
+Rate = tuple[Decimal | None, str | None, str | None]  # (price, which rate, caveat)
+
+
+def _token_rate(model: Model, key: str, w: Workload) -> Rate:
+    """The per-1M price of one token price key, honouring tiers (cliff rule) and batch."""
     label = PRICE_LABELS[key]
     tier = _tier(model, w.request_tokens)
     if tier is not None and tier.prices.get(key) is not None:
         detail = f"long-context tier (prompts over {fmt.tokens(tier.above_input_tokens)} tokens)"
-        note = "the catalog has no batch price for long-context tiers; tier rate used" if w.batch else None
+        note = "no batch price for long-context tiers; tier rate used" if w.batch else None
         return tier.prices.get(key), detail, note
     standard = model.prices.standard.get(key)
     if w.batch:
@@ -352,7 +341,8 @@ def _varies(cell: ImagePrice) -> bool:
 def _cell_text(cell: ImagePrice, quality: str, size: str) -> str:
     if not _varies(cell):
         return "flat price per image"
-    return f"{quality if cell.quality == ANY else cell.quality} {size if cell.size == ANY else cell.size}"
+    shown = (quality if cell.quality == ANY else cell.quality, size if cell.size == ANY else cell.size)
+    return " ".join(shown)
 
 
 def _image_line(model: Model, w: Workload) -> tuple[LineItem | None, str | None, str | None]:
@@ -433,7 +423,9 @@ def estimate(models: Sequence[Model], workload: Workload) -> Estimate:
         else:
             reasons.append(f"images ({image_model.id} is {fmt.article(image_model.type)} "
                            f"{image_model.type} model)")
-    notes += [line.note for line in lines if line.note]
+    # In a pipeline a caveat must say which of the two models it is about.
+    prefix = len(models) > 1
+    notes += [f"{ln.model_id}: {ln.note}" if prefix else ln.note for ln in lines if ln.note]
     ids = tuple(m.id for m in models)
     if reasons:
         # A partial price would read as the whole price, so nothing is totalled or itemised.

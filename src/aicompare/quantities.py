@@ -84,16 +84,17 @@ def format_quantity(n: int) -> str:
     """Compact exact form that parse_quantity reads back: `5M`, `1.5k`, `1.25M`, `1234`."""
     if n < 0:
         raise ValueError(f"quantities are never negative: {n}")
+    forms = []
     for suffix, power in _SHOWN:
         unit = 10**power
-        # At most two decimals after the suffix; otherwise the plain number is as short and exact.
+        # At most two decimals after a suffix: `1.25M` reads at a glance, `1.234567M` does not.
         if n >= unit and n % (unit // 100) == 0:
             whole, rest = divmod(n, unit)
-            if rest == 0:
-                return f"{whole}{suffix}"
             decimals = f"{rest * 100 // unit:02d}".rstrip("0")
-            return f"{whole}.{decimals}{suffix}"
-    return str(n)
+            forms.append(f"{whole}.{decimals}{suffix}" if decimals else f"{whole}{suffix}")
+    forms.append(str(n))
+    # The shortest wins; on a tie the largest suffix, listed first (`1.5k` over `1500`).
+    return min(forms, key=len)
 
 
 def parse_share(text: str, option: str) -> Decimal:

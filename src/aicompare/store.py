@@ -52,6 +52,13 @@ def backup_path(path: Path) -> Path:
     return path.with_name(path.name + ".bak")
 
 
+def _describe(exc: BaseException) -> str:
+    """A short reason for a message: the OS error text, else the exception's own."""
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"{exc.strerror}" + (f": {exc.filename}" if exc.filename else "")
+    return str(exc) or type(exc).__name__
+
+
 # --- exact TOML ------------------------------------------------------------------------------
 
 
@@ -159,17 +166,20 @@ def _replace_with(target: Path, data: bytes, mode: int | None) -> None:
 def atomic_write_text(path: Path, text: str, *, backup: bool = True) -> None:
     """Replace `path` atomically with UTF-8 `text`, first saving the current file as `.bak`."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        old = path.read_bytes()
-        mode: int | None = path.stat().st_mode & 0o7777
-    except FileNotFoundError:
-        old, mode = None, None
-    if backup and old is not None:
-        # The backup is written atomically too, before the file changes: a crash in between
-        # leaves a backup equal to the file, never a torn one.
-        _replace_with(backup_path(path), old, mode)
-    _replace_with(path, text.encode("utf-8"), mode)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            old: bytes | None = path.read_bytes()
+            mode: int | None = path.stat().st_mode & 0o7777
+        except FileNotFoundError:
+            old, mode = None, None
+        if backup and old is not None:
+            # The backup is written atomically too, before the file changes: a crash in between
+            # leaves a backup equal to the file, never a torn one.
+            _replace_with(backup_path(path), old, mode)
+        _replace_with(path, text.encode("utf-8"), mode)
+    except OSError as exc:
+        raise WriteError(f"cannot write {path}: {_describe(exc)}", "the previous file is unchanged") from exc
 
 
 def _pid_alive(pid: int) -> bool:
@@ -222,12 +232,6 @@ def validate_layer(doc: Mapping[str, Any], *, path: Path | str = "new content") 
     ])
 
 
-def _describe(exc: BaseException) -> str:
-    if isinstance(exc, OSError) and exc.strerror:
-        return f"{exc.strerror}" + (f": {exc.filename}" if exc.filename else "")
-    return str(exc) or type(exc).__name__
-
-
 def _target(path: Path) -> Path:
     """Edit the real file behind a symlink, so a linked config stays linked."""
     path = Path(path)
@@ -237,10 +241,7 @@ def _target(path: Path) -> Path:
 def edit_layer(path: Path, mutate: Callable[[dict[str, Any]], R], *,
                validate: Callable[[dict[str, Any]], None] | None = None,
                timeout: float = LOCK_TIMEOUT) -> R:
-    """Locked read-modify-write of a catalog file; on any failure the old file stays as it was.
-
-    `validate` gets the document as it will read back; None means `validate_layer` (bundled + it).
-    """
+    """Locked read-modify-write of a catalog file; on any failure the old file stays as it was."""
     path = _target(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -254,6 +255,7 @@ def edit_layer(path: Path, mutate: Callable[[dict[str, Any]], R], *,
                 return result  # nothing changed: keep the file (and its comments) as it is
             text = dump_toml(doc)
             after = tomllib.loads(text, parse_float=Decimal)
+            # Checked as it will read back, so the tool never writes a file it refuses to load.
             if validate is None:
                 validate_layer(after, path=path)
             else:
@@ -332,8 +334,8 @@ def set_fields(doc: dict[str, Any], model_id: str, fields: Mapping[str, Any]) ->
                 if parent[part]:
                     break
                 del parent[part]
-    if not table:
-        del models[key]
+    if not table and any(value is None for value in fields.values()):
+        del models[key]  # unsetting the last field ends the override, so no empty [models.x]
 
 
 def add_model(doc: dict[str, Any], model_id: str, table: Mapping[str, Any]) -> None:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import os
 from dataclasses import dataclass, field
 
 from aicompare.errors import UsageError
 
 FORMATS = ("litellm", "models.dev", "genai-prices")
+_MODULES = {"litellm": "litellm", "models.dev": "modelsdev", "genai-prices": "genai_prices"}
 
 
 @dataclass(frozen=True)
@@ -27,18 +29,12 @@ class ImportResult:
 def import_file(fmt: str, path: str | os.PathLike[str], *, provider: str | None = None,
                 as_of: dt.date) -> ImportResult:
     """Read one data file of the given format and convert it; CatalogError on bad input."""
-    # The converters import this module for ImportResult, so they are loaded here, lazily.
-    from aicompare.importers import genai_prices, litellm, modelsdev
+    if fmt not in _MODULES:
+        raise UsageError(f"unknown import format {fmt!r}", f"use one of: {', '.join(FORMATS)}")
+    # Converters import this module for ImportResult, so they load here, lazily, one at a time.
     from aicompare.importers._common import read_json
 
-    converters = {
-        "litellm": litellm.convert,
-        "models.dev": modelsdev.convert,
-        "genai-prices": genai_prices.convert,
-    }
-    convert = converters.get(fmt)
-    if convert is None:
-        raise UsageError(f"unknown import format {fmt!r}", f"use one of: {', '.join(FORMATS)}")
+    convert = importlib.import_module(f"aicompare.importers.{_MODULES[fmt]}").convert
     data = read_json(path)
     return convert(data, source=str(path), provider=provider, as_of=as_of)
 

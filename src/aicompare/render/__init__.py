@@ -36,6 +36,7 @@ class Column:
     header: str
     justify: str = "left"  # left | right
     wrap: bool = True
+    min_width: int | None = None
 
 
 @dataclass

@@ -111,7 +111,7 @@ def difference(item: Difference) -> dict[str, Any]:
         "field": item.field,
         "models": list(item.models),
         "values": jsonable(item.values),
-        "percent": dec(item.percent) if item.percent is not None else None,
+        "percent": format(item.percent, "f") if item.percent is not None else None,
     }
 
 

@@ -25,11 +25,12 @@ PIPE_WIDTH = 1000
 
 def make_console(*, no_color: bool, file: TextIO | None = None) -> Console:
     stream = file or sys.stdout
-    console = Console(file=stream, no_color=True if no_color else None, highlight=False,
-                      markup=False, emoji=False, soft_wrap=False)
+    # no colour means no escapes at all: color_system=None also drops bold and underline
+    options = {"color_system": None} if no_color else {}
+    console = Console(file=stream, highlight=False, markup=False, emoji=False, soft_wrap=False, **options)
     if not console.is_terminal and not os.environ.get("COLUMNS"):
-        console = Console(file=stream, no_color=True if no_color else None, highlight=False,
-                          markup=False, emoji=False, soft_wrap=False, width=PIPE_WIDTH)
+        console = Console(file=stream, highlight=False, markup=False, emoji=False, soft_wrap=False,
+                          width=PIPE_WIDTH, **options)
     return console
 
 
@@ -50,7 +51,7 @@ def _table(block: TableBlock, terminal: bool) -> Table:
     )
     for column in block.columns:
         table.add_column(Text(column.header), justify=column.justify,  # type: ignore[arg-type]
-                         overflow="fold", no_wrap=not column.wrap)
+                         overflow="fold", no_wrap=not column.wrap, min_width=column.min_width)
     width = len(block.columns)
     for index, row in enumerate(block.rows):
         heading = block.section_rows.get(index)

@@ -26,9 +26,10 @@ def _image_from(model: Model) -> str:
 
 
 def list_view(models: Sequence[Model], catalog: Catalog, today: dt.date) -> list[Block]:
-    columns = [Column("id"), Column("provider"), Column("type"), Column("context", "right"),
-               Column("input /1M", "right"), Column("output /1M", "right"), Column("image"),
-               Column("status")]
+    id_width = min(max((len(m.id) for m in models), default=2), 24)
+    columns = [Column("id", min_width=id_width), Column("provider"), Column("type"),
+               Column("context", "right"), Column("input", "right"), Column("output", "right"),
+               Column("image"), Column("status")]
     rows = [[
         Cell(m.id, tone="head"),
         Cell(catalog.provider_name(m.provider)),
@@ -39,7 +40,8 @@ def list_view(models: Sequence[Model], catalog: Catalog, today: dt.date) -> list
         Cell(_image_from(m)),
         status_cell(m, today),
     ] for m in models]
-    summary = f"{len(models)} model{'s' if len(models) != 1 else ''}; prices in USD, as of {today}."
+    summary = (f"{len(models)} model{'s' if len(models) != 1 else ''}; input and output in USD per 1M "
+               f"tokens; status as of {today}.")
     return [TableBlock(columns, rows), TextBlock([summary])]
 
 

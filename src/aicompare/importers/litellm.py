@@ -1,0 +1,381 @@
+"""Convert the LiteLLM model cost map (USD per token, one flat record per key) to catalog tables."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from aicompare.importers import ImportResult
+from aicompare.importers import _litellm_images as images
+from aicompare.importers._common import (
+    PER_MILLION,
+    clean_str,
+    is_nonzero,
+    iso_date,
+    money,
+    note,
+    positive_int,
+    price_tables,
+    result,
+    whole,
+    wrong_format,
+)
+from aicompare.model import ANY, INPUT_MODALITIES, OUTPUT_MODALITIES, TOKEN_PRICE_KEYS
+
+TYPE_BY_MODE = {
+    "chat": "text",
+    "completion": "text",
+    "responses": "text",
+    "image_generation": "image",
+    "image_edit": "image",
+    "embedding": "embedding",
+    "audio_transcription": "audio",
+    "audio_speech": "audio",
+    "realtime": "audio",
+    "moderation": "moderation",
+    "video_generation": "video",
+    "rerank": "rerank",
+}
+# LiteLLM per-token field -> catalog per-1M-token key.
+TOKEN_FIELDS = {
+    "input_cost_per_token": "input",
+    "cache_read_input_token_cost": "cached_input",
+    "cache_creation_input_token_cost": "cache_write",
+    "output_cost_per_token": "output",
+    "input_cost_per_image_token": "image_input",
+    "cache_read_input_image_token_cost": "cached_image_input",
+    "output_cost_per_image_token": "image_output",
+    "input_cost_per_audio_token": "audio_input",
+    "cache_read_input_audio_token_cost": "cached_audio_input",
+    "output_cost_per_audio_token": "audio_output",
+}
+# Fields that repeat another price under a second name; kept only when they add information.
+REPEATS = {"input_cost_per_token_cache_hit": "cached_input", "output_cost_per_reasoning_token": "output"}
+CAPABILITY_FIELDS = {
+    "supports_function_calling": "function_calling",
+    "supports_vision": "vision",
+    "supports_response_schema": "structured_outputs",
+    "supports_prompt_caching": "prompt_caching",
+    "supports_reasoning": "reasoning",
+    "supports_web_search": "web_search",
+    "supports_pdf_input": "pdf_input",
+    "supports_audio_input": "audio_input",
+    "supports_audio_output": "audio_output",
+    "supports_parallel_function_calling": "parallel_tool_calls",
+    "supports_system_messages": "system_messages",
+    "supports_computer_use": "computer_use",
+    "supports_native_streaming": "streaming",
+}
+# Input-only models: LiteLLM writes output 0 meaning "not billed", which is not "free output".
+UNBILLED_OUTPUT_TYPES = ("embedding", "rerank", "moderation")
+# Handled by the per-image logic, not as token prices.
+IMAGE_FIELDS = ("output_cost_per_image", "input_cost_per_image", "input_cost_per_pixel",
+                "output_cost_per_pixel")
+# <field>[_above_<N>hr][_above_<N>k_tokens][_<variant>]: cache lifetime, long-context tier, tier.
+_FIELD = re.compile(
+    r"^(?P<field>[A-Za-z0-9_.]+?)(?P<hours>_above_\d+hr)?(?:_above_(?P<k>\d+)k_tokens)?"
+    r"(?:_(?P<variant>batches|priority|flex|ultrafast|decisions|balanced))?$"
+)
+# Dated snapshot ids: <base>-YYYY-MM-DD, <base>-YYYYMMDD, <base>-MMDD, <base>@YYYYMMDD.
+SNAPSHOT = re.compile(r"^(?P<base>.+?)(?:-(?:\d{4}-\d{2}-\d{2}|\d{8}|\d{4})|@\d{8})$")
+_VERSION = re.compile(r"^v\d+(?:alpha|beta)?\d*$")
+
+SERVICE_TIER = "service-tier prices (priority, flex, ...) not representable"
+CACHE_TTL = "long-lived cache-write prices not representable"
+BATCH_TIER = "batch long-context tier prices not representable"
+PER_QUERY = "per-query/per-request prices not representable"
+TIME_WINDOW = "time-window prices not representable"
+PER_PIXEL = "per-pixel image prices not converted"
+OTHER = "other prices not converted"
+
+
+def convert(data: object, *, source: str, provider: str | None = None,
+            as_of: dt.date) -> ImportResult:
+    """Convert a parsed LiteLLM cost map; CatalogError when the data is not one."""
+    if not _is_cost_map(data):
+        raise wrong_format(source, "a LiteLLM model cost map (object of model key -> "
+                                   "{litellm_provider, mode, ...})")
+    assert isinstance(data, dict)
+    models: dict[str, dict[str, Any]] = {}
+    skipped: list[tuple[str, str]] = []
+    notes: list[str] = []
+    keyed: list[tuple[str, dict[str, Any]]] = []
+    for key in sorted(data):
+        rec = data[key]
+        prov = rec.get("litellm_provider") if isinstance(rec, dict) else None
+        if provider is not None and prov != provider:
+            continue
+        if key == "sample_spec":
+            skipped.append((key, "documentation entry, not a model"))
+        elif not isinstance(rec, dict):
+            skipped.append((key, "not a model record"))
+        elif not isinstance(prov, str) or not prov:
+            skipped.append((key, "no litellm_provider"))
+        elif images.is_keyed(key):
+            keyed.append((key, rec))
+        elif (mtype := TYPE_BY_MODE.get(str(rec.get("mode")))) is None:
+            mode = rec.get("mode")
+            skipped.append((key, f"mode {mode!r} has no catalog type" if mode else "no mode"))
+        else:
+            models[key] = _model(key, rec, mtype, as_of, notes)
+    images.fold(keyed, models, skipped)
+    folded = _fold_snapshots(models, skipped, notes)
+    _successors(data, models, folded, notes)
+    for table in models.values():
+        if "snapshots" in table:
+            table["snapshots"] = sorted(table["snapshots"])
+    return result(models, skipped, notes, provider, source)
+
+
+def _is_cost_map(data: object) -> bool:
+    """An object whose records carry litellm_provider: tells it apart from the other formats."""
+    if not isinstance(data, dict) or not data:
+        return False
+    return any(isinstance(rec, dict) and "litellm_provider" in rec for rec in data.values())
+
+
+def _model(key: str, rec: Mapping[str, Any], mtype: str, as_of: dt.date,
+           notes: list[str]) -> dict[str, Any]:
+    """One LiteLLM record -> one catalog model table; what does not fit goes to notes."""
+    mode = str(rec.get("mode"))
+    table: dict[str, Any] = {"provider": rec["litellm_provider"], "type": mtype}
+    # LiteLLM has no separate context field; max_input_tokens is its request window.
+    context = positive_int(rec.get("max_input_tokens"))
+    if context:
+        table["context_window"] = context
+    max_output = positive_int(rec.get("max_output_tokens"))
+    if max_output:
+        table["max_output_tokens"] = max_output
+    inputs = _allowed(rec.get("supported_modalities"), INPUT_MODALITIES)
+    outputs = _allowed(rec.get("supported_output_modalities"), OUTPUT_MODALITIES)
+    endpoints = _endpoints(rec.get("supported_endpoints"))
+    prices, lost = _prices(rec, mtype, mode)
+    grid = _flat_image(rec, mtype, lost)
+    capabilities = _capabilities(rec, mode, endpoints, prices)
+    for name, values in (("input_modalities", inputs), ("output_modalities", outputs),
+                         ("capabilities", capabilities), ("endpoints", endpoints)):
+        if values:
+            table[name] = values
+    url = clean_str(rec.get("source"))
+    if url:
+        table["source_url"] = url
+    table["as_of"] = as_of
+    if "deprecation_date" in rec:
+        shutdown = iso_date(rec["deprecation_date"])
+        if shutdown is not None:
+            # LiteLLM's deprecation_date is the day the model stops working.
+            table["lifecycle"] = {"shutdown_date": shutdown}
+        else:
+            notes.append(note(key, "unreadable deprecation_date", [repr(rec["deprecation_date"])]))
+    if prices:
+        table["prices"] = prices
+    if grid:
+        table["image_prices"] = grid
+    notes.extend(note(key, kind, fields) for kind, fields in lost.items() if fields)
+    return table
+
+
+def _allowed(values: object, allowed: tuple[str, ...]) -> list[str]:
+    if not isinstance(values, list):
+        return []
+    return sorted({v for v in values if isinstance(v, str) and v in allowed})
+
+
+def _endpoints(values: object) -> list[str]:
+    """'/v1/chat/completions' -> 'chat_completions': version segment dropped, '/' -> '_'."""
+    out: set[str] = set()
+    for path in values if isinstance(values, list) else []:
+        if not isinstance(path, str):
+            continue
+        parts = [part for part in path.split("/") if part]
+        if parts and _VERSION.match(parts[0]):
+            parts = parts[1:]
+        if parts:
+            out.add("_".join(parts))
+    return sorted(out)
+
+
+def _capabilities(rec: Mapping[str, Any], mode: str, endpoints: list[str],
+                  prices: Mapping[str, Any]) -> list[str]:
+    caps = {cap for field, cap in CAPABILITY_FIELDS.items() if rec.get(field) is True}
+    if "batch" in prices or "batch" in endpoints:
+        caps.add("batch")
+    if mode == "image_generation" or "images_generations" in endpoints:
+        caps.add("image_generation")
+    if mode == "image_edit" or "images_edits" in endpoints:
+        caps.add("image_editing")
+    if mode == "realtime" or "realtime" in endpoints:
+        caps.add("realtime")
+    return sorted(caps)
+
+
+def _unit_field(field: str, mtype: str, mode: str) -> tuple[str, Decimal] | None:
+    """Non-token prices the catalog has a key for: (key, factor to its unit)."""
+    if field == "input_cost_per_character":
+        return "input_per_1m_characters", PER_MILLION
+    if field == "input_cost_per_second" and mode == "audio_transcription":
+        return "audio_input_per_minute", Decimal(60)
+    if field in ("output_cost_per_second", "output_cost_per_video_per_second") and mtype == "video":
+        return "video_output_per_second", Decimal(1)
+    return None
+
+
+def _lost_kind(field: str) -> str:
+    if field == "off_peak_pricing":
+        return TIME_WINDOW
+    if any(part in field for part in ("per_query", "per_request", "per_1k_calls", "per_session")):
+        return PER_QUERY
+    return OTHER
+
+
+def _prices(rec: Mapping[str, Any], mtype: str,
+            mode: str) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """The `prices` table of one record, and the price fields it could not hold, by kind."""
+    standard: dict[str, Decimal] = {}
+    batch: dict[str, Decimal] = {}
+    tiers: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    lost: dict[str, list[str]] = defaultdict(list)
+    repeats: dict[str, Decimal | None] = {}
+    for field, raw in rec.items():
+        if ("cost" not in field and not field.endswith("_pricing")) or field in IMAGE_FIELDS:
+            continue
+        if field == "tiered_pricing":
+            _tiered(raw, standard, tiers, lost)
+            continue
+        if field in REPEATS:
+            repeats[field] = money(raw, PER_MILLION)
+            continue
+        match = _FIELD.match(field)
+        base = match.group("field") if match else field
+        unit = (TOKEN_FIELDS[base], PER_MILLION) if base in TOKEN_FIELDS else _unit_field(
+            base, mtype, mode)
+        value = money(raw, unit[1]) if unit else None
+        if match is None or unit is None or value is None:
+            if is_nonzero(raw):
+                lost[_lost_kind(field)].append(field)
+            continue
+        key, (hours, k, variant) = unit[0], match.group("hours", "k", "variant")
+        if hours:
+            lost[CACHE_TTL].append(field)
+        elif variant == "batches":
+            if k:
+                lost[BATCH_TIER].append(field)
+            else:
+                batch[key] = value
+        elif variant:
+            lost[SERVICE_TIER].append(field)
+        elif k:
+            if key in TOKEN_PRICE_KEYS:
+                tiers[int(k) * 1000][key] = value
+            else:
+                lost[OTHER].append(field)
+        else:
+            standard[key] = value
+    for field, value in sorted(repeats.items()):
+        target = REPEATS[field]
+        if value is not None and target not in standard and field.endswith("_cache_hit"):
+            standard[target] = value
+        elif value is None or standard.get(target) != value:
+            if is_nonzero(rec[field]):
+                lost[OTHER].append(field)
+    if mtype in UNBILLED_OUTPUT_TYPES:
+        for prices in (standard, batch, *tiers.values()):
+            if prices.get("output") == 0:
+                del prices["output"]
+    return price_tables(standard, batch, tiers), lost
+
+
+def _tiered(raw: object, standard: dict[str, Decimal], tiers: dict[int, dict[str, Decimal]],
+            lost: dict[str, list[str]]) -> None:
+    """`tiered_pricing` [{range: [lo, hi], <per-token fields>}]: lo 0 is the base price."""
+    items = raw if isinstance(raw, list) else []
+    if not items or not all(isinstance(item, dict) for item in items):
+        lost[OTHER].append("tiered_pricing")
+        return
+    for item in items:
+        bounds = item.get("range")
+        low = whole(bounds[0]) if isinstance(bounds, list) and bounds else None
+        if low is None:
+            # search tools tier by result count (max_results_range), not by prompt size
+            lost[PER_QUERY if "max_results_range" in item else OTHER].append("tiered_pricing")
+            continue
+        for field, price in item.items():
+            if field == "range":
+                continue
+            value = money(price, PER_MILLION) if field in TOKEN_FIELDS else None
+            if value is None:
+                if is_nonzero(price):
+                    lost[OTHER].append(f"tiered_pricing.{field}")
+                continue
+            key = TOKEN_FIELDS[field]
+            if low > 0:
+                tiers[low][key] = value
+            elif standard.setdefault(key, value) != value:
+                lost[OTHER].append(f"tiered_pricing.{field}")
+
+
+def _flat_image(rec: Mapping[str, Any], mtype: str,
+                lost: dict[str, list[str]]) -> dict[str, dict[str, Decimal]]:
+    """A flat per-image price as the `any`/`any` cell; per-pixel and per-input-image go to notes."""
+    grid: dict[str, dict[str, Decimal]] = {}
+    output = money(rec.get("output_cost_per_image"))
+    given = money(rec.get("input_cost_per_image"))
+    if output is not None:
+        grid = {ANY: {ANY: output}}
+    elif mtype == "image" and given:
+        # LiteLLM stores some generation prices (gpt-image, grok-imagine) in input_cost_per_image.
+        grid = {ANY: {ANY: given}}
+        given = None
+    if given:
+        lost[OTHER].append("input_cost_per_image")
+    for field in ("input_cost_per_pixel", "output_cost_per_pixel"):
+        if is_nonzero(rec.get(field)):
+            lost[PER_PIXEL].append(field)
+    return grid
+
+
+def _fold_snapshots(models: dict[str, dict[str, Any]], skipped: list[tuple[str, str]],
+                    notes: list[str]) -> dict[str, str]:
+    """Fold dated ids into their base when provider, type and every price agree; snapshot->base."""
+    folded: dict[str, str] = {}
+    for key in sorted(models):
+        match = SNAPSHOT.match(key)
+        base = match.group("base") if match else None
+        if base is None or base not in models or key not in models:
+            continue
+        snap, target = models[key], models[base]
+        if any(snap.get(f) != target.get(f) for f in ("provider", "type", "prices", "image_prices")):
+            continue
+        target.setdefault("snapshots", []).append(key)
+        if snap.get("lifecycle") != target.get("lifecycle"):
+            shutdown = (snap.get("lifecycle") or {}).get("shutdown_date")
+            notes.append(note(key, "snapshot folded; its own lifecycle is not kept",
+                              [f"into {base}",
+                               f"shutdown_date {shutdown}" if shutdown else "no shutdown_date"]))
+        for name in snap.get("snapshots", []):
+            target["snapshots"].append(name)
+            folded[name] = base
+        del models[key]
+        folded[key] = base
+        skipped.append((key, f"snapshot folded into {base}"))
+    return folded
+
+
+def _successors(data: Mapping[str, Any], models: dict[str, dict[str, Any]],
+                folded: Mapping[str, str], notes: list[str]) -> None:
+    """metadata.successor -> lifecycle.superseded_by, only when the successor was imported."""
+    for key, rec in data.items():
+        meta = rec.get("metadata") if isinstance(rec, dict) else None
+        successor = meta.get("successor") if isinstance(meta, dict) else None
+        holder = key if key in models else folded.get(key)
+        if not isinstance(successor, str) or holder is None:
+            continue
+        target = successor if successor in models else folded.get(successor)
+        if target is None:
+            notes.append(note(holder, "successor not in this import", [successor]))
+        elif target != holder:
+            models[holder].setdefault("lifecycle", {})["superseded_by"] = target

@@ -1,0 +1,158 @@
+"""The JSON contract and the conventions a script relies on, checked on the real console script."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from aicompare import __version__
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """The installed console entry point, as a user runs it, from outside the checkout."""
+    full_env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "NO_COLOR", "COLUMNS")}
+    full_env.update(env or {})
+    return subprocess.run([sys.executable, "-m", "aicompare", *args], capture_output=True, text=True,
+                          env=full_env, cwd=cwd or Path("/"), timeout=60)
+
+
+def test_diff_json_document() -> None:
+    proc = run("diff", "gpt-image-1", "o4-mini", "--json", "--as-of", "2026-11-21", env={"FORCE_COLOR": "1"})
+    assert proc.returncode == 0
+    assert proc.stderr == ""
+    assert "\x1b" not in proc.stdout
+    doc = json.loads(proc.stdout)
+    assert doc["schema_version"] == 1
+    assert doc["command"] == "diff"
+    assert [m["id"] for m in doc["models"]] == ["gpt-image-1", "o4-mini"]
+    first = doc["differences"][0]
+    assert first["kind"] == "kind"
+    price = next(d for d in doc["differences"] if d["kind"] == "price" and d["field"] == "prices.input")
+    assert price == {
+        "kind": "price",
+        "text": "o4-mini is 78% cheaper on input tokens ($1.10 vs $5.00 per 1M).",
+        "field": "prices.input",
+        "models": ["o4-mini", "gpt-image-1"],
+        "values": ["1.1", "5"],
+        "percent": "78.00",
+    }
+    o4 = doc["models"][1]
+    assert o4["prices"]["standard"] == {"input": "1.1", "cached_input": "0.275", "output": "4.4"}
+    assert o4["status"] == "retired" and o4["lifecycle"]["superseded_by"] == "gpt-5-mini"
+    grid = doc["models"][0]["image_prices"]
+    assert grid["medium"]["1024x1536"] == "0.063"
+    input_row = next(r for r in doc["rows"] if r["field"] == "prices.input")
+    assert input_row["values"] == ["5", "1.1"] and input_row["better"] == ["o4-mini"]
+
+
+def test_money_is_never_a_float() -> None:
+    doc = json.loads(run("list", "--json").stdout)
+
+    def walk(value: object) -> None:
+        assert not isinstance(value, float), value
+        if isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    walk(doc)
+    assert doc["count"] == len(doc["models"]) >= 10
+
+
+def test_json_path_does_not_import_rich() -> None:
+    code = ("import sys, runpy; sys.argv=['aicompare','diff','gpt-image-1','o4-mini','--json'];\n"
+            "try:\n    runpy.run_module('aicompare', run_name='__main__')\n"
+            "except SystemExit:\n    pass\n"
+            "print('RICH' if any(m == 'rich' or m.startswith('rich.') for m in sys.modules) else 'CLEAN', file=sys.stderr)")
+    for extra in ([], ["--version"]):
+        proc = subprocess.run([sys.executable, "-c", code.replace("'--json']", "'--json']" if not extra else "'--json']")],
+                              capture_output=True, text=True, cwd="/")
+        assert proc.stderr.strip().endswith("CLEAN"), proc.stderr
+    proc = subprocess.run([sys.executable, "-c", "import sys; sys.argv=['aicompare','--version']\n"
+                           "from aicompare.cli import main\ntry:\n    main()\nexcept SystemExit:\n    pass\n"
+                           "print('rich' in sys.modules, file=sys.stderr)"], capture_output=True, text=True, cwd="/")
+    assert proc.stdout == f"aicompare {__version__}\n"
+    assert proc.stderr.strip() == "False"
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        ((), 0),
+        (("--version",), 0),
+        (("list",), 0),
+        (("show", "o4-mini"), 0),
+        (("diff", "gpt-image-1", "o4-mini"), 0),
+        (("show", "o4mni"), 1),
+        (("diff", "o4-mini", "nope-model"), 1),
+        (("show",), 2),
+        (("diff", "o4-mini"), 2),
+        (("list", "--sort", "colour"), 2),
+        (("list", "--jsn"), 2),
+        (("lst",), 2),
+        (("show", "o4-mini", "--as-of", "yesterday"), 2),
+        (("catalog", "validate", "/no/such/file.toml"), 1),
+    ],
+)
+def test_exit_codes(args: tuple[str, ...], code: int) -> None:
+    proc = run(*args)
+    assert proc.returncode == code, proc.stderr
+    assert "Traceback" not in proc.stderr
+    if code:
+        assert proc.stdout == ""
+        assert proc.stderr.strip()
+
+
+def test_bare_command_shows_help_and_version() -> None:
+    proc = run()
+    assert proc.returncode == 0 and "Usage: aicompare" in proc.stdout and "diff" in proc.stdout
+    assert run("--version").stdout == f"aicompare {__version__}\n"
+
+
+def test_suggestions_for_commands_and_options() -> None:
+    assert "Did you mean 'list'" in run("lst").stderr
+    assert "(Possible options: --json)" in run("list", "--jsn").stderr
+
+
+@pytest.mark.parametrize("cmd", [("list",), ("show",), ("diff",), ("catalog", "validate")])
+def test_help_has_examples(cmd: tuple[str, ...]) -> None:
+    for flag in ("-h", "--help"):
+        proc = run(*cmd, flag)
+        assert proc.returncode == 0
+        assert "Examples:" in proc.stdout or cmd == ("catalog",)
+
+
+@pytest.mark.parametrize("columns", ["40", "60", "80", "200"])
+def test_tables_fit_columns(columns: str) -> None:
+    for args in (("list",), ("diff", "gpt-image-1", "o4-mini", "gpt-4.1-mini"), ("show", "gpt-image-1")):
+        proc = run(*args, env={"COLUMNS": columns})
+        assert proc.returncode == 0
+        widest = max(len(line) for line in proc.stdout.splitlines())
+        assert widest <= int(columns), (args, widest)
+
+
+def test_colour_switches() -> None:
+    forced = run("diff", "gpt-image-1", "o4-mini", env={"FORCE_COLOR": "1", "COLUMNS": "120"})
+    assert "\x1b[" in forced.stdout
+    for env in ({"FORCE_COLOR": "1", "NO_COLOR": "1"}, {"TERM": "dumb"}, {}):
+        proc = run("diff", "gpt-image-1", "o4-mini", env={**env, "COLUMNS": "120"})
+        assert "\x1b[" not in proc.stdout, env
+    flag = run("diff", "gpt-image-1", "o4-mini", "--no-color", env={"FORCE_COLOR": "1"})
+    assert "\x1b[" not in flag.stdout
+    assert "★" in flag.stdout  # the better value is marked without colour too
+
+
+def test_closed_pipe_is_quiet() -> None:
+    proc = subprocess.run(f"{sys.executable} -m aicompare list | head -1", shell=True, capture_output=True,
+                          text=True, cwd="/")
+    assert proc.stdout.startswith("id")
+    assert proc.stderr == ""

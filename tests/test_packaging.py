@@ -1,0 +1,59 @@
+"""The wheel carries the bundled catalog and works installed, from any directory."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("dist")
+    # --no-build-isolation: build offline with the hatchling the test extra installs
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+                    "-w", str(out), str(ROOT)], check=True, capture_output=True, timeout=300)
+    (found,) = out.glob("aicompare-*.whl")
+    return found
+
+
+def test_wheel_contains_catalog(wheel: Path) -> None:
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "aicompare/data/models.toml" in names
+    assert "aicompare/cli.py" in names
+
+
+def test_installed_wheel_runs_outside_checkout(wheel: Path, tmp_path: Path) -> None:
+    target = tmp_path / "site"
+    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target),
+                    str(wheel)], check=True, capture_output=True, timeout=300)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AICOMPARE_")}
+    # the wheel's package comes first; the test environment only lends typer, rich and friends
+    env["PYTHONPATH"] = str(target)
+    workdir = tmp_path / "elsewhere"
+    workdir.mkdir()
+    where = subprocess.run([sys.executable, "-c", "import aicompare, aicompare.loader as l; "
+                            "print(aicompare.__file__); print(l.bundled_path())"],
+                           capture_output=True, text=True, env=env, cwd=workdir, check=True)
+    module_file, catalog_file = where.stdout.split()
+    assert module_file.startswith(str(target)) and catalog_file.startswith(str(target))
+    proc = subprocess.run([sys.executable, "-m", "aicompare", "diff", "gpt-image-1", "o4-mini", "--json"],
+                          capture_output=True, text=True, env=env, cwd=workdir, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    assert [m["id"] for m in doc["models"]] == ["gpt-image-1", "o4-mini"]
+
+
+def test_editable_install_finds_checkout_catalog() -> None:
+    from aicompare.loader import bundled_path
+
+    path = bundled_path()
+    assert path.is_file()
+    assert path.name == "models.toml"
