@@ -10,7 +10,7 @@ def test_list_table(cli) -> None:
     run = cli("list")
     assert run.exit_code == 0, run.stderr
     lines = run.stdout.splitlines()
-    assert lines[0].split() == ["id", "provider", "type", "context", "input", "/1M", "output", "/1M", "image", "status"]
+    assert lines[0].split() == ["id", "provider", "type", "context", "input", "output", "image", "status"]
     row = next(line for line in lines if line.startswith("alpha-large"))
     assert row.split()[:6] == ["alpha-large", "Acme", "AI", "text", "1M", "$5.00"]
     old = next(line for line in lines if line.startswith("alpha-old"))
@@ -124,7 +124,7 @@ def test_diff_unknown_model(cli) -> None:
 def test_csv_and_markdown(cli) -> None:
     run = cli("list", "--format", "csv")
     rows = list(csv.reader(io.StringIO(run.stdout)))
-    assert rows[0] == ["id", "provider", "type", "context", "input /1M", "output /1M", "image", "status"]
+    assert rows[0] == ["id", "provider", "type", "context", "input", "output", "image", "status"]
     assert rows[1][:5] == ["alpha-large", "Acme AI", "text", "1M", "$5.00"]
     md = cli("diff", "alpha-large", "alpha-mini", "--format", "markdown").stdout
     assert "| Prices (USD per 1M tokens) | input tokens | $5.00 | $1.10 ★ |" in md
