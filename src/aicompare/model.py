@@ -218,7 +218,7 @@ class Model:
     def origin(self, path: str) -> str | None:
         """The layer a field came from, when it is not the bundled catalog."""
         for key, layer in self.origins:
-            if key == path or path.startswith(key + "."):
+            if key in ("*", path) or path.startswith(key + "."):
                 return layer
         return None
 

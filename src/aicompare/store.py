@@ -120,6 +120,7 @@ def dump_toml(doc: Mapping[str, Any]) -> str:
 
 
 def _temp_name(target: Path) -> Path:
+    """models.toml.<pid>-<random>.tmp: the pid lets a later edit tell a dead writer's leftover."""
     return target.with_name(f"{target.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
 
 
@@ -277,6 +278,7 @@ def edit_layer(path: Path, mutate: Callable[[dict[str, Any]], R], *,
 
 
 def _models(doc: dict[str, Any]) -> dict[str, Any]:
+    """The document's models table, created when missing."""
     models = doc.setdefault("models", {})
     if not isinstance(models, dict):
         raise CatalogError(["models: expected a table"], "fix the file by hand first")
@@ -372,6 +374,7 @@ class MergeReport:
 
     @property
     def changed(self) -> bool:
+        """Whether the merge altered the document."""
         return bool(self.added or self.updated)
 
 
