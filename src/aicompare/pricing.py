@@ -17,7 +17,8 @@ from decimal import Overflow, localcontext
 from aicompare import fmt
 from aicompare.errors import WorkloadError
 from aicompare.model import ANY, PRICE_LABELS, PRICE_UNITS, ImagePrice, Model, PriceTier
-from aicompare.quantities import MAX_QUANTITY, Period, format_quantity, format_share, period_factor
+from aicompare.quantities import (MAX_QUANTITY, Period, format_quantity, format_share, parse_choice,
+                                  period_factor)
 
 DEFAULT_OUTPUT_SHARE = Decimal("0.25")
 DEFAULT_QUALITY = "medium"
@@ -27,10 +28,14 @@ PER_IMAGE = "per image"
 TOKEN_KINDS = ("input", "cached_input", "output")
 IMAGES = "images"
 
-# Wide enough for any catalog price times any allowed quantity; Inexact traps so that a result
-# which would need rounding raises instead of silently losing a digit.
-_EXACT = Context(prec=200, traps=[Inexact, InvalidOperation, DivisionByZero, Overflow])
+# A cap, not a cost: Decimal works on the digits a number has, so a huge precision keeps every
+# product and sum exact (the catalog does not limit decimal places) and Inexact can never fire
+# on money; where a quotient is truly inexact (365/12) the trap makes that explicit.
+_EXACT = Context(prec=100_000, traps=[Inexact, InvalidOperation, DivisionByZero, Overflow])
+# Percentages and projections are rounded on purpose; this only keeps them from overflowing.
+_WIDE = Context(prec=100, traps=[InvalidOperation, DivisionByZero, Overflow])
 _MILLIONTH = Decimal("0.000001")
+_Rate = tuple[Decimal | None, str | None, str | None]  # (price, which rate, caveat)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +71,7 @@ class Workload:
         """Two workloads billed the same way, as one (counts add up)."""
         same = ("quality", "size", "batch", "request_tokens", "period")
         if any(getattr(self, name) != getattr(other, name) for name in same):
-            raise ValueError("only workloads with the same quality, size, batch, tier and period add")
+            raise ValueError("only workloads alike in quality, size, batch, tier and period add")
         return Workload(
             self.input_tokens + other.input_tokens,
             self.cached_input_tokens + other.cached_input_tokens,
@@ -125,36 +130,23 @@ class Ranked:
 
 
 def _exact_cost(quantity: int, unit_price: Decimal, per: int = 1) -> Decimal:
+    """quantity x unit_price / per, exactly."""
     with localcontext(_EXACT):
         return Decimal(quantity) * unit_price / per
 
 
-def _exact_sum(values: Iterable[Decimal]) -> Decimal:
-    with localcontext(_EXACT):
-        return sum(values, Decimal(0))
-
-
 def project(amount: Decimal, source: Period, target: Period) -> Decimal:
-    """A per-`source` amount per `target` (month -> year is x12); rounded to $0.000001 if inexact."""
+    """A per-`source` amount per `target` (month -> year: x12); to $0.000001 when inexact."""
     factor = period_factor(source, target)
-    try:
-        with localcontext(_EXACT):
-            return amount * factor.numerator / factor.denominator
-    except Inexact:
-        # day <-> month is 365/12: not a terminating decimal, so a projection is rounded.
-        value = amount * factor.numerator / factor.denominator
-        return value.quantize(_MILLIONTH, ROUND_HALF_UP)
-
-
-def split_pipeline(text: str, option: str = "model") -> tuple[str, ...]:
-    """`o4-mini+gpt-image-1` -> ('o4-mini', 'gpt-image-1'); one or two names."""
-    names = tuple(part.strip() for part in text.split("+"))
-    if not all(names) or len(names) > 2:
-        raise WorkloadError(
-            f"{option}: {text!r} is not a model or a pipeline",
-            "name one model, or a text model and an image model joined by '+' (o4-mini+gpt-image-1)",
-        )
-    return names
+    with localcontext(_EXACT):
+        scaled = amount * factor.numerator
+        try:
+            return scaled / factor.denominator
+        except Inexact:
+            pass
+    # day <-> month is 365/12: not a terminating decimal, so this projection is rounded.
+    with localcontext(_WIDE):
+        return (scaled / factor.denominator).quantize(_MILLIONTH, ROUND_HALF_UP)
 
 
 def image_options(models: Iterable[Model]) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -165,43 +157,21 @@ def image_options(models: Iterable[Model]) -> tuple[tuple[str, ...], tuple[str, 
     return qualities, sizes
 
 
-def _check_choice(value: str | None, option: str, known: tuple[str, ...]) -> str | None:
-    if value is None:
-        return None
-    norm = "".join(value.split()).lower()
-    if known and norm not in known:
-        raise WorkloadError(f"{option}: {value!r} is not sold by any model in the catalog",
-                            f"use one of: {', '.join(known)}")
-    return norm
-
-
-def _count(value: int | None, option: str) -> int | None:
-    if value is not None and not 0 <= value <= MAX_QUANTITY:
-        raise WorkloadError(f"{option}: {value} is outside 0..{format_quantity(MAX_QUANTITY)}")
-    return value
-
-
-def build_workload(
-    *,
-    tokens: int | None = None,
-    input_tokens: int | None = None,
-    output_tokens: int | None = None,
-    cached_input_tokens: int = 0,
-    output_share: Decimal | None = None,
-    images: int = 0,
-    quality: str | None = None,
-    size: str | None = None,
-    batch: bool = False,
-    request_tokens: int | None = None,
-    period: Period = Period.MONTH,
-    catalog: Iterable[Model] | None = None,
-) -> Workload:
+def build_workload(*, tokens: int | None = None, input_tokens: int | None = None,
+                   output_tokens: int | None = None, cached_input_tokens: int = 0,
+                   output_share: Decimal | None = None, images: int = 0,
+                   quality: str | None = None, size: str | None = None, batch: bool = False,
+                   request_tokens: int | None = None, period: Period = Period.MONTH,
+                   catalog: Iterable[Model] | None = None) -> Workload:
     """Resolve the options into exact counts, recording every assumption made on the way."""
-    tokens = _count(tokens, "--tokens")
-    inp = _count(input_tokens, "--input")
-    out = _count(output_tokens, "--output")
-    cached = _count(cached_input_tokens, "--cached-input") or 0
-    images = _count(images, "--images") or 0
+    given = {"--tokens": tokens, "--input": input_tokens, "--output": output_tokens,
+             "--cached-input": cached_input_tokens, "--images": images,
+             "--request-tokens": request_tokens}
+    for option, value in given.items():
+        # Callers normally pass parse_quantity results; this guards direct use of the API.
+        if value is not None and not 0 <= value <= MAX_QUANTITY:
+            raise WorkloadError(f"{option}: {value} is outside 0..{format_quantity(MAX_QUANTITY)}")
+    inp, out, cached = input_tokens, output_tokens, cached_input_tokens
     notes: list[str] = [f"quantities are per {period.value}"]
     if output_share is not None:
         if tokens is None:
@@ -221,13 +191,13 @@ def build_workload(
     if request_tokens is not None and request_tokens < 1:
         raise WorkloadError("--request-tokens: a request has at least 1 token")
     qualities, sizes = image_options(catalog or ())
-    quality = _check_choice(quality, "--quality", qualities)
-    size = _check_choice(size, "--size", sizes)
+    quality = None if quality is None else parse_choice(quality, "--quality", qualities)
+    size = None if size is None else parse_choice(size, "--size", sizes)
     if images == 0 and (quality or size):
         notes.append("--quality and --size ignored: no --images")
         quality = size = None
     elif images and (quality is None or size is None):
-        missing = " and ".join(n for n, v in (("--quality", quality), ("--size", size)) if v is None)
+        missing = " and ".join(o for o, v in (("--quality", quality), ("--size", size)) if not v)
         notes.append(f"no {missing}: {quality or DEFAULT_QUALITY} {size or DEFAULT_SIZE} images "
                      "where a model sells them, else its cheapest option")
     if batch:
@@ -264,7 +234,8 @@ def _split(tokens: int, inp: int | None, out: int | None, cached: int,
     if uncached < 0:
         raise WorkloadError(
             f"--cached-input {format_quantity(cached)} is more than the input part of --tokens "
-            f"{shown} ({format_quantity(tokens - output)})", "lower --cached-input or --output-share")
+            f"{shown} ({format_quantity(tokens - output)})",
+            "lower --cached-input or --output-share")
     why = " (default: input-heavy chat/RAG traffic)" if share is None else ""
     notes.append(f"--tokens {shown} split {format_share(1 - used)} input "
                  f"({format_quantity(tokens - output)}) / {format_share(used)} output "
@@ -305,10 +276,7 @@ def _tier(model: Model, request_tokens: int | None) -> PriceTier | None:
     return max(over, key=lambda t: t.above_input_tokens, default=None)
 
 
-Rate = tuple[Decimal | None, str | None, str | None]  # (price, which rate, caveat)
-
-
-def _token_rate(model: Model, key: str, w: Workload) -> Rate:
+def _token_rate(model: Model, key: str, w: Workload) -> _Rate:
     """The per-1M price of one token price key, honouring tiers (cliff rule) and batch."""
     label = PRICE_LABELS[key]
     tier = _tier(model, w.request_tokens)
@@ -328,49 +296,39 @@ def _token_rate(model: Model, key: str, w: Workload) -> Rate:
 
 def _image_cell(model: Model, quality: str, size: str) -> ImagePrice | None:
     """The grid cell Model.image_price would bill: an exact cell beats an `any` one."""
-    matches = [c for c in model.image_prices if c.quality in (quality, ANY) and c.size in (size, ANY)]
+    matches = [c for c in model.image_prices
+               if c.quality in (quality, ANY) and c.size in (size, ANY)]
     exact = [c for c in matches if c.quality == quality and c.size == size]
     return (exact or matches or [None])[0]
-
-
-def _varies(cell: ImagePrice) -> bool:
-    """False for a flat price (`any` x `any`), where no quality or size needs assuming."""
-    return not (cell.quality == ANY and cell.size == ANY)
-
-
-def _cell_text(cell: ImagePrice, quality: str, size: str) -> str:
-    if not _varies(cell):
-        return "flat price per image"
-    shown = (quality if cell.quality == ANY else cell.quality, size if cell.size == ANY else cell.size)
-    return " ".join(shown)
 
 
 def _image_line(model: Model, w: Workload) -> tuple[LineItem | None, str | None, str | None]:
     """(line, note, cannot-serve reason) for the images of a workload on one image model."""
     if not model.image_prices:
         return None, None, f"images (no per-image price for {model.id} in the catalog)"
-    quality, size = w.quality or DEFAULT_QUALITY, w.size or DEFAULT_SIZE
-    cell, note = _image_cell(model, quality, size), None
-    if cell is None and (w.quality is None or w.size is None):
+    quality, size = w.quality, w.size
+    cell = _image_cell(model, quality or DEFAULT_QUALITY, size or DEFAULT_SIZE)
+    cheapest = cell is None and (quality is None or size is None)
+    if cheapest:
         # Only a choice the user left open may fall back, to the cheapest cell that fits the rest.
-        fits = [c for c in model.image_prices
-                if (w.quality is None or c.quality in (w.quality, ANY))
-                and (w.size is None or c.size in (w.size, ANY))]
-        cell = min(fits, key=lambda c: c.usd, default=None)
-        if cell is not None:
-            quality = w.quality or (cell.quality if cell.quality != ANY else quality)
-            size = w.size or (cell.size if cell.size != ANY else size)
-            note = (f"images: {_cell_text(cell, quality, size)} assumed, the cheapest "
-                    f"{model.id} sells")
-    elif cell is not None and (w.quality is None or w.size is None) and _varies(cell):
-        note = f"images: {_cell_text(cell, quality, size)} assumed"
+        cell = min((c for c in model.image_prices
+                    if (quality is None or c.quality in (quality, ANY))
+                    and (size is None or c.size in (size, ANY))), key=lambda c: c.usd, default=None)
     if cell is None:
         sold = ", ".join(f"{c.quality} {c.size}" for c in model.image_prices)
-        wanted = " ".join(part for part in (w.quality, w.size) if part)
+        wanted = " ".join(part for part in (quality, size) if part)
         return None, None, f"{wanted} images ({model.id} sells {sold})"
+    # An `any` side shows what was asked for, or nothing: a flat price needs no assumption.
+    shown = [quality if cell.quality == ANY else cell.quality,
+             size if cell.size == ANY else cell.size]
+    detail = " ".join(part for part in shown if part) or "flat price per image"
+    note = None
+    if (quality is None and cell.quality != ANY) or (size is None and cell.size != ANY):
+        why = f", the cheapest {model.id} sells" if cheapest else ""
+        note = f"images: {detail} assumed{why}"
     batch_note = "no batch per-image price in the catalog; standard price used" if w.batch else None
     line = LineItem(IMAGES, w.images, PER_IMAGE, cell.usd, _exact_cost(w.images, cell.usd),
-                    model.id, _cell_text(cell, quality, size), batch_note)
+                    model.id, detail, batch_note)
     return line, note, None
 
 
@@ -402,7 +360,8 @@ def _token_lines(model: Model, w: Workload, notes: list[str], reasons: list[str]
                            f"{model.id} in the catalog)")
             continue
         cost = _exact_cost(quantity, price, TOKENS_PER_PRICE)
-        lines.append(LineItem(kind, quantity, PRICE_UNITS[kind], price, cost, model.id, detail, note))
+        lines.append(LineItem(kind, quantity, PRICE_UNITS[kind], price, cost, model.id, detail,
+                              note))
     return lines
 
 
@@ -426,18 +385,27 @@ def estimate(models: Sequence[Model], workload: Workload) -> Estimate:
     # In a pipeline a caveat must say which of the two models it is about.
     prefix = len(models) > 1
     notes += [f"{ln.model_id}: {ln.note}" if prefix else ln.note for ln in lines if ln.note]
-    ids = tuple(m.id for m in models)
+    ids, unique = tuple(m.id for m in models), tuple(dict.fromkeys(notes))
     if reasons:
         # A partial price would read as the whole price, so nothing is totalled or itemised.
-        return Estimate(ids, (), None, False, tuple(reasons), tuple(dict.fromkeys(notes)),
-                        workload.period)
-    total = _exact_sum(line.cost for line in lines)
-    return Estimate(ids, tuple(lines), total, True, (), tuple(dict.fromkeys(notes)), workload.period)
+        return Estimate(ids, (), None, False, tuple(reasons), unique, workload.period)
+    with localcontext(_EXACT):
+        total = sum((line.cost for line in lines), Decimal(0))
+    return Estimate(ids, tuple(lines), total, True, (), unique, workload.period)
+
+
+def _percent(delta: Decimal, base: Decimal) -> Decimal:
+    """fmt.percent with room for any ratio of two catalog totals (they span many magnitudes)."""
+    digits = max(0, delta.adjusted() - base.adjusted()) + 10  # integer digits, with margin
+    with localcontext(_WIDE) as ctx:
+        ctx.prec = max(ctx.prec, digits + 2)
+        return fmt.percent(delta, base)
 
 
 def rank(estimates: Sequence[Estimate], baseline: str | None = None) -> list[Ranked]:
     """Cheapest first, then the ones that cannot serve; deltas against the cheapest or baseline."""
-    servable = sorted((e for e in estimates if e.servable), key=lambda e: e.total or 0)
+    servable = sorted((e for e in estimates if e.servable),
+                      key=lambda e: e.total if e.total is not None else Decimal(0))
     reference = servable[0] if servable else None
     if baseline is not None:
         found = [e for e in estimates if e.key.casefold() == baseline.casefold()]
@@ -458,7 +426,7 @@ def rank(estimates: Sequence[Estimate], baseline: str | None = None) -> list[Ran
             place = index + 1
         with localcontext(_EXACT):
             delta = total - base
-        pct = fmt.percent(delta, base) if base else None
+        pct = _percent(delta, base) if base else None
         ranked.append(Ranked(place, item, delta, pct, reference.key if reference else None))
     ranked += [Ranked(None, e, None, None, None) for e in estimates if not e.servable]
     return ranked

@@ -1,4 +1,4 @@
-"""Exact parsing and compact formatting of workload quantities, shares and periods; ints only.
+"""Exact parsing of workload option values (quantities, shares, periods, choices); no floats.
 
 Quantities are whole counts (tokens, images) written as `5M`, `1.5k`, `200_000`, `2B` or `1234`.
 Parsing is done on the digit strings with integer arithmetic, so nothing passes through a float
@@ -9,6 +9,7 @@ not silently taken as 1000).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from decimal import Decimal
 from enum import Enum
 from fractions import Fraction
@@ -22,13 +23,12 @@ SUFFIXES: dict[str, int] = {"": 0, "k": 3, "m": 6, "b": 9, "t": 12}
 # Display spelling of each suffix: lower-case k as in `1.5k`, capitals for the rest as in `5M`.
 _SHOWN = (("T", 12), ("B", 9), ("M", 6), ("k", 3))
 
-QUANTITY_FORMS = "a whole number with an optional k, M, B or T suffix (e.g. 5M, 1.5k, 200_000, 1234)"
+QUANTITY_FORMS = "a whole number, optionally with k, M, B or T (e.g. 5M, 1.5k, 200_000, 1234)"
 SHARE_FORMS = "a fraction from 0 to 1 or a percentage (e.g. 0.25 or 25%)"
 
 _DIGITS = r"[0-9]+(?:_[0-9]+)*"
-_QUANTITY = re.compile(
-    rf"(?P<int>{_DIGITS})?(?:\.(?P<frac>{_DIGITS})?)?\s?(?P<suffix>[kmbt]?)", re.ASCII | re.IGNORECASE
-)
+_QUANTITY = re.compile(rf"(?P<int>{_DIGITS})?(?:\.(?P<frac>{_DIGITS})?)?\s?(?P<suffix>[kmbt]?)",
+                       re.ASCII | re.IGNORECASE)
 _SHARE = re.compile(rf"(?P<int>{_DIGITS})?(?:\.(?P<frac>{_DIGITS})?)?\s?(?P<pct>%?)", re.ASCII)
 _NOT_FINITE = {"inf", "+inf", "-inf", "infinity", "+infinity", "-infinity", "nan", "+nan", "-nan"}
 # More fractional digits than this in a share is not a real setting, and keeps Decimals short.
@@ -36,6 +36,7 @@ _MAX_SHARE_DIGITS = 18
 
 
 def _fail(option: str, text: str, why: str, forms: str) -> WorkloadError:
+    """A usage error naming the option and the value (shortened), with the accepted forms."""
     shown = repr(text) if len(text) <= 40 else repr(text[:37] + "...")
     return WorkloadError(f"{option}: {shown} {why}", f"use {forms}")
 
@@ -76,6 +77,7 @@ def parse_quantity(text: str, option: str) -> int:
 
 
 def _too_large(option: str, text: str) -> WorkloadError:
+    """The error for a quantity above MAX_QUANTITY."""
     return _fail(option, text, f"is too large (the limit is {format_quantity(MAX_QUANTITY)})",
                  QUANTITY_FORMS)
 
@@ -135,8 +137,7 @@ class Period(str, Enum):
 PER_YEAR: dict[Period, int] = {Period.DAY: 365, Period.MONTH: 12, Period.YEAR: 1}
 PERIOD_FORMS = "day, month or year"
 _PERIOD_ALIASES = {"daily": Period.DAY, "monthly": Period.MONTH, "yearly": Period.YEAR,
-                   "annual": Period.YEAR, "annually": Period.YEAR, "mo": Period.MONTH,
-                   "yr": Period.YEAR, "d": Period.DAY}
+                   "annual": Period.YEAR, "annually": Period.YEAR}
 
 
 def parse_period(text: str, option: str = "--per") -> Period:
@@ -154,3 +155,22 @@ def parse_period(text: str, option: str = "--per") -> Period:
 def period_factor(source: Period, target: Period) -> Fraction:
     """Exact multiplier from a per-`source` amount to a per-`target` one (day -> month: 365/12)."""
     return Fraction(PER_YEAR[source], PER_YEAR[target])
+
+
+def parse_choice(text: str, option: str, known: Sequence[str]) -> str:
+    """A value from a known list, case- and space-insensitive (`1024X1536` -> `1024x1536`)."""
+    value = "".join(text.split()).lower()
+    # An empty list means nothing to check against (no catalog given), not "nothing is valid".
+    if known and value not in known:
+        raise WorkloadError(f"{option}: {text!r} is not sold by any model in the catalog",
+                            f"use one of: {', '.join(known)}")
+    return value
+
+
+def split_pipeline(text: str, option: str = "model") -> tuple[str, ...]:
+    """`o4-mini+gpt-image-1` -> ('o4-mini', 'gpt-image-1'): one model name or two."""
+    names = tuple(part.strip() for part in text.split("+"))
+    if not all(names) or len(names) > 2:
+        raise WorkloadError(f"{option}: {text!r} is not a model or a pipeline",
+                            "name one model, or a text and an image model: o4-mini+gpt-image-1")
+    return names

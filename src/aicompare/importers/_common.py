@@ -7,12 +7,13 @@ import json
 import os
 import re
 from collections.abc import Iterable, Mapping
-from decimal import ROUND_HALF_EVEN, Context, Decimal
+from decimal import ROUND_HALF_EVEN, Context, Decimal, DecimalException
 from pathlib import Path
 from typing import Any
 
 from aicompare.errors import CatalogError
 from aicompare.importers import ImportResult
+from aicompare.schema import MAX_PRICE
 
 PER_MILLION = Decimal(1_000_000)
 # Sources write prices as float text; digits 16-17 of a float repr are noise
@@ -53,7 +54,7 @@ def read_json(path: str | os.PathLike[str]) -> Any:
 
 
 def _reject_constant(name: str) -> Any:
-    # NaN and Infinity are not JSON and never a price; json would turn them into floats.
+    """Refuse NaN and Infinity: not JSON, never a price, and json would make them floats."""
     raise ValueError(f"{name} is not a number")
 
 
@@ -76,14 +77,18 @@ def money(value: object, factor: int | Decimal = 1, divisor: int | Decimal = 1) 
     """A source number times factor / divisor as a tidy Decimal; None when not a usable price."""
     if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
         return None
-    amount = _EXACT.divide(_EXACT.multiply(Decimal(value), Decimal(factor)), Decimal(divisor))
-    if not amount.is_finite() or amount < 0:
+    try:
+        amount = _EXACT.divide(_EXACT.multiply(Decimal(value), Decimal(factor)), Decimal(divisor))
+    except DecimalException:  # exponents beyond any price (1e999999999)
+        return None
+    # The catalog validator refuses the same: negative, non-finite, implausibly large.
+    if not amount.is_finite() or amount < 0 or amount > MAX_PRICE:
         return None
     return tidy(amount)
 
 
 def is_nonzero(value: object) -> bool:
-    """True unless the value is a number 0 or a container of zeros (nothing billed, nothing lost)."""
+    """False for a 0 or a container of zeros: nothing billed, so nothing lost by dropping it."""
     if isinstance(value, bool):
         return value
     if isinstance(value, (int, Decimal)):

@@ -7,7 +7,7 @@ import re
 from collections import defaultdict
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeGuard
 
 from aicompare.importers import ImportResult
 from aicompare.importers import _litellm_images as images
@@ -54,7 +54,10 @@ TOKEN_FIELDS = {
     "output_cost_per_audio_token": "audio_output",
 }
 # Fields that repeat another price under a second name; kept only when they add information.
-REPEATS = {"input_cost_per_token_cache_hit": "cached_input", "output_cost_per_reasoning_token": "output"}
+REPEATS = {
+    "input_cost_per_token_cache_hit": "cached_input",
+    "output_cost_per_reasoning_token": "output",
+}
 CAPABILITY_FIELDS = {
     "supports_function_calling": "function_calling",
     "supports_vision": "vision",
@@ -82,6 +85,8 @@ _FIELD = re.compile(
 )
 # Dated snapshot ids: <base>-YYYY-MM-DD, <base>-YYYYMMDD, <base>-MMDD, <base>@YYYYMMDD.
 SNAPSHOT = re.compile(r"^(?P<base>.+?)(?:-(?:\d{4}-\d{2}-\d{2}|\d{8}|\d{4})|@\d{8})$")
+# A snapshot folds only when these agree; a different price keeps its own row.
+SAME_FOR_SNAPSHOT = ("provider", "type", "prices", "image_prices")
 _VERSION = re.compile(r"^v\d+(?:alpha|beta)?\d*$")
 
 SERVICE_TIER = "service-tier prices (priority, flex, ...) not representable"
@@ -99,11 +104,11 @@ def convert(data: object, *, source: str, provider: str | None = None,
     if not _is_cost_map(data):
         raise wrong_format(source, "a LiteLLM model cost map (object of model key -> "
                                    "{litellm_provider, mode, ...})")
-    assert isinstance(data, dict)
     models: dict[str, dict[str, Any]] = {}
     skipped: list[tuple[str, str]] = []
     notes: list[str] = []
     keyed: list[tuple[str, dict[str, Any]]] = []
+    seen: set[str] = set()
     for key in sorted(data):
         rec = data[key]
         prov = rec.get("litellm_provider") if isinstance(rec, dict) else None
@@ -117,13 +122,18 @@ def convert(data: object, *, source: str, provider: str | None = None,
             skipped.append((key, "no litellm_provider"))
         elif images.is_keyed(key):
             keyed.append((key, rec))
+        elif key.casefold() in seen:
+            # catalog ids are case-insensitive; the first spelling in sorted order wins
+            skipped.append((key, "duplicate id (differs only in case)"))
         elif (mtype := TYPE_BY_MODE.get(str(rec.get("mode")))) is None:
             mode = rec.get("mode")
             skipped.append((key, f"mode {mode!r} has no catalog type" if mode else "no mode"))
         else:
+            seen.add(key.casefold())
             models[key] = _model(key, rec, mtype, as_of, notes)
     images.fold(keyed, models, skipped)
     folded = _fold_snapshots(models, skipped, notes)
+    notes = _drop_repeated_notes(notes, folded)
     _successors(data, models, folded, notes)
     for table in models.values():
         if "snapshots" in table:
@@ -131,7 +141,7 @@ def convert(data: object, *, source: str, provider: str | None = None,
     return result(models, skipped, notes, provider, source)
 
 
-def _is_cost_map(data: object) -> bool:
+def _is_cost_map(data: object) -> TypeGuard[dict[str, Any]]:
     """An object whose records carry litellm_provider: tells it apart from the other formats."""
     if not isinstance(data, dict) or not data:
         return False
@@ -180,6 +190,7 @@ def _model(key: str, rec: Mapping[str, Any], mtype: str, as_of: dt.date,
 
 
 def _allowed(values: object, allowed: tuple[str, ...]) -> list[str]:
+    """The values the catalog knows, sorted (LiteLLM also lists e.g. "code" output)."""
     if not isinstance(values, list):
         return []
     return sorted({v for v in values if isinstance(v, str) and v in allowed})
@@ -201,6 +212,7 @@ def _endpoints(values: object) -> list[str]:
 
 def _capabilities(rec: Mapping[str, Any], mode: str, endpoints: list[str],
                   prices: Mapping[str, Any]) -> list[str]:
+    """supports_* flags plus what the mode, endpoints and batch prices imply."""
     caps = {cap for field, cap in CAPABILITY_FIELDS.items() if rec.get(field) is True}
     if "batch" in prices or "batch" in endpoints:
         caps.add("batch")
@@ -225,6 +237,7 @@ def _unit_field(field: str, mtype: str, mode: str) -> tuple[str, Decimal] | None
 
 
 def _lost_kind(field: str) -> str:
+    """The notes kind of a price field the catalog cannot hold."""
     if field == "off_peak_pricing":
         return TIME_WINDOW
     if any(part in field for part in ("per_query", "per_request", "per_1k_calls", "per_session")):
@@ -282,6 +295,9 @@ def _prices(rec: Mapping[str, Any], mtype: str,
         elif value is None or standard.get(target) != value:
             if is_nonzero(rec[field]):
                 lost[OTHER].append(field)
+    if standard.get("input") == 0 and lost.get(PER_QUERY):
+        # Billed per query (rerankers): the 0 per-token input is a placeholder, not "free".
+        del standard["input"]
     if mtype in UNBILLED_OUTPUT_TYPES:
         for prices in (standard, batch, *tiers.values()):
             if prices.get("output") == 0:
@@ -348,7 +364,7 @@ def _fold_snapshots(models: dict[str, dict[str, Any]], skipped: list[tuple[str, 
         if base is None or base not in models or key not in models:
             continue
         snap, target = models[key], models[base]
-        if any(snap.get(f) != target.get(f) for f in ("provider", "type", "prices", "image_prices")):
+        if any(snap.get(f) != target.get(f) for f in SAME_FOR_SNAPSHOT):
             continue
         target.setdefault("snapshots", []).append(key)
         if snap.get("lifecycle") != target.get("lifecycle"):
@@ -363,6 +379,18 @@ def _fold_snapshots(models: dict[str, dict[str, Any]], skipped: list[tuple[str, 
         folded[key] = base
         skipped.append((key, f"snapshot folded into {base}"))
     return folded
+
+
+def _drop_repeated_notes(notes: list[str], folded: Mapping[str, str]) -> list[str]:
+    """A folded snapshot's note that its base carries word for word says nothing new."""
+    lines = set(notes)
+    kept = []
+    for line in notes:
+        model_id, _, rest = line.partition(": ")
+        base = folded.get(model_id)
+        if base is None or f"{base}: {rest}" not in lines:
+            kept.append(line)
+    return kept
 
 
 def _successors(data: Mapping[str, Any], models: dict[str, dict[str, Any]],

@@ -1,0 +1,63 @@
+"""A cost comparison as one result: the workload, ranked estimates and what was left out. No CLI."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from aicompare.catalog import Catalog
+from aicompare.errors import WorkloadError
+from aicompare.model import Model
+from aicompare.pricing import Ranked, Workload, estimate, rank
+from aicompare.quantities import split_pipeline
+
+DEFAULT_TOP = 10
+
+
+@dataclass(frozen=True)
+class CostResult:
+    workload: Workload
+    ranked: tuple[Ranked, ...]  # the rows shown
+    models: dict[str, Model]  # every model in a shown row, by id
+    today: dt.date
+    explicit: bool  # models were named on the command line
+    hidden_servable: int = 0  # cheaper-than-shown rows cut by --top
+    hidden_unservable: int = 0
+    baseline: str | None = None
+
+
+def resolve_targets(catalog: Catalog, names: Sequence[str]) -> list[tuple[Model, ...]]:
+    """Each argument as a model or a text+image pipeline (`o4-mini+gpt-image-1`)."""
+    targets: list[tuple[Model, ...]] = []
+    for name in names:
+        parts = split_pipeline(name)
+        targets.append(tuple(catalog.resolve(part) for part in parts))
+    keys = ["+".join(m.id for m in t) for t in targets]
+    dupes = sorted({k for k in keys if keys.count(k) > 1})
+    if dupes:
+        raise WorkloadError(f"the same model or pipeline was given twice: {', '.join(dupes)}")
+    return targets
+
+
+def compare_costs(targets: Sequence[tuple[Model, ...]], workload: Workload, today: dt.date, *,
+                  explicit: bool, top: int | None, baseline: str | None = None) -> CostResult:
+    """Price every target, rank them, and cut to the top N (servable first) unless named."""
+    estimates = [estimate(list(t), workload) for t in targets]
+    ranked = rank(estimates, baseline)
+    servable = [r for r in ranked if r.rank is not None]
+    unservable = [r for r in ranked if r.rank is None]
+    hidden_s = hidden_u = 0
+    if not explicit and top is not None:
+        hidden_s = max(0, len(servable) - top)
+        servable = servable[:top]
+        # the ones that cannot serve are only counted when the catalog is browsed: naming them shows them
+        hidden_u = len(unservable) if servable else max(0, len(unservable) - top)
+        unservable = [] if servable else unservable[:top]
+    if baseline is not None and not any(r.estimate.key == baseline for r in servable + unservable):
+        servable.append(next(r for r in ranked if r.estimate.key == baseline))
+    shown = tuple(servable + unservable)
+    models = {m.id: m for t in targets for m in t}
+    keep = {mid for r in shown for mid in r.estimate.model_ids}
+    return CostResult(workload, shown, {k: v for k, v in models.items() if k in keep}, today, explicit,
+                      hidden_s, hidden_u, baseline)

@@ -1,0 +1,574 @@
+"""Workload pricing: worked examples, splits, batch, tiers, cannot-serve, ranking, pipelines."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from aicompare import fmt
+from aicompare.catalog import Catalog
+from aicompare.errors import WorkloadError
+from aicompare.loader import ENV_BASE, ENV_CATALOG, load_catalog
+from aicompare.model import Model, PriceSet, Prices
+from aicompare.pricing import (
+    DEFAULT_OUTPUT_SHARE,
+    Estimate,
+    Workload,
+    build_workload,
+    estimate,
+    image_options,
+    project,
+    rank,
+)
+from aicompare.quantities import Period, parse_quantity, parse_share, split_pipeline
+
+FIXTURE = Path(__file__).resolve().parent / "data" / "pricing" / "models.toml"
+
+
+def _load(base: Path | None) -> Catalog:
+    with pytest.MonkeyPatch.context() as mp:
+        mp.delenv(ENV_CATALOG, raising=False)
+        if base is None:
+            mp.delenv(ENV_BASE, raising=False)
+        else:
+            mp.setenv(ENV_BASE, str(base))
+        return load_catalog(include_user=False)
+
+
+@pytest.fixture(scope="module")
+def bundled() -> Iterator[Catalog]:
+    yield _load(None)
+
+
+@pytest.fixture(scope="module")
+def fixture() -> Iterator[Catalog]:
+    yield _load(FIXTURE)
+
+
+def one(catalog: Catalog, model_id: str, workload: Workload) -> Estimate:
+    model = catalog.get(model_id)
+    assert model is not None, model_id
+    return estimate([model], workload)
+
+
+def pipe(catalog: Catalog, names: str, workload: Workload) -> Estimate:
+    models = [catalog.get(name) for name in split_pipeline(names)]
+    assert all(models)
+    return estimate([m for m in models if m], workload)
+
+
+def line(est: Estimate, kind: str) -> Decimal:
+    return next(item.cost for item in est.line_items if item.kind == kind)
+
+
+# --- worked examples ---------------------------------------------------------------------------
+
+
+def test_o4_mini_four_million_in_one_million_out(bundled: Catalog) -> None:
+    w = build_workload(input_tokens=parse_quantity("4M", "--input"),
+                       output_tokens=parse_quantity("1M", "--output"))
+    est = one(bundled, "o4-mini", w)
+    assert est.servable and est.total == Decimal("8.80")
+    assert line(est, "input") == Decimal("4.40") and line(est, "output") == Decimal("4.40")
+    assert fmt.money(est.total) == "$8.80"
+
+
+def test_thousand_gpt_image_1_medium_portrait(bundled: Catalog) -> None:
+    w = build_workload(images=1000, quality="medium", size="1024x1536", catalog=bundled)
+    est = one(bundled, "gpt-image-1", w)
+    assert est.total == Decimal("63.00")
+    (item,) = est.line_items
+    assert (item.kind, item.quantity, item.unit, item.unit_price) == (
+        "images", 1000, "per image", Decimal("0.063"))
+    assert item.detail == "medium 1024x1536"
+    assert fmt.money(est.total) == "$63.00"
+    assert est.notes == ()  # quality and size were given: nothing assumed
+
+
+def test_110_tokens_at_2_50_is_not_rounded_to_zero(fixture: Catalog) -> None:
+    est = one(fixture, "plain-text", build_workload(input_tokens=110))
+    assert est.line_items[0].unit_price == Decimal("2.50")
+    assert est.total == Decimal("0.000275")
+    assert fmt.money(est.total) == "$0.000275"
+    assert fmt.dec(est.total) == "0.000275"
+
+
+def test_costs_are_decimal(bundled: Catalog) -> None:
+    w = build_workload(tokens=123_457, cached_input_tokens=1_001, batch=True)
+    for model in bundled:
+        est = estimate([model], w)
+        for item in est.line_items:
+            assert type(item.cost) is Decimal and type(item.unit_price) is Decimal
+        assert est.total is None or type(est.total) is Decimal
+
+
+# --- building a workload -----------------------------------------------------------------------
+
+
+def test_default_split_is_exact_with_remainder_to_input() -> None:
+    w = build_workload(tokens=5_000_000)
+    assert (w.input_tokens, w.output_tokens, w.cached_input_tokens) == (3_750_000, 1_250_000, 0)
+    assert DEFAULT_OUTPUT_SHARE == Decimal("0.25")
+    assert any("75% input" in a and "25% output" in a for a in w.assumptions)
+    w = build_workload(tokens=7)  # 7 x 0.25 = 1.75: output 1, the remainder to input
+    assert (w.input_tokens, w.output_tokens) == (6, 1)
+
+
+def test_split_with_a_share_that_is_not_a_binary_fraction() -> None:
+    w = build_workload(tokens=10, output_share=parse_share("0.3333", "--output-share"))
+    assert (w.input_tokens, w.output_tokens) == (7, 3)
+    assert any("33.33% output" in a for a in w.assumptions)
+
+
+@given(st.integers(0, 10**15), st.sampled_from(["0", "0.1", "0.25", "1/3", "0.999", "1", "12.5%"]))
+def test_split_always_adds_up(tokens: int, share_text: str) -> None:
+    if share_text == "1/3":
+        share_text = "0.333333333333333333"
+    share = parse_share(share_text, "--output-share")
+    try:
+        w = build_workload(tokens=tokens, output_share=share)
+    except WorkloadError:
+        assert tokens == 0  # only an empty workload is refused
+        return
+    assert w.input_tokens + w.output_tokens == tokens
+    assert w.output_tokens == int(tokens * Fraction(share))  # floor: remainder to input
+
+
+def test_cached_input_counts_within_tokens() -> None:
+    w = build_workload(tokens=4_000_000, cached_input_tokens=1_000_000)
+    parts = (w.input_tokens, w.cached_input_tokens, w.output_tokens)
+    assert parts == (2_000_000, 1_000_000, 1_000_000)
+    assert w.tokens == 4_000_000
+    with pytest.raises(WorkloadError, match="--cached-input"):
+        build_workload(tokens=4_000_000, cached_input_tokens=3_500_000)
+
+
+def test_explicit_parts() -> None:
+    w = build_workload(input_tokens=3_000_000, cached_input_tokens=2_000_000, output_tokens=500)
+    assert (w.input_tokens, w.cached_input_tokens, w.output_tokens) == (3_000_000, 2_000_000, 500)
+    w = build_workload(tokens=5_000_000, input_tokens=4_000_000)
+    assert (w.input_tokens, w.output_tokens) == (4_000_000, 1_000_000)
+    w = build_workload(tokens=5_000_000, output_tokens=2_000_000)
+    assert (w.input_tokens, w.output_tokens) == (3_000_000, 2_000_000)
+    w = build_workload(tokens=5, input_tokens=2, output_tokens=3)
+    assert (w.input_tokens, w.output_tokens) == (2, 3)
+    assert build_workload(input_tokens=10).output_tokens == 0
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"tokens": 5, "input_tokens": 2, "output_tokens": 2}, "is not --input"),
+        ({"tokens": 5, "input_tokens": 6}, "less than"),
+        ({"output_share": Decimal("0.5")}, "--output-share splits --tokens"),
+        ({"tokens": 5, "input_tokens": 1, "output_share": Decimal("0.5")}, "cannot be combined"),
+        ({"tokens": 5, "output_share": Decimal("1.5")}, "between 0 and 1"),
+        ({"tokens": 5, "output_share": Decimal("NaN")}, "between 0 and 1"),
+        ({}, "nothing to price"),
+        ({"tokens": 0}, "nothing to price"),
+        ({"tokens": 10**15 + 1}, "--tokens"),
+        ({"images": -1}, "--images"),
+        ({"tokens": 5, "request_tokens": 0}, "--request-tokens"),
+    ],
+)
+def test_bad_workloads(kwargs: dict[str, object], match: str) -> None:
+    with pytest.raises(WorkloadError, match=match) as info:
+        build_workload(**kwargs)  # type: ignore[arg-type]
+    assert info.value.exit_code == 2
+
+
+def test_image_options_come_from_the_catalog(bundled: Catalog) -> None:
+    qualities, sizes = image_options(bundled)
+    assert qualities == ("low", "medium", "high")
+    assert sizes == ("1024x1024", "1024x1536", "1536x1024")
+    w = build_workload(images=1, quality=" Medium", size="1024X1536", catalog=bundled)
+    assert (w.quality, w.size) == ("medium", "1024x1536")
+    with pytest.raises(WorkloadError, match="--quality: 'ultra'") as info:
+        build_workload(images=1, quality="ultra", catalog=bundled)
+    assert info.value.hint == "use one of: low, medium, high"
+    with pytest.raises(WorkloadError, match="--size") as info:
+        build_workload(images=1, size="4096x4096", catalog=bundled)
+    assert info.value.hint is not None and "1024x1536" in info.value.hint
+
+
+def test_quality_without_images_is_ignored_and_said() -> None:
+    w = build_workload(tokens=5, quality="high")
+    assert w.quality is None
+    assert any("ignored" in a for a in w.assumptions)
+
+
+def test_default_image_choice_is_stated() -> None:
+    w = build_workload(images=1)
+    assert any("medium 1024x1024" in a for a in w.assumptions)
+    assert any("per month" in a for a in w.assumptions)
+    w = build_workload(images=1, quality="high", period=Period.DAY)
+    assert any("no --size" in a and "high 1024x1024" in a for a in w.assumptions)
+    assert any("per day" in a for a in w.assumptions)
+
+
+# --- batch -------------------------------------------------------------------------------------
+
+
+def test_batch_rates_and_fallback_notes(bundled: Catalog, fixture: Catalog) -> None:
+    w = build_workload(input_tokens=4_000_000, output_tokens=1_000_000, batch=True)
+    est = one(bundled, "o4-mini", w)
+    assert est.total == Decimal("4.40")  # 4M x 0.55 + 1M x 2.20
+    assert all(item.detail == "batch" and item.note is None for item in est.line_items)
+    assert any("batch" in a for a in w.assumptions)
+
+    cached = build_workload(cached_input_tokens=1_000_000, batch=True)
+    est = one(bundled, "o4-mini", cached)  # o4-mini has no batch cached-input price
+    assert est.total == Decimal("0.275")
+    assert est.notes == ("no batch price for cached input tokens; standard rate used",)
+
+    est = one(fixture, "tiered-pro", w)  # batch input known, batch output not
+    assert line(est, "input") == Decimal("2.50") and line(est, "output") == Decimal("10.00")
+    assert "no batch price for output tokens; standard rate used" in est.notes
+
+    images = build_workload(images=10, quality="low", size="1024x1024", batch=True)
+    est = one(bundled, "gpt-image-1", images)
+    assert est.total == Decimal("0.11")
+    assert est.notes == ("no batch per-image price in the catalog; standard price used",)
+
+
+def test_cached_input_without_a_cached_price_is_billed_as_input(fixture: Catalog) -> None:
+    est = one(fixture, "plain-text", build_workload(cached_input_tokens=1_000_000))
+    assert est.total == Decimal("2.50")
+    assert est.notes == ("no cached input price in the catalog; billed at the input rate",)
+
+
+# --- long-context tiers ------------------------------------------------------------------------
+
+
+def tiered(request_tokens: int | None, *, batch: bool = False) -> Workload:
+    return build_workload(input_tokens=1_000_000, cached_input_tokens=1_000_000,
+                          output_tokens=1_000_000, request_tokens=request_tokens, batch=batch)
+
+
+def test_without_request_tokens_prompts_are_below_the_first_tier(fixture: Catalog) -> None:
+    est = one(fixture, "tiered-pro", tiered(None))
+    assert est.total == Decimal("1.25") + Decimal("0.31") + Decimal("10.00")
+    assert any("200,000" in n and "--request-tokens" in n for n in est.notes)
+
+
+@pytest.mark.parametrize(
+    ("request_tokens", "inp", "out"),
+    [(1, "1.25", "10.00"), (200_000, "1.25", "10.00"), (200_001, "2.50", "15.00")],
+)
+def test_cliff_rule(fixture: Catalog, request_tokens: int, inp: str, out: str) -> None:
+    est = one(fixture, "tiered-pro", tiered(request_tokens))
+    assert line(est, "input") == Decimal(inp) and line(est, "output") == Decimal(out)
+    assert line(est, "cached_input") == Decimal("0.31")  # not set by the tier: base price kept
+    assert not any("--request-tokens" in n for n in est.notes)
+
+
+def test_highest_exceeded_tier_wins(fixture: Catalog) -> None:
+    w = build_workload(input_tokens=1_000_000, output_tokens=1_000_000, request_tokens=500_000)
+    est = one(fixture, "two-tier", w)
+    assert (line(est, "input"), line(est, "output")) == (Decimal("2.00"), Decimal("2.00"))
+    w = build_workload(input_tokens=1_000_000, output_tokens=1_000_000, request_tokens=1_500_000)
+    est = one(fixture, "two-tier", w)
+    assert (line(est, "input"), line(est, "output")) == (Decimal("4.00"), Decimal("8.00"))
+    assert est.line_items[0].detail is not None and "1,000,000" in est.line_items[0].detail
+
+
+def test_tier_with_batch_uses_the_tier_rate_and_says_so(fixture: Catalog) -> None:
+    est = one(fixture, "tiered-pro", tiered(300_000, batch=True))
+    assert line(est, "input") == Decimal("2.50")
+    assert "no batch price for long-context tiers; tier rate used" in est.notes
+
+
+def test_prompt_over_the_context_window_cannot_be_served(fixture: Catalog) -> None:
+    est = one(fixture, "plain-text", build_workload(input_tokens=5, request_tokens=200_000))
+    assert not est.servable and est.total is None
+    assert est.cannot_serve == ("prompts of 200,000 tokens (plain-text takes at most 128,000)",)
+
+
+# --- cannot serve ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("model_id", "workload", "reason"),
+    [
+        ("plain-text", Workload(images=5), "images (plain-text is a text model)"),
+        ("flat-image", Workload(input_tokens=5), "text tokens (flat-image is an image model)"),
+        ("token-image", Workload(images=5),
+         "images (no per-image price for token-image in the catalog)"),
+        ("no-output", Workload(output_tokens=5),
+         "output tokens (no output price for no-output in the catalog)"),
+        ("grid-image", Workload(images=5, quality="medium", size="1024x1024"),
+         "medium 1024x1024 images (grid-image sells low 1536x1024, low 1024x1024, "
+         "high 1024x1024, high any)"),
+        ("grid-image", Workload(images=5, quality="medium"), "medium images (grid-image sells"),
+    ],
+)
+def test_cannot_serve(fixture: Catalog, model_id: str, workload: Workload, reason: str) -> None:
+    est = one(fixture, model_id, workload)
+    assert not est.servable
+    assert est.total is None and est.line_items == ()  # never a partial price, never $0
+    assert est.cannot_serve[0].startswith(reason)
+
+
+def test_no_output_model_still_prices_input_only(fixture: Catalog) -> None:
+    est = one(fixture, "no-output", Workload(input_tokens=1_000_000))
+    assert est.servable and est.total == Decimal("0.10")
+
+
+def test_every_reason_is_listed(bundled: Catalog) -> None:
+    est = one(bundled, "gpt-image-2", Workload(input_tokens=1, images=1))
+    assert len(est.cannot_serve) == 2
+
+
+# --- images ------------------------------------------------------------------------------------
+
+
+def test_default_image_cells(bundled: Catalog, fixture: Catalog) -> None:
+    w = build_workload(images=100)
+    est = one(bundled, "gpt-image-1", w)
+    assert est.total == Decimal("4.20") and est.notes == ("images: medium 1024x1024 assumed",)
+    est = one(fixture, "grid-image", w)  # no medium: the cheapest cell
+    assert est.total == Decimal("1.00")
+    assert est.notes == ("images: low 1024x1024 assumed, the cheapest grid-image sells",)
+    est = one(fixture, "flat-image", w)
+    assert est.total == Decimal("4.00") and est.notes == ()
+    assert est.line_items[0].detail == "flat price per image"
+
+
+def test_partly_given_image_choice(fixture: Catalog) -> None:
+    est = one(fixture, "grid-image", Workload(images=1, quality="high"))
+    assert est.total == Decimal("0.20") and est.line_items[0].detail == "high 1024x1024"
+    est = one(fixture, "grid-image", Workload(images=1, size="1536x1024"))
+    assert est.total == Decimal("0.02") and est.line_items[0].detail == "low 1536x1024"
+    est = one(fixture, "grid-image", Workload(images=1, quality="high", size="1536x1024"))
+    assert est.total == Decimal("0.30") and est.line_items[0].detail == "high 1536x1024"
+
+
+def test_any_quality_grid(fixture: Catalog) -> None:
+    est = one(fixture, "sized-image", Workload(images=10))
+    assert est.total == Decimal("0.40") and est.line_items[0].detail == "1024x1024"
+    assert est.notes == ("images: 1024x1024 assumed",)
+    est = one(fixture, "sized-image", Workload(images=10, quality="high", size="1792x1024"))
+    assert est.total == Decimal("0.80") and est.line_items[0].detail == "high 1792x1024"
+    assert est.notes == ()
+    est = one(fixture, "sized-image", Workload(images=1, size="1536x1024"))
+    assert est.cannot_serve == ("1536x1024 images (sized-image sells any 1024x1024, any 1792x1024)",)
+
+
+def test_image_line_agrees_with_model_image_price(bundled: Catalog, fixture: Catalog) -> None:
+    for catalog in (bundled, fixture):
+        qualities, sizes = image_options(catalog)
+        for model in catalog:
+            for quality in (*qualities, "medium"):
+                for size in (*sizes, "1024x1024"):
+                    est = estimate([model], Workload(images=3, quality=quality, size=size))
+                    expected = model.image_price(quality, size)
+                    if expected is None:
+                        assert not est.servable
+                    else:
+                        assert est.total == 3 * expected
+
+
+# --- pipelines ---------------------------------------------------------------------------------
+
+
+def test_pipeline_prices_both_models(bundled: Catalog) -> None:
+    w = build_workload(input_tokens=4_000_000, output_tokens=1_000_000, images=1000,
+                       quality="medium", size="1024x1536", catalog=bundled)
+    est = pipe(bundled, "o4-mini+gpt-image-1", w)
+    assert est.servable and est.total == Decimal("71.80")
+    assert est.model_ids == ("o4-mini", "gpt-image-1") and est.key == "o4-mini+gpt-image-1"
+    owners = {item.kind: item.model_id for item in est.line_items}
+    assert owners == {"input": "o4-mini", "output": "o4-mini", "images": "gpt-image-1"}
+    flipped = pipe(bundled, "gpt-image-1 + o4-mini", w)
+    assert flipped.total == est.total and flipped.model_ids == ("gpt-image-1", "o4-mini")
+
+
+def test_pipeline_notes_name_their_model(bundled: Catalog) -> None:
+    w = build_workload(cached_input_tokens=5, images=1, batch=True)
+    est = pipe(bundled, "o4-mini+gpt-image-1", w)
+    assert "o4-mini: no batch price for cached input tokens; standard rate used" in est.notes
+    assert ("gpt-image-1: no batch per-image price in the catalog; standard price used"
+            in est.notes)
+
+
+def test_pipeline_that_cannot_serve(bundled: Catalog) -> None:
+    est = pipe(bundled, "o4-mini+gpt-image-2", Workload(input_tokens=5, images=1))
+    assert not est.servable
+    assert est.cannot_serve == ("images (no per-image price for gpt-image-2 in the catalog)",)
+
+
+@pytest.mark.parametrize("names", ["o4-mini+gpt-4o-mini", "gpt-image-1+gpt-image-1-mini",
+                                   "o4-mini+o4-mini"])
+def test_bad_pipelines(bundled: Catalog, names: str) -> None:
+    with pytest.raises(WorkloadError, match="not a pipeline"):
+        pipe(bundled, names, Workload(input_tokens=1))
+
+
+@pytest.mark.parametrize("text", ["a+", "+b", "a+b+c", "", "a++b"])
+def test_split_pipeline_rejects(text: str) -> None:
+    with pytest.raises(WorkloadError, match="not a model or a pipeline"):
+        split_pipeline(text)
+
+
+# --- ranking -----------------------------------------------------------------------------------
+
+
+def priced(key: str, total: str | None) -> Estimate:
+    if total is None:
+        return Estimate((key,), (), None, False, ("images (a text model)",))
+    return Estimate((key,), (), Decimal(total), True)
+
+
+def test_rank_cheapest_first_with_deltas() -> None:
+    ranked = rank([priced("a", "10.00"), priced("x", None), priced("b", "8.00"),
+                   priced("c", "12.50"), priced("y", None)])
+    assert [r.estimate.key for r in ranked] == ["b", "a", "c", "x", "y"]
+    assert [r.rank for r in ranked] == [1, 2, 3, None, None]
+    assert [r.delta for r in ranked] == [Decimal(0), Decimal("2.00"), Decimal("4.50"), None, None]
+    assert [r.delta_percent for r in ranked] == [
+        Decimal("0.00"), Decimal("25.00"), Decimal("56.25"), None, None]
+    assert {r.reference for r in ranked[:3]} == {"b"}
+
+
+def test_rank_against_a_baseline() -> None:
+    ranked = rank([priced("a", "10.00"), priced("b", "8.00"), priced("c", "12.50")], "A")
+    assert [(r.estimate.key, r.delta, r.delta_percent) for r in ranked] == [
+        ("b", Decimal("-2.00"), Decimal("-20.00")),
+        ("a", Decimal("0.00"), Decimal("0.00")),
+        ("c", Decimal("2.50"), Decimal("25.00")),
+    ]
+    assert all(r.reference == "a" for r in ranked)
+
+
+def test_rank_ties_share_a_place_in_given_order() -> None:
+    ranked = rank([priced("a", "2"), priced("b", "1"), priced("c", "2.00"), priced("d", "3")])
+    assert [(r.estimate.key, r.rank) for r in ranked] == [("b", 1), ("a", 2), ("c", 2), ("d", 4)]
+
+
+def test_rank_free_reference_has_no_percent() -> None:
+    ranked = rank([priced("free", "0"), priced("paid", "1.5")])
+    assert ranked[1].delta == Decimal("1.5") and ranked[1].delta_percent is None
+
+
+def test_rank_bad_baselines() -> None:
+    estimates = [priced("a", "1"), priced("x", None)]
+    with pytest.raises(WorkloadError, match="not among the models priced"):
+        rank(estimates, "zzz")
+    with pytest.raises(WorkloadError, match="x cannot serve"):
+        rank(estimates, "x")
+    (only,) = rank([priced("x", None)])
+    assert (only.rank, only.delta, only.delta_percent, only.reference) == (None, None, None, None)
+
+
+def test_rank_real_estimates(bundled: Catalog) -> None:
+    w = build_workload(tokens=5_000_000)
+    estimates = [estimate([m], w) for m in bundled]
+    ranked = rank(estimates, "o4-mini")
+    servable = [r for r in ranked if r.rank is not None]
+    totals = [r.estimate.total for r in servable]
+    assert totals == sorted(totals)  # type: ignore[type-var]
+    assert all(r.rank is None for r in ranked[len(servable):])
+    assert {r.estimate.model_ids[0] for r in ranked[len(servable):]} == {
+        m.id for m in bundled if m.type == "image"}
+    o4 = next(r for r in ranked if r.estimate.key == "o4-mini")
+    assert o4.estimate.total == Decimal("9.625") and o4.delta == 0  # 3.75M x 1.10 + 1.25M x 4.40
+
+
+# --- periods -----------------------------------------------------------------------------------
+
+
+def test_project_between_periods() -> None:
+    assert project(Decimal("8.80"), Period.MONTH, Period.YEAR) == Decimal("105.60")
+    assert project(Decimal("105.60"), Period.YEAR, Period.MONTH) == Decimal("8.80")
+    assert project(Decimal("1"), Period.DAY, Period.MONTH) == Decimal("30.416667")
+    assert project(Decimal("0.000275"), Period.DAY, Period.YEAR) == Decimal("0.100375")
+
+
+def test_estimate_carries_the_period(bundled: Catalog) -> None:
+    w = build_workload(input_tokens=1, period=Period.YEAR)
+    assert one(bundled, "o4-mini", w).period is Period.YEAR
+
+
+# --- properties --------------------------------------------------------------------------------
+
+Choice = tuple[str | None, str | None]
+counts = st.integers(0, 10**12)
+choices = st.sampled_from([(None, None), ("low", None), (None, "1536x1024"), ("high", "1024x1024")])
+
+
+@st.composite
+def workloads(draw: st.DrawFn, quality: str | None = None, size: str | None = None,
+              batch: bool = False, request_tokens: int | None = None) -> Workload:
+    return Workload(draw(counts), draw(counts), draw(counts), draw(st.integers(0, 10**9)),
+                    quality, size, batch, request_tokens)
+
+
+def all_models() -> list[Model]:
+    return [*_load(None), *_load(FIXTURE)]
+
+
+MODELS = all_models()
+
+
+@settings(max_examples=200)
+@given(st.data(), choices, st.booleans(), st.none() | st.integers(1, 2_000_000))
+def test_total_is_the_sum_of_the_line_items(data: st.DataObject, choice: Choice, batch: bool,
+                                            request_tokens: int | None) -> None:
+    w = data.draw(workloads(*choice, batch=batch, request_tokens=request_tokens))
+    model = data.draw(st.sampled_from(MODELS))
+    est = estimate([model], w)
+    if est.servable:
+        assert est.total == sum((item.cost for item in est.line_items), Decimal(0))
+        for item in est.line_items:
+            per = 1 if item.kind == "images" else 1_000_000
+            assert item.cost * per == item.quantity * item.unit_price
+    else:
+        assert est.total is None and est.cannot_serve
+
+
+@settings(max_examples=200)
+@given(st.data(), choices, st.booleans())
+def test_costs_add_up_over_workloads(data: st.DataObject, choice: Choice, batch: bool) -> None:
+    w1 = data.draw(workloads(*choice, batch=batch))
+    w2 = data.draw(workloads(*choice, batch=batch))
+    model = data.draw(st.sampled_from([m for m in MODELS if not m.prices.tiers]))
+    whole, first, second = (estimate([model], w) for w in (w1 + w2, w1, w2))
+    if first.servable and second.servable:
+        assert whole.servable
+        assert first.total is not None and second.total is not None
+        assert whole.total == first.total + second.total
+
+
+# Catalog prices are exact decimals with any number of places, up to the schema's $1e9 cap.
+prices = st.decimals(min_value=0, max_value=10**9, places=6) | st.builds(
+    lambda digits, places: Decimal(f"{digits}E-{places}"), st.integers(1, 10**30),
+    st.integers(21, 400))
+
+
+@settings(max_examples=200)
+@given(prices, prices, st.integers(0, 10**15), st.integers(0, 10**15))
+def test_any_catalog_price_is_priced_exactly(inp: Decimal, out: Decimal, n_in: int,
+                                             n_out: int) -> None:
+    standard = PriceSet({"input": inp, "output": out})
+    model = Model("m", "p", "text", "M", prices=Prices(standard=standard))
+    est = estimate([model], Workload(input_tokens=n_in, output_tokens=n_out))
+    assert est.total is not None
+    exact = (Fraction(inp) * n_in + Fraction(out) * n_out) / 1_000_000
+    assert Fraction(est.total) == exact
+    other = Estimate(("o",), (), Decimal(1), True)
+    assert len(rank([est, other])) == 2  # percentages of any magnitude do not overflow
+
+
+def test_only_like_workloads_add() -> None:
+    with pytest.raises(ValueError):
+        Workload(images=1, quality="low") + Workload(images=1, quality="high")
+    with pytest.raises(ValueError):
+        Workload(input_tokens=-1)
+    assert (Workload(1, 2, 3, 4) + Workload(10, 20, 30, 40)) == Workload(11, 22, 33, 44)
+
