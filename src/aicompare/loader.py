@@ -135,9 +135,12 @@ def _split(path: str, model_ids: Iterable[str]) -> tuple[str | None, str]:
 
 def _merge(base: dict[str, Any], over: Mapping[str, Any], prefix: str,
            origins: dict[str, str], layer: str) -> None:
-    """Field-by-field override: tables merge recursively, anything else replaces."""
+    """Field-by-field override: tables merge recursively, anything else replaces.
+
+    `origins` maps the model-relative dotted path of every replaced value to its layer.
+    """
     for key, value in over.items():
-        path = f"{prefix}.{key}"
+        path = f"{prefix}.{key}" if prefix else key
         if isinstance(value, dict) and isinstance(base.get(key), dict):
             merged = dict(base[key])
             _merge(merged, value, path, origins, layer)
@@ -172,7 +175,9 @@ def build_catalog(documents: Sequence[tuple[Layer, dict[str, Any], str]],
     raw_models: dict[str, dict[str, Any]] = {}
     raw_providers: dict[str, Any] = {}
     tasks: dict[str, Any] = {}
-    origins: dict[str, str] = {}  # dotted path -> layer path, for every non-bundled value
+    # model id -> {model-relative dotted path ("*" for the whole model) -> layer path}, for every
+    # value that is not from the lowest layer
+    origins: dict[str, dict[str, str]] = {}
     owner: dict[str, str] = {}  # model id -> layer that first defined it
     texts = {layer.path: text for layer, _, text in documents}
     top_problems: list[str] = []
@@ -186,13 +191,13 @@ def build_catalog(documents: Sequence[tuple[Layer, dict[str, Any], str]],
         for model_id, table in models.items():
             if model_id in raw_models and isinstance(table, dict) and isinstance(raw_models[model_id], dict):
                 merged = dict(raw_models[model_id])
-                _merge(merged, table, f"models.{model_id}", origins if index else {}, layer.path)
+                _merge(merged, table, "", origins.setdefault(model_id, {}) if index else {}, layer.path)
                 raw_models[model_id] = merged
             else:
                 raw_models[model_id] = table
                 owner[model_id] = layer.path
                 if index:
-                    origins[f"models.{model_id}"] = layer.path
+                    origins[model_id] = {"*": layer.path}
         if isinstance(doc.get("providers"), dict):
             for pid, table in doc["providers"].items():
                 raw_providers[pid] = table
@@ -205,7 +210,7 @@ def build_catalog(documents: Sequence[tuple[Layer, dict[str, Any], str]],
 
     def locate(path: str) -> tuple[str, int | None]:
         model_id, leaf = _split(path, raw_models)
-        layer_path = _origin_of(path, origins) or (owner.get(model_id, "") if model_id else "")
+        layer_path = (_origin_of(path, model_id, origins) if model_id else None) or owner.get(model_id or "", "")
         layer_path = layer_path or documents[0][0].path
         finder = finders.setdefault(layer_path, _LineFinder(texts.get(layer_path, "")))
         return layer_path, finder.find(model_id, leaf)
@@ -213,8 +218,7 @@ def build_catalog(documents: Sequence[tuple[Layer, dict[str, Any], str]],
     problems = Problems(locate)
     models: dict[str, Model] = {}
     for model_id, table in raw_models.items():
-        mine = tuple(sorted((k[len(f"models.{model_id}.") :] or "*", v) for k, v in origins.items()
-                            if k.startswith(f"models.{model_id}.") or k == f"models.{model_id}"))
+        mine = tuple(sorted(origins.get(model_id, {}).items()))
         model = build_model(model_id, table, problems, mine)
         if model is not None:
             models[model_id] = model
@@ -232,15 +236,17 @@ def build_catalog(documents: Sequence[tuple[Layer, dict[str, Any], str]],
     return Catalog(models, providers, tasks, layers)
 
 
-def _origin_of(path: str, origins: Mapping[str, str]) -> str | None:
-    probe = path
+def _origin_of(path: str, model_id: str, origins: Mapping[str, Mapping[str, str]]) -> str | None:
+    """The layer that set `models.<id>.<field...>`, walking up to the deepest set table."""
+    mine = origins.get(model_id, {})
+    probe = path[len(f"models.{model_id}") :].lstrip(".")
     while probe:
-        if probe in origins:
-            return origins[probe]
+        if probe in mine:
+            return mine[probe]
         if "." not in probe:
-            return None
+            break
         probe = probe.rsplit(".", 1)[0]
-    return None
+    return mine.get("*")
 
 
 def _check_names(raw_models: Mapping[str, Any], problems: Problems) -> None:

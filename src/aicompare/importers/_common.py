@@ -60,7 +60,7 @@ def _reject_constant(name: str) -> Any:
 
 def wrong_format(source: str, expected: str) -> CatalogError:
     """The error for a readable JSON file that is not the format asked for."""
-    return CatalogError([f"{source}: not {expected}"], "check the file and the --format option")
+    return CatalogError([f"{source}: not {expected}"], "check the file and the --from option")
 
 
 def tidy(amount: Decimal) -> Decimal:

@@ -1,0 +1,222 @@
+"""`aicompare catalog import|export`: public data sets into a layer, the merged catalog out."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import sys
+from collections import Counter
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+
+from aicompare.cli import CatalogOpt, JsonOpt, load
+from aicompare.commands.catalog_cmd import catalog_app
+from aicompare.commands.catalog_edit import IntoOpt, target_path
+
+
+
+class Source(str, Enum):
+    litellm = "litellm"
+    modelsdev = "models.dev"
+    genai_prices = "genai-prices"
+
+
+class ExportFormat(str, Enum):
+    toml = "toml"
+    json = "json"
+    csv = "csv"
+
+
+class _Stages:
+    """A progress bar on stderr, only when stderr is a terminal; otherwise silent."""
+
+    def __init__(self, total: int) -> None:
+        self.progress: Any = None
+        if sys.stderr.isatty():
+            from rich.console import Console
+            from rich.progress import Progress
+
+            self.progress = Progress(console=Console(file=sys.stderr), transient=True)
+            self.progress.start()
+            self.task = self.progress.add_task("importing", total=total)
+
+    def step(self, text: str) -> None:
+        if self.progress is not None:
+            self.progress.update(self.task, advance=1, description=text)
+
+    def close(self) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+
+
+def drop_clashes(models: dict[str, dict[str, Any]], catalog: Any) -> tuple[dict[str, dict[str, Any]], list[tuple[str, str]]]:
+    """Leave out imported names that already belong to another model of the catalog in effect."""
+    taken: dict[str, str] = {}
+    for model in catalog.models.values():
+        for name in (model.id, *model.aliases, *model.snapshots):
+            taken.setdefault(name.casefold(), model.id)
+    kept: dict[str, dict[str, Any]] = {}
+    skipped: list[tuple[str, str]] = []
+    for model_id, table in models.items():
+        owner = taken.get(model_id.casefold())
+        if owner is not None and owner.casefold() != model_id.casefold():
+            skipped.append((model_id, f"the name is already an alias or snapshot of {owner}"))
+            continue
+        table = dict(table)
+        for kind in ("aliases", "snapshots"):
+            names = table.get(kind)
+            if isinstance(names, list):
+                table[kind] = [n for n in names if taken.get(n.casefold(), model_id).casefold() == model_id.casefold()]
+                if not table[kind]:
+                    del table[kind]
+        kept[model_id] = table
+    return kept, skipped
+
+
+def _reason_kind(reason: str) -> str:
+    """'snapshot folded into gpt-4o' -> 'snapshot folded into its base model', for counting."""
+    for marker, kind in ((" folded into ", " folded into its base model"), (" of ", "")):
+        if marker in reason:
+            head = reason.split(marker)[0]
+            return head + kind if kind else head
+    return reason.split(" (")[0]
+
+
+def _summary(reasons: list[tuple[str, str]], limit: int = 12) -> list[str]:
+    counts = Counter(_reason_kind(reason) for _, reason in reasons).most_common()
+    lines = [f"{count:>5}  {reason}" for reason, count in counts[:limit]]
+    if len(counts) > limit:
+        lines.append(f"{sum(c for _, c in counts[limit:]):>5}  other reasons (--json lists every one)")
+    return lines
+
+
+@catalog_app.command("import")
+def import_cmd(
+    source: Annotated[Source, typer.Option("--from", help="Format of FILE: litellm, models.dev or genai-prices.",
+                                           case_sensitive=False)],
+    file: Annotated[Path, typer.Argument(help="The data file (e.g. LiteLLM's model_prices_and_context_window.json).")],
+    provider: Annotated[Optional[str], typer.Option("--provider", help="Only this provider's models.")] = None,
+    only_new: Annotated[bool, typer.Option("--only-new", help="Add new models; leave existing entries alone.")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Report what would change; write nothing.")] = False,
+    into: IntoOpt = None,
+    json_: JsonOpt = False,
+    catalog_paths: CatalogOpt = None,
+) -> None:
+    """Import a public price list into a catalog layer (your file by default).
+
+    \b
+    Examples:
+      aicompare catalog import --from litellm model_prices_and_context_window.json
+      aicompare catalog import --from models.dev catalog.json --provider anthropic --only-new
+      aicompare catalog import --from genai-prices data.json --dry-run
+    """
+    from aicompare import store
+    from aicompare.importers import import_file
+    from aicompare.loader import read_document
+
+    stages = _Stages(total=4)
+    try:
+        stages.step("reading and converting")
+        result = import_file(source.value, file, provider=provider, as_of=dt.date.today())
+        stages.step("checking names")
+        models, clashes = drop_clashes(result.models, load(catalog_paths))
+        path = target_path(into)
+        stages.step("merging" if not dry_run else "comparing")
+        if dry_run:
+            doc = read_document(path)[0] if path.is_file() else store.empty_document()
+            report = store.merge_models(copy.deepcopy(doc), models, only_new=only_new)
+        else:
+            report = store.edit_layer(path, lambda doc: store.merge_models(doc, models, only_new=only_new))
+        stages.step("done")
+    finally:
+        stages.close()
+    skipped = result.skipped + clashes + report.skipped
+    if json_:
+        from aicompare.render.plain import write_json
+
+        write_json({"schema_version": 1, "command": "catalog import", "source": source.value, "file": str(file),
+                    "layer": str(path), "dry_run": dry_run, "added": report.added, "updated": report.updated,
+                    "unchanged": report.unchanged,
+                    "skipped": [{"key": k, "reason": r} for k, r in skipped], "notes": result.notes})
+        return
+    verb = "would import" if dry_run else "imported"
+    out = sys.stdout
+    out.write(f"{verb} {source.value} {file} into {path}:\n")
+    out.write(f"  added {len(report.added)}, updated {len(report.updated)}, unchanged {len(report.unchanged)}, "
+              f"skipped {len(skipped)}\n")
+    if skipped:
+        out.write("skipped, by reason:\n" + "\n".join(_summary(skipped)) + "\n")
+    if result.notes:
+        kinds = Counter(n.split(": ")[1] if n.count(": ") >= 2 else "other" for n in result.notes)
+        out.write(f"not representable in the catalog ({len(result.notes)} notes; --json lists them):\n")
+        out.write("\n".join(f"{c:>5}  {k}" for k, c in kinds.most_common()) + "\n")
+
+
+@catalog_app.command("export")
+def export_cmd(
+    format_: Annotated[ExportFormat, typer.Option("--format", "-f", help="toml, json or csv.",
+                                                  case_sensitive=False)] = ExportFormat.toml,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
+    catalog_paths: CatalogOpt = None,
+) -> None:
+    """Write the merged catalog (every layer applied) as TOML, JSON or CSV.
+
+    \b
+    Examples:
+      aicompare catalog export > everything.toml
+      aicompare catalog export --format csv -o models.csv
+      aicompare catalog export --format json | jq '.models | length'
+    """
+    catalog = load(catalog_paths)
+    today = dt.date.today()
+    if format_ is ExportFormat.toml:
+        from aicompare.export import catalog_document
+        from aicompare.store import dump_toml
+
+        text = dump_toml(catalog_document(catalog))
+    elif format_ is ExportFormat.json:
+        import json
+
+        from aicompare.render.documents import envelope, model_full
+
+        text = json.dumps(envelope("catalog export", today, models=[model_full(m, today, catalog) for m in catalog.models.values()]),
+                          indent=2, ensure_ascii=False) + "\n"
+    else:
+        text = _csv(catalog, today)
+    if output is None:
+        sys.stdout.write(text)
+        return
+    from aicompare.store import atomic_write_text
+
+    atomic_write_text(output, text, backup=False)
+    sys.stderr.write(f"wrote {len(catalog)} models to {output}\n")
+
+
+def _csv(catalog: Any, today: dt.date) -> str:
+    import csv
+    import io
+
+    from aicompare.fmt import dec
+
+    columns = ["id", "name", "provider", "type", "context_window", "max_output_tokens", "input", "cached_input",
+               "output", "batch_input", "batch_output", "image_from", "status", "shutdown_date", "superseded_by",
+               "source_url", "as_of"]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    for m in catalog.models.values():
+        def price(key: str, batch: bool = False) -> str:
+            value = m.price(key, batch=batch)
+            return "" if value is None else dec(value)
+        writer.writerow([m.id, m.name, m.provider, m.type, m.context_window or "", m.max_output_tokens or "",
+                         price("input"), price("cached_input"), price("output"), price("input", True),
+                         price("output", True), "" if m.cheapest_image is None else dec(m.cheapest_image),
+                         m.status(today).value, m.lifecycle.shutdown_date or "", m.superseded_by or "",
+                         m.source_url or "", m.as_of or ""])
+    return buffer.getvalue()
+
+
+
