@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
 from typing import Any
 
 from aicompare.errors import AmbiguousModelError, UnknownModelError
@@ -32,17 +32,24 @@ class Layer:
 class Catalog:
     """Models by id plus the indexes that resolve user-typed names."""
 
-    models: dict[str, Model]
+    models: Mapping[str, Model]
     providers: dict[str, Provider] = field(default_factory=dict)
     tasks: Mapping[str, Any] = field(default_factory=dict)
     layers: tuple[Layer, ...] = ()
-    _exact: dict[str, list[str]] = field(default_factory=dict, repr=False)
-    _loose: dict[str, list[str]] = field(default_factory=dict, repr=False)
+    # Prebuilt indexes (from the cache); computed from the models when not given.
+    exact: InitVar[dict[str, list[str]] | None] = None
+    loose: InitVar[dict[str, list[str]] | None] = None
+    provider_ids: frozenset[str] = frozenset()
 
-    def __post_init__(self) -> None:
-        self._index()
+    def __post_init__(self, exact: dict[str, list[str]] | None, loose: dict[str, list[str]] | None) -> None:
+        if exact is None or loose is None:
+            exact, loose = self._index()
+            self.provider_ids = frozenset(m.provider for m in self.models.values())
+        self.exact_index = exact
+        self.loose_index = loose
+        self._normal_providers = {normalize(p) for p in (*self.provider_ids, *self.providers)}
 
-    def _index(self) -> None:
+    def _index(self) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
         exact: dict[str, list[str]] = {}
         loose: dict[str, list[str]] = {}
         for model in self.models.values():
@@ -54,8 +61,7 @@ class Catalog:
                 bucket = loose.setdefault(normalize(name), [])
                 if model.id not in bucket:
                     bucket.append(model.id)
-        self._exact = exact
-        self._loose = loose
+        return exact, loose
 
     def __len__(self) -> int:
         return len(self.models)
@@ -78,7 +84,7 @@ class Catalog:
             head, _, tail = query.partition(":")
             if self._is_provider(head):
                 provider, query = head, tail.strip()
-        ids = self._exact.get(query.casefold()) or self._loose.get(normalize(query)) or []
+        ids = self.exact_index.get(query.casefold()) or self.loose_index.get(normalize(query)) or []
         if provider is not None:
             wanted = normalize(provider)
             ids = [i for i in ids if normalize(self.models[i].provider) == wanted]
@@ -90,21 +96,17 @@ class Catalog:
 
     def _is_provider(self, head: str) -> bool:
         wanted = normalize(head)
-        if not wanted:
-            return False
-        if any(normalize(p) == wanted for p in self.providers):
-            return True
-        return any(normalize(m.provider) == wanted for m in self.models.values())
+        return bool(wanted) and wanted in self._normal_providers
 
     def suggest(self, name: str, limit: int = 3) -> list[str]:
         """Close matches among ids and aliases, mapped back to model ids."""
         key = normalize(name)
         if not key:
             return []
-        matches = difflib.get_close_matches(key, self._loose.keys(), n=limit * 2, cutoff=0.6)
+        matches = difflib.get_close_matches(key, self.loose_index.keys(), n=limit * 2, cutoff=0.6)
         out: list[str] = []
         for match in matches:
-            for model_id in self._loose[match]:
+            for model_id in self.loose_index[match]:
                 if model_id not in out:
                     out.append(model_id)
         return out[:limit]

@@ -151,27 +151,47 @@ def _merge(base: dict[str, Any], over: Mapping[str, Any], prefix: str,
 
 
 def load_catalog(extra: Sequence[str] = (), *, include_user: bool = True) -> Catalog:
-    """Load and validate every layer in effect; all problems are raised together."""
-    layers = layer_list(extra, include_user=include_user)
+    """Load and validate every layer in effect; all problems are raised together.
+
+    A cache (see cache.py) makes repeated runs skip parsing; it is keyed on every layer's stat.
+    """
+    from aicompare import cache
+
+    layers = tuple(layer_list(extra, include_user=include_user))
     bundled = layers[0]
     if not bundled.exists:
         raise CatalogError(
             [f"{bundled.path}: the bundled catalog is missing"], "reinstall aicompare"
         )
-    documents: list[tuple[Layer, dict[str, Any], str]] = []
     missing = [layer for layer in layers[1:] if not layer.exists and layer.kind != "user"]
     if missing:
         raise CatalogError([f"{m.path}: no such file" for m in missing], "check the --catalog path")
+    use_cache = cache.enabled()
+    if use_cache:
+        cached = cache.read(layers)
+        if cached is not None:
+            return cached
+        sig = cache.signature(layers)  # taken before reading: see cache.write
+    documents: list[tuple[Layer, dict[str, Any], str]] = []
     for layer in layers:
         if layer.exists:
             doc, text = read_document(layer.path)
             documents.append((layer, doc, text))
-    return build_catalog(documents, tuple(layers))
+    catalog, raw_models, origins = _build(documents, layers)
+    if use_cache:
+        cache.write(catalog, sig, raw_models, origins)
+    return catalog
 
 
 def build_catalog(documents: Sequence[tuple[Layer, dict[str, Any], str]],
                   layers: tuple[Layer, ...] = ()) -> Catalog:
     """Merge parsed layers (lowest first), validate, and index them."""
+    return _build(documents, layers)[0]
+
+
+def _build(documents: Sequence[tuple[Layer, dict[str, Any], str]], layers: tuple[Layer, ...],
+           ) -> tuple[Catalog, dict[str, Any], dict[str, dict[str, str]]]:
+    """build_catalog, also returning the merged tables and origins for the cache."""
     raw_models: dict[str, dict[str, Any]] = {}
     raw_providers: dict[str, Any] = {}
     tasks: dict[str, Any] = {}
@@ -233,7 +253,7 @@ def build_catalog(documents: Sequence[tuple[Layer, dict[str, Any], str]],
             )
     if len(problems):
         raise CatalogError(problems.items, "fix these entries; see docs/catalog.md")
-    return Catalog(models, providers, tasks, layers)
+    return Catalog(models, providers, tasks, layers), raw_models, origins
 
 
 def _origin_of(path: str, model_id: str, origins: Mapping[str, Mapping[str, str]]) -> str | None:
