@@ -243,6 +243,10 @@ def _build(documents: Sequence[tuple[Layer, dict[str, Any], str]], layers: tuple
         if model is not None:
             models[model_id] = model
     providers = build_providers(raw_providers, problems)
+    if tasks:
+        from aicompare.tasks import build_tasks
+
+        build_tasks(tasks, problems, set(raw_models))
     _check_names(raw_models, problems)
     for model in models.values():
         successor = model.lifecycle.superseded_by

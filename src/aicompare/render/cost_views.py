@@ -9,7 +9,7 @@ from aicompare import fmt
 from aicompare.compare import status_text
 from aicompare.costing import CostResult
 from aicompare.model import Status
-from aicompare.pricing import LineItem, Ranked
+from aicompare.pricing import LineItem, Ranked, Workload
 from aicompare.quantities import format_quantity
 from aicompare.render import Block, Cell, Column, TableBlock, TextBlock
 from aicompare.render.documents import envelope, jsonable
@@ -106,12 +106,16 @@ def _line(line: LineItem) -> dict[str, Any]:
             "note": line.note, "text": line_text(line)}
 
 
+def cost_document_workload(w: Workload) -> dict[str, Any]:
+    """The normalised workload with its assumptions, as JSON."""
+    return {"period": w.period.value, "input_tokens": w.input_tokens,
+            "cached_input_tokens": w.cached_input_tokens, "output_tokens": w.output_tokens,
+            "images": w.images, "quality": w.quality, "size": w.size, "batch": w.batch,
+            "request_tokens": w.request_tokens, "assumptions": list(w.assumptions)}
+
+
 def cost_document(result: CostResult) -> dict[str, Any]:
-    w = result.workload
-    workload = {"period": w.period.value, "input_tokens": w.input_tokens,
-                "cached_input_tokens": w.cached_input_tokens, "output_tokens": w.output_tokens,
-                "images": w.images, "quality": w.quality, "size": w.size, "batch": w.batch,
-                "request_tokens": w.request_tokens, "assumptions": list(w.assumptions)}
+    workload = cost_document_workload(result.workload)
     results = []
     for row in result.ranked:
         est = row.estimate

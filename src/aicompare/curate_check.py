@@ -1,0 +1,385 @@
+"""Reference data for the catalog build: read the public data sets through the importers, index
+each maker's records, match them to catalog models, and cross-check the figures that matter.
+
+Pure code, no CLI: `aicompare.curate` builds the bundled catalog with it, and the tests use
+`cross_check` to hold `data/models.toml` against the same data sets.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fnmatch
+import importlib
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from aicompare.errors import CatalogError
+
+# The figures held against the data sets: three token prices (per 1M) and two token limits.
+PRICE_FIELDS = ("input", "cached_input", "output")
+LIMIT_FIELDS = ("context_window", "max_output_tokens")
+CHECKED = PRICE_FIELDS + LIMIT_FIELDS
+# A dated name: gpt-4o-2024-08-06, claude-x-20250929, grok-4.20-0309-reasoning, mistral-x-2512,
+# gemini-x-preview-09-2025. Folded names that match become snapshots, the rest aliases.
+DATED = re.compile(r"(?:^|[-@])(?:\d{4}-\d{2}-\d{2}|\d{8}|\d{2}-\d{4}|\d{4})(?:[-:]|$)")
+_IMPORTERS = {"litellm": "litellm", "models.dev": "modelsdev", "genai-prices": "genai_prices"}
+
+
+class Absent:
+    """A value a source or the curation leaves out on purpose (TOML has no null)."""
+
+    def __repr__(self) -> str:
+        return "absent"
+
+
+ABSENT = Absent()
+
+
+def is_dated(name: str) -> bool:
+    return bool(DATED.search(name))
+
+
+def get_field(table: Mapping[str, Any], name: str) -> Any:
+    """A checked field of a model table, or None."""
+    if name in PRICE_FIELDS:
+        prices = table.get("prices")
+        return prices.get(name) if isinstance(prices, dict) else None
+    return table.get(name)
+
+
+def set_field(table: dict[str, Any], name: str, value: Any) -> None:
+    """Set (or, for ABSENT, remove) a checked field of a model table."""
+    if name in PRICE_FIELDS:
+        prices = table.setdefault("prices", {})
+        if value is ABSENT:
+            prices.pop(name, None)
+        else:
+            prices[name] = value
+        if not prices:
+            table.pop("prices")
+        else:
+            table["prices"] = _sorted_prices(prices)
+    elif value is ABSENT:
+        table.pop(name, None)
+    else:
+        table[name] = value
+
+
+def _sorted_prices(prices: dict[str, Any]) -> dict[str, Any]:
+    keys = sorted(k for k in prices if k not in ("batch", "tiers"))
+    return {**{k: prices[k] for k in keys}, **{k: prices[k] for k in ("batch", "tiers") if k in prices}}
+
+
+def same(a: Any, b: Any) -> bool:
+    """Equal values; Decimals compare by value (1.10 == 1.1), ints and Decimals too."""
+    if isinstance(a, (int, Decimal)) and isinstance(b, (int, Decimal)):
+        return Decimal(a) == Decimal(b)
+    return bool(a == b)
+
+
+def distinct(values: Iterable[Any]) -> list[Any]:
+    out: list[Any] = []
+    for value in values:
+        if not any(same(value, seen) for seen in out):
+            out.append(value)
+    return out
+
+
+# --- reading the data sets --------------------------------------------------------------------
+
+
+def _openai_images(path: Path, provider: str | None) -> dict[str, dict[str, Any]]:
+    """openai-image-prices.toml: its [[per_image]] rows as per-image grids, one model each."""
+    try:
+        doc = tomllib.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise CatalogError([f"{path}: cannot read: {exc}"]) from None
+    if provider not in (None, "openai"):
+        return {}
+    models: dict[str, dict[str, Any]] = {}
+    for row in doc.get("per_image", []):
+        table = models.setdefault(row["model"], {"provider": "openai", "type": "image"})
+        grid = table.setdefault("image_prices", {})
+        grid.setdefault(row["quality"], {})[row["size"]] = row["usd"]
+    return {key: models[key] for key in sorted(models)}
+
+
+class References:
+    """The data sets named in the curation's [sets], read once and converted per provider."""
+
+    def __init__(self, root: Path, sets: Mapping[str, Mapping[str, Any]], as_of: dt.date) -> None:
+        self.root = root
+        self.sets = sets
+        self.as_of = as_of
+        self._data: dict[str, Any] = {}
+        self._rows: dict[tuple[str, str], dict[str, dict[str, Any]]] = {}
+
+    def label(self, set_name: str) -> str:
+        return str(self.sets[set_name].get("label", set_name))
+
+    def path(self, set_name: str) -> Path:
+        return self.root / str(self.sets[set_name]["file"])
+
+    def rows(self, set_name: str, provider: str) -> dict[str, dict[str, Any]]:
+        """Catalog tables of one provider of one set, keyed by the set's own ids."""
+        key = (set_name, provider)
+        if key not in self._rows:
+            spec = self.sets.get(set_name)
+            if spec is None:
+                raise CatalogError([f"curation: unknown data set {set_name!r}"])
+            fmt = str(spec["format"])
+            if fmt == "openai-image-prices":
+                self._rows[key] = _openai_images(self.path(set_name), provider)
+            else:
+                if fmt not in _IMPORTERS:
+                    raise CatalogError([f"curation: set {set_name!r}: unknown format {fmt!r}"])
+                from aicompare.importers._common import read_json
+
+                if set_name not in self._data:
+                    self._data[set_name] = read_json(self.path(set_name))
+                convert = importlib.import_module(f"aicompare.importers.{_IMPORTERS[fmt]}").convert
+                result = convert(self._data[set_name], source=str(self.path(set_name)),
+                                 provider=provider, as_of=self.as_of)
+                self._rows[key] = result.models
+        return self._rows[key]
+
+
+# --- one maker's records ------------------------------------------------------------------------
+
+
+def _hit(patterns: Iterable[str], source_id: str) -> bool:
+    return any(fnmatch.fnmatchcase(source_id, pattern) for pattern in patterns)
+
+
+def selected(maker: Mapping[str, Any], set_name: str, source_id: str) -> bool:
+    """include/exclude: fnmatch patterns on source ids; exclude_in limits patterns to one set."""
+    include = maker.get("include", [])
+    if include and not _hit(include, source_id):
+        return False
+    scoped = maker.get("exclude_in", {}).get(set_name, [])
+    return not _hit([*maker.get("exclude", []), *scoped], source_id)
+
+
+@dataclass
+class MakerIndex:
+    """A maker's records in each data set, under catalog ids (prefixes stripped, renames done)."""
+
+    maker: str
+    sets: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    # catalog id -> (set, source id) of every record, for messages
+    sources: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    def match(self, set_name: str, model_id: str, table: Mapping[str, Any]) -> dict[str, Any] | None:
+        """The record of `set_name` that describes this catalog model, if any.
+
+        In order: the same id; a record named like one of the model's snapshots; a record that
+        lists the model's id among its own snapshots or aliases; one named like a model alias.
+        """
+        records = self.sets.get(set_name, {})
+        if model_id in records:
+            return records[model_id]
+        for name in table.get("snapshots", []):
+            if name in records:
+                return records[name]
+        for rid in sorted(records):
+            rec = records[rid]
+            if model_id in rec.get("snapshots", []) or model_id in rec.get("aliases", []):
+                return rec
+        for name in table.get("aliases", []):
+            if name in records:
+                return records[name]
+        return None
+
+
+def map_id(source_id: str, maker: Mapping[str, Any]) -> str:
+    renamed = maker.get("rename", {}).get(source_id)
+    if renamed:
+        return str(renamed)
+    for prefix in maker.get("strip", []):
+        if source_id.startswith(prefix):
+            return source_id[len(prefix):]
+    return source_id
+
+
+def maker_index(refs: References, maker_id: str, maker: Mapping[str, Any]) -> MakerIndex:
+    """Every feed of a maker, filtered by include/exclude, ids mapped, duplicates refused."""
+    index = MakerIndex(maker_id)
+    problems: list[str] = []
+    for feed in maker.get("feeds", []):
+        set_name, provider = str(feed["set"]), str(feed["provider"])
+        bucket = index.sets.setdefault(set_name, {})
+        for source_id, table in refs.rows(set_name, provider).items():
+            if not selected(maker, set_name, source_id):
+                continue
+            model_id = map_id(source_id, maker)
+            mapped = _mapped_names(table, maker)
+            if model_id in bucket:
+                if _comparable(bucket[model_id]) != _comparable(mapped):
+                    first = index.sources[(set_name, model_id)]
+                    problems.append(f"makers.{maker_id}: {set_name} records {first!r} and "
+                                    f"{source_id!r} both map to {model_id!r} with different data; "
+                                    "exclude one")
+                    continue
+                for key in ("snapshots", "aliases"):
+                    names = sorted(set(bucket[model_id].get(key, [])) | set(mapped.get(key, [])))
+                    if names:
+                        bucket[model_id][key] = names
+                continue
+            bucket[model_id] = mapped
+            index.sources[(set_name, model_id)] = source_id
+    if problems:
+        raise CatalogError(problems, "fix data/curation.toml")
+    return index
+
+
+def _mapped_names(table: Mapping[str, Any], maker: Mapping[str, Any]) -> dict[str, Any]:
+    out = dict(table)
+    for key in ("snapshots", "aliases"):
+        if key in out:
+            out[key] = sorted({map_id(name, maker) for name in out[key]})
+    return out
+
+
+def _comparable(table: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in table.items() if k not in ("snapshots", "aliases", "source_url")}
+
+
+# --- consensus and the cross-check ---------------------------------------------------------------
+
+
+def reference_values(index: MakerIndex, refs: References, model_id: str,
+                     table: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """field -> {set label: value} over every data set that has this model and the field."""
+    out: dict[str, dict[str, Any]] = {name: {} for name in CHECKED}
+    for set_name in sorted(index.sets):
+        if refs.sets[set_name].get("format") == "openai-image-prices":
+            continue  # per-image grids only
+        record = index.match(set_name, model_id, table)
+        if record is None:
+            continue
+        for name in CHECKED:
+            value = get_field(record, name)
+            if value is not None:
+                out[name][refs.label(set_name)] = value
+    return out
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A value the curation chose where the data sets disagree (or on purpose differs)."""
+
+    value: Any
+    source: str
+
+
+def choices_by_model(curation: Mapping[str, Any]) -> dict[tuple[str, str], Choice]:
+    """[[choices]] entries: models, field, value (or absent = true), source."""
+    out: dict[tuple[str, str], Choice] = {}
+    problems: list[str] = []
+    for i, entry in enumerate(curation.get("choices", [])):
+        where = f"choices[{i}]"
+        name = entry.get("field")
+        if name not in CHECKED:
+            problems.append(f"{where}.field: {name!r} is not one of {', '.join(CHECKED)}")
+            continue
+        if not entry.get("source"):
+            problems.append(f"{where}.source: required (where the chosen value comes from)")
+            continue
+        value = ABSENT if entry.get("absent") is True else entry.get("value")
+        if value is None:
+            problems.append(f"{where}: give value = ... or absent = true")
+            continue
+        for model_id in entry.get("models", []):
+            if (model_id, name) in out:
+                problems.append(f"{where}: second choice for {model_id} {name}")
+            out[(model_id, name)] = Choice(value, str(entry["source"]))
+    if problems:
+        raise CatalogError(problems, "fix data/curation.toml")
+    return out
+
+
+def decide(values: Mapping[str, Any], choice: Choice | None) -> tuple[str, Any]:
+    """(status, value): 'none' (no set has it), 'agree', 'chosen', or 'unresolved'."""
+    found = distinct(values.values())
+    if choice is not None:
+        if len(found) == 1 and same(choice.value, found[0]):
+            return "stale", choice.value  # the sets agree with the choice: it is not needed
+        return "chosen", choice.value
+    if not found:
+        return "none", None
+    if len(found) == 1:
+        return "agree", found[0]
+    return "unresolved", None
+
+
+@dataclass
+class CheckReport:
+    """Counts of the cross-check and every problem it found."""
+
+    models_found: int = 0
+    checked: int = 0
+    agreeing: int = 0
+    curated: int = 0
+    multi_source: int = 0
+    problems: list[str] = field(default_factory=list)
+    curated_lines: list[str] = field(default_factory=list)
+
+
+def cross_check(doc: Mapping[str, Any], refs: References, curation: Mapping[str, Any]
+                ) -> CheckReport:
+    """Hold every model of a catalog document against the data sets its maker is fed from."""
+    report = CheckReport()
+    choices = choices_by_model(curation)
+    used: set[tuple[str, str]] = set()
+    indexes: dict[str, MakerIndex] = {}
+    makers = curation.get("makers", {})
+    for model_id, table in doc.get("models", {}).items():
+        maker_id = table.get("provider")
+        if maker_id not in makers:
+            report.problems.append(f"{model_id}: provider {maker_id!r} has no [makers] entry")
+            continue
+        if maker_id not in indexes:
+            indexes[maker_id] = maker_index(refs, maker_id, makers[maker_id])
+        values = reference_values(indexes[maker_id], refs, model_id, table)
+        if any(values.values()):
+            report.models_found += 1
+        for name in CHECKED:
+            if not values[name] and (model_id, name) not in choices:
+                continue
+            report.checked += 1
+            report.multi_source += len(values[name]) > 1
+            choice = choices.get((model_id, name))
+            status, expected = decide(values[name], choice)
+            actual = get_field(table, name)
+            actual = ABSENT if actual is None else actual
+            shown = ", ".join(f"{label} {value}" for label, value in values[name].items())
+            if status == "agree":
+                if same(actual, expected):
+                    report.agreeing += 1
+                else:
+                    report.problems.append(f"{model_id}: {name} is {actual}, the data sets agree on "
+                                           f"{expected} ({shown})")
+            elif status == "chosen":
+                used.add((model_id, name))
+                if same(actual, expected) or (expected is ABSENT and actual is ABSENT):
+                    report.curated += 1
+                    report.curated_lines.append(f"{model_id}: {name} = {expected} ({shown or 'no set'}"
+                                                f"; {choice.source})")  # type: ignore[union-attr]
+                else:
+                    report.problems.append(f"{model_id}: {name} is {actual}, the curation chose "
+                                           f"{expected}")
+            elif status == "stale":
+                used.add((model_id, name))
+                report.problems.append(f"{model_id}: {name}: the data sets now agree ({shown}); "
+                                       "drop the curated choice")
+            elif status == "unresolved":
+                report.problems.append(f"{model_id}: {name}: the data sets disagree ({shown}) and "
+                                       "the curation records no choice")
+    for key in sorted(set(choices) - used):
+        report.problems.append(f"choice for {key[0]} {key[1]} matches no bundled model with data")
+    return report
