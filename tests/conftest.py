@@ -12,6 +12,9 @@ import pytest
 from typer.testing import CliRunner
 
 from aicompare.cli import app
+from aicompare.commands import load_all
+
+load_all()
 
 DATA = Path(__file__).parent / "data"
 FIXTURE = DATA / "fixture.toml"

@@ -1,6 +1,6 @@
 """`python -m aicompare`."""
 
-from aicompare.cli import main
+from aicompare._entry import main
 
 if __name__ == "__main__":
     main()

@@ -10,9 +10,9 @@ or written is ignored. Models are built from it only when asked for, so `diff A 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import marshal
 import os
+import zlib
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -78,10 +78,11 @@ def signature(layers: tuple[Layer, ...]) -> tuple[Any, ...]:
 
 
 def cache_file(layers: tuple[Layer, ...]) -> Path:
-    from platformdirs import user_cache_path
+    from aicompare.paths import cache_dir
 
-    key = hashlib.sha256(repr([(l.kind, l.path) for l in layers]).encode()).hexdigest()[:16]
-    return user_cache_path("aicompare", appauthor=False) / f"catalog-{key}.marshal"
+    # the name only spreads layer combinations over files; the signature inside decides validity
+    key = format(zlib.crc32(repr([(l.kind, l.path) for l in layers]).encode()), "08x")
+    return cache_dir() / f"catalog-{key}.marshal"
 
 
 _SEP = "\x1f"

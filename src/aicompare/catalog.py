@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import InitVar, dataclass, field
+from typing import NamedTuple
 from typing import Any
 
 from aicompare.errors import AmbiguousModelError, UnknownModelError
@@ -19,8 +18,7 @@ def normalize(name: str) -> str:
     return _NON_ALNUM.sub("", name.casefold())
 
 
-@dataclass(frozen=True)
-class Layer:
+class Layer(NamedTuple):
     """One catalog file in effect, lowest first."""
 
     kind: str  # bundled | user | env | option
@@ -28,23 +26,24 @@ class Layer:
     exists: bool
 
 
-@dataclass
 class Catalog:
-    """Models by id plus the indexes that resolve user-typed names."""
+    """Models by id plus the indexes that resolve user-typed names.
 
-    models: Mapping[str, Model]
-    providers: dict[str, Provider] = field(default_factory=dict)
-    tasks: Mapping[str, Any] = field(default_factory=dict)
-    layers: tuple[Layer, ...] = ()
-    # Prebuilt indexes (from the cache); computed from the models when not given.
-    exact: InitVar[dict[str, list[str]] | None] = None
-    loose: InitVar[dict[str, list[str]] | None] = None
-    provider_ids: frozenset[str] = frozenset()
+    `exact` and `loose` (name -> ids) come prebuilt from the cache, else they are computed.
+    """
 
-    def __post_init__(self, exact: dict[str, list[str]] | None, loose: dict[str, list[str]] | None) -> None:
+    def __init__(self, models: Mapping[str, Model], providers: dict[str, Provider] | None = None,
+                 tasks: Mapping[str, Any] | None = None, layers: tuple[Layer, ...] = (), *,
+                 exact: dict[str, list[str]] | None = None, loose: dict[str, list[str]] | None = None,
+                 provider_ids: frozenset[str] = frozenset()) -> None:
+        self.models = models
+        self.providers = providers or {}
+        self.tasks = tasks or {}
+        self.layers = layers
         if exact is None or loose is None:
             exact, loose = self._index()
-            self.provider_ids = frozenset(m.provider for m in self.models.values())
+            provider_ids = frozenset(m.provider for m in self.models.values())
+        self.provider_ids = provider_ids
         self.exact_index = exact
         self.loose_index = loose
         self._normal_providers = {normalize(p) for p in (*self.provider_ids, *self.providers)}
@@ -100,6 +99,8 @@ class Catalog:
 
     def suggest(self, name: str, limit: int = 3) -> list[str]:
         """Close matches among ids and aliases, mapped back to model ids."""
+        import difflib
+
         key = normalize(name)
         if not key:
             return []

@@ -13,7 +13,7 @@ from typer.core import TyperGroup
 
 from aicompare import __version__
 from aicompare.errors import AicompareError, CatalogError
-from aicompare.render import Block, OutputFormat
+from aicompare.render import OutputFormat
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -123,7 +123,7 @@ def load(catalog_paths: Sequence[str] | None) -> Any:
 
 
 def emit(fmt_: OutputFormat, *, document: Callable[[], dict[str, Any]],
-         blocks: Callable[[], Sequence[Block]], no_color: bool) -> None:
+         blocks: Callable[[], Sequence[Any]], no_color: bool) -> None:
     """The one dispatch between JSON, CSV, Markdown and rich tables; rich is imported only here."""
     if fmt_ is OutputFormat.json:
         from aicompare.render.plain import write_json
@@ -147,9 +147,33 @@ def fail_usage(message: str, param: str) -> NoReturn:
     raise typer.BadParameter(message, param_hint=f"'{param}'")
 
 
+# Which command modules a first argument needs. Building every command's options costs Typer
+# several milliseconds per command, so a run registers only the one it is about to use.
+COMMAND_MODULES = {
+    "list": ("browse",), "show": ("browse",), "diff": ("browse",), "cost": ("cost",), "best": ("best",),
+    "catalog": ("catalog_cmd", "catalog_edit", "catalog_io"),
+}
+
+
+def register(argv: Sequence[str]) -> None:
+    """Import the command modules this command line needs (all of them for help, typos, completion)."""
+    import importlib
+
+    first = argv[0] if argv else None
+    needed = COMMAND_MODULES.get(first or "")
+    if needed is None or any(k.startswith("_AICOMPARE_COMPLETE") for k in os.environ):
+        from aicompare.commands import load_all
+
+        load_all()
+        return
+    for name in needed:
+        importlib.import_module(f"aicompare.commands.{name}")
+
+
 def main() -> None:
     """Console-script entry point: quiet on Ctrl-C and on a closed pipe."""
     try:
+        register(sys.argv[1:])
         app(prog_name="aicompare")
     except KeyboardInterrupt:
         sys.stderr.write("\n")
@@ -162,6 +186,3 @@ def main() -> None:
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
 
-
-# The command modules register themselves on `app`; imported last because they import this module.
-from aicompare import commands as _commands  # noqa: E402,F401

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from aicompare import fmt
 from aicompare.model import PRICE_KEYS, PRICE_LABELS, PRICE_UNITS, Model, Status
@@ -15,8 +15,7 @@ SENTENCE_PRICES = ("input", "cached_input", "output", "image_output", "audio_inp
                    "input_per_1m_characters")
 
 
-@dataclass(frozen=True, slots=True)
-class Row:
+class Row(NamedTuple):
     """One line of the side-by-side table."""
 
     section: str
@@ -27,8 +26,7 @@ class Row:
     best: tuple[int, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Difference:
+class Difference(NamedTuple):
     """A key difference: the sentence a human reads plus the facts behind it."""
 
     kind: str
@@ -39,8 +37,7 @@ class Difference:
     percent: Decimal | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class DiffResult:
+class DiffResult(NamedTuple):
     models: tuple[Model, ...]
     rows: tuple[Row, ...]
     differences: tuple[Difference, ...]

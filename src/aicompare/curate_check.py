@@ -157,9 +157,12 @@ def _hit(patterns: Iterable[str], source_id: str) -> bool:
 
 
 def selected(maker: Mapping[str, Any], set_name: str, source_id: str) -> bool:
-    """include/exclude: fnmatch patterns on source ids; exclude_in limits patterns to one set."""
+    """include/exclude: fnmatch patterns on source ids; include_in/exclude_in: for one set only."""
     include = maker.get("include", [])
     if include and not _hit(include, source_id):
+        return False
+    scoped_in = maker.get("include_in", {}).get(set_name)
+    if scoped_in is not None and not _hit(scoped_in, source_id):
         return False
     scoped = maker.get("exclude_in", {}).get(set_name, [])
     return not _hit([*maker.get("exclude", []), *scoped], source_id)
@@ -175,32 +178,36 @@ class MakerIndex:
     sources: dict[tuple[str, str], str] = field(default_factory=dict)
 
     def match(self, set_name: str, model_id: str, table: Mapping[str, Any]) -> dict[str, Any] | None:
-        """The record of `set_name` that describes this catalog model, if any.
+        """The record of `set_name` that describes this catalog model, if any (ids compared
+        case-insensitively, as the catalog does).
 
         In order: the same id; a record named like one of the model's snapshots; a record that
         lists the model's id among its own snapshots or aliases; one named like a model alias.
         """
-        records = self.sets.get(set_name, {})
-        if model_id in records:
-            return records[model_id]
+        records = {rid.casefold(): rec for rid, rec in sorted(self.sets.get(set_name, {}).items())}
+        own = model_id.casefold()
+        if own in records:
+            return records[own]
         for name in table.get("snapshots", []):
-            if name in records:
-                return records[name]
-        for rid in sorted(records):
-            rec = records[rid]
-            if model_id in rec.get("snapshots", []) or model_id in rec.get("aliases", []):
+            if name.casefold() in records:
+                return records[name.casefold()]
+        for rec in records.values():
+            names = [n.casefold() for n in (*rec.get("snapshots", []), *rec.get("aliases", []))]
+            if own in names:
                 return rec
         for name in table.get("aliases", []):
-            if name in records:
-                return records[name]
+            if name.casefold() in records:
+                return records[name.casefold()]
         return None
 
 
-def map_id(source_id: str, maker: Mapping[str, Any]) -> str:
+def map_id(source_id: str, maker: Mapping[str, Any], set_name: str) -> str:
+    """A source id as a catalog id: `rename` first, else the first matching `strip` prefix
+    (`strip_in` for one set only)."""
     renamed = maker.get("rename", {}).get(source_id)
     if renamed:
         return str(renamed)
-    for prefix in maker.get("strip", []):
+    for prefix in (*maker.get("strip_in", {}).get(set_name, []), *maker.get("strip", [])):
         if source_id.startswith(prefix):
             return source_id[len(prefix):]
     return source_id
@@ -216,19 +223,16 @@ def maker_index(refs: References, maker_id: str, maker: Mapping[str, Any]) -> Ma
         for source_id, table in refs.rows(set_name, provider).items():
             if not selected(maker, set_name, source_id):
                 continue
-            model_id = map_id(source_id, maker)
-            mapped = _mapped_names(table, maker)
+            model_id = map_id(source_id, maker, set_name)
+            mapped = _mapped_names(table, maker, set_name)
             if model_id in bucket:
-                if _comparable(bucket[model_id]) != _comparable(mapped):
+                if _essential(bucket[model_id]) != _essential(mapped):
                     first = index.sources[(set_name, model_id)]
                     problems.append(f"makers.{maker_id}: {set_name} records {first!r} and "
-                                    f"{source_id!r} both map to {model_id!r} with different data; "
-                                    "exclude one")
+                                    f"{source_id!r} both map to {model_id!r} with different "
+                                    "prices, limits or lifecycle; exclude one")
                     continue
-                for key in ("snapshots", "aliases"):
-                    names = sorted(set(bucket[model_id].get(key, [])) | set(mapped.get(key, [])))
-                    if names:
-                        bucket[model_id][key] = names
+                _fill(bucket[model_id], mapped)
                 continue
             bucket[model_id] = mapped
             index.sources[(set_name, model_id)] = source_id
@@ -237,16 +241,30 @@ def maker_index(refs: References, maker_id: str, maker: Mapping[str, Any]) -> Ma
     return index
 
 
-def _mapped_names(table: Mapping[str, Any], maker: Mapping[str, Any]) -> dict[str, Any]:
+def _mapped_names(table: Mapping[str, Any], maker: Mapping[str, Any],
+                  set_name: str) -> dict[str, Any]:
     out = dict(table)
     for key in ("snapshots", "aliases"):
         if key in out:
-            out[key] = sorted({map_id(name, maker) for name in out[key]})
+            out[key] = sorted({map_id(name, maker, set_name) for name in out[key]})
     return out
 
 
-def _comparable(table: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in table.items() if k not in ("snapshots", "aliases", "source_url")}
+_ESSENTIAL = ("type", "prices", "image_prices", "context_window", "max_input_tokens",
+              "max_output_tokens", "lifecycle")
+
+
+def _essential(table: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: table.get(k) for k in _ESSENTIAL}
+
+
+def _fill(base: dict[str, Any], extra: Mapping[str, Any]) -> None:
+    """Two records of one model: keep the first, add what only the second has (names merged)."""
+    for key, value in extra.items():
+        if key in ("snapshots", "aliases", "capabilities", "endpoints"):
+            base[key] = sorted(set(base.get(key, [])) | set(value))
+        elif key not in base:
+            base[key] = value
 
 
 # --- consensus and the cross-check ---------------------------------------------------------------
@@ -254,7 +272,7 @@ def _comparable(table: Mapping[str, Any]) -> dict[str, Any]:
 
 def reference_values(index: MakerIndex, refs: References, model_id: str,
                      table: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
-    """field -> {set label: value} over every data set that has this model and the field."""
+    """field -> {set name: value} over every data set that has this model and the field."""
     out: dict[str, dict[str, Any]] = {name: {} for name in CHECKED}
     for set_name in sorted(index.sets):
         if refs.sets[set_name].get("format") == "openai-image-prices":
@@ -265,51 +283,68 @@ def reference_values(index: MakerIndex, refs: References, model_id: str,
         for name in CHECKED:
             value = get_field(record, name)
             if value is not None:
-                out[name][refs.label(set_name)] = value
+                out[name][set_name] = value
     return out
 
 
 @dataclass(frozen=True)
 class Choice:
-    """A value the curation chose where the data sets disagree (or on purpose differs)."""
+    """What the curation keeps where the data sets disagree (or where they are wrong): a value,
+    ABSENT, or the value of one named data set (`prefer`)."""
 
     value: Any
     source: str
+    prefer: str | None = None
+
+    def resolve(self, values: Mapping[str, Any]) -> Any:
+        """The chosen value given the sets' values; None when the preferred set has none."""
+        return values.get(self.prefer) if self.prefer else self.value
 
 
 def choices_by_model(curation: Mapping[str, Any]) -> dict[tuple[str, str], Choice]:
-    """[[choices]] entries: models, field, value (or absent = true), source."""
+    """[[choices]] entries: models, fields (or field), one of value / absent = true / prefer = set,
+    and source (why, and where the kept value comes from)."""
     out: dict[tuple[str, str], Choice] = {}
     problems: list[str] = []
+    sets = curation.get("sets", {})
     for i, entry in enumerate(curation.get("choices", [])):
         where = f"choices[{i}]"
-        name = entry.get("field")
-        if name not in CHECKED:
-            problems.append(f"{where}.field: {name!r} is not one of {', '.join(CHECKED)}")
+        names = entry.get("fields", [entry.get("field")])
+        bad = [n for n in names if n not in CHECKED]
+        if bad:
+            problems.append(f"{where}: fields {bad!r} not among {', '.join(CHECKED)}")
             continue
         if not entry.get("source"):
-            problems.append(f"{where}.source: required (where the chosen value comes from)")
+            problems.append(f"{where}.source: required (why, and where the kept value comes from)")
+            continue
+        ways = [k for k in ("value", "absent", "prefer") if k in entry]
+        if len(ways) != 1 or entry.get("absent") not in (None, True) or (
+                "prefer" in entry and entry["prefer"] not in sets):
+            problems.append(f"{where}: give one of value = ..., absent = true, prefer = <set>")
             continue
         value = ABSENT if entry.get("absent") is True else entry.get("value")
-        if value is None:
-            problems.append(f"{where}: give value = ... or absent = true")
-            continue
+        choice = Choice(value, str(entry["source"]), entry.get("prefer"))
         for model_id in entry.get("models", []):
-            if (model_id, name) in out:
-                problems.append(f"{where}: second choice for {model_id} {name}")
-            out[(model_id, name)] = Choice(value, str(entry["source"]))
+            for name in names:
+                if (model_id, name) in out:
+                    problems.append(f"{where}: second choice for {model_id} {name}")
+                out[(model_id, name)] = choice
     if problems:
         raise CatalogError(problems, "fix data/curation.toml")
     return out
 
 
 def decide(values: Mapping[str, Any], choice: Choice | None) -> tuple[str, Any]:
-    """(status, value): 'none' (no set has it), 'agree', 'chosen', or 'unresolved'."""
+    """(status, value): 'none' (no set has it), 'agree', 'chosen', 'stale' (a choice where the
+    sets agree on that very value), or 'unresolved' (they disagree and nothing is chosen)."""
     found = distinct(values.values())
     if choice is not None:
-        if len(found) == 1 and same(choice.value, found[0]):
-            return "stale", choice.value  # the sets agree with the choice: it is not needed
-        return "chosen", choice.value
+        value = choice.resolve(values)
+        if value is None:
+            return "unresolved", None
+        if len(found) == 1 and same(value, found[0]):
+            return "stale", value
+        return "chosen", value
     if not found:
         return "none", None
     if len(found) == 1:
@@ -357,7 +392,8 @@ def cross_check(doc: Mapping[str, Any], refs: References, curation: Mapping[str,
             status, expected = decide(values[name], choice)
             actual = get_field(table, name)
             actual = ABSENT if actual is None else actual
-            shown = ", ".join(f"{label} {value}" for label, value in values[name].items())
+            shown = ", ".join(f"{refs.label(set_name)} {value}"
+                              for set_name, value in values[name].items())
             if status == "agree":
                 if same(actual, expected):
                     report.agreeing += 1
@@ -377,6 +413,10 @@ def cross_check(doc: Mapping[str, Any], refs: References, curation: Mapping[str,
                 used.add((model_id, name))
                 report.problems.append(f"{model_id}: {name}: the data sets now agree ({shown}); "
                                        "drop the curated choice")
+            elif status == "unresolved" and choice is not None:
+                used.add((model_id, name))
+                report.problems.append(f"{model_id}: {name}: the curation prefers {choice.prefer}, "
+                                       f"which has no value ({shown})")
             elif status == "unresolved":
                 report.problems.append(f"{model_id}: {name}: the data sets disagree ({shown}) and "
                                        "the curation records no choice")

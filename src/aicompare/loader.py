@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -35,9 +34,9 @@ def bundled_path() -> Path:
 
 def user_path() -> Path:
     """The user's own layer in the platform config directory (~/.config/aicompare on Linux)."""
-    from platformdirs import user_config_path
+    from aicompare.paths import config_dir
 
-    return user_config_path("aicompare", appauthor=False) / "models.toml"
+    return config_dir() / "models.toml"
 
 
 def layer_list(extra: Sequence[str] = (), *, include_user: bool = True) -> list[Layer]:
@@ -75,6 +74,8 @@ def read_document(path: str | os.PathLike[str]) -> tuple[dict[str, Any], str]:
             [f"{shown}:{line}:{col}: invalid UTF-8 (byte 0x{bad})"], "save the file as UTF-8"
         ) from None
     text = text.removeprefix("\ufeff")
+    import tomllib  # only when the cache misses
+
     try:
         doc = tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as exc:

@@ -1,11 +1,15 @@
-"""Frozen records of the catalog: models, their prices and lifecycle. No I/O, no CLI."""
+"""Immutable records of the catalog: models, their prices and lifecycle. No I/O, no CLI.
+
+They are NamedTuples rather than frozen dataclasses because every command builds these classes at
+start-up, and a 27-field frozen dataclass alone costs about 2 ms to create (docs/performance.md).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import Enum
+from typing import NamedTuple
 
 MODEL_TYPES = ("text", "image", "embedding", "audio", "moderation", "video", "rerank")
 
@@ -85,11 +89,10 @@ class Status(str, Enum):
     RETIRED = "retired"
 
 
-@dataclass(frozen=True, slots=True)
-class PriceSet:
+class PriceSet(NamedTuple):
     """One set of prices (standard, batch or a tier): key -> USD, absent keys unknown."""
 
-    values: dict[str, Decimal] = field(default_factory=dict)
+    values: dict[str, Decimal] = {}  # never mutated: records are immutable by convention
 
     def get(self, key: str) -> Decimal | None:
         return self.values.get(key)
@@ -98,25 +101,22 @@ class PriceSet:
         return bool(self.values)
 
 
-@dataclass(frozen=True, slots=True)
-class PriceTier:
+class PriceTier(NamedTuple):
     """Prices that apply to a whole request whose prompt exceeds `above_input_tokens`."""
 
     above_input_tokens: int
     prices: PriceSet
 
 
-@dataclass(frozen=True, slots=True)
-class Prices:
+class Prices(NamedTuple):
     """All token and unit prices of a model."""
 
-    standard: PriceSet = field(default_factory=PriceSet)
-    batch: PriceSet = field(default_factory=PriceSet)
+    standard: PriceSet = PriceSet()
+    batch: PriceSet = PriceSet()
     tiers: tuple[PriceTier, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class ImagePrice:
+class ImagePrice(NamedTuple):
     """USD per generated image at one quality and size (either may be `any`)."""
 
     quality: str
@@ -124,23 +124,20 @@ class ImagePrice:
     usd: Decimal
 
 
-@dataclass(frozen=True, slots=True)
-class Lifecycle:
+class Lifecycle(NamedTuple):
     deprecation_date: dt.date | None = None
     shutdown_date: dt.date | None = None
     superseded_by: str | None = None
     note: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Benchmark:
+class Benchmark(NamedTuple):
     name: str
     score: Decimal
     source: str
 
 
-@dataclass(frozen=True, slots=True)
-class Model:
+class Model(NamedTuple):
     """Everything the catalog knows about one model."""
 
     id: str
@@ -163,8 +160,8 @@ class Model:
     notes: str | None = None
     source_url: str | None = None
     as_of: dt.date | None = None
-    lifecycle: Lifecycle = field(default_factory=Lifecycle)
-    prices: Prices = field(default_factory=Prices)
+    lifecycle: Lifecycle = Lifecycle()
+    prices: Prices = Prices()
     image_prices: tuple[ImagePrice, ...] = ()
     benchmarks: tuple[Benchmark, ...] = ()
     # dotted field path -> catalog layer it came from, for values not from the bundled file
@@ -223,8 +220,7 @@ class Model:
         return None
 
 
-@dataclass(frozen=True, slots=True)
-class Provider:
+class Provider(NamedTuple):
     id: str
     name: str
     url: str | None = None

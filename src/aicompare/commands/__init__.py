@@ -1,3 +1,13 @@
-"""Command modules; importing them registers their commands on the app."""
+"""Command modules; importing one registers its commands on the app (see cli.register)."""
 
-from aicompare.commands import best, browse, catalog_cmd, catalog_edit, catalog_io, cost  # noqa: F401
+from __future__ import annotations
+
+import importlib
+
+MODULES = ("browse", "cost", "best", "catalog_cmd", "catalog_edit", "catalog_io")
+
+
+def load_all() -> None:
+    """Register every command: for help, typo suggestions, completion and in-process tests."""
+    for name in MODULES:
+        importlib.import_module(f"aicompare.commands.{name}")

@@ -125,7 +125,7 @@ def best(
 
 
 def _emit_list(fmt_: Any, tasks: dict[str, Any], today: dt.date, no_color: bool) -> None:
-    from aicompare.render import Cell, Column, TableBlock, TextBlock
+    from aicompare.render.blocks import Cell, Column, TableBlock, TextBlock
     from aicompare.render.documents import envelope
     from aicompare.tasks import as_table, describe_requirements
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from aicompare import fmt
 from aicompare.compare import status_text
-from aicompare.render import Block, Cell, Column, TableBlock, TextBlock
+from aicompare.render.blocks import Block, Cell, Column, TableBlock, TextBlock
 from aicompare.render.cost_views import cost_document_workload
 from aicompare.render.documents import envelope
 from aicompare.tasks import as_table

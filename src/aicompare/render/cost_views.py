@@ -11,7 +11,7 @@ from aicompare.costing import CostResult
 from aicompare.model import Status
 from aicompare.pricing import LineItem, Ranked, Workload
 from aicompare.quantities import format_quantity
-from aicompare.render import Block, Cell, Column, TableBlock, TextBlock
+from aicompare.render.blocks import Block, Cell, Column, TableBlock, TextBlock
 from aicompare.render.documents import envelope, jsonable
 
 BAR_WIDTH = 16

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import sys
 from collections.abc import Sequence
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from aicompare.render import Block, TableBlock, TextBlock
+if TYPE_CHECKING:  # the JSON path must not pay for the block types
+    from aicompare.render.blocks import Block
 
 
 def write_json(document: dict[str, Any], out: TextIO | None = None) -> None:
@@ -20,6 +20,10 @@ def write_json(document: dict[str, Any], out: TextIO | None = None) -> None:
 
 def to_csv(blocks: Sequence[Block]) -> str:
     """Each table as CSV (header first); several tables are separated by a blank line."""
+    import csv
+
+    from aicompare.render.blocks import TableBlock
+
     parts: list[str] = []
     for block in blocks:
         if not isinstance(block, TableBlock):
@@ -45,6 +49,8 @@ def _md_escape(text: str) -> str:
 
 def to_markdown(blocks: Sequence[Block]) -> str:
     """GitHub-flavoured Markdown: tables with a header row, text blocks as paragraphs or lists."""
+    from aicompare.render.blocks import TextBlock
+
     parts: list[str] = []
     for block in blocks:
         if isinstance(block, TextBlock):

@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from aicompare.render import Block, Cell, TableBlock, TextBlock
+from aicompare.render.blocks import Block, Cell, TableBlock, TextBlock
 
 TONES = {"good": "green", "warn": "yellow", "bad": "red", "dim": "dim", "head": "bold"}
 # Without a terminal and without COLUMNS, print tables at their natural width so grep/cut/awk

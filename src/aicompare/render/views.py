@@ -9,7 +9,8 @@ from aicompare import fmt
 from aicompare.catalog import Catalog
 from aicompare.compare import DiffResult, status_text
 from aicompare.model import PRICE_LABELS, PRICE_UNITS, Model, Status
-from aicompare.render import LEGEND, Block, Cell, Column, TableBlock, TextBlock
+from aicompare.render import LEGEND
+from aicompare.render.blocks import Block, Cell, Column, TableBlock, TextBlock
 
 
 def status_cell(model: Model, today: dt.date) -> Cell:

@@ -1,0 +1,340 @@
+"""Build the bundled catalog from the public data sets and the hand-kept curation file.
+
+`build(reference_dir, curation_path)` reads each maker's records through aicompare's importers
+(the feeds named in `data/curation.toml`), maps their ids to the makers' API ids, folds dated
+snapshots and curated aliases into their model, settles input, cached-input and output prices,
+context window and max output against every data set (the value they agree on, or the curated
+choice), applies the hand-kept fields, validates the result as a catalog and cross-checks it.
+Pure and deterministic: the same inputs give the same document, sorted by provider then id.
+The format of the curation file is in docs/catalog-sources.md.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+from aicompare.catalog import Layer
+from aicompare.curate_check import (
+    CHECKED,
+    PRICE_FIELDS,
+    ABSENT,
+    CheckReport,
+    MakerIndex,
+    References,
+    choices_by_model,
+    cross_check,
+    decide,
+    get_field,
+    is_dated,
+    maker_index,
+    reference_values,
+    same,
+    set_field,
+)
+from aicompare.errors import CatalogError
+from aicompare.importers.litellm import SNAPSHOT
+from aicompare.loader import build_catalog, read_document
+from aicompare.schema import LIFECYCLE_KEYS, MODEL_KEYS
+
+HEADER = (
+    "# GENERATED FILE: do not edit by hand. Regenerate with `aicompare catalog build`\n"
+    "# from the public data sets and data/curation.toml (see docs/catalog-sources.md).\n"
+    "# Format: docs/catalog.md. Prices in USD (per 1M tokens, or per image).\n"
+)
+# Keys of a curated [models.<id>] table that steer the build and are not catalog keys.
+STEERING = ("fold", "keep", "unset")
+# Per-field fill from secondary data sets, when the primary records leave the field out.
+FILLABLE = ("name", "knowledge_cutoff", "release_date", "input_modalities", "output_modalities",
+            "max_input_tokens", "description")
+# Fields that only a [[choices]] entry may set, so the cross-check sees every curated value.
+_CHOICE_ONLY = tuple(f for f in CHECKED if f not in PRICE_FIELDS)
+
+
+@dataclass
+class Build:
+    """The generated document, its text, the cross-check, and what was left out and why."""
+
+    doc: dict[str, Any]
+    text: str
+    check: CheckReport
+    skipped: list[str] = field(default_factory=list)
+    # "<id>: <field> <value> from <sets>": checked figures the primary records left out
+    filled: list[str] = field(default_factory=list)
+
+    def counts(self) -> dict[str, Any]:
+        models = self.doc["models"].values()
+        types: dict[str, int] = {}
+        for table in models:
+            types[table["type"]] = types.get(table["type"], 0) + 1
+        return {
+            "models": len(self.doc["models"]),
+            "makers": len({t["provider"] for t in models}),
+            "image_models_with_grids": sum(1 for t in models
+                                           if t["type"] == "image" and t.get("image_prices")),
+            "types": dict(sorted(types.items())),
+        }
+
+
+def default_paths(start: Path | None = None) -> tuple[Path, Path | None, Path]:
+    """(curation, reference dir or None, output) of the source checkout this module is in."""
+    repo = (start or Path(__file__)).resolve().parents[2]
+    reference = repo.parent / "shared" / "reference"
+    return repo / "data" / "curation.toml", reference if reference.is_dir() else None, \
+        repo / "data" / "models.toml"
+
+
+def load_curation(path: Path) -> dict[str, Any]:
+    doc, _ = read_document(path)
+    missing = [key for key in ("meta", "sets", "makers") if key not in doc]
+    if missing:
+        raise CatalogError([f"{path}: missing [{key}]" for key in missing],
+                           "see docs/catalog-sources.md")
+    return doc
+
+
+def build(reference: Path, curation_path: Path) -> Build:
+    """Generate the catalog document; CatalogError lists every problem that stops it."""
+    cur = load_curation(curation_path)
+    meta = cur["meta"]
+    as_of = meta["as_of"]
+    refs = References(reference, cur["sets"], as_of)
+    choices = choices_by_model(cur)
+    curated: dict[str, dict[str, Any]] = cur.get("models", {})
+    problems: list[str] = []
+    skipped: list[str] = []
+    filled: list[str] = []
+    models: dict[str, dict[str, Any]] = {}
+    for mid, over in curated.items():
+        for key in (*_CHOICE_ONLY, *(f"prices.{f}" for f in PRICE_FIELDS)):
+            head, _, leaf = key.partition(".")
+            if (leaf and leaf in over.get(head, {})) or (not leaf and head in over):
+                problems.append(f"curation models.{mid}.{key}: set checked figures through "
+                                "[[choices]], so the cross-check sees them")
+    for maker_id in sorted(cur["makers"]):
+        maker = cur["makers"][maker_id]
+        index = maker_index(refs, maker_id, maker)
+        rows = _primary_rows(index, maker, refs)
+        _curated_folds(rows, curated, problems)
+        _auto_fold(rows, skipped)
+        for mid in sorted(rows):
+            table = rows[mid]
+            if not table.get("prices") and not table.get("image_prices") \
+                    and not curated.get(mid, {}).get("keep"):
+                skipped.append(f"{maker_id} {index.sources.get(('', mid), mid)}: no price in the "
+                               "reference data")
+                continue
+            if mid in models:
+                problems.append(f"{mid}: made by both {models[mid]['provider']} and {maker_id}")
+                continue
+            table["provider"] = maker_id
+            _apply_curated(table, curated.get(mid, {}))
+            _finish(mid, table, index, refs, maker, cur, choices, filled)
+            models[mid] = table
+    for mid in sorted(set(curated) - set(models)):
+        if not any(mid in t.get("snapshots", []) + t.get("aliases", []) for t in models.values()):
+            problems.append(f"curation models.{mid}: no such model in the reference data")
+    if problems:
+        raise CatalogError(problems, "fix data/curation.toml (see docs/catalog-sources.md)")
+    doc = _document(cur, models)
+    build_catalog([(Layer("bundled", "generated catalog", True), doc, "")])
+    return Build(doc, render(doc), cross_check(doc, refs, cur), sorted(skipped), filled)
+
+
+def render(doc: Mapping[str, Any]) -> str:
+    """The file text: the generated-file header, then exact TOML."""
+    from aicompare.store import HEADER as STORE_HEADER
+    from aicompare.store import dump_toml
+
+    return HEADER + dump_toml(doc).removeprefix(STORE_HEADER)
+
+
+# --- steps ------------------------------------------------------------------------------------
+
+
+def _merge_missing(base: dict[str, Any], extra: Mapping[str, Any]) -> None:
+    """Fill what `base` lacks from `extra`, recursively; `base` wins where both have a value."""
+    for key, value in extra.items():
+        if key not in base:
+            base[key] = copy.deepcopy(value)
+        elif isinstance(base[key], dict) and isinstance(value, dict):
+            _merge_missing(base[key], value)
+
+
+def _primary_rows(index: MakerIndex, maker: Mapping[str, Any],
+                  refs: References) -> dict[str, dict[str, Any]]:
+    """Catalog rows from the maker's primary sets, merged in order (earlier sets win)."""
+    rows: dict[str, dict[str, Any]] = {}
+    for set_name in maker.get("primary", ["litellm"]):
+        for mid, table in index.sets.get(set_name, {}).items():
+            if mid in rows:
+                _merge_missing(rows[mid], table)
+            else:
+                rows[mid] = copy.deepcopy(table)
+                index.sources[("", mid)] = index.sources.get((set_name, mid), mid)
+    return rows
+
+
+def _add_names(target: dict[str, Any], target_id: str, names: list[str]) -> None:
+    for name in names:
+        if name == target_id:
+            continue
+        key = "snapshots" if is_dated(name) else "aliases"
+        target[key] = sorted(set(target.get(key, [])) | {name})
+
+
+def _compatible(a: Any, b: Any) -> bool:
+    """No value that both state differs (either may leave keys out)."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        return all(_compatible(a[key], b[key]) for key in a.keys() & b.keys())
+    if isinstance(a, list) or isinstance(b, list):
+        return bool(a == b)
+    return same(a, b)
+
+
+def _fold(rows: dict[str, dict[str, Any]], name: str, into: str) -> str | None:
+    """Move row `name` into row `into` as a snapshot or alias; a reason when it cannot be.
+
+    It can when its type is the same, no price it states differs from the target's (prices only
+    it states, e.g. batch, are kept), and it has no lifecycle of its own (a snapshot retired on
+    another day stays a model of its own)."""
+    row, target = rows[name], rows[into]
+    if row.get("type") != target.get("type"):
+        return f"its type differs from {into}'s"
+    for key in ("prices", "image_prices"):
+        if not _compatible(row.get(key, {}), target.get(key, {})):
+            return f"its {key.replace('_', ' ')} differ from {into}'s"
+    if row.get("lifecycle") not in (None, target.get("lifecycle")):
+        return f"its lifecycle differs from {into}'s"
+    for key in ("prices", "image_prices"):
+        if key in row:
+            _merge_missing(target.setdefault(key, {}), row[key])
+    _add_names(target, into, [name, *row.get("snapshots", []), *row.get("aliases", [])])
+    del rows[name]
+    return None
+
+
+def _curated_folds(rows: dict[str, dict[str, Any]], curated: Mapping[str, Any],
+                   problems: list[str]) -> None:
+    """`fold = [...]` of a curated model: those rows become its snapshots and aliases.
+
+    When the model itself is not a row, the first folded row becomes it (a maker's undated
+    API name for dated records, e.g. gpt-4o-audio-preview)."""
+    for mid in sorted(curated):
+        names = curated[mid].get("fold", [])
+        if not names or not (mid in rows or any(n in rows for n in names)):
+            continue
+        for name in names:
+            if name not in rows:
+                problems.append(f"curation models.{mid}.fold: no record {name!r}")
+                continue
+            if mid not in rows:
+                rows[mid] = rows.pop(name)
+                _add_names(rows[mid], mid, [name])
+                continue
+            reason = _fold(rows, name, mid)
+            if reason:
+                problems.append(f"curation models.{mid}.fold: cannot fold {name!r}: {reason}")
+
+
+def _auto_fold(rows: dict[str, dict[str, Any]], skipped: list[str]) -> None:
+    """A dated id whose undated base is a row with the same prices becomes its snapshot."""
+    for mid in sorted(rows):
+        match = SNAPSHOT.match(mid)
+        base = match.group("base") if match else None
+        if base is None or base not in rows or mid not in rows:
+            continue
+        reason = _fold(rows, mid, base)
+        if reason:
+            skipped.append(f"{mid}: kept as its own model: {reason}")
+
+
+def _apply_curated(table: dict[str, Any], over: Mapping[str, Any]) -> None:
+    """The hand-kept fields, merged over the imported ones (lists and scalars replace)."""
+    for path in over.get("unset", []):
+        head, _, leaf = str(path).partition(".")
+        if leaf:
+            table.get(head, {}).pop(leaf, None)
+            if head in table and not table[head]:
+                del table[head]
+        else:
+            table.pop(head, None)
+    for key, value in over.items():
+        if key in STEERING:
+            continue
+        if key == "lifecycle":
+            life = dict(table.get("lifecycle", {}))
+            life.update({k: v for k, v in value.items() if k != "source"})
+            if "source" in value:
+                note = life.get("note")
+                life["note"] = (f"{note}; successor named in: {value['source']}" if note
+                                else f"Successor named in: {value['source']}")
+            table["lifecycle"] = life
+        elif isinstance(value, dict) and isinstance(table.get(key), dict) and key != "image_prices":
+            merged = dict(table[key])
+            merged.update(copy.deepcopy(value))
+            table[key] = merged
+        else:
+            table[key] = copy.deepcopy(value)
+
+
+def _source_url(table: Mapping[str, Any], maker: Mapping[str, Any]) -> str:
+    """The record's own source when it is on one of the maker's domains, else the maker's page."""
+    url = table.get("source_url")
+    domains = maker.get("domains", [])
+    if isinstance(url, str) and (maker.get("reseller") or any(
+            (urlparse(url).hostname or "").endswith(d) for d in domains)):
+        return url
+    return str(maker.get("source_url", maker["url"]))
+
+
+def _finish(mid: str, table: dict[str, Any], index: MakerIndex, refs: References,
+            maker: Mapping[str, Any], cur: Mapping[str, Any], choices: Mapping[Any, Any],
+            filled: list[str]) -> None:
+    """Fill from the secondary sets, settle the checked figures, stamp source and date."""
+    over = cur.get("models", {}).get(mid, {})
+    for set_name, fields in cur["meta"].get("fill", {}).items():
+        record = index.match(set_name, mid, table)
+        for name in fields if record else ():
+            if name not in table and name not in over and record.get(name):
+                table[name] = copy.deepcopy(record[name])
+    values = reference_values(index, refs, mid, table)
+    for name in CHECKED:
+        status, value = decide(values[name], choices.get((mid, name)))
+        if status in ("agree", "chosen", "stale"):
+            if get_field(table, name) is None and value is not ABSENT:
+                filled.append(f"{mid}: {name} {value} from {', '.join(sorted(values[name]))}")
+            set_field(table, name, value)
+        # 'unresolved' keeps the primary value; the cross-check reports it
+    if "source_url" not in over:
+        table["source_url"] = _source_url(table, maker)
+    if maker.get("reseller") and "notes" not in over:
+        table["notes"] = str(maker["reseller"])
+    table["as_of"] = cur["meta"]["as_of"]
+    life = table.get("lifecycle")
+    if life is not None:
+        table["lifecycle"] = {k: life[k] for k in LIFECYCLE_KEYS if k in life}
+
+
+def _ordered(table: Mapping[str, Any]) -> dict[str, Any]:
+    return {key: table[key] for key in MODEL_KEYS if key in table}
+
+
+def _document(cur: Mapping[str, Any], models: Mapping[str, dict[str, Any]]) -> dict[str, Any]:
+    makers = cur["makers"]
+    used = sorted({t["provider"] for t in models.values()})
+    return {
+        "schema_version": 1,
+        "generated": str(cur["meta"]["generated"]),
+        "providers": {pid: {"name": str(makers[pid]["name"]), "url": str(makers[pid]["url"])}
+                      for pid in used},
+        "models": {mid: _ordered(models[mid])
+                   for mid in sorted(models, key=lambda m: (models[m]["provider"], m))},
+    }
+
+
+__all__ = ["Build", "HEADER", "build", "default_paths", "load_curation", "render"]

@@ -1,0 +1,49 @@
+"""Plain blocks of cells that the table, CSV and Markdown renderers share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from aicompare.render import BEST_MARK
+
+
+class Cell(NamedTuple):
+    """Text shown literally; `tone` is a hint the rich renderer turns into colour."""
+
+    text: str
+    best: bool = False
+    tone: str | None = None  # good | warn | bad | dim | head
+
+    def shown(self, mark: bool = True) -> str:
+        return f"{self.text} {BEST_MARK}" if self.best and mark else self.text
+
+
+class Column(NamedTuple):
+    header: str
+    justify: str = "left"  # left | right
+    wrap: bool = True
+    min_width: int | None = None
+
+
+@dataclass
+class TableBlock:
+    """One table; `section_rows` maps a row index to a heading printed above it."""
+
+    columns: list[Column]
+    rows: list[list[Cell]]
+    title: str | None = None
+    section_rows: dict[int, str] = field(default_factory=dict)
+
+
+@dataclass
+class TextBlock:
+    """Plain lines (sentences, notes), optionally as a bulleted list under a title."""
+
+    lines: list[str]
+    title: str | None = None
+    bullets: bool = False
+    stream: str = "stdout"
+
+
+Block = TableBlock | TextBlock
