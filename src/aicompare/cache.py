@@ -1,7 +1,9 @@
 """A parse-once cache of the merged catalog, safe against staleness.
 
-The merged, validated tables are stored with `marshal` (fast to read, builtins only: Decimals and
-dates are tagged strings) next to the name indexes, under the user cache directory. The cache is
+The validated model records are pickled (NamedTuples of builtins, Decimals and dates) twice: one
+blob per model, for commands that touch a few, and one blob of all of them, for commands that
+scan the catalog; both sit in a `marshal` file with the name indexes under the user cache
+directory (the user's own, so unpickling it trusts nothing another user could write). The cache is
 keyed by every layer's path, size, mtime, ctime and inode plus the code that reads catalogs, so
 any edit, replace or touch of any layer (or an upgrade) rebuilds it; a cache that cannot be read
 or written is ignored. Models are built from it only when asked for, so `diff A B` builds two.
@@ -9,58 +11,27 @@ or written is ignored. Models are built from it only when asked for, so `diff A 
 
 from __future__ import annotations
 
-import datetime as dt
 import marshal
 import os
+import pickle
 import zlib
 from collections.abc import Iterator, Mapping
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from aicompare import __version__
 from aicompare.catalog import Catalog, Layer
-from aicompare.errors import CatalogError
 from aicompare.model import Model, Provider
 
 ENV_NO_CACHE = "AICOMPARE_NO_CACHE"
-FORMAT = 1
-_DEC, _DATE, _STAMP = "\x00d", "\x00t", "\x00s"
+_PROTOCOL = 5
+FORMAT = 2
 # Modules whose change alters what a catalog file means.
 _READERS = ("schema.py", "model.py", "loader.py", "catalog.py", "cache.py")
 
 
 def enabled() -> bool:
     return not os.environ.get(ENV_NO_CACHE)
-
-
-def _encode(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return (_DEC, str(value))
-    if isinstance(value, dt.datetime):
-        return (_STAMP, value.isoformat())
-    if isinstance(value, dt.date):
-        return (_DATE, value.isoformat())
-    if isinstance(value, dict):
-        return {k: _encode(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_encode(v) for v in value]
-    return value
-
-
-def _decode(value: Any) -> Any:
-    if isinstance(value, tuple):
-        tag, text = value
-        if tag == _DEC:
-            return Decimal(text)
-        if tag == _DATE:
-            return dt.date.fromisoformat(text)
-        return dt.datetime.fromisoformat(text)
-    if isinstance(value, dict):
-        return {k: _decode(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_decode(v) for v in value]
-    return value
 
 
 def signature(layers: tuple[Layer, ...]) -> tuple[Any, ...]:
@@ -100,35 +71,42 @@ class _Index(dict):  # type: ignore[type-arg]
 
 
 class LazyModels(Mapping[str, Model]):
-    """Model records built from cached tables on first access."""
+    """Model records unpickled on first access; a full scan unpickles them all at once."""
 
-    def __init__(self, tables: dict[str, bytes], origins: dict[str, dict[str, str]]) -> None:
-        self._tables = tables
-        self._origins = origins
+    def __init__(self, blobs: dict[str, bytes], everything: bytes) -> None:
+        self._blobs = blobs
+        self._everything = everything
         self._built: dict[str, Model] = {}
+        self._complete = False
 
     def __getitem__(self, model_id: str) -> Model:
         model = self._built.get(model_id)
         if model is None:
-            from aicompare.schema import Problems, build_model
-
-            problems = Problems(lambda path: ("catalog cache", None))
-            origins = tuple(sorted(self._origins.get(model_id, {}).items()))
-            table = _decode(marshal.loads(self._tables[model_id]))
-            built = build_model(model_id, table, problems, origins)
-            if built is None:  # validated before it was cached; only a damaged cache gets here
-                raise CatalogError(problems.items, f"delete the cache: {ENV_NO_CACHE}=1 bypasses it")
-            model = self._built[model_id] = built
+            if self._complete:
+                raise KeyError(model_id)
+            model = self._built[model_id] = pickle.loads(self._blobs[model_id])
         return model
 
+    def _all(self) -> dict[str, Model]:
+        if not self._complete:
+            self._built = pickle.loads(self._everything)
+            self._complete = True
+        return self._built
+
+    def values(self):  # type: ignore[override]
+        return self._all().values()
+
+    def items(self):  # type: ignore[override]
+        return self._all().items()
+
     def __iter__(self) -> Iterator[str]:
-        return iter(self._tables)
+        return iter(self._blobs)
 
     def __len__(self) -> int:
-        return len(self._tables)
+        return len(self._blobs)
 
     def __contains__(self, model_id: object) -> bool:
-        return model_id in self._tables
+        return model_id in self._blobs
 
 
 def read(layers: tuple[Layer, ...]) -> Catalog | None:
@@ -138,15 +116,14 @@ def read(layers: tuple[Layer, ...]) -> Catalog | None:
         if data["sig"] != signature(layers):
             return None
         providers = {pid: Provider(pid, name, url) for pid, (name, url) in data["providers"].items()}
-        return Catalog(LazyModels(data["models"], data["origins"]), providers, _decode(data["tasks"]),
+        return Catalog(LazyModels(data["models"], data["everything"]), providers, pickle.loads(data["tasks"]),
                        layers, exact=_Index(data["exact"]), loose=_Index(data["loose"]),
                        provider_ids=frozenset(data["provider_ids"]))
     except Exception:  # noqa: BLE001 - any unreadable or foreign cache just means a full load
         return None
 
 
-def write(catalog: Catalog, sig: tuple[Any, ...], raw_models: Mapping[str, Any],
-          origins: Mapping[str, Any]) -> None:
+def write(catalog: Catalog, sig: tuple[Any, ...]) -> None:
     """Store a freshly validated catalog under the signature taken *before* its files were read.
 
     A layer edited while it was being read then mismatches on the next run, so the cache can hold
@@ -157,11 +134,10 @@ def write(catalog: Catalog, sig: tuple[Any, ...], raw_models: Mapping[str, Any],
         path = cache_file(catalog.layers)
         data = {
             "sig": sig,
-            # one marshal blob per model: reading the cache does not build what a command won't use
-            "models": {k: marshal.dumps(_encode(v)) for k, v in raw_models.items()},
-            "origins": dict(origins),
+            "models": {k: pickle.dumps(v, _PROTOCOL) for k, v in catalog.models.items()},
+            "everything": pickle.dumps(dict(catalog.models), _PROTOCOL),
             "providers": {p.id: (p.name, p.url) for p in catalog.providers.values()},
-            "tasks": _encode(dict(catalog.tasks)),
+            "tasks": pickle.dumps(dict(catalog.tasks), _PROTOCOL),
             "exact": {k: _SEP.join(v) for k, v in catalog.exact_index.items()},
             "loose": {k: _SEP.join(v) for k, v in catalog.loose_index.items()},
             "provider_ids": sorted(catalog.provider_ids),

@@ -188,11 +188,11 @@ def _add_names(target: dict[str, Any], target_id: str, names: list[str]) -> None
 
 
 def _compatible(a: Any, b: Any) -> bool:
-    """No value that both state differs (either may leave keys out)."""
+    """No value that both state differs (either may leave keys out; tiers pair up in order)."""
     if isinstance(a, dict) and isinstance(b, dict):
         return all(_compatible(a[key], b[key]) for key in a.keys() & b.keys())
-    if isinstance(a, list) or isinstance(b, list):
-        return bool(a == b)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_compatible(x, y) for x, y in zip(a, b))
     return same(a, b)
 
 
@@ -234,6 +234,9 @@ def _curated_folds(rows: dict[str, dict[str, Any]], curated: Mapping[str, Any],
                 continue
             if mid not in rows:
                 rows[mid] = rows.pop(name)
+                for key in ("snapshots", "aliases"):
+                    if mid in rows[mid].get(key, []):
+                        rows[mid][key] = [n for n in rows[mid][key] if n != mid]
                 _add_names(rows[mid], mid, [name])
                 continue
             reason = _fold(rows, name, mid)

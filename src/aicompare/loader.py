@@ -178,21 +178,15 @@ def load_catalog(extra: Sequence[str] = (), *, include_user: bool = True) -> Cat
         if layer.exists:
             doc, text = read_document(layer.path)
             documents.append((layer, doc, text))
-    catalog, raw_models, origins = _build(documents, layers)
+    catalog = build_catalog(documents, layers)
     if use_cache:
-        cache.write(catalog, sig, raw_models, origins)
+        cache.write(catalog, sig)
     return catalog
 
 
 def build_catalog(documents: Sequence[tuple[Layer, dict[str, Any], str]],
                   layers: tuple[Layer, ...] = ()) -> Catalog:
     """Merge parsed layers (lowest first), validate, and index them."""
-    return _build(documents, layers)[0]
-
-
-def _build(documents: Sequence[tuple[Layer, dict[str, Any], str]], layers: tuple[Layer, ...],
-           ) -> tuple[Catalog, dict[str, Any], dict[str, dict[str, str]]]:
-    """build_catalog, also returning the merged tables and origins for the cache."""
     raw_models: dict[str, dict[str, Any]] = {}
     raw_providers: dict[str, Any] = {}
     tasks: dict[str, Any] = {}
@@ -258,7 +252,7 @@ def _build(documents: Sequence[tuple[Layer, dict[str, Any], str]], layers: tuple
             )
     if len(problems):
         raise CatalogError(problems.items, "fix these entries; see docs/catalog.md")
-    return Catalog(models, providers, tasks, layers), raw_models, origins
+    return Catalog(models, providers, tasks, layers)
 
 
 def _origin_of(path: str, model_id: str, origins: Mapping[str, Mapping[str, str]]) -> str | None:

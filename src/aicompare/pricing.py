@@ -132,7 +132,13 @@ class Ranked:
 def _exact_cost(quantity: int, unit_price: Decimal, per: int = 1) -> Decimal:
     """quantity x unit_price / per, exactly."""
     with localcontext(_EXACT):
-        return Decimal(quantity) * unit_price / per
+        product = Decimal(quantity) * unit_price
+        if per == 1:
+            return product
+        if per == TOKENS_PER_PRICE:
+            # a shift of the exponent: exact, and far cheaper than a division at this precision
+            return product.scaleb(-6)
+        return product / per
 
 
 def project(amount: Decimal, source: Period, target: Period) -> Decimal:
