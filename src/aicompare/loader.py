@@ -55,25 +55,10 @@ def layer_list(extra: Sequence[str] = (), *, include_user: bool = True) -> list[
 
 def read_document(path: str | os.PathLike[str]) -> tuple[dict[str, Any], str]:
     """Parse one TOML file exactly; any failure is a CatalogError naming path:line:col."""
+    from aicompare.textfile import read_text
+
     shown = str(path)
-    try:
-        data = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise CatalogError([f"{shown}: no such file"], "check the path") from None
-    except IsADirectoryError:
-        raise CatalogError([f"{shown}: is a directory, not a catalog file"]) from None
-    except OSError as exc:
-        raise CatalogError([f"{shown}: cannot read: {exc.strerror or exc}"]) from None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        bad = data[exc.start : exc.start + 1].hex()
-        raise CatalogError(
-            [f"{shown}:{line}:{col}: invalid UTF-8 (byte 0x{bad})"], "save the file as UTF-8"
-        ) from None
-    text = text.removeprefix("\ufeff")
+    text = read_text(path, "a catalog file")
     import tomllib  # only when the cache misses
 
     try:

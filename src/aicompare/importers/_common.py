@@ -26,24 +26,12 @@ _CUTOFF = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
 
 def read_json(path: str | os.PathLike[str]) -> Any:
     """Parse a JSON file with exact decimals; any failure is a CatalogError naming the path."""
+    from aicompare.textfile import read_text
+
     shown = str(path)
+    text = read_text(path, "a data file")
     try:
-        data = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise CatalogError([f"{shown}: no such file"], "check the path") from None
-    except IsADirectoryError:
-        raise CatalogError([f"{shown}: is a directory, not a data file"]) from None
-    except OSError as exc:
-        raise CatalogError([f"{shown}: cannot read: {exc.strerror or exc}"]) from None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        bad = data[exc.start : exc.start + 1].hex()
-        raise CatalogError([f"{shown}:{line}:{col}: invalid UTF-8 (byte 0x{bad})"]) from None
-    try:
-        return json.loads(text.removeprefix("\ufeff"), parse_float=Decimal,
+        return json.loads(text, parse_float=Decimal,
                           parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
         raise CatalogError([f"{shown}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}"]) from None
