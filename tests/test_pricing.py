@@ -185,13 +185,14 @@ def test_bad_workloads(kwargs: dict[str, object], match: str) -> None:
 
 def test_image_options_come_from_the_catalog(bundled: Catalog) -> None:
     qualities, sizes = image_options(bundled)
-    assert qualities == ("low", "medium", "high")
-    assert sizes == ("1024x1024", "1024x1536", "1536x1024")
+    assert {"low", "medium", "high"} <= set(qualities) and "any" not in qualities
+    assert {"1024x1024", "1024x1536", "1536x1024"} <= set(sizes) and "any" not in sizes
     w = build_workload(images=1, quality=" Medium", size="1024X1536", catalog=bundled)
     assert (w.quality, w.size) == ("medium", "1024x1536")
     with pytest.raises(WorkloadError, match="--quality: 'ultra'") as info:
         build_workload(images=1, quality="ultra", catalog=bundled)
-    assert info.value.hint == "use one of: low, medium, high"
+    assert info.value.hint is not None and info.value.hint.startswith("use one of: ")
+    assert "medium" in info.value.hint
     with pytest.raises(WorkloadError, match="--size") as info:
         build_workload(images=1, size="4096x4096", catalog=bundled)
     assert info.value.hint is not None and "1024x1536" in info.value.hint
@@ -474,8 +475,11 @@ def test_rank_real_estimates(bundled: Catalog) -> None:
     totals = [r.estimate.total for r in servable]
     assert totals == sorted(totals)  # type: ignore[type-var]
     assert all(r.rank is None for r in ranked[len(servable):])
-    assert {r.estimate.model_ids[0] for r in ranked[len(servable):]} == {
-        m.id for m in bundled if m.type == "image"}
+    for r in ranked[len(servable):]:  # only models that cannot take a token workload, or lack a price
+        model = bundled.get(r.estimate.model_ids[0])
+        assert model is not None
+        assert (model.type == "image" or model.price("input") is None or model.price("output") is None
+                or model.type not in ("text", "embedding")), model.id
     o4 = next(r for r in ranked if r.estimate.key == "o4-mini")
     assert o4.estimate.total == Decimal("9.625") and o4.delta == 0  # 3.75M x 1.10 + 1.25M x 4.40
 

@@ -151,7 +151,7 @@ def fail_usage(message: str, param: str) -> NoReturn:
 # several milliseconds per command, so a run registers only the one it is about to use.
 COMMAND_MODULES = {
     "list": ("browse",), "show": ("browse",), "diff": ("browse",), "cost": ("cost",), "best": ("best",),
-    "catalog": ("catalog_cmd", "catalog_edit", "catalog_io"),
+    "catalog": ("catalog_cmd", "catalog_edit", "catalog_io", "catalog_build"),
 }
 
 

@@ -32,6 +32,7 @@ from aicompare.curate_check import (
     get_field,
     is_dated,
     maker_index,
+    order_prices,
     reference_values,
     same,
     set_field,
@@ -109,6 +110,9 @@ def build(reference: Path, curation_path: Path) -> Build:
     skipped: list[str] = []
     filled: list[str] = []
     models: dict[str, dict[str, Any]] = {}
+    for set_name, names in meta.get("fill", {}).items():
+        problems += [f"curation meta.fill.{set_name}: {name!r} cannot be filled (one of "
+                     f"{', '.join(FILLABLE)})" for name in names if name not in FILLABLE]
     for mid, over in curated.items():
         for key in (*_CHOICE_ONLY, *(f"prices.{f}" for f in PRICE_FIELDS)):
             head, _, leaf = key.partition(".")
@@ -118,7 +122,7 @@ def build(reference: Path, curation_path: Path) -> Build:
     for maker_id in sorted(cur["makers"]):
         maker = cur["makers"][maker_id]
         index = maker_index(refs, maker_id, maker)
-        rows = _primary_rows(index, maker, refs)
+        rows = _primary_rows(index, maker)
         _curated_folds(rows, curated, problems)
         _auto_fold(rows, skipped)
         for mid in sorted(rows):
@@ -136,11 +140,18 @@ def build(reference: Path, curation_path: Path) -> Build:
             _finish(mid, table, index, refs, maker, cur, choices, filled)
             models[mid] = table
     for mid in sorted(set(curated) - set(models)):
-        if not any(mid in t.get("snapshots", []) + t.get("aliases", []) for t in models.values()):
-            problems.append(f"curation models.{mid}: no such model in the reference data")
+        owner = next((m for m, t in models.items()
+                      if mid in t.get("snapshots", []) + t.get("aliases", [])), None)
+        problems.append(f"curation models.{mid}: " + (
+            f"folded into {owner}; curate that model" if owner else
+            "no such model in the reference data"))
     if problems:
         raise CatalogError(problems, "fix data/curation.toml (see docs/catalog-sources.md)")
     doc = _document(cur, models)
+    if meta.get("tasks"):
+        # the bundled `aicompare best` tasks (docs/tasks.md), kept in their own file
+        tasks, _ = read_document(curation_path.parent / str(meta["tasks"]))
+        doc["tasks"] = tasks.get("tasks", {})
     build_catalog([(Layer("bundled", "generated catalog", True), doc, "")])
     return Build(doc, render(doc), cross_check(doc, refs, cur), sorted(skipped), filled)
 
@@ -165,8 +176,7 @@ def _merge_missing(base: dict[str, Any], extra: Mapping[str, Any]) -> None:
             _merge_missing(base[key], value)
 
 
-def _primary_rows(index: MakerIndex, maker: Mapping[str, Any],
-                  refs: References) -> dict[str, dict[str, Any]]:
+def _primary_rows(index: MakerIndex, maker: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     """Catalog rows from the maker's primary sets, merged in order (earlier sets win)."""
     rows: dict[str, dict[str, Any]] = {}
     for set_name in maker.get("primary", ["litellm"]):
@@ -237,6 +247,8 @@ def _curated_folds(rows: dict[str, dict[str, Any]], curated: Mapping[str, Any],
                 for key in ("snapshots", "aliases"):
                     if mid in rows[mid].get(key, []):
                         rows[mid][key] = [n for n in rows[mid][key] if n != mid]
+                        if not rows[mid][key]:
+                            del rows[mid][key]
                 _add_names(rows[mid], mid, [name])
                 continue
             reason = _fold(rows, name, mid)
@@ -300,10 +312,11 @@ def _finish(mid: str, table: dict[str, Any], index: MakerIndex, refs: References
             filled: list[str]) -> None:
     """Fill from the secondary sets, settle the checked figures, stamp source and date."""
     over = cur.get("models", {}).get(mid, {})
+    blocked = set(over) | set(over.get("unset", []))
     for set_name, fields in cur["meta"].get("fill", {}).items():
         record = index.match(set_name, mid, table)
         for name in fields if record else ():
-            if name not in table and name not in over and record.get(name):
+            if name not in table and name not in blocked and record.get(name):
                 table[name] = copy.deepcopy(record[name])
     values = reference_values(index, refs, mid, table)
     for name in CHECKED:
@@ -324,7 +337,11 @@ def _finish(mid: str, table: dict[str, Any], index: MakerIndex, refs: References
 
 
 def _ordered(table: Mapping[str, Any]) -> dict[str, Any]:
-    return {key: table[key] for key in MODEL_KEYS if key in table}
+    """Keys in the order docs/catalog.md lists them, so the file reads the same for every model."""
+    out = {key: table[key] for key in MODEL_KEYS if key in table}
+    if "prices" in out:
+        out["prices"] = order_prices(out["prices"])
+    return out
 
 
 def _document(cur: Mapping[str, Any], models: Mapping[str, dict[str, Any]]) -> dict[str, Any]:

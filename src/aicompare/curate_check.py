@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from aicompare.errors import CatalogError
+from aicompare.model import PRICE_KEYS
 
 # The figures held against the data sets: three token prices (per 1M) and two token limits.
 PRICE_FIELDS = ("input", "cached_input", "output")
@@ -63,16 +64,25 @@ def set_field(table: dict[str, Any], name: str, value: Any) -> None:
         if not prices:
             table.pop("prices")
         else:
-            table["prices"] = _sorted_prices(prices)
+            table["prices"] = order_prices(prices)
     elif value is ABSENT:
         table.pop(name, None)
     else:
         table[name] = value
 
 
-def _sorted_prices(prices: dict[str, Any]) -> dict[str, Any]:
-    keys = sorted(k for k in prices if k not in ("batch", "tiers"))
-    return {**{k: prices[k] for k in keys}, **{k: prices[k] for k in ("batch", "tiers") if k in prices}}
+def order_prices(prices: Mapping[str, Any]) -> dict[str, Any]:
+    """A prices table in the catalog's key order (docs/catalog.md), batch and tiers last."""
+    def keyed(table: Mapping[str, Any], first: tuple[str, ...] = ()) -> dict[str, Any]:
+        order = {key: i for i, key in enumerate((*first, *PRICE_KEYS))}
+        return {k: table[k] for k in sorted(table, key=lambda k: (order.get(k, len(order)), k))}
+
+    out = keyed({k: v for k, v in prices.items() if k not in ("batch", "tiers")})
+    if isinstance(prices.get("batch"), dict):
+        out["batch"] = keyed(prices["batch"])
+    if isinstance(prices.get("tiers"), list):
+        out["tiers"] = [keyed(tier, ("above_input_tokens",)) for tier in prices["tiers"]]
+    return out
 
 
 def same(a: Any, b: Any) -> bool:
@@ -109,6 +119,19 @@ def _openai_images(path: Path, provider: str | None) -> dict[str, dict[str, Any]
     return {key: models[key] for key in sorted(models)}
 
 
+# Converted records by (file identity, format, provider, as_of), shared by every build in a
+# process: converting the data sets is most of a build's time. Read-only for their users.
+_CONVERTED: dict[tuple[Any, ...], dict[str, dict[str, Any]]] = {}
+
+
+def _identity(path: Path) -> tuple[Any, ...]:
+    try:
+        st = path.stat()
+    except OSError:
+        return (str(path),)  # the read reports the error
+    return (str(path.resolve()), st.st_size, st.st_mtime_ns, st.st_ino)
+
+
 class References:
     """The data sets named in the curation's [sets], read once and converted per provider."""
 
@@ -128,24 +151,28 @@ class References:
     def rows(self, set_name: str, provider: str) -> dict[str, dict[str, Any]]:
         """Catalog tables of one provider of one set, keyed by the set's own ids."""
         key = (set_name, provider)
-        if key not in self._rows:
-            spec = self.sets.get(set_name)
-            if spec is None:
-                raise CatalogError([f"curation: unknown data set {set_name!r}"])
-            fmt = str(spec["format"])
+        if key in self._rows:
+            return self._rows[key]
+        spec = self.sets.get(set_name)
+        if spec is None:
+            raise CatalogError([f"curation: unknown data set {set_name!r}"])
+        fmt, path = str(spec["format"]), self.path(set_name)
+        if fmt != "openai-image-prices" and fmt not in _IMPORTERS:
+            raise CatalogError([f"curation: set {set_name!r}: unknown format {fmt!r}"])
+        cache_key = (_identity(path), fmt, provider, self.as_of)
+        if cache_key not in _CONVERTED:
             if fmt == "openai-image-prices":
-                self._rows[key] = _openai_images(self.path(set_name), provider)
+                rows = _openai_images(path, provider)
             else:
-                if fmt not in _IMPORTERS:
-                    raise CatalogError([f"curation: set {set_name!r}: unknown format {fmt!r}"])
                 from aicompare.importers._common import read_json
 
                 if set_name not in self._data:
-                    self._data[set_name] = read_json(self.path(set_name))
+                    self._data[set_name] = read_json(path)
                 convert = importlib.import_module(f"aicompare.importers.{_IMPORTERS[fmt]}").convert
-                result = convert(self._data[set_name], source=str(self.path(set_name)),
-                                 provider=provider, as_of=self.as_of)
-                self._rows[key] = result.models
+                rows = convert(self._data[set_name], source=str(path), provider=provider,
+                               as_of=self.as_of).models
+            _CONVERTED[cache_key] = rows
+        self._rows[key] = _CONVERTED[cache_key]
         return self._rows[key]
 
 
@@ -360,9 +387,8 @@ class CheckReport:
     checked: int = 0
     agreeing: int = 0
     curated: int = 0
-    multi_source: int = 0
+    multi_source: int = 0  # figures found in two or more data sets
     problems: list[str] = field(default_factory=list)
-    curated_lines: list[str] = field(default_factory=list)
 
 
 def cross_check(doc: Mapping[str, Any], refs: References, curation: Mapping[str, Any]
@@ -381,45 +407,42 @@ def cross_check(doc: Mapping[str, Any], refs: References, curation: Mapping[str,
         if maker_id not in indexes:
             indexes[maker_id] = maker_index(refs, maker_id, makers[maker_id])
         values = reference_values(indexes[maker_id], refs, model_id, table)
-        if any(values.values()):
-            report.models_found += 1
+        report.models_found += any(values.values())
         for name in CHECKED:
-            if not values[name] and (model_id, name) not in choices:
+            choice = choices.get((model_id, name))
+            if not values[name] and choice is None:
                 continue
             report.checked += 1
             report.multi_source += len(values[name]) > 1
-            choice = choices.get((model_id, name))
-            status, expected = decide(values[name], choice)
+            if choice is not None:
+                used.add((model_id, name))
             actual = get_field(table, name)
-            actual = ABSENT if actual is None else actual
-            shown = ", ".join(f"{refs.label(set_name)} {value}"
-                              for set_name, value in values[name].items())
-            if status == "agree":
-                if same(actual, expected):
-                    report.agreeing += 1
-                else:
-                    report.problems.append(f"{model_id}: {name} is {actual}, the data sets agree on "
-                                           f"{expected} ({shown})")
-            elif status == "chosen":
-                used.add((model_id, name))
-                if same(actual, expected) or (expected is ABSENT and actual is ABSENT):
-                    report.curated += 1
-                    report.curated_lines.append(f"{model_id}: {name} = {expected} ({shown or 'no set'}"
-                                                f"; {choice.source})")  # type: ignore[union-attr]
-                else:
-                    report.problems.append(f"{model_id}: {name} is {actual}, the curation chose "
-                                           f"{expected}")
-            elif status == "stale":
-                used.add((model_id, name))
-                report.problems.append(f"{model_id}: {name}: the data sets now agree ({shown}); "
-                                       "drop the curated choice")
-            elif status == "unresolved" and choice is not None:
-                used.add((model_id, name))
-                report.problems.append(f"{model_id}: {name}: the curation prefers {choice.prefer}, "
-                                       f"which has no value ({shown})")
-            elif status == "unresolved":
-                report.problems.append(f"{model_id}: {name}: the data sets disagree ({shown}) and "
-                                       "the curation records no choice")
-    for key in sorted(set(choices) - used):
-        report.problems.append(f"choice for {key[0]} {key[1]} matches no bundled model with data")
+            problem = _judge(f"{model_id}: {name}", values[name], choice,
+                             ABSENT if actual is None else actual, refs)
+            if problem:
+                report.problems.append(problem)
+            elif choice is None:
+                report.agreeing += 1
+            else:
+                report.curated += 1
+    report.problems += [f"choice for {model_id} {name} matches no bundled model with data"
+                        for model_id, name in sorted(set(choices) - used)]
     return report
+
+
+def _judge(what: str, values: Mapping[str, Any], choice: Choice | None, actual: Any,
+           refs: References) -> str | None:
+    """The problem with one figure of one model, or None when it is right."""
+    status, expected = decide(values, choice)
+    shown = ", ".join(f"{refs.label(set_name)} {value}" for set_name, value in values.items())
+    if status == "agree" and not same(actual, expected):
+        return f"{what} is {actual}, the data sets agree on {expected} ({shown})"
+    if status == "chosen" and not same(actual, expected):
+        return f"{what} is {actual}, the curation chose {expected} ({shown or 'no data set'})"
+    if status == "stale":
+        return f"{what}: the data sets now agree ({shown}); drop the curated choice"
+    if status == "unresolved" and choice is not None:
+        return f"{what}: the curation prefers {choice.prefer}, which has no value ({shown})"
+    if status == "unresolved":
+        return f"{what}: the data sets disagree ({shown}) and the curation records no choice"
+    return None

@@ -1,0 +1,76 @@
+"""`aicompare catalog build`: regenerate the bundled catalog from the public data sets."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from aicompare.commands.catalog_cmd import catalog_app
+from aicompare.errors import CatalogError, UsageError
+
+
+@catalog_app.command("build")
+def build_cmd(
+    reference: Annotated[Optional[Path], typer.Option(
+        "--reference", metavar="DIR",
+        help="Folder with the reference data sets; default ../shared/reference next to the checkout.")] = None,
+    curation: Annotated[Optional[Path], typer.Option(
+        "--curation", metavar="PATH", help="The curation file; default data/curation.toml.")] = None,
+    out: Annotated[Optional[Path], typer.Option(
+        "--out", metavar="PATH", help="Where to write the catalog; default data/models.toml.")] = None,
+    check: Annotated[bool, typer.Option(
+        "--check", help="Write nothing; exit 1 if the file differs from a fresh build.")] = False,
+) -> None:
+    """Regenerate the bundled catalog from the data sets and the curation file.
+
+    The build reads the data sets through aicompare's importers, applies data/curation.toml,
+    cross-checks prices and limits against every data set, and writes the file only when
+    nothing is left unresolved. Running it twice gives the same bytes.
+
+    \b
+    Examples:
+      aicompare catalog build
+      aicompare catalog build --check
+      aicompare catalog build --reference ~/data/reference --out /tmp/models.toml
+    """
+    from aicompare.curate import build, default_paths
+    from aicompare.store import atomic_write_text
+
+    default_curation, default_reference, default_out = default_paths()
+    reference = reference or default_reference
+    if reference is None:
+        raise UsageError("no reference data found next to the checkout",
+                         "give the folder with --reference DIR")
+    if not reference.is_dir():
+        raise UsageError(f"--reference: {reference} is not a folder")
+    curation = curation or default_curation
+    if not curation.is_file():
+        raise UsageError(f"no curation file at {curation}",
+                         "run from a source checkout, or give --curation PATH and --out PATH")
+    out = out or default_out
+    result = build(reference, curation)
+    report = result.check
+    if report.problems:
+        raise CatalogError(report.problems, "record a choice in the curation file "
+                                            "(docs/catalog-sources.md); nothing was written")
+    counts = result.counts()
+    summary = (f"{counts['models']} models from {counts['makers']} makers "
+               f"({counts['image_models_with_grids']} image models with per-image prices); "
+               f"cross-check: {report.checked} figures checked, {report.agreeing} agree, "
+               f"{report.curated} curated")
+    if check:
+        current = out.read_bytes() if out.is_file() else None
+        if current != result.text.encode("utf-8"):
+            sys.stderr.write(f"error: {out} is not what the build generates; "
+                             "run 'aicompare catalog build'\n")
+            raise typer.Exit(1)
+        sys.stdout.write(f"ok: {out} is up to date: {summary}\n")
+        return
+    if out.is_file() and out.read_bytes() == result.text.encode("utf-8"):
+        sys.stdout.write(f"unchanged: {out}: {summary}\n")
+        return
+    atomic_write_text(out, result.text, backup=False)
+    sys.stdout.write(f"wrote {out}: {summary}\n")
