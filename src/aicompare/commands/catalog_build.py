@@ -8,6 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from aicompare.cli import JsonOpt
 from aicompare.commands.catalog_cmd import catalog_app
 from aicompare.errors import CatalogError, UsageError
 
@@ -23,6 +24,7 @@ def build_cmd(
         "--out", metavar="PATH", help="Where to write the catalog; default data/models.toml.")] = None,
     check: Annotated[bool, typer.Option(
         "--check", help="Write nothing; exit 1 if the file differs from a fresh build.")] = False,
+    json_: JsonOpt = False,
 ) -> None:
     """Regenerate the bundled catalog from the data sets and the curation file.
 
@@ -61,16 +63,25 @@ def build_cmd(
                f"({counts['image_models_with_grids']} image models with per-image prices); "
                f"cross-check: {report.checked} figures checked, {report.agreeing} agree, "
                f"{report.curated} curated")
+    fresh = out.is_file() and out.read_bytes() == result.text.encode("utf-8")
     if check:
-        current = out.read_bytes() if out.is_file() else None
-        if current != result.text.encode("utf-8"):
-            sys.stderr.write(f"error: {out} is not what the build generates; "
-                             "run 'aicompare catalog build'\n")
-            raise typer.Exit(1)
-        sys.stdout.write(f"ok: {out} is up to date: {summary}\n")
-        return
-    if out.is_file() and out.read_bytes() == result.text.encode("utf-8"):
-        sys.stdout.write(f"unchanged: {out}: {summary}\n")
-        return
-    atomic_write_text(out, result.text, backup=False)
-    sys.stdout.write(f"wrote {out}: {summary}\n")
+        outcome = "up to date" if fresh else "stale"
+    elif fresh:
+        outcome = "unchanged"
+    else:
+        atomic_write_text(out, result.text, backup=False)
+        outcome = "written"
+    if json_:
+        from aicompare.render.plain import write_json
+
+        write_json({"schema_version": 1, "command": "catalog build", "file": str(out), "outcome": outcome,
+                    **counts, "cross_check": {"checked": report.checked, "agreeing": report.agreeing,
+                                              "curated": report.curated}})
+    elif outcome == "stale":
+        sys.stderr.write(f"error: {out} is not what the build generates; run 'aicompare catalog build'\n")
+    else:
+        label = {"up to date": f"ok: {out} is up to date", "unchanged": f"unchanged: {out}",
+                 "written": f"wrote {out}"}[outcome]
+        sys.stdout.write(f"{label}: {summary}\n")
+    if outcome == "stale":
+        raise typer.Exit(1)
