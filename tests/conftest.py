@@ -3,18 +3,30 @@
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+# Hypothesis keeps caches under .hypothesis/ in the working directory; the suite runs from any
+# directory, so they go to a temporary one instead.
+os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", os.path.join(tempfile.gettempdir(), "aicompare-hypothesis"))
+
+from hypothesis import settings  # noqa: E402
 from typer.testing import CliRunner
 
 from aicompare.cli import app
 from aicompare.commands import load_all
 
 load_all()
+
+# No example database: runs stay reproducible and no .hypothesis/ folder lands in the working directory.
+settings.register_profile("aicompare", database=None)
+settings.load_profile("aicompare")
 
 DATA = Path(__file__).parent / "data"
 FIXTURE = DATA / "fixture.toml"

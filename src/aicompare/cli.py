@@ -48,7 +48,12 @@ class AicompareGroup(TyperGroup):
 app = typer.Typer(
     name="aicompare",
     cls=AicompareGroup,
-    help="Compare AI models on specs and price, and price your workload on each. Offline.",
+    help="Compare AI models on specs and price, and price your workload on each. Offline.\n\n"
+         "\b\nExamples:\n"
+         "  aicompare diff gpt-image-1 o4-mini\n"
+         "  aicompare cost o4-mini gpt-5-mini --tokens 5M\n"
+         "  aicompare best --for image-generation\n"
+         "  aicompare list --type image --json | jq -r '.models[].id'",
     epilog="Exit codes: 0 success, 1 runtime or data error, 2 usage error, 130 interrupted.",
     rich_markup_mode=None,
     pretty_exceptions_enable=False,

@@ -18,6 +18,8 @@ DATE_FIELDS = ("release_date", "as_of", "lifecycle.deprecation_date", "lifecycle
 TEXT_FIELDS = ("name", "provider", "type", "description", "knowledge_cutoff", "notes", "source_url",
                "lifecycle.superseded_by", "lifecycle.note")
 _DECIMAL = re.compile(r"^\d+(\.\d+)?$")
+# ASCII digits only: "²".isdigit() is true but int("²") raises; more than 15 digits is no token count.
+_WHOLE = re.compile(r"[0-9]{1,15}")
 
 
 def parse_price(text: str, option: str) -> Decimal:
@@ -68,7 +70,7 @@ def parse_field(path: str, text: str, option: str = "--set") -> Any:
         return parse_price(text, f"{option} {path}")
     if kind == "int":
         digits = text.strip().replace("_", "").replace(",", "")
-        if not digits.isdigit() or int(digits) <= 0:
+        if not _WHOLE.fullmatch(digits) or int(digits) <= 0:
             raise UsageError(f"invalid value for {option} {path}: {text!r}", "use a positive whole number of tokens")
         return int(digits)
     if kind == "list":

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 
 CENT = Decimal("0.01")
 NA = "n/a"
@@ -13,20 +13,21 @@ def dec(value: Decimal) -> str:
     """Exact decimal string for JSON: no exponent, no trailing zeros ('1.1', '0.000275', '63')."""
     if value == 0:
         return "0"
-    text = format(value.normalize(), "f")
-    return text
+    # format(..., "f") writes the value's own digits; normalize() would round to the context's 28
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def money(value: Decimal | None, *, grouping: bool = True) -> str:
     """'$1.10', '$63.00', '$0.000275', '$1,234.50'; n/a when unknown. Never rounds a value away."""
     if value is None:
         return NA
-    value = value.normalize() if value != 0 else Decimal(0)
-    exponent = value.as_tuple().exponent
+    value = Decimal(dec(value))  # exact: Decimal(str) takes every digit, normalize() would round
+    sign_, digits, exponent = value.as_tuple()
     if isinstance(exponent, int) and exponent > -2:
-        value = value.quantize(CENT)
+        value = value.quantize(CENT, context=Context(prec=len(digits) + 3))
     sign = "-" if value < 0 else ""
-    body = format(abs(value), ",f" if grouping else "f")
+    body = format(value.copy_abs(), ",f" if grouping else "f")  # abs() would round to 28 digits
     return f"{sign}${body}"
 
 

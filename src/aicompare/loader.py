@@ -41,16 +41,29 @@ def user_path() -> Path:
 
 def layer_list(extra: Sequence[str] = (), *, include_user: bool = True) -> list[Layer]:
     """Layers in effect, lowest first: bundled, user file, AICOMPARE_CATALOG, --catalog."""
-    layers = [Layer("bundled", str(bundled_path()), bundled_path().is_file())]
+    # os.path.isfile, unlike Path.is_file, answers False for a name the OS refuses (too long)
+    bundled = str(bundled_path())
+    layers = [Layer("bundled", bundled, os.path.isfile(bundled))]
     if include_user:
-        user = user_path()
-        layers.append(Layer("user", str(user), user.is_file()))
+        user = str(user_path())
+        layers.append(Layer("user", user, os.path.isfile(user)))
     env = os.environ.get(ENV_CATALOG, "")
     for item in filter(None, env.split(os.pathsep)):
-        layers.append(Layer("env", item, Path(item).is_file()))
+        layers.append(Layer("env", item, os.path.isfile(item)))
     for item in extra:
-        layers.append(Layer("option", item, Path(item).is_file()))
+        layers.append(Layer("option", item, os.path.isfile(item)))
     return layers
+
+
+def missing_reason(path: str) -> str:
+    """Why a layer file cannot be used: 'no such file', 'File name too long', ..."""
+    try:
+        os.stat(path)
+    except FileNotFoundError:
+        return "no such file"
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    return "not a regular file"
 
 
 def read_document(path: str | os.PathLike[str]) -> tuple[dict[str, Any], str]:
@@ -69,12 +82,48 @@ def read_document(path: str | os.PathLike[str]) -> tuple[dict[str, Any], str]:
         if match:
             where = f"{shown}:{match.group(1)}:{match.group(2)}"
             message = message[: match.start()]
+        elif message.endswith(_AT_END):
+            lines = text.split("\n")
+            where = f"{shown}:{len(lines)}:{len(lines[-1]) + 1}"
+            message = message.removesuffix(_AT_END)
         else:
             where = shown
         raise CatalogError([f"{where}: {message}"], "fix the TOML syntax at that position") from None
     except RecursionError:
-        raise CatalogError([f"{shown}: nesting too deep to be a catalog"]) from None
+        line, col = _deep_position(text)
+        raise CatalogError([f"{shown}:{line}:{col}: nesting too deep to be a catalog"]) from None
+    except (ValueError, ArithmeticError):
+        # an integer beyond Python's digit limit, or an exponent beyond Decimal's range
+        match = _HUGE_NUMBER.search(text)
+        where = shown
+        if match:
+            line = text.count("\n", 0, match.start()) + 1
+            col = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+            where = f"{shown}:{line}:{col}"
+        raise CatalogError([f"{where}: a number too large to be a price or a token count"]) from None
     return doc, text
+
+
+_AT_END = " (at end of document)"
+_HUGE_NUMBER = re.compile(r"[0-9_]{4300,}|[eE][+-]?[0-9_]{7,}")
+_NESTING_LIMIT = 100
+
+
+def _deep_position(text: str) -> tuple[int, int]:
+    """Line and column where brackets first nest deeper than any catalog needs."""
+    depth = 0
+    line, col = 1, 0
+    for char in text:
+        col += 1
+        if char == "\n":
+            line, col = line + 1, 0
+        elif char in "[{":
+            depth += 1
+            if depth > _NESTING_LIMIT:
+                return line, col
+        elif char in "]}":
+            depth -= 1
+    return line, max(col, 1)
 
 
 class _LineFinder:
@@ -151,7 +200,8 @@ def load_catalog(extra: Sequence[str] = (), *, include_user: bool = True) -> Cat
         )
     missing = [layer for layer in layers[1:] if not layer.exists and layer.kind != "user"]
     if missing:
-        raise CatalogError([f"{m.path}: no such file" for m in missing], "check the --catalog path")
+        raise CatalogError([f"{m.path}: {missing_reason(m.path)}" for m in missing],
+                           "check the --catalog path and AICOMPARE_CATALOG")
     use_cache = cache.enabled()
     if use_cache:
         cached = cache.read(layers)
@@ -179,6 +229,7 @@ def build_catalog(documents: Sequence[tuple[Layer, dict[str, Any], str]],
     # value that is not from the lowest layer
     origins: dict[str, dict[str, str]] = {}
     owner: dict[str, str] = {}  # model id -> layer that first defined it
+    section_owner: dict[str, str] = {}  # "providers.<id>" / "tasks.<id>" -> layer that set it last
     texts = {layer.path: text for layer, _, text in documents}
     top_problems: list[str] = []
     for index, (layer, doc, _) in enumerate(documents):
@@ -201,8 +252,10 @@ def build_catalog(documents: Sequence[tuple[Layer, dict[str, Any], str]],
         if isinstance(doc.get("providers"), dict):
             for pid, table in doc["providers"].items():
                 raw_providers[pid] = table
+                section_owner[f"providers.{pid}"] = layer.path
         if isinstance(doc.get("tasks"), dict):
             tasks.update(doc["tasks"])
+            section_owner.update({f"tasks.{tid}": layer.path for tid in doc["tasks"]})
     if top_problems:
         raise CatalogError(top_problems, "fix these lines; see docs/catalog.md")
 
@@ -210,7 +263,10 @@ def build_catalog(documents: Sequence[tuple[Layer, dict[str, Any], str]],
 
     def locate(path: str) -> tuple[str, int | None]:
         model_id, leaf = _split(path, raw_models)
-        layer_path = (_origin_of(path, model_id, origins) if model_id else None) or owner.get(model_id or "", "")
+        if model_id is None:
+            layer_path = section_owner.get(".".join(path.split(".")[:2]), "")
+        else:
+            layer_path = _origin_of(path, model_id, origins) or owner.get(model_id, "")
         layer_path = layer_path or documents[0][0].path
         finder = finders.setdefault(layer_path, _LineFinder(texts.get(layer_path, "")))
         return layer_path, finder.find(model_id, leaf)
@@ -243,7 +299,7 @@ def build_catalog(documents: Sequence[tuple[Layer, dict[str, Any], str]],
 def _origin_of(path: str, model_id: str, origins: Mapping[str, Mapping[str, str]]) -> str | None:
     """The layer that set `models.<id>.<field...>`, walking up to the deepest set table."""
     mine = origins.get(model_id, {})
-    probe = path[len(f"models.{model_id}") :].lstrip(".")
+    probe = re.sub(r"\[\d+\]", "", path[len(f"models.{model_id}") :].lstrip("."))
     while probe:
         if probe in mine:
             return mine[probe]

@@ -39,6 +39,9 @@ SIZE_RE = re.compile(r"^[1-9][0-9]{1,4}x[1-9][0-9]{1,4}$")
 CUTOFF_RE = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
 # Decimal exponents beyond this are not prices anyone charges, and would make formatting explode.
 MAX_PRICE = Decimal(10) ** 9
+# Token limits beyond this are typos (no model reads 10**15 tokens), and would overflow the ratios
+# the comparisons print (`diff` crashed on a context window of 10**41).
+MAX_TOKENS = 10**15
 
 
 class Problems:
@@ -137,6 +140,9 @@ class _Reader:
         if value <= 0:
             self.problems.add(f"{self.path}.{key}", f"must be a positive integer, got {value}")
             return None
+        if value > MAX_TOKENS:
+            self.problems.add(f"{self.path}.{key}", f"implausibly large token count {value}")
+            return None
         return value
 
     def date(self, key: str) -> dt.date | None:
@@ -215,8 +221,8 @@ def _prices(table: Mapping[str, Any], path: str, problems: Problems) -> Prices:
     for i, raw in enumerate(raw_tiers):
         tpath = f"{path}.tiers[{i}]"
         above = raw.get("above_input_tokens")
-        if isinstance(above, bool) or not isinstance(above, int) or above <= 0:
-            problems.add(f"{tpath}.above_input_tokens", "required, a positive integer")
+        if isinstance(above, bool) or not isinstance(above, int) or not 0 < above <= MAX_TOKENS:
+            problems.add(f"{tpath}.above_input_tokens", f"required, a positive integer up to {MAX_TOKENS:,}")
             continue
         tier_prices = _price_set(raw, tpath, problems, TOKEN_PRICE_KEYS, extra=("above_input_tokens",))
         if tiers and above <= tiers[-1].above_input_tokens:
@@ -347,5 +353,7 @@ def check_top_level(doc: Mapping[str, Any], problems: Problems) -> None:
     version = doc.get("schema_version", 1)
     if version != 1 or isinstance(version, bool):
         problems.add("schema_version", f"unsupported schema_version {version!r} (this aicompare reads 1)")
-    if "models" in doc and not isinstance(doc["models"], dict):
-        problems.add("models", f"expected a table, got {_type_name(doc['models'])}")
+    for key in ("models", "providers", "tasks"):
+        # a list or a string here was silently ignored before: `providers = []` validated
+        if key in doc and not isinstance(doc[key], dict):
+            problems.add(key, f"expected a table, got {_type_name(doc[key])}")

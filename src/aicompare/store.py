@@ -142,8 +142,10 @@ def _replace_with(target: Path, data: bytes, mode: int | None) -> None:
     """Write `data` to a temp file beside `target`, fsync it, and rename it over `target`."""
     tmp = _temp_name(target)
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-    fd = os.open(tmp, flags, 0o666)
     try:
+        # Created inside the try: a Ctrl-C is delivered right after os.open returns, and the temp
+        # file it had just made was left behind when the open stood before the try.
+        fd = os.open(tmp, flags, 0o666)
         try:
             handle = os.fdopen(fd, "wb")
         except BaseException:
@@ -156,6 +158,8 @@ def _replace_with(target: Path, data: bytes, mode: int | None) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, target)
+    except FileExistsError:
+        raise  # O_EXCL refused: that file is not ours to remove
     except BaseException:
         # Whatever went wrong (even KeyboardInterrupt), the target is untouched: drop the temp.
         with contextlib.suppress(OSError):
@@ -236,7 +240,9 @@ def validate_layer(doc: Mapping[str, Any], *, path: Path | str = "new content") 
 def _target(path: Path) -> Path:
     """Edit the real file behind a symlink, so a linked config stays linked."""
     path = Path(path)
-    return Path(os.path.realpath(path)) if path.is_symlink() else path
+    # os.path.islink, not Path.is_symlink: a name the OS refuses (too long) must reach the
+    # write below and fail there as a WriteError, not raise here
+    return Path(os.path.realpath(path)) if os.path.islink(path) else path
 
 
 def edit_layer(path: Path, mutate: Callable[[dict[str, Any]], R], *,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -11,6 +12,7 @@ import typer
 from aicompare.cli import JsonOpt
 from aicompare.commands.catalog_cmd import catalog_app
 from aicompare.errors import CatalogError, UsageError
+from aicompare.render.plain import write_text
 
 
 @catalog_app.command("build")
@@ -46,10 +48,10 @@ def build_cmd(
     if reference is None:
         raise UsageError("no reference data found next to the checkout",
                          "give the folder with --reference DIR")
-    if not reference.is_dir():
+    if not os.path.isdir(reference):  # os.path: False, not OSError, for a name too long
         raise UsageError(f"--reference: {reference} is not a folder")
     curation = curation or default_curation
-    if not curation.is_file():
+    if not os.path.isfile(curation):
         raise UsageError(f"no curation file at {curation}",
                          "run from a source checkout, or give --curation PATH and --out PATH")
     out = out or default_out
@@ -63,7 +65,7 @@ def build_cmd(
                f"({counts['image_models_with_grids']} image models with per-image prices); "
                f"cross-check: {report.checked} figures checked, {report.agreeing} agree, "
                f"{report.curated} curated")
-    fresh = out.is_file() and out.read_bytes() == result.text.encode("utf-8")
+    fresh = os.path.isfile(out) and out.read_bytes() == result.text.encode("utf-8")
     if check:
         outcome = "up to date" if fresh else "stale"
     elif fresh:
@@ -82,6 +84,6 @@ def build_cmd(
     else:
         label = {"up to date": f"ok: {out} is up to date", "unchanged": f"unchanged: {out}",
                  "written": f"wrote {out}"}[outcome]
-        sys.stdout.write(f"{label}: {summary}\n")
+        write_text(f"{label}: {summary}\n")
     if outcome == "stale":
         raise typer.Exit(1)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import sys
+import os
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -10,10 +10,15 @@ import typer
 
 from aicompare.cli import AicompareGroup, CatalogOpt, JsonOpt, app
 from aicompare.errors import CatalogError
+from aicompare.render.plain import write_text
 
 catalog_app = typer.Typer(
     cls=AicompareGroup,
-    help="Validate, inspect, edit, import and export the catalog.",
+    help=("Validate, inspect, edit, import and export the catalog.\n\n\b\nExamples:\n"
+          "  aicompare catalog path\n"
+          "  aicompare catalog validate ~/.config/aicompare/models.toml\n"
+          "  aicompare catalog set gpt-4.1-mini --input 0.90 --note \"negotiated\"\n"
+          "  aicompare catalog import --from litellm model_prices_and_context_window.json"),
     no_args_is_help=True,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -42,8 +47,10 @@ def validate(
 
     if paths:
         bundled = bundled_path()
-        chosen = [Layer("option", str(p), p.is_file()) for p in paths]
-        same = any(p.exists() and p.resolve() == bundled.resolve() for p in paths)
+        # os.path.isfile, not Path.is_file: a name the OS refuses (too long) is "no file" here,
+        # and reading it then reports the error like any other unreadable path
+        chosen = [Layer("option", str(p), os.path.isfile(p)) for p in paths]
+        same = any(os.path.isfile(p) and p.resolve() == bundled.resolve() for p in paths)
         layers = chosen if same else [Layer("bundled", str(bundled), bundled.is_file()), *chosen]
     else:
         layers = [layer for layer in layer_list(catalog_paths or ()) if layer.exists or layer.kind != "user"]
@@ -73,5 +80,5 @@ def validate(
         return
     if problems:
         raise CatalogError(problems, "fix these entries; the format is in docs/catalog.md")
-    sys.stdout.write(f"ok: {count} models in {len(checked)} layer{'s' if len(checked) != 1 else ''} "
+    write_text(f"ok: {count} models in {len(checked)} layer{'s' if len(checked) != 1 else ''} "
                      f"({', '.join(checked)})\n")

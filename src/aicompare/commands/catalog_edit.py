@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import sys
+import os
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
@@ -13,6 +13,7 @@ from aicompare.cli import CatalogOpt, JsonOpt, complete_model, load
 from aicompare.commands.catalog_cmd import catalog_app
 from aicompare.errors import AicompareError, UsageError
 from aicompare.fields import parse_assignment, parse_field, parse_price
+from aicompare.render.plain import write_text
 
 IntoOpt = Annotated[Optional[Path], typer.Option(
     "--into", metavar="PATH", help="The layer file to write; default: your file in the config directory.")]
@@ -69,9 +70,9 @@ def _finish(action: str, model_id: str, path: Path, fields: dict[str, Any], json
         write_json({"schema_version": 1, "command": f"catalog {action}", "model": model_id, "layer": str(path),
                     "fields": {k: _shown(v) for k, v in fields.items()}})
         return
-    sys.stdout.write(f"{action}: {model_id} in {path}\n")
+    write_text(f"{action}: {model_id} in {path}\n")
     for key, value in fields.items():
-        sys.stdout.write(f"  {key} = {'(unset)' if value is None else _shown(value)}\n")
+        write_text(f"  {key} = {'(unset)' if value is None else _shown(value)}\n")
 
 
 # Shared field options of `set` and `add`, defined once.
@@ -107,7 +108,7 @@ def path_cmd(json_: JsonOpt = False, catalog_paths: CatalogOpt = None) -> None:
                     "layers": [{"kind": l.kind, "path": l.path, "exists": l.exists} for l in layers]})
         return
     for layer in layers:
-        sys.stdout.write(f"{layer.kind:8} {'exists ' if layer.exists else 'missing'}  {layer.path}\n")
+        write_text(f"{layer.kind:8} {'exists ' if layer.exists else 'missing'}  {layer.path}\n")
 
 
 @catalog_app.command("set")
@@ -197,7 +198,7 @@ def remove_cmd(
       aicompare catalog remove gpt-4.1-mini   # drops your override; the bundled entry shows again
     """
     path = target_path(into)
-    if not path.is_file():
+    if not os.path.isfile(path):  # not Path.is_file, which raises for a name too long
         raise AicompareError(f"{path}: no such layer file", "nothing to remove; see: aicompare catalog path")
     from aicompare import store
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import os
 import sys
 from collections import Counter
 from enum import Enum
@@ -15,6 +16,7 @@ import typer
 from aicompare.cli import CatalogOpt, JsonOpt, load
 from aicompare.commands.catalog_cmd import catalog_app
 from aicompare.commands.catalog_edit import IntoOpt, target_path
+from aicompare.render.plain import write_text
 
 
 
@@ -36,10 +38,13 @@ class _Stages:
     def __init__(self, total: int) -> None:
         self.progress: Any = None
         if sys.stderr.isatty():
-            from rich.console import Console
             from rich.progress import Progress
 
-            self.progress = Progress(console=Console(file=sys.stderr), transient=True)
+            from aicompare.render.rich_table import make_console
+
+            # make_console, not Console(): it never lets rich parse COLUMNS/LINES itself (a
+            # 5000-digit COLUMNS made rich raise before the import started)
+            self.progress = Progress(console=make_console(no_color=False, file=sys.stderr), transient=True)
             self.progress.start()
             self.task = self.progress.add_task("importing", total=total)
 
@@ -126,7 +131,7 @@ def import_cmd(
         path = target_path(into)
         stages.step("merging" if not dry_run else "comparing")
         if dry_run:
-            doc = read_document(path)[0] if path.is_file() else store.empty_document()
+            doc = read_document(path)[0] if os.path.isfile(path) else store.empty_document()
             report = store.merge_models(copy.deepcopy(doc), models, only_new=only_new)
         else:
             report = store.edit_layer(path, lambda doc: store.merge_models(doc, models, only_new=only_new))
@@ -143,16 +148,15 @@ def import_cmd(
                     "skipped": [{"key": k, "reason": r} for k, r in skipped], "notes": result.notes})
         return
     verb = "would import" if dry_run else "imported"
-    out = sys.stdout
-    out.write(f"{verb} {source.value} {file} into {path}:\n")
-    out.write(f"  added {len(report.added)}, updated {len(report.updated)}, unchanged {len(report.unchanged)}, "
-              f"skipped {len(skipped)}\n")
+    write_text(f"{verb} {source.value} {file} into {path}:\n")
+    write_text(f"  added {len(report.added)}, updated {len(report.updated)}, unchanged {len(report.unchanged)}, "
+               f"skipped {len(skipped)}\n")
     if skipped:
-        out.write("skipped, by reason:\n" + "\n".join(_summary(skipped)) + "\n")
+        write_text("skipped, by reason:\n" + "\n".join(_summary(skipped)) + "\n")
     if result.notes:
         kinds = Counter(n.split(": ")[1] if n.count(": ") >= 2 else "other" for n in result.notes)
-        out.write(f"not representable in the catalog ({len(result.notes)} notes; --json lists them):\n")
-        out.write("\n".join(f"{c:>5}  {k}" for k, c in kinds.most_common()) + "\n")
+        write_text(f"not representable in the catalog ({len(result.notes)} notes; --json lists them):\n")
+        write_text("\n".join(f"{c:>5}  {k}" for k, c in kinds.most_common()) + "\n")
 
 
 @catalog_app.command("export")

@@ -15,7 +15,31 @@ if TYPE_CHECKING:  # the JSON path must not pay for the block types
 def write_json(document: dict[str, Any], out: TextIO | None = None) -> None:
     """One JSON document on stdout; every value is already a JSON type (money as strings)."""
     stream = out or sys.stdout
-    stream.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    text = json.dumps(document, indent=2, ensure_ascii=False)
+    if not text.isascii() and not _encodes(text):
+        # A name or path typed on the command line that was not UTF-8 reaches here as lone
+        # surrogates ('\udcff'); written raw they make stdout raise. As JSON escapes they are
+        # valid JSON in valid UTF-8, and json.loads gives back the same string.
+        text = "".join(f"\\u{ord(c):04x}" if "\ud800" <= c <= "\udfff" else c for c in text)
+    stream.write(text + "\n")
+
+
+def write_text(text: str, out: TextIO | None = None) -> None:
+    """Plain text on stdout. A path typed on the command line that is not UTF-8 ($'\\xff') holds
+    lone surrogates, which a UTF-8 stdout refuses; they are written as backslash escapes, as
+    Python writes them on stderr."""
+    stream = out or sys.stdout
+    if not text.isascii() and not _encodes(text):
+        text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    stream.write(text)
+
+
+def _encodes(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def to_csv(blocks: Sequence[Block]) -> str:

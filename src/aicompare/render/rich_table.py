@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -23,25 +24,58 @@ TONES = {"good": "green", "warn": "yellow", "bad": "red", "dim": "dim", "head": 
 PIPE_WIDTH = 1000
 
 
+def _env_size(name: str) -> int | None:
+    """COLUMNS or LINES as a positive whole number; None when unset, zero or not a sane number."""
+    text = os.environ.get(name, "").strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 6:
+        return None
+    return int(text) or None
+
+
+def _terminal_width(stream: TextIO) -> int:
+    try:
+        return os.get_terminal_size(stream.fileno()).columns or 80
+    except (AttributeError, ValueError, OSError):
+        return 80
+
+
 def make_console(*, no_color: bool, file: TextIO | None = None) -> Console:
     stream = file or sys.stdout
     # no colour means no escapes at all: color_system=None also drops bold and underline
     options = {"color_system": None} if no_color else {}
-    console = Console(file=stream, highlight=False, markup=False, emoji=False, soft_wrap=False, **options)
-    if not console.is_terminal and not os.environ.get("COLUMNS"):
-        console = Console(file=stream, highlight=False, markup=False, emoji=False, soft_wrap=False,
-                          width=PIPE_WIDTH, **options)
+    # The size is always given, so rich never reads COLUMNS or LINES itself: COLUMNS=0 would
+    # print nothing and a 5000-digit value would raise.
+    console = Console(file=stream, highlight=False, markup=False, emoji=False, soft_wrap=False,
+                      width=80, height=_env_size("LINES") or 25, **options)
+    width = _env_size("COLUMNS")
+    if width is None:
+        width = _terminal_width(stream) if console.is_terminal else PIPE_WIDTH
+    console.width = width
     return console
+
+
+# Control characters in catalog text (an ESC in an imported name) would reach the terminal through
+# rich and drive it: clear the screen, set the window title. They are shown as escapes instead;
+# a tab is a space (rich would expand it past the column width), a newline stays a line break.
+_CONTROL = {c: f"\\x{c:02x}" for c in (*range(0x20), 0x7F, *range(0x80, 0xA0)) if c != 0x0A} | {0x09: " "}
+
+
+def _visible(text: str) -> str:
+    return text.translate(_CONTROL)
+
+
+def _plain(text: str, style: str = "") -> Text:
+    return Text(_visible(text), style=style)
 
 
 def _text(cell: Cell) -> Text:
     style = "bold green" if cell.best else TONES.get(cell.tone or "", "")
-    return Text(cell.shown(), style=style)
+    return _plain(cell.shown(), style)
 
 
-def _table(block: TableBlock, terminal: bool) -> Table:
+def _table(block: TableBlock, terminal: bool, widths: Sequence[int | None]) -> Table:
     table = Table(
-        title=Text(block.title, style="bold") if block.title else None,
+        title=_plain(block.title, "bold") if block.title else None,
         title_justify="left",
         box=box.SIMPLE_HEAD if terminal else None,
         show_edge=False,
@@ -49,16 +83,17 @@ def _table(block: TableBlock, terminal: bool) -> Table:
         header_style="bold",
         expand=False,
     )
-    for column in block.columns:
-        table.add_column(Text(column.header), justify=column.justify,  # type: ignore[arg-type]
-                         overflow="fold", no_wrap=not column.wrap, min_width=column.min_width)
+    for column, width in zip(block.columns, widths):
+        table.add_column(_plain(column.header), justify=column.justify,  # type: ignore[arg-type]
+                         overflow="fold", no_wrap=not column.wrap, min_width=column.min_width,
+                         width=width)
     width = len(block.columns)
     for index, row in enumerate(block.rows):
         heading = block.section_rows.get(index)
         if heading is not None:
             if index and terminal:
                 table.add_section()
-            table.add_row(Text(heading, style="bold underline"), *[Text("")] * (width - 1))
+            table.add_row(_plain(heading, "bold underline"), *[Text("")] * (width - 1))
         table.add_row(*[_text(cell) for cell in row])
     return table
 
@@ -90,12 +125,71 @@ def _print(console: Console, blocks: Sequence[Block], no_color: bool) -> None:
             elif not first:
                 console.print()
             if block.title:
-                target.print(Text(block.title, style="bold"))
+                target.print(_plain(block.title, "bold"))
             for line in block.lines:
-                target.print(Text(f"- {line}" if block.bullets else line))
+                target.print(_plain(f"- {line}" if block.bullets else line))
         else:
             if not first:
                 console.print()
-            console.print(_table(block, terminal))
+            widths = _column_widths(block, console.width, gap=3 if terminal else 2)
+            if widths is None:
+                _print_records(console, block)
+            else:
+                console.print(_table(block, terminal, widths))
         if block.__class__ is TableBlock or getattr(block, "stream", "stdout") == "stdout":
             first = False
+
+
+def _column_widths(block: TableBlock, width: int, gap: int) -> list[int | None] | None:
+    """Column widths that break lines only between words; None when even that does not fit.
+
+    rich shrinks a too-wide table by folding its widest columns, down to nothing and losing
+    characters on the way; here no column gets less than its longest word (a no-wrap column its
+    longest text), the room left goes to the columns that want more, and a table whose words
+    alone do not fit is printed as records instead.
+    """
+    lows: list[int] = []
+    highs: list[int] = []
+    for index, column in enumerate(block.columns):
+        texts = [column.header, *(row[index].shown() for row in block.rows if index < len(row))]
+        if index == 0:
+            texts += block.section_rows.values()
+        texts = [_visible(text) for text in texts]
+        lines = [line for text in texts for line in text.splitlines()]
+        words = [word for line in lines for word in line.split()] if column.wrap else lines
+        lows.append(max([column.min_width or 1, *(cell_len(word) for word in words)]))
+        highs.append(max([lows[-1], *(cell_len(line) for line in lines)]))
+    room = width - gap * (len(block.columns) - 1)  # padding, and the rule of a box
+    if sum(highs) <= room:
+        return [None] * len(block.columns)  # natural width fits
+    spare = room - sum(lows)
+    if spare < 0:
+        return None
+    widths = list(lows)
+    while spare > 0:
+        wanting = [i for i, (now, high) in enumerate(zip(widths, highs)) if now < high]
+        share = max(spare // len(wanting), 1)
+        for i in wanting:
+            extra = min(share, highs[i] - widths[i], spare)
+            widths[i] += extra
+            spare -= extra
+    return list(widths)
+
+
+def _print_records(console: Console, block: TableBlock) -> None:
+    """A table too wide for the console, one record per row, so no column is squeezed to nothing."""
+    if block.title:
+        console.print(_plain(block.title, "bold"))
+    for index, row in enumerate(block.rows):
+        if index:
+            console.print()
+        heading = block.section_rows.get(index)
+        if heading is not None:
+            console.print(_plain(heading, "bold underline"))
+        if not row:
+            continue
+        console.print(_text(row[0]))
+        for column, cell in zip(block.columns[1:], row[1:]):
+            line = _plain(f"  {column.header}: " if column.header else "  ")
+            line.append_text(_text(cell))
+            console.print(line)
