@@ -152,7 +152,9 @@ def test_colour_switches() -> None:
 
 
 def test_closed_pipe_is_quiet() -> None:
+    # env given explicitly: with env=None a child inherits the C-level environment, where readline
+    # (loaded by pytest) may have put COLUMNS and LINES that os.environ does not show
     proc = subprocess.run(f"{sys.executable} -m aicompare list | head -1", shell=True, capture_output=True,
-                          text=True, cwd="/")
+                          text=True, cwd="/", env=dict(os.environ))
     assert proc.stdout.startswith("id")
     assert proc.stderr == ""

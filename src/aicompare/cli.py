@@ -173,6 +173,9 @@ def register(argv: Sequence[str]) -> None:
         return
     for name in needed:
         importlib.import_module(f"aicompare.commands.{name}")
+    # A module may define several commands (list, show, diff); Typer builds every registered one
+    # on each run, so keep just the one asked for.
+    app.registered_commands = [c for c in app.registered_commands if c.name == first]
 
 
 def main() -> None:
