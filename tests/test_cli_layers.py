@@ -36,7 +36,7 @@ def test_set_overrides_one_field_and_show_says_where(cli, user_file: Path) -> No
     assert written["models"]["alpha-mini"] == {"notes": "negotiated", "prices": {"input": Decimal("0.90")}}
     show = cli("show", "alpha-mini")
     assert f"$0.90 per 1M tokens  (from {user_file})" in show.stdout
-    assert "$4.40 per 1M tokens" in show.stdout and f"$4.40 per 1M tokens  (from" not in show.stdout
+    assert "$4.40 per 1M tokens" in show.stdout and "$4.40 per 1M tokens  (from" not in show.stdout
     doc = cli("cost", "alpha-mini", "--input", "1M", "--json").json()
     assert doc["results"][0]["total"] == "0.9"
     diff = cli("diff", "alpha-mini", "alpha-large").stdout

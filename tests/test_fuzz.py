@@ -18,7 +18,6 @@ CI run checks the same cases; `deep` runs ten times as many random cases for loc
 from __future__ import annotations
 
 import contextlib
-import errno
 import json
 import os
 import shutil

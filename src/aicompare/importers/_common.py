@@ -8,7 +8,6 @@ import os
 import re
 from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_EVEN, Context, Decimal, DecimalException
-from pathlib import Path
 from typing import Any
 
 from aicompare.errors import CatalogError
