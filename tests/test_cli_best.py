@@ -84,3 +84,14 @@ def test_user_layer_adds_a_task(cli, tmp_path: Path, monkeypatch) -> None:
     bad.write_text('[tasks.x.rank]\nby = ["vibes"]\n')
     run = cli("best", "--list", "--catalog", str(bad))
     assert run.exit_code == 1 and "unknown criterion 'vibes'" in run.stderr
+
+
+def test_free_budget_pick_is_called_free(cli, tmp_path: Path) -> None:
+    layer = tmp_path / "free.toml"
+    layer.write_text('[models.gratis]\nprovider = "acme"\ntype = "text"\ncapabilities = ["function_calling"]\n'
+                     '[models.gratis.prices]\ninput = 0\noutput = 0\n')
+    doc = cli("best", "--for", "chat", "--catalog", str(layer), "--json").json()
+    assert doc["budget_pick"]["model"] == "gratis"
+    assert doc["budget_pick"]["reason"] == (
+        "gratis is the budget pick: the catalog lists it as free ($0) for 1M tokens a month, against $8.75 "
+        "for alpha-large; check the maker's rate limits for free use.")

@@ -141,9 +141,15 @@ def choose(task: Task, models: Iterable[Model], workload: Workload, today: dt.da
         else:
             a, b = budget_pick.estimate.total, top.estimate.total
             assert a is not None and b is not None
-            pct = fmt.percent_text(fmt.percent(b - a, b)) if b else "100%"
-            budget_reason = (f"{budget_pick.model.id} is the budget pick: {pct} cheaper than {top.model.id} for "
-                             f"{workload_phrase(workload)} ({fmt.money(a)} vs {fmt.money(b)}).")
+            if a == 0:
+                # a listed price of 0 is a free tier; say so rather than "100% cheaper"
+                budget_reason = (f"{budget_pick.model.id} is the budget pick: the catalog lists it as free "
+                                 f"($0) for {workload_phrase(workload)}, against {fmt.money(b)} for "
+                                 f"{top.model.id}; check the maker's rate limits for free use.")
+            else:
+                pct = fmt.percent_text(fmt.percent(b - a, b))
+                budget_reason = (f"{budget_pick.model.id} is the budget pick: {pct} cheaper than {top.model.id} "
+                                 f"for {workload_phrase(workload)} ({fmt.money(a)} vs {fmt.money(b)}).")
     seen = {c.model.id for c in qualifying}
     named = list(dict.fromkeys([*[m.id for m in explain], *task.popular]))
     lookup = {m.id: m for m in pool} | {m.id: m for m in explain}
