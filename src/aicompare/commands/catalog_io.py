@@ -59,22 +59,23 @@ class _Stages:
 
 def drop_clashes(models: dict[str, dict[str, Any]], catalog: Any) -> tuple[dict[str, dict[str, Any]], list[tuple[str, str]]]:
     """Leave out imported names that already belong to another model of the catalog in effect."""
-    taken: dict[str, str] = {}
-    for model in catalog.models.values():
-        for name in (model.id, *model.aliases, *model.snapshots):
-            taken.setdefault(name.casefold(), model.id)
+    def owner(name: str) -> str | None:
+        # the catalog's own index of ids, aliases and snapshots (no model is built for this)
+        ids = catalog.exact_index.get(name.casefold())
+        return ids[0] if ids else None
+
     kept: dict[str, dict[str, Any]] = {}
     skipped: list[tuple[str, str]] = []
     for model_id, table in models.items():
-        owner = taken.get(model_id.casefold())
-        if owner is not None and owner.casefold() != model_id.casefold():
-            skipped.append((model_id, f"the name is already an alias or snapshot of {owner}"))
+        holder = owner(model_id)
+        if holder is not None and holder.casefold() != model_id.casefold():
+            skipped.append((model_id, f"the name is already an alias or snapshot of {holder}"))
             continue
         table = dict(table)
         for kind in ("aliases", "snapshots"):
             names = table.get(kind)
             if isinstance(names, list):
-                table[kind] = [n for n in names if taken.get(n.casefold(), model_id).casefold() == model_id.casefold()]
+                table[kind] = [n for n in names if (owner(n) or model_id).casefold() == model_id.casefold()]
                 if not table[kind]:
                     del table[kind]
         kept[model_id] = table
