@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 
 
@@ -12,6 +13,10 @@ def main() -> None:
 
         sys.stdout.write(f"aicompare {__version__}\n")
         return
+    # One command per process, and what it builds (imports, catalog records, tables) is freed by
+    # reference counting: the cycle collector would only walk the same young objects again and
+    # again. Off, start-up is ~4 ms faster and a full catalog load ~2 ms (docs/performance.md).
+    gc.disable()
     try:
         from aicompare.cli import main as run
 
@@ -19,3 +24,5 @@ def main() -> None:
     except KeyboardInterrupt:
         sys.stderr.write("\n")
         sys.exit(130)
+    finally:
+        gc.enable()

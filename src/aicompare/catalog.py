@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
-from typing import NamedTuple
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, NamedTuple
 
 from aicompare.errors import AmbiguousModelError, UnknownModelError
 from aicompare.model import Model, Provider
@@ -34,9 +33,11 @@ class Catalog:
 
     def __init__(self, models: Mapping[str, Model], providers: dict[str, Provider] | None = None,
                  tasks: Mapping[str, Any] | None = None, layers: tuple[Layer, ...] = (), *,
-                 exact: dict[str, list[str]] | None = None, loose: dict[str, list[str]] | None = None,
-                 provider_ids: frozenset[str] = frozenset()) -> None:
+                 exact: Mapping[str, list[str]] | None = None, loose: Mapping[str, list[str]] | None = None,
+                 provider_ids: frozenset[str] = frozenset(),
+                 cards: Callable[[], list[Any]] | None = None) -> None:
         self.models = models
+        self._cards = cards
         self.providers = providers or {}
         self.tasks = tasks or {}
         self.layers = layers
@@ -47,6 +48,17 @@ class Catalog:
         self.exact_index = exact
         self.loose_index = loose
         self._normal_providers = {normalize(p) for p in (*self.provider_ids, *self.providers)}
+
+    def rate_cards(self) -> list[Any]:
+        """Every model's pricing.RateCard, in catalog order (from the cache when it has them)."""
+        if self._cards is not None:
+            try:
+                return self._cards()
+            except Exception:  # noqa: BLE001 - a card blob that cannot be read: build them
+                self._cards = None
+        from aicompare.pricing import rate_card
+
+        return [rate_card(m) for m in self.models.values()]
 
     def _index(self) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
         exact: dict[str, list[str]] = {}

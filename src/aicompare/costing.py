@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from aicompare.catalog import Catalog
 from aicompare.errors import WorkloadError
 from aicompare.model import Model
-from aicompare.pricing import Ranked, Workload, estimate, rank
+from aicompare.pricing import Estimate, RateCard, Ranked, Workload, estimate, quote_all, rank, rate_card
 from aicompare.quantities import split_pipeline
 
 DEFAULT_TOP = 10
@@ -61,3 +61,49 @@ def compare_costs(targets: Sequence[tuple[Model, ...]], workload: Workload, toda
     keep = {mid for r in shown for mid in r.estimate.model_ids}
     return CostResult(workload, shown, {k: v for k, v in models.items() if k in keep}, today, explicit,
                       hidden_s, hidden_u, baseline)
+
+
+def browse_costs(cards: Sequence[RateCard], workload: Workload, today: dt.date, *, top: int,
+                 fetch: Callable[[str], Model], baseline: tuple[Model, ...] | None = None) -> CostResult:
+    """compare_costs over a whole (filtered) catalog, cut to the `top` cheapest.
+
+    Every card is quoted (a total, or None when it cannot serve); only the rows shown are
+    estimated in full and only their models are fetched, so thousands of models cost little more
+    than hundreds. The rows, ranks, deltas and counts are those compare_costs would give.
+    """
+    cards = list(cards)
+    totals = quote_all(cards, workload)
+    base_key = None if baseline is None else "+".join(m.id for m in baseline)
+    extra = None  # a baseline pipeline, priced on its own after the cards
+    if baseline is not None and base_key not in {c.id for c in cards}:
+        if len(baseline) == 1:
+            cards.append(rate_card(baseline[0]))
+            totals += quote_all(cards[-1:], workload)
+        else:
+            extra = estimate(list(baseline), workload)
+            totals.append(extra.total)
+    servable = sorted((i for i, t in enumerate(totals) if t is not None), key=totals.__getitem__)
+    unservable = [i for i, t in enumerate(totals) if t is None]
+    shown = servable[:top] if servable else unservable[:top]
+    hidden_s = max(0, len(servable) - top)
+    hidden_u = len(unservable) if servable else max(0, len(unservable) - top)
+    places: dict[str, int] = {}
+    if base_key is not None:
+        keys = [c.id for c in cards] + ([base_key] if extra is not None else [])
+        index = keys.index(base_key)
+        if index not in shown:
+            shown.append(index)
+            base_total = totals[index]
+            if base_total is not None:
+                places[base_key] = 1 + sum(1 for i in servable if totals[i] < base_total)  # type: ignore[operator]
+
+    def full(index: int) -> Estimate:
+        return extra if extra is not None and index == len(cards) else estimate([cards[index]], workload)
+
+    ranked = rank([full(i) for i in shown], base_key, places=places)
+    models = {m.id: m for m in baseline or ()}
+    for row in ranked:
+        for mid in row.estimate.model_ids:
+            if mid not in models:
+                models[mid] = fetch(mid)
+    return CostResult(workload, tuple(ranked), models, today, False, hidden_s, hidden_u, base_key)

@@ -131,6 +131,18 @@ class Lifecycle(NamedTuple):
     note: str | None = None
 
 
+def lifecycle_status(life: Lifecycle, today: dt.date) -> Status:
+    """Where a model with these lifecycle dates stands on `today`."""
+    if life.shutdown_date is not None and life.shutdown_date <= today:
+        return Status.RETIRED
+    if life.deprecation_date is not None:
+        # the deprecation date is when the end was announced: before it, the model was current
+        return Status.DEPRECATED if life.deprecation_date <= today else Status.CURRENT
+    if life.shutdown_date is not None:
+        return Status.DEPRECATED
+    return Status.CURRENT
+
+
 class Benchmark(NamedTuple):
     name: str
     score: Decimal
@@ -169,15 +181,7 @@ class Model(NamedTuple):
 
     def status(self, today: dt.date) -> Status:
         """Derive the status from the lifecycle dates; never stored."""
-        life = self.lifecycle
-        if life.shutdown_date is not None and life.shutdown_date <= today:
-            return Status.RETIRED
-        if life.deprecation_date is not None:
-            # the deprecation date is when the end was announced: before it, the model was current
-            return Status.DEPRECATED if life.deprecation_date <= today else Status.CURRENT
-        if life.shutdown_date is not None:
-            return Status.DEPRECATED
-        return Status.CURRENT
+        return lifecycle_status(self.lifecycle, today)
 
     @property
     def superseded_by(self) -> str | None:

@@ -9,14 +9,17 @@ default errs on the side of a higher estimate. `--output-share` or `--input`/`--
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 from decimal import ROUND_HALF_UP, Context, Decimal, DivisionByZero, Inexact, InvalidOperation
 from decimal import Overflow, localcontext
 
 from aicompare import fmt
 from aicompare.errors import WorkloadError
-from aicompare.model import ANY, PRICE_LABELS, PRICE_UNITS, ImagePrice, Model, PriceTier
+from aicompare.model import (ANY, PRICE_LABELS, PRICE_UNITS, ImagePrice, Lifecycle, Model, PriceTier, Status,
+                             lifecycle_status)
 from aicompare.quantities import (MAX_QUANTITY, Period, format_quantity, format_share, parse_choice,
                                   period_factor)
 
@@ -26,6 +29,7 @@ DEFAULT_SIZE = "1024x1024"
 TOKENS_PER_PRICE = 1_000_000  # catalog token prices are per 1M tokens
 PER_IMAGE = "per image"
 TOKEN_KINDS = ("input", "cached_input", "output")
+_INPUT, _CACHED = 0, 1  # indexes into TOKEN_KINDS and a card's rates
 IMAGES = "images"
 
 # A cap, not a cost: Decimal works on the digits a number has, so a huge precision keeps every
@@ -131,14 +135,13 @@ class Ranked:
 
 def _exact_cost(quantity: int, unit_price: Decimal, per: int = 1) -> Decimal:
     """quantity x unit_price / per, exactly."""
-    with localcontext(_EXACT):
-        product = Decimal(quantity) * unit_price
-        if per == 1:
-            return product
-        if per == TOKENS_PER_PRICE:
-            # a shift of the exponent: exact, and far cheaper than a division at this precision
-            return product.scaleb(-6)
-        return product / per
+    product = _EXACT.multiply(Decimal(quantity), unit_price)
+    if per == 1:
+        return product
+    if per == TOKENS_PER_PRICE:
+        # a shift of the exponent: exact, and far cheaper than a division at this precision
+        return product.scaleb(-6, _EXACT)
+    return _EXACT.divide(product, per)
 
 
 def project(amount: Decimal, source: Period, target: Period) -> Decimal:
@@ -155,7 +158,7 @@ def project(amount: Decimal, source: Period, target: Period) -> Decimal:
         return (scaled / factor.denominator).quantize(_MILLIONTH, ROUND_HALF_UP)
 
 
-def image_options(models: Iterable[Model]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def image_options(models: Iterable[Model | RateCard]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Every image quality and size the catalog sells (without `any`), in catalog order."""
     cells = [cell for model in models for cell in model.image_prices]
     qualities = tuple(dict.fromkeys(c.quality for c in cells if c.quality != ANY))
@@ -168,7 +171,7 @@ def build_workload(*, tokens: int | None = None, input_tokens: int | None = None
                    output_share: Decimal | None = None, images: int = 0,
                    quality: str | None = None, size: str | None = None, batch: bool = False,
                    request_tokens: int | None = None, period: Period = Period.MONTH,
-                   catalog: Iterable[Model] | None = None) -> Workload:
+                   catalog: Iterable[Model | RateCard] | None = None) -> Workload:
     """Resolve the options into exact counts, recording every assumption made on the way."""
     given = {"--tokens": tokens, "--input": input_tokens, "--output": output_tokens,
              "--cached-input": cached_input_tokens, "--images": images,
@@ -259,128 +262,192 @@ def makes_images(model: Model) -> bool:
     return model.type == "image" or "image" in model.output_modalities or bool(model.image_prices)
 
 
-def _roles(models: Sequence[Model]) -> tuple[Model, Model]:
+_Rates = tuple[Decimal | None, Decimal | None, Decimal | None]  # per 1M tokens, TOKEN_KINDS order
+
+
+class RateCard(NamedTuple):
+    """What pricing reads of a model, and nothing more.
+
+    Every pricing rule below reads a card, never a Model: `estimate` turns the models it is given
+    into cards, and a ranked scan of the whole catalog quotes the cards the cache keeps (a few
+    small objects each instead of a full record), so both apply the very same rules. A card also
+    answers the catalog filters (provider, type, capability, status).
+    """
+
+    id: str
+    provider: str
+    type: str
+    capabilities: tuple[str, ...]
+    lifecycle: Lifecycle
+    takes_tokens: bool
+    makes_images: bool
+    token_limit: int | None  # the longest prompt: max_input_tokens, else context_window
+    standard: _Rates
+    batch: _Rates
+    tiers: tuple[PriceTier, ...]  # by threshold, lowest first
+    image_prices: tuple[ImagePrice, ...]
+
+    def has(self, capability: str) -> bool:
+        return capability in self.capabilities
+
+    def status(self, today: dt.date) -> Status:
+        return lifecycle_status(self.lifecycle, today)
+
+
+def rate_card(model: Model) -> RateCard:
+    """The card of one model: the only way one is made."""
+    standard, batch = model.prices.standard, model.prices.batch
+    return RateCard(
+        model.id, model.provider, model.type, model.capabilities, model.lifecycle,
+        takes_tokens(model), makes_images(model), model.max_input_tokens or model.context_window,
+        (standard.get("input"), standard.get("cached_input"), standard.get("output")),
+        (batch.get("input"), batch.get("cached_input"), batch.get("output")),
+        tuple(sorted(model.prices.tiers, key=lambda t: t.above_input_tokens)), model.image_prices)
+
+
+def _card(item: Model | RateCard) -> RateCard:
+    return item if type(item) is RateCard else rate_card(item)  # type: ignore[arg-type]
+
+
+def _roles(cards: Sequence[RateCard]) -> tuple[RateCard, RateCard]:
     """(token model, image model) of one model or a text+image pipeline."""
-    if len(models) == 1:
-        return models[0], models[0]
-    names = "+".join(m.id for m in models)
-    if len(models) == 2 and models[0].id != models[1].id:
-        first, second = models
-        if takes_tokens(first) and makes_images(second):
+    if len(cards) == 1:
+        return cards[0], cards[0]
+    names = "+".join(c.id for c in cards)
+    if len(cards) == 2 and cards[0].id != cards[1].id:
+        first, second = cards
+        if first.takes_tokens and second.makes_images:
             return first, second
-        if takes_tokens(second) and makes_images(first):
+        if second.takes_tokens and first.makes_images:
             return second, first
     raise WorkloadError(f"{names!r} is not a pipeline",
                         "a pipeline is a text model and an image model joined by '+'")
 
 
-def _tier(model: Model, request_tokens: int | None) -> PriceTier | None:
+def _tier(card: RateCard, request_tokens: int | None) -> PriceTier | None:
     """The cliff rule: the highest tier whose threshold the prompt exceeds."""
-    if request_tokens is None:
+    if request_tokens is None or not card.tiers:
         return None
-    over = [t for t in model.prices.tiers if request_tokens > t.above_input_tokens]
+    over = [t for t in card.tiers if request_tokens > t.above_input_tokens]
     return max(over, key=lambda t: t.above_input_tokens, default=None)
 
 
-def _token_rate(model: Model, key: str, w: Workload) -> _Rate:
-    """The per-1M price of one token price key, honouring tiers (cliff rule) and batch."""
-    label = PRICE_LABELS[key]
-    tier = _tier(model, w.request_tokens)
+def _token_rate(card: RateCard, index: int, w: Workload, tier: PriceTier | None) -> _Rate:
+    """The per-1M price of TOKEN_KINDS[index], honouring tiers (cliff rule) and batch."""
+    key = TOKEN_KINDS[index]
     if tier is not None and tier.prices.get(key) is not None:
         detail = f"long-context tier (prompts over {fmt.tokens(tier.above_input_tokens)} tokens)"
         note = "no batch price for long-context tiers; tier rate used" if w.batch else None
         return tier.prices.get(key), detail, note
-    standard = model.prices.standard.get(key)
+    standard = card.standard[index]
     if w.batch:
-        batched = model.prices.batch.get(key)
+        batched = card.batch[index]
         if batched is not None:
             return batched, "batch", None
         if standard is not None:
-            return standard, None, f"no batch price for {label}; standard rate used"
+            return standard, None, f"no batch price for {PRICE_LABELS[key]}; standard rate used"
     return standard, None, None
 
 
-def _image_cell(model: Model, quality: str, size: str) -> ImagePrice | None:
+def _token_price(card: RateCard, index: int, w: Workload, tier: PriceTier | None) -> _Rate:
+    """_token_rate, with cached input billed at the input rate when its own price is unknown."""
+    rate = _token_rate(card, index, w, tier)
+    if rate[0] is None and index == _CACHED:
+        # No cache discount is known, so the honest upper bound is the uncached rate.
+        price, detail, _ = _token_rate(card, _INPUT, w, tier)
+        return price, detail, "no cached input price in the catalog; billed at the input rate"
+    return rate
+
+
+def _prompt_too_long(card: RateCard, w: Workload) -> bool:
+    limit = card.token_limit
+    return w.request_tokens is not None and limit is not None and w.request_tokens > limit
+
+
+def _image_cell(card: RateCard, quality: str, size: str) -> ImagePrice | None:
     """The grid cell Model.image_price would bill: an exact cell beats an `any` one."""
-    matches = [c for c in model.image_prices
+    matches = [c for c in card.image_prices
                if c.quality in (quality, ANY) and c.size in (size, ANY)]
     exact = [c for c in matches if c.quality == quality and c.size == size]
     return (exact or matches or [None])[0]
 
 
-def _image_line(model: Model, w: Workload) -> tuple[LineItem | None, str | None, str | None]:
-    """(line, note, cannot-serve reason) for the images of a workload on one image model."""
-    if not model.image_prices:
-        return None, None, f"images (no per-image price for {model.id} in the catalog)"
+def _image_choice(card: RateCard, w: Workload) -> tuple[ImagePrice | None, bool]:
+    """(the cell to bill, whether it is the cheapest fallback) for the workload's images."""
     quality, size = w.quality, w.size
-    cell = _image_cell(model, quality or DEFAULT_QUALITY, size or DEFAULT_SIZE)
+    cell = _image_cell(card, quality or DEFAULT_QUALITY, size or DEFAULT_SIZE)
     cheapest = cell is None and (quality is None or size is None)
     if cheapest:
         # Only a choice the user left open may fall back, to the cheapest cell that fits the rest.
-        cell = min((c for c in model.image_prices
+        cell = min((c for c in card.image_prices
                     if (quality is None or c.quality in (quality, ANY))
                     and (size is None or c.size in (size, ANY))), key=lambda c: c.usd, default=None)
+    return cell, cheapest
+
+
+def _image_line(card: RateCard, w: Workload) -> tuple[LineItem | None, str | None, str | None]:
+    """(line, note, cannot-serve reason) for the images of a workload on one image model."""
+    if not card.image_prices:
+        return None, None, f"images (no per-image price for {card.id} in the catalog)"
+    quality, size = w.quality, w.size
+    cell, cheapest = _image_choice(card, w)
     if cell is None:
-        sold = ", ".join(f"{c.quality} {c.size}" for c in model.image_prices)
+        sold = ", ".join(f"{c.quality} {c.size}" for c in card.image_prices)
         wanted = " ".join(part for part in (quality, size) if part)
-        return None, None, f"{wanted} images ({model.id} sells {sold})"
+        return None, None, f"{wanted} images ({card.id} sells {sold})"
     # An `any` side shows what was asked for, or nothing: a flat price needs no assumption.
     shown = [quality if cell.quality == ANY else cell.quality,
              size if cell.size == ANY else cell.size]
     detail = " ".join(part for part in shown if part) or "flat price per image"
     note = None
     if (quality is None and cell.quality != ANY) or (size is None and cell.size != ANY):
-        why = f", the cheapest {model.id} sells" if cheapest else ""
+        why = f", the cheapest {card.id} sells" if cheapest else ""
         note = f"images: {detail} assumed{why}"
     batch_note = "no batch per-image price in the catalog; standard price used" if w.batch else None
     line = LineItem(IMAGES, w.images, PER_IMAGE, cell.usd, _exact_cost(w.images, cell.usd),
-                    model.id, detail, batch_note)
+                    card.id, detail, batch_note)
     return line, note, None
 
 
-def _token_lines(model: Model, w: Workload, notes: list[str], reasons: list[str]) -> list[LineItem]:
+def _token_lines(card: RateCard, w: Workload, notes: list[str], reasons: list[str]) -> list[LineItem]:
     """Priced input, cached input and output lines; missing prices become reasons."""
-    if not takes_tokens(model):
-        reasons.append(f"text tokens ({model.id} is {fmt.article(model.type)} {model.type} model)")
+    if not card.takes_tokens:
+        reasons.append(f"text tokens ({card.id} is {fmt.article(card.type)} {card.type} model)")
         return []
-    limit = model.max_input_tokens or model.context_window
-    if w.request_tokens is not None and limit is not None and w.request_tokens > limit:
-        reasons.append(f"prompts of {fmt.tokens(w.request_tokens)} tokens "
-                       f"({model.id} takes at most {fmt.tokens(limit)})")
-    tiers = sorted(model.prices.tiers, key=lambda t: t.above_input_tokens)
-    if tiers and w.request_tokens is None:
-        notes.append(f"prompts assumed at most {fmt.tokens(tiers[0].above_input_tokens)} tokens "
+    if _prompt_too_long(card, w):
+        reasons.append(f"prompts of {fmt.tokens(w.request_tokens or 0)} tokens "
+                       f"({card.id} takes at most {fmt.tokens(card.token_limit or 0)})")
+    if card.tiers and w.request_tokens is None:
+        notes.append(f"prompts assumed at most {fmt.tokens(card.tiers[0].above_input_tokens)} tokens "
                      "(no --request-tokens); above that, long-context prices apply")
+    tier = _tier(card, w.request_tokens)
     lines = []
-    for kind in TOKEN_KINDS:
+    for index, kind in enumerate(TOKEN_KINDS):
         quantity = w.count(kind)
         if quantity == 0:
             continue
-        price, detail, note = _token_rate(model, kind, w)
-        if price is None and kind == "cached_input":
-            # No cache discount is known, so the honest upper bound is the uncached rate.
-            price, detail, note = _token_rate(model, "input", w)
-            note = "no cached input price in the catalog; billed at the input rate"
+        price, detail, note = _token_price(card, index, w, tier)
         if price is None:
             reasons.append(f"{PRICE_LABELS[kind]} (no {kind.replace('_', ' ')} price for "
-                           f"{model.id} in the catalog)")
+                           f"{card.id} in the catalog)")
             continue
         cost = _exact_cost(quantity, price, TOKENS_PER_PRICE)
-        lines.append(LineItem(kind, quantity, PRICE_UNITS[kind], price, cost, model.id, detail,
+        lines.append(LineItem(kind, quantity, PRICE_UNITS[kind], price, cost, card.id, detail,
                               note))
     return lines
 
 
-def estimate(models: Sequence[Model], workload: Workload) -> Estimate:
+def estimate(models: Sequence[Model | RateCard], workload: Workload) -> Estimate:
     """Price a workload on one model, or on a text model and an image model together."""
-    text_model, image_model = _roles(models)
+    cards = [_card(m) for m in models]
+    text_model, image_model = _roles(cards)
     lines: list[LineItem] = []
     notes: list[str] = []
     reasons: list[str] = []
     if workload.tokens:
         lines += _token_lines(text_model, workload, notes, reasons)
     if workload.images:
-        if makes_images(image_model):
+        if image_model.makes_images:
             line, note, reason = _image_line(image_model, workload)
             lines += [line] if line else []
             notes += [note] if note else []
@@ -389,15 +456,48 @@ def estimate(models: Sequence[Model], workload: Workload) -> Estimate:
             reasons.append(f"images ({image_model.id} is {fmt.article(image_model.type)} "
                            f"{image_model.type} model)")
     # In a pipeline a caveat must say which of the two models it is about.
-    prefix = len(models) > 1
+    prefix = len(cards) > 1
     notes += [f"{ln.model_id}: {ln.note}" if prefix else ln.note for ln in lines if ln.note]
-    ids, unique = tuple(m.id for m in models), tuple(dict.fromkeys(notes))
+    ids, unique = tuple(c.id for c in cards), tuple(dict.fromkeys(notes))
     if reasons:
         # A partial price would read as the whole price, so nothing is totalled or itemised.
         return Estimate(ids, (), None, False, tuple(reasons), unique, workload.period)
-    with localcontext(_EXACT):
-        total = sum((line.cost for line in lines), Decimal(0))
+    total = Decimal(0)
+    for line in lines:
+        total = _EXACT.add(total, line.cost)
     return Estimate(ids, tuple(lines), total, True, (), unique, workload.period)
+
+
+def quote_all(cards: Iterable[RateCard], w: Workload) -> list[Decimal | None]:
+    """`estimate([card], w).total` for each card, without line items or notes.
+
+    The form a ranked scan of the whole catalog takes: it reads the same rates through the same
+    rules (_token_price, _image_choice), so it must agree with `estimate` to the last digit
+    (a property test holds it to that on every catalog model).
+    """
+    counts = [(index, Decimal(q)) for index, q in
+              enumerate((w.input_tokens, w.cached_input_tokens, w.output_tokens)) if q]
+    images = Decimal(w.images) if w.images else None
+    multiply, add = _EXACT.multiply, _EXACT.add
+    totals: list[Decimal | None] = []
+    for card in cards:
+        total: Decimal | None = Decimal(0)
+        if counts:
+            if not card.takes_tokens or _prompt_too_long(card, w):
+                totals.append(None)
+                continue
+            tier = _tier(card, w.request_tokens)
+            for index, quantity in counts:
+                price = _token_price(card, index, w, tier)[0]
+                if price is None:
+                    total = None
+                    break
+                total = add(total, multiply(quantity, price).scaleb(-6, _EXACT))
+        if images is not None and total is not None:
+            cell = _image_choice(card, w)[0] if card.makes_images and card.image_prices else None
+            total = None if cell is None else add(total, multiply(images, cell.usd))
+        totals.append(total)
+    return totals
 
 
 def _percent(delta: Decimal, base: Decimal) -> Decimal:
@@ -408,8 +508,13 @@ def _percent(delta: Decimal, base: Decimal) -> Decimal:
         return fmt.percent(delta, base)
 
 
-def rank(estimates: Sequence[Estimate], baseline: str | None = None) -> list[Ranked]:
-    """Cheapest first, then the ones that cannot serve; deltas against the cheapest or baseline."""
+def rank(estimates: Sequence[Estimate], baseline: str | None = None, *,
+         places: Mapping[str, int] | None = None) -> list[Ranked]:
+    """Cheapest first, then the ones that cannot serve; deltas against the cheapest or baseline.
+
+    `places` gives the rank of an estimate that was priced among more than those given (a
+    baseline outside the rows a catalog scan shows).
+    """
     servable = sorted((e for e in estimates if e.servable),
                       key=lambda e: e.total if e.total is not None else Decimal(0))
     reference = servable[0] if servable else None
@@ -428,11 +533,12 @@ def rank(estimates: Sequence[Estimate], baseline: str | None = None) -> list[Ran
     for index, item in enumerate(servable):
         total = item.total if item.total is not None else Decimal(0)
         # Ties share a rank (1, 1, 3), keeping their given order.
-        if index == 0 or ranked[-1].estimate.total != total:
+        if index == 0 or servable[index - 1].total != total:
             place = index + 1
         with localcontext(_EXACT):
             delta = total - base
         pct = _percent(delta, base) if base else None
-        ranked.append(Ranked(place, item, delta, pct, reference.key if reference else None))
+        shown_place = places.get(item.key, place) if places else place
+        ranked.append(Ranked(shown_place, item, delta, pct, reference.key if reference else None))
     ranked += [Ranked(None, e, None, None, None) for e in estimates if not e.servable]
     return ranked

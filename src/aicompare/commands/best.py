@@ -101,7 +101,7 @@ def best(
         makes_images = "image" in task.requires.output_modalities or "image" in task.requires.types
         fallback = {"images": "1k"} if makes_images else {"tokens": "1M"}
         given = {**given, **(task.workload or fallback)}
-    workload = build(catalog, tokens=given["tokens"], input_=given["input"], output=given["output"],
+    workload = build(catalog.models.values(), tokens=given["tokens"], input_=given["input"], output=given["output"],
                      cached=given["cached_input"], share=given["output_share"], images=given["images"],
                      quality=given["quality"], size=given["size"], batch=batch, per=per,
                      request_tokens=given["request_tokens"])

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from enum import Enum
-from typing import Annotated, Optional
+from collections.abc import Iterable
+from typing import Annotated, Any, Optional, TypeVar
 
 import typer
 
@@ -52,10 +53,13 @@ CapabilityOpt = Annotated[Optional[list[Capability]], typer.Option(
 CurrentOpt = Annotated[bool, typer.Option("--current", help="Hide deprecated and retired models.")]
 
 
-def filter_models(catalog: Catalog, today: dt.date, provider: str | None, mtype: str | None,
-                  capabilities: list[str], current: bool) -> list[Model]:
-    """The shared catalog filters of list and cost."""
-    models = list(catalog.models.values())
+_Record = TypeVar("_Record", Model, Any)  # a Model, or a pricing.RateCard (same filter fields)
+
+
+def filter_models(records: Iterable[_Record], today: dt.date, provider: str | None, mtype: str | None,
+                  capabilities: list[str], current: bool) -> list[_Record]:
+    """The shared catalog filters of list (on models) and cost (on their rate cards)."""
+    models = list(records)
     if provider is not None:
         wanted = normalize(provider)
         known = sorted({m.provider for m in models})
@@ -126,7 +130,7 @@ def list_models(
     fmt_ = output_format(json_, format_)
     today = parse_as_of(as_of)
     catalog = load(catalog_paths)
-    models = filter_models(catalog, today, provider, mtype.value if mtype else None,
+    models = filter_models(catalog.models.values(), today, provider, mtype.value if mtype else None,
                            [c.value for c in capability or []], current)
     models.sort(key=lambda m: (_sort_value(m, sort, today), m.provider, m.id), reverse=reverse)
 

@@ -47,7 +47,7 @@ RequestOpt = Annotated[Optional[str], typer.Option(
     "--request-tokens", help="Typical prompt tokens per request; selects long-context price tiers.")]
 
 
-def build(catalog: Any, *, tokens: str | None, input_: str | None, output: str | None, cached: str | None,
+def build(models: Any, *, tokens: str | None, input_: str | None, output: str | None, cached: str | None,
           share: str | None, images: str | None, quality: str | None, size: str | None, batch: bool,
           per: str, request_tokens: str | None) -> Any:
     """Parse the workload options exactly (no floats) into a Workload."""
@@ -60,7 +60,24 @@ def build(catalog: Any, *, tokens: str | None, input_: str | None, output: str |
         output_share=None if share is None else parse_share(share, "--output-share"),
         images=_qty(images, "--images") or 0, quality=quality, size=size, batch=batch,
         request_tokens=_qty(request_tokens, "--request-tokens"), period=parse_period(per),
-        catalog=catalog.models.values())
+        catalog=models)
+
+
+def _baseline(catalog: Any, name: str | None) -> Any:
+    from aicompare.costing import resolve_targets
+
+    return None if name is None else resolve_targets(catalog, [name])[0]
+
+
+def _key(target: Any) -> str | None:
+    return None if target is None else "+".join(m.id for m in target)
+
+
+def _with(targets: list[Any], base_target: Any) -> list[Any]:
+    """The targets, plus the --baseline one when it is not among them."""
+    if base_target is None or _key(base_target) in {_key(t) for t in targets}:
+        return targets
+    return [*targets, base_target]
 
 
 @app.command("cost")
@@ -94,33 +111,37 @@ def cost(
     fmt_ = output_format(json_, format_)
     today = parse_as_of(as_of)
     catalog = load(catalog_paths)
-    workload = build(catalog, tokens=tokens, input_=input_, output=output, cached=cached_input,
-                     share=output_share, images=images, quality=quality, size=size, batch=batch, per=per,
-                     request_tokens=request_tokens)
-    from aicompare.costing import compare_costs, resolve_targets
+    # Browsing reads the models' rate cards (light, cached), naming models reads the models.
+    cards = None if models else catalog.rate_cards()
+    workload = build(cards if cards is not None else catalog.models.values(), tokens=tokens, input_=input_,
+                     output=output, cached=cached_input, share=output_share, images=images, quality=quality,
+                     size=size, batch=batch, per=per, request_tokens=request_tokens)
+    from aicompare.costing import browse_costs, compare_costs, resolve_targets
 
-    explicit = bool(models)
-    if models:
+    if cards is None:
         if provider or mtype or capability or current:
             raise WorkloadError("filters (--provider, --type, --capability, --current) apply only "
                                 "when no models are named", "drop the filters or the model names")
-        targets = resolve_targets(catalog, models)
+        targets = resolve_targets(catalog, models or [])
+        base_target = _baseline(catalog, baseline)
+        result = compare_costs(_with(targets, base_target), workload, today, explicit=True, top=None,
+                               baseline=_key(base_target))
     else:
-        chosen = filter_models(catalog, today, provider, mtype.value if mtype else None,
+        chosen = filter_models(cards, today, provider, mtype.value if mtype else None,
                                [c.value for c in capability or []], current)
-        targets = [(m,) for m in chosen]
         if workload.tokens and workload.images:
             raise WorkloadError(
                 "a workload with both tokens and images needs pipelines: no single model does both",
                 "name them, e.g.: aicompare cost o4-mini+gpt-image-1 gpt-5-mini+gpt-image-1-mini ...")
-    base_key = None
-    if baseline is not None:
-        base_targets = resolve_targets(catalog, [baseline])
-        base_key = "+".join(m.id for m in base_targets[0])
-        if base_key not in {"+".join(m.id for m in t) for t in targets}:
-            targets.append(base_targets[0])
-    result = compare_costs(targets, workload, today, explicit=explicit or all_,
-                           top=None if all_ else top, baseline=base_key)
+        base_target = _baseline(catalog, baseline)
+        if all_:
+            every = dict(catalog.models.items())  # one bulk load, not one per model
+            targets = [(every[c.id],) for c in chosen]
+            result = compare_costs(_with(targets, base_target), workload, today, explicit=True, top=None,
+                                   baseline=_key(base_target))
+        else:
+            result = browse_costs(chosen, workload, today, top=top, fetch=catalog.models.__getitem__,
+                                  baseline=base_target)
 
     def document() -> dict[str, object]:
         from aicompare.render.cost_views import cost_document
