@@ -10,7 +10,7 @@ from typing import Annotated, Any, Optional, TypeVar
 
 import typer
 
-from aicompare.catalog import Catalog, normalize
+from aicompare.catalog import normalize
 from aicompare.cli import (
     AsOfOpt,
     CatalogOpt,
