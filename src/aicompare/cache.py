@@ -64,7 +64,7 @@ def signature(layers: tuple[Layer, ...]) -> tuple[Any, ...]:
 
 
 def cache_file(layers: tuple[Layer, ...]) -> Path:
-    from binascii import crc32
+    from zlib import crc32
 
     from aicompare.paths import cache_dir
 
@@ -78,7 +78,7 @@ _BUCKET = 64  # entries per bucket of a large table: a lookup decodes one bucket
 
 
 def _bucket_of(key: str, buckets: int) -> int:
-    from binascii import crc32
+    from zlib import crc32  # zlib is loaded at start-up already; binascii would be one more
 
     return crc32(key.encode("utf-8", "surrogatepass")) % buckets
 

@@ -155,7 +155,7 @@ def fail_usage(message: str, param: str) -> NoReturn:
 # Which command modules a first argument needs. Building every command's options costs Typer
 # several milliseconds per command, so a run registers only the one it is about to use.
 COMMAND_MODULES = {
-    "list": ("browse",), "show": ("browse",), "diff": ("browse",), "cost": ("cost",), "best": ("best",),
+    "list": ("browse",), "show": ("models",), "diff": ("models",), "cost": ("cost",), "best": ("best",),
     "catalog": ("catalog_cmd", "catalog_edit", "catalog_io", "catalog_build"),
 }
 
@@ -173,7 +173,7 @@ def register(argv: Sequence[str]) -> None:
         return
     for name in needed:
         importlib.import_module(f"aicompare.commands.{name}")
-    # A module may define several commands (list, show, diff); Typer builds every registered one
+    # A module may define several commands (show, diff); Typer builds every registered one
     # on each run, so keep just the one asked for.
     app.registered_commands = [c for c in app.registered_commands if c.name == first]
 

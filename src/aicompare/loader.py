@@ -7,18 +7,22 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aicompare.catalog import Catalog, Layer
 from aicompare.errors import CatalogError
 from aicompare.model import Model
-from aicompare.schema import Problems, build_model, build_providers, check_top_level
+
+if TYPE_CHECKING:
+    from aicompare.schema import Problems
 
 ENV_CATALOG = "AICOMPARE_CATALOG"
 # Replaces the bundled catalog (tests, packagers); not a user-facing layer.
 ENV_BASE = "AICOMPARE_BASE_CATALOG"
 
-_TOML_POS = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
+# Patterns are compiled where they are used (re caches them): a run served from the cache never
+# parses, so it should not pay for them (nor import the schema) at start-up.
+_TOML_POS = r"\s*\(at line (\d+), column (\d+)\)$"
 
 
 def bundled_path() -> Path:
@@ -78,7 +82,7 @@ def read_document(path: str | os.PathLike[str]) -> tuple[dict[str, Any], str]:
         doc = tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
-        match = _TOML_POS.search(message)
+        match = re.search(_TOML_POS, message)
         if match:
             where = f"{shown}:{match.group(1)}:{match.group(2)}"
             message = message[: match.start()]
@@ -94,7 +98,7 @@ def read_document(path: str | os.PathLike[str]) -> tuple[dict[str, Any], str]:
         raise CatalogError([f"{shown}:{line}:{col}: nesting too deep to be a catalog"]) from None
     except (ValueError, ArithmeticError):
         # an integer beyond Python's digit limit, or an exponent beyond Decimal's range
-        match = _HUGE_NUMBER.search(text)
+        match = re.search(_HUGE_NUMBER, text)
         where = shown
         if match:
             line = text.count("\n", 0, match.start()) + 1
@@ -105,7 +109,7 @@ def read_document(path: str | os.PathLike[str]) -> tuple[dict[str, Any], str]:
 
 
 _AT_END = " (at end of document)"
-_HUGE_NUMBER = re.compile(r"[0-9_]{4300,}|[eE][+-]?[0-9_]{7,}")
+_HUGE_NUMBER = r"[0-9_]{4300,}|[eE][+-]?[0-9_]{7,}"
 _NESTING_LIMIT = 100
 
 
@@ -222,6 +226,8 @@ def load_catalog(extra: Sequence[str] = (), *, include_user: bool = True) -> Cat
 def build_catalog(documents: Sequence[tuple[Layer, dict[str, Any], str]],
                   layers: tuple[Layer, ...] = ()) -> Catalog:
     """Merge parsed layers (lowest first), validate, and index them."""
+    from aicompare.schema import Problems, build_model, build_providers, check_top_level
+
     raw_models: dict[str, dict[str, Any]] = {}
     raw_providers: dict[str, Any] = {}
     tasks: dict[str, Any] = {}

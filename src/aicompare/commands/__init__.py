@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 
-MODULES = ("browse", "cost", "best", "catalog_cmd", "catalog_edit", "catalog_io", "catalog_build")
+MODULES = ("browse", "models", "cost", "best", "catalog_cmd", "catalog_edit", "catalog_io", "catalog_build")
 
 
 def load_all() -> None:
