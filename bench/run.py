@@ -41,8 +41,10 @@ GENAI_VENV = BENCH / ".genai-venv"
 TYPER029_VENV = BENCH / ".typer029-venv"
 DEFAULT_LITELLM = REPO.parent / "shared" / "reference" / "litellm" / "model_prices_and_context_window.json"
 
-DEFAULT_RUNS = 20
+DEFAULT_RUNS = 30
 QUICK_RUNS = 5
+DEFAULT_ROUNDS = 5
+QUICK_ROUNDS = 1
 DEFAULT_MEM_RUNS = 5
 QUICK_MEM_RUNS = 3
 MIB = 1024  # ru_maxrss and GNU time report KiB
@@ -367,11 +369,11 @@ def rusage_peak(argv: list[str], env: dict[str, str], cwd: Path, scratch: Path) 
     return int(report.read_text())
 
 
-def measure(row: Row, args: argparse.Namespace, hyperfine: str | None, gnu_time: str | None,
-            cwd: Path, scratch: Path) -> None:
+def check(row: Row, cwd: Path) -> None:
+    """The untimed first run: the command must succeed (and print JSON when it says so)."""
     if row.status != "pending":
         return
-    log(f"{row.command}  [{row.catalog}]")
+    log(f"check: {row.command}  [{row.catalog}]")
     done = check_run(row, cwd)
     if done.returncode != 0:
         row.status = "failed"
@@ -383,18 +385,63 @@ def measure(row: Row, args: argparse.Namespace, hyperfine: str | None, gnu_time:
             json.loads(done.stdout)
         except ValueError:
             row.note = "output is not one JSON document"
+    row.status = "checked"
+
+
+def split_runs(runs: int, rounds: int) -> list[int]:
+    """`runs` timed runs spread over `rounds` rounds as evenly as possible (each at least 1)."""
+    rounds = max(1, min(rounds, runs))
+    return [runs // rounds + (1 if index < runs % rounds else 0) for index in range(rounds)]
+
+
+def time_rounds(rows: list[Row], args: argparse.Namespace, hyperfine: str | None, cwd: Path,
+                scratch: Path) -> None:
+    """Every checked row's timed runs, in rounds: each round times every row once in turn.
+
+    On a shared machine the load drifts over minutes; timing row after row would put a
+    baseline and the command compared with it in different minutes. Interleaved rounds give
+    every row a share of each stretch, so the medians (and their ratios) see the same machine.
+    """
+    plan = split_runs(args.runs, args.rounds)
+    for number, runs in enumerate(plan, 1):
+        log(f"round {number}/{len(plan)}: {runs} timed run(s) per command")
+        for row in rows:
+            if row.status != "checked":
+                continue
+            try:
+                if hyperfine:
+                    row.times_ms += hyperfine_times(hyperfine, row, runs, args.warmup, cwd, scratch)
+                else:
+                    row.times_ms += python_times(row, runs, args.warmup, cwd)
+            except (RuntimeError, OSError, subprocess.TimeoutExpired, ValueError, KeyError) as exc:
+                row.status = "failed"
+                row.note = str(exc)
+                log(f"  failed: {row.command} [{row.catalog}]: {row.note}")
+
+
+def measure_memory(row: Row, args: argparse.Namespace, gnu_time: str | None, cwd: Path,
+                   scratch: Path) -> None:
+    if row.status != "checked":
+        return
     try:
-        if hyperfine:
-            row.times_ms = hyperfine_times(hyperfine, row, args.runs, args.warmup, cwd, scratch)
-        else:
-            row.times_ms = python_times(row, args.runs, args.warmup, cwd)
         row.rss_kib = peak_rss(row, args.mem_runs, cwd, gnu_time, scratch)
         row.status = "ok"
-        log(f"  median {row.median_ms:.1f} ms, peak RSS {row.rss_mib:.1f} MiB")
+        log(f"{row.command}  [{row.catalog}]: median {row.median_ms:.1f} ms, "
+            f"peak RSS {row.rss_mib:.1f} MiB")
     except (RuntimeError, OSError, subprocess.TimeoutExpired, ValueError, KeyError) as exc:
         row.status = "failed"
         row.note = str(exc)
         log(f"  failed: {row.note}")
+
+
+def measure(rows: list[Row], args: argparse.Namespace, hyperfine: str | None,
+            gnu_time: str | None, cwd: Path, scratch: Path) -> None:
+    """Check every row, time them all in interleaved rounds, then read their peak memory."""
+    for row in rows:
+        check(row, cwd)
+    time_rounds(rows, args, hyperfine, cwd, scratch)
+    for row in rows:
+        measure_memory(row, args, gnu_time, cwd, scratch)
 
 
 def imported_modules(python: Path, args: list[str], env: dict[str, str], cwd: Path,
@@ -567,6 +614,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                     "and check the performance budget.")
     parser.add_argument("--runs", type=int, default=None,
                         help=f"timed runs per command (default {DEFAULT_RUNS}; {QUICK_RUNS} with --quick)")
+    parser.add_argument("--rounds", type=int, default=None,
+                        help=f"interleave the timed runs in this many rounds, every command once per "
+                             f"round (default {DEFAULT_ROUNDS}; {QUICK_ROUNDS} with --quick)")
     parser.add_argument("--warmup", type=int, default=1,
                         help="untimed warm-up runs per command before the timed ones (default 1)")
     parser.add_argument("--mem-runs", type=int, default=None,
@@ -592,10 +642,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.runs is None:
         args.runs = QUICK_RUNS if args.quick else DEFAULT_RUNS
+    if args.rounds is None:
+        args.rounds = QUICK_ROUNDS if args.quick else DEFAULT_ROUNDS
     if args.mem_runs is None:
         args.mem_runs = QUICK_MEM_RUNS if args.quick else DEFAULT_MEM_RUNS
-    if args.runs < 2 or args.mem_runs < 1 or args.warmup < 0:
-        parser.error("--runs must be at least 2, --mem-runs at least 1, --warmup at least 0")
+    if args.runs < 2 or args.mem_runs < 1 or args.warmup < 0 or args.rounds < 1:
+        parser.error("--runs must be at least 2, --mem-runs and --rounds at least 1, --warmup at least 0")
     return args
 
 
@@ -715,8 +767,7 @@ def run_all(args: argparse.Namespace, allow_install: bool, python: Path, aicompa
         else:
             log(f"import took {elapsed:.0f} ms; wrote {', '.join(written)}")
 
-    for row in rows:
-        measure(row, args, hyperfine, gnu_time, cwd, scratch)
+    measure(rows, args, hyperfine, gnu_time, cwd, scratch)
 
     # Which commands import rich?
     rich_checks = []
@@ -876,7 +927,7 @@ def typer_compare(args: argparse.Namespace, allow_install: bool, python: Path,
             if row.key not in by_key:
                 rows.append(row)
                 by_key[row.key] = row
-            measure(row, args, hyperfine, gnu_time, cwd, scratch)
+        measure([imp, hw], args, hyperfine, gnu_time, cwd, scratch)
         pydantic = "n/a"
         if imp.status != "unavailable":
             code, modules = imported_modules(py, [hello, "--name", "World"], env, cwd, script=True)
