@@ -727,6 +727,15 @@ def run_all(args: argparse.Namespace, allow_install: bool, python: Path, aicompa
                 [str(aicompare), *cmd_args], bundled_env, "app",
                 json_output="--json" in cmd_args))
 
+    # For the record, not the budget: `diff --json` through the same code, but ending the way a
+    # Python program usually does, with the interpreter's teardown (the console script skips it:
+    # src/aicompare/_entry.py). The difference is what skipping it saves.
+    teardown = ("import sys; from aicompare._entry import main; "
+                "sys.argv = ['aicompare', 'diff', 'gpt-image-1', 'o4-mini', '--json']; main()")
+    add(Row("diff --json|teardown", "aicompare diff gpt-image-1 o4-mini --json, with teardown", BUNDLED,
+            [str(python), "-c", teardown], bundled_env, "app", json_output=True,
+            note="`_entry.main()` and a normal interpreter exit, instead of the console script"))
+
     # The same with the LiteLLM map imported into the user's layer.
     import_info: dict[str, Any] = {"attempted": False}
     large_rows = []

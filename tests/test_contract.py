@@ -69,14 +69,15 @@ def test_money_is_never_a_float() -> None:
 
 
 def test_json_path_does_not_import_rich() -> None:
-    code = ("import sys, runpy; sys.argv=['aicompare','diff','gpt-image-1','o4-mini','--json'];\n"
-            "try:\n    runpy.run_module('aicompare', run_name='__main__')\n"
-            "except SystemExit:\n    pass\n"
+    # _entry.main is what the console script runs (before it ends the process without teardown)
+    code = ("import sys; sys.argv=['aicompare', *sys.argv[1:]]\n"
+            "from aicompare._entry import main\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
             "print('RICH' if any(m == 'rich' or m.startswith('rich.') for m in sys.modules) else 'CLEAN', file=sys.stderr)")
-    for extra in ([], ["--version"]):
-        proc = subprocess.run([sys.executable, "-c", code.replace("'--json']", "'--json']" if not extra else "'--json']")],
-                              capture_output=True, text=True, cwd="/")
-        assert proc.stderr.strip().endswith("CLEAN"), proc.stderr
+    for argv in (["diff", "gpt-image-1", "o4-mini", "--json"], ["cost", "--tokens", "5M", "--json"], ["--version"]):
+        proc = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True, cwd="/")
+        assert proc.stderr.strip() == "CLEAN", (argv, proc.stderr)
+        assert proc.stdout.startswith("{" if "--json" in argv else "aicompare "), proc.stdout[:100]
     proc = subprocess.run([sys.executable, "-c", "import sys; sys.argv=['aicompare','--version']\n"
                            "from aicompare.cli import main\ntry:\n    main()\nexcept SystemExit:\n    pass\n"
                            "print('rich' in sys.modules, file=sys.stderr)"], capture_output=True, text=True, cwd="/")

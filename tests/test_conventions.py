@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shlex
 import subprocess
 import sys
 import time
@@ -380,8 +381,12 @@ def test_typos_get_a_suggestion(cli, args: tuple[str, ...], hint: str) -> None:
 def test_completion_is_offered(cli) -> None:
     out = cli("--help").stdout
     assert "--install-completion" in out and "--show-completion" in out
-    script = run(["--show-completion", "bash"], base_env())
-    assert script.code == 0 and "_AICOMPARE_COMPLETE=complete_bash" in script.stdout
+    # Typer detects the shell from the parent processes: run under bash, as a user would (pytest
+    # itself may have no shell above it, e.g. when started in the background)
+    command = " ".join(shlex.quote(a) for a in [*aicompare(), "--show-completion"])
+    proc = subprocess.run(["bash", "-c", f"{command}; exit $?"], capture_output=True, text=True,
+                          env=base_env(), timeout=60, cwd="/")
+    assert proc.returncode == 0 and "_AICOMPARE_COMPLETE=complete_bash" in proc.stdout, proc.stderr
 
 
 @pytest.mark.parametrize(("words", "expected"), [

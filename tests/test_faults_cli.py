@@ -12,6 +12,7 @@ processes making 50 edits each, and a closed pipe.
 from __future__ import annotations
 
 import errno
+import json
 import os
 import random
 import re
@@ -435,3 +436,41 @@ def test_closed_pipe_prints_no_error(tmp_path: Path, command: str, reader: str) 
     proc = subprocess.run(f"{script} {command} --catalog {big} | {reader}", shell=True, capture_output=True,
                           env=base_env(), timeout=60, cwd="/")
     assert proc.stderr == b"", proc.stderr.decode()
+
+
+# --- stdout that cannot take the output, and readers slower than the writer -----------------------
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full on this system")
+@pytest.mark.parametrize("command", ["--version", "list", "list --json", "list --format csv",
+                                     "diff alpha alpha-mini", "cost --tokens 5M", "catalog export"])
+def test_a_full_disk_on_stdout_is_an_error_not_a_traceback(command: str) -> None:
+    with open("/dev/full", "wb") as full:
+        proc = subprocess.run([*aicompare(), *command.split()], stdout=full, stderr=subprocess.PIPE,
+                              env=base_env(), timeout=60, cwd="/")
+    err = proc.stderr.decode()
+    assert proc.returncode == 1, err
+    assert err.startswith("error: cannot write the output: No space left on device\n"), err
+    assert "Traceback" not in err and err.count("error:") == 1, err
+
+
+@pytest.mark.parametrize("command", ["catalog export --format json", "list --json", "cost --tokens 5M --all --json"])
+def test_a_slow_reader_gets_every_byte(tmp_path: Path, command: str) -> None:
+    """The process ends without the interpreter's teardown (`_entry.run`): the output must be
+    flushed first, also when it is far larger than a pipe holds and the reader takes its time."""
+    big = tmp_path / "big.toml"
+    big.write_text("".join(f'[models.extra-{i}]\nprovider = "acme"\ntype = "text"\nnotes = "{"x" * 200}"\n'
+                           for i in range(1000)), "utf-8")
+    argv = [*aicompare(), *command.split(), "--catalog", str(big)]
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=base_env(), cwd="/")
+    assert proc.stdout is not None and proc.stderr is not None
+    time.sleep(0.5)  # the writer fills the pipe and waits
+    out = b""
+    while chunk := proc.stdout.read(4096):
+        out += chunk
+        time.sleep(0.001)
+    err = proc.stderr.read()
+    assert proc.wait(timeout=60) == 0, err.decode()
+    assert len(out) > 200_000, len(out)  # several times what a pipe holds
+    document = json.loads(out)
+    assert len(document.get("models") or document["results"]) >= 1000

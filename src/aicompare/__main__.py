@@ -1,6 +1,6 @@
 """`python -m aicompare`."""
 
-from aicompare._entry import main
+from aicompare._entry import run
 
 if __name__ == "__main__":
-    main()
+    run()

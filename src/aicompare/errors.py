@@ -59,3 +59,9 @@ class WorkloadError(UsageError):
 
 class WriteError(AicompareError):
     """A catalog write that failed; the previous file is intact."""
+
+
+def output_error(error: OSError) -> AicompareError:
+    """Stdout could not be written: a full disk, a device gone."""
+    return AicompareError(f"cannot write the output: {error.strerror or error}",
+                          "check that the file or device stdout goes to has room and can be written")
