@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -82,9 +83,10 @@ def browse_costs(cards: Sequence[RateCard], workload: Workload, today: dt.date, 
         else:
             extra = estimate(list(baseline), workload)
             totals.append(extra.total)
-    servable = sorted((i for i, t in enumerate(totals) if t is not None), key=totals.__getitem__)
+    servable = [i for i, t in enumerate(totals) if t is not None]
     unservable = [i for i, t in enumerate(totals) if t is None]
-    shown = servable[:top] if servable else unservable[:top]
+    # the `top` cheapest, ties in catalog order: sorted(...)[:top] without sorting them all
+    shown = heapq.nsmallest(top, servable, key=totals.__getitem__) if servable else unservable[:top]
     hidden_s = max(0, len(servable) - top)
     hidden_u = len(unservable) if servable else max(0, len(unservable) - top)
     places: dict[str, int] = {}

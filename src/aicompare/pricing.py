@@ -478,15 +478,16 @@ def quote_all(cards: Iterable[RateCard], w: Workload) -> list[Decimal | None]:
     counts = [(index, Decimal(q)) for index, q in
               enumerate((w.input_tokens, w.cached_input_tokens, w.output_tokens)) if q]
     images = Decimal(w.images) if w.images else None
+    request = w.request_tokens  # without it, no prompt is too long and no tier applies
     multiply, add = _EXACT.multiply, _EXACT.add
     totals: list[Decimal | None] = []
     for card in cards:
         total: Decimal | None = Decimal(0)
         if counts:
-            if not card.takes_tokens or _prompt_too_long(card, w):
+            if not card.takes_tokens or (request is not None and _prompt_too_long(card, w)):
                 totals.append(None)
                 continue
-            tier = _tier(card, w.request_tokens)
+            tier = None if request is None else _tier(card, request)
             for index, quantity in counts:
                 price = _token_price(card, index, w, tier)[0]
                 if price is None:
