@@ -60,6 +60,17 @@ def test_corrupt_cache_is_ignored(layer: Path) -> None:
     assert load_catalog().resolve("alpha-mini").price("input") == Decimal("0.90")
 
 
+def test_a_cache_file_cut_short_is_ignored(layer: Path) -> None:
+    load_catalog()
+    (target,) = cache.cache_file(load_catalog().layers).parent.glob("catalog-*.marshal")
+    data = target.read_bytes()
+    target.write_bytes(data[:-100])  # the header is intact, the last section is not
+    again = load_catalog()
+    assert not isinstance(again.models, cache.LazyModels)  # rebuilt from the files
+    assert again.resolve("alpha-mini").price("input") == Decimal("0.90")
+    assert isinstance(load_catalog().models, cache.LazyModels)  # and cached again, whole
+
+
 def test_unwritable_cache_dir_is_not_an_error(layer: Path, tmp_path: Path, monkeypatch) -> None:
     blocker = tmp_path / "not-a-dir"
     blocker.write_text("x")

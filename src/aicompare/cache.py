@@ -198,8 +198,8 @@ def read(layers: tuple[Layer, ...]) -> Catalog | None:
         start = len(_MAGIC) + _LENGTH
         end = start + int.from_bytes(view[len(_MAGIC):start], "little")
         header = marshal.loads(view[start:end])
-        if header["sig"] != signature(layers):
-            return None
+        if header["sig"] != signature(layers) or len(view) != end + header["size"]:
+            return None  # another catalog, or a file cut short
         sections = _Sections(view[end:], header["offsets"], header["buckets"])
         providers = {pid: Provider(pid, name, url) for pid, (name, url) in sections["providers"].items()}
         return Catalog(LazyModels(sections), providers, _LazyTasks(sections), layers,
@@ -295,7 +295,7 @@ def write(catalog: Catalog, sig: tuple[Any, ...]) -> None:
             blobs.append(blob)
             offsets[name] = (at, at + len(blob))  # from the end of the header
             at += len(blob)
-        header = marshal.dumps({"sig": sig, "offsets": offsets, "buckets": buckets})
+        header = marshal.dumps({"sig": sig, "offsets": offsets, "buckets": buckets, "size": at})
         path.parent.mkdir(parents=True, exist_ok=True)
         temp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
         temp.write_bytes(b"".join([_MAGIC, len(header).to_bytes(_LENGTH, "little"), header, *blobs]))
