@@ -178,13 +178,19 @@ def test_nothing_servable_shows_the_first_that_cannot(catalogs: dict[str, Catalo
 # --- the cards in the cache ---------------------------------------------------------------------
 
 
-def test_cached_cards_are_the_models_cards(catalogs: dict[str, Catalog], tmp_path: Path,
-                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    fresh = catalogs["litellm"]
+def _through_cache(fresh: Catalog, folder: Path, monkeypatch: pytest.MonkeyPatch) -> Catalog:
+    """`fresh` written to a cache in `folder` and read back."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(folder))
     cache.write(fresh, cache.signature(fresh.layers))
     cached = cache.read(fresh.layers)
     assert cached is not None and isinstance(cached.models, cache.LazyModels)
+    return cached
+
+
+def test_cached_cards_are_the_models_cards(catalogs: dict[str, Catalog], tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    fresh = catalogs["litellm"]
+    cached = _through_cache(fresh, tmp_path, monkeypatch)
     assert cached.rate_cards() == [rate_card(m) for m in fresh.models.values()]
     # one model, then all of them, equal to the freshly built records (Decimal digits included)
     some = next(reversed(list(fresh.models)))
@@ -199,11 +205,8 @@ def test_cached_cards_are_the_models_cards(catalogs: dict[str, Catalog], tmp_pat
 
 def test_a_broken_card_section_falls_back_to_the_models(catalogs: dict[str, Catalog], tmp_path: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     fresh = catalogs["fixture"]
-    cache.write(fresh, cache.signature(fresh.layers))
-    cached = cache.read(fresh.layers)
-    assert cached is not None
+    cached = _through_cache(fresh, tmp_path, monkeypatch)
     cached._cards = lambda: cache._loads(b"not a pickle")  # what a damaged card section gives
     assert cached.rate_cards() == [rate_card(m) for m in fresh.models.values()]
 
