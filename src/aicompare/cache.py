@@ -205,9 +205,20 @@ def read(layers: tuple[Layer, ...]) -> Catalog | None:
         return Catalog(LazyModels(sections), providers, _LazyTasks(sections), layers,
                        exact=_Index(sections, "exact"), loose=_Index(sections, "loose"),
                        provider_ids=frozenset(sections["provider_ids"]),
-                       cards=lambda: _loads(sections["cards"]))
+                       cards=lambda: _cards(_loads(sections["cards"])))
     except Exception:  # noqa: BLE001 - any unreadable or foreign cache just means a full load
         return None
+
+
+def _cards(rows: list[tuple[Any, ...]]) -> list[Any]:
+    """The cached rows as pricing.RateCards, made in C (tuple.__new__ is what RateCard._make calls)."""
+    from itertools import repeat
+
+    from aicompare.pricing import RateCard
+
+    if any(len(row) != len(RateCard._fields) for row in rows[:1]):
+        raise ValueError("cards of another shape")  # Catalog.rate_cards builds them afresh
+    return list(map(tuple.__new__, repeat(RateCard, len(rows)), rows))
 
 
 class _LazyTasks(Mapping[str, Any]):
@@ -269,7 +280,8 @@ def write(catalog: Catalog, sig: tuple[Any, ...]) -> None:
         path = cache_file(catalog.layers)
         pool: dict[tuple[Any, ...], Any] = {}
         models = {shared(k, pool): shared(v, pool) for k, v in catalog.models.items()}
-        cards = [shared(card, pool) for card in catalog.rate_cards()]
+        # plain tuples: unpickling thousands of NamedTuples calls a Python __new__ for each
+        cards = [tuple(shared(card, pool)) for card in catalog.rate_cards()]
         tables = {
             "models": {k: pickle.dumps(v, _PROTOCOL) for k, v in models.items()},
             "exact": {k: _SEP.join(v) for k, v in catalog.exact_index.items()},
