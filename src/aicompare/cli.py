@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -12,8 +11,8 @@ from typing import Annotated, Any, NoReturn, Optional
 import typer
 from typer.core import TyperGroup
 
-from aicompare import __version__
-from aicompare.errors import AicompareError, CatalogError, output_error
+from aicompare import __version__, stdout_guard
+from aicompare.errors import AicompareError, CatalogError
 from aicompare.render import OutputFormat
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -128,61 +127,6 @@ def load(catalog_paths: Sequence[str] | None) -> Any:
     return load_catalog(catalog_paths or ())
 
 
-class _StdoutSink(io.RawIOBase):
-    """stdout's file descriptor, for a console run: a write that fails (a full disk, a device
-    gone) is recorded and the rest of the output dropped, instead of an OSError surfacing from
-    whichever library was printing (rich, click's help, an export). main() reports it once, at
-    the end, with exit 1. A closed pipe still raises BrokenPipeError: the reader went away."""
-
-    def __init__(self, fd: int) -> None:
-        super().__init__()
-        self._fd = fd
-        self.failure: OSError | None = None
-
-    def writable(self) -> bool:
-        return True
-
-    def fileno(self) -> int:
-        return self._fd
-
-    def isatty(self) -> bool:
-        return os.isatty(self._fd)
-
-    def write(self, data: Any) -> int:
-        if self.failure is None:
-            try:
-                return os.write(self._fd, data)
-            except BrokenPipeError:
-                raise
-            except OSError as error:
-                self.failure = error
-        return len(data)
-
-
-def _guard_stdout() -> _StdoutSink | None:
-    """Put a _StdoutSink under sys.stdout, keeping its encoding, errors and line buffering."""
-    stream = sys.stdout
-    try:
-        fd = stream.fileno()
-    except (AttributeError, OSError, ValueError):
-        return None  # not a real file (tests capture it): nothing to guard
-    stream.flush()
-    sink = _StdoutSink(fd)
-    sys.stdout = io.TextIOWrapper(io.BufferedWriter(sink), encoding=stream.encoding, errors=stream.errors,
-                                  line_buffering=stream.line_buffering)
-    return sink
-
-
-def _discard_stdout() -> None:
-    """Point stdout at /dev/null, so that output still buffered cannot fail again at exit."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.close(devnull)
-    except (OSError, ValueError):
-        pass
-
-
 def emit(fmt_: OutputFormat, *, document: Callable[[], dict[str, Any]],
          blocks: Callable[[], Sequence[Any]], no_color: bool) -> None:
     """The one dispatch between JSON, CSV, Markdown and rich tables; rich is imported only here."""
@@ -236,7 +180,7 @@ def register(argv: Sequence[str]) -> None:
 
 def main() -> None:
     """Console-script entry point: quiet on Ctrl-C and on a closed pipe; a failed write is an error."""
-    sink = _guard_stdout()
+    sink = stdout_guard.guard()
     try:
         register(sys.argv[1:])
         app(prog_name="aicompare")
@@ -244,11 +188,5 @@ def main() -> None:
         sys.stderr.write("\n")
         sys.exit(EXIT_INTERRUPTED)
     finally:
-        try:
-            sys.stdout.flush()
-        except BrokenPipeError:
-            # the reader went away (`aicompare list | head -1`): not an error of ours
-            _discard_stdout()
-        if sink is not None and sink.failure is not None:
-            report(output_error(sink.failure))
+        if not stdout_guard.finish(sink):
             raise SystemExit(EXIT_ERROR)

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
 from enum import Enum
-from typing import Annotated, Any, Optional, TypeVar
+from typing import Annotated, Optional, TypeVar
 
 import typer
 
@@ -51,7 +51,7 @@ CapabilityOpt = Annotated[Optional[list[Capability]], typer.Option(
 CurrentOpt = Annotated[bool, typer.Option("--current", help="Hide deprecated and retired models.")]
 
 
-_Record = TypeVar("_Record", Model, Any)  # a Model, or a pricing.RateCard (same filter fields)
+_Record = TypeVar("_Record")  # a Model, or a pricing.RateCard: both have the fields filtered on
 
 
 def filter_models(records: Iterable[_Record], today: dt.date, provider: str | None, mtype: str | None,
