@@ -51,11 +51,11 @@ def assert_no_float(value: object, path: str = "") -> None:
 
 
 def reasons(result: ImportResult) -> dict[str, str]:
-    return dict(result.skipped)
+    return {s.key: s.reason for s in result.skipped}
 
 
 def notes_of(result: ImportResult, model_id: str) -> list[str]:
-    return [line for line in result.notes if line.startswith(f"{model_id}: ")]
+    return [str(n) for n in result.notes if n.subject == model_id]
 
 
 # --- exact unit conversion -------------------------------------------------------------------
@@ -222,17 +222,17 @@ def test_litellm_provider_filter() -> None:
     result = run("litellm", "litellm.json", provider="openai")
     assert result.models and {m["provider"] for m in result.models.values()} == {"openai"}
     assert "fal_ai/openai/gpt-image-2" not in result.models
-    assert not any(key.startswith("fal_ai/") for key, _ in result.skipped)
+    assert not any(key.startswith("fal_ai/") for key in reasons(result))
     validate(result)
     empty = run("litellm", "litellm.json", provider="nobody")
-    assert empty.models == {} and "no models of provider 'nobody'" in empty.notes[0]
+    assert empty.models == {} and "no models of provider 'nobody'" in str(empty.notes[0])
 
 
 def test_litellm_ids_differing_in_case() -> None:
     record = {"litellm_provider": "x", "mode": "chat", "input_cost_per_token": Decimal("1e-06")}
     result = litellm.convert({"M": dict(record), "m": dict(record)}, source="inline", as_of=AS_OF)
     assert list(result.models) == ["M"]
-    assert result.skipped == [("m", "duplicate id (differs only in case)")]
+    assert reasons(result) == {"m": "duplicate id (differs only in case)"}
     validate(result)
 
 
@@ -450,7 +450,7 @@ def test_full_litellm_file() -> None:
 def test_full_modelsdev_file() -> None:
     result = import_file("models.dev", MODELSDEV_FILE, as_of=AS_OF)
     assert len(result.models) == 5276 and not result.skipped
-    assert sum("deprecated on models.dev" in line for line in result.notes) == 121
+    assert sum("deprecated on models.dev" in str(n) for n in result.notes) == 121
     assert len(validate(result)) == 5276
     openai = import_file("models.dev", MODELSDEV_FILE, provider="openai", as_of=AS_OF)
     assert openai.models["o4-mini"]["prices"]["input"] == Decimal("1.1")
@@ -461,8 +461,40 @@ def test_full_modelsdev_file() -> None:
 def test_full_genai_prices_file() -> None:
     result = import_file("genai-prices", GENAI_FILE, as_of=AS_OF)
     assert len(result.models) == 2330 and not result.skipped
-    assert sum("deprecated in genai-prices" in line for line in result.notes) == 71
+    assert sum("deprecated in genai-prices" in str(n) for n in result.notes) == 71
     assert len(validate(result)) == 2330
     openai = import_file("genai-prices", GENAI_FILE, provider="openai", as_of=AS_OF)
     assert openai.models["o4-mini"]["prices"]["input"] == Decimal("1.1")
     validate(openai)
+
+
+# --- the registry and the typed records ----------------------------------------------------------
+
+
+def test_every_registered_importer_satisfies_the_protocol() -> None:
+    import inspect
+
+    from aicompare.importers import REGISTRY, importer
+
+    for name in REGISTRY:
+        module = importer(name)
+        assert module.NAME == name
+        params = inspect.signature(module.convert).parameters
+        assert list(params)[:1] == ["data"] and {"source", "provider", "as_of"} <= set(params)
+    with pytest.raises(UsageError, match="unknown import format 'nope'"):
+        importer("nope")
+
+
+def test_import_summary_counts_notes_by_kind_even_without_details(cli: Any) -> None:
+    # "deprecated on models.dev (no date given)" carries no details; it was once counted as "other"
+    out = cli("catalog", "import", "--from", "models.dev", str(DATA / "modelsdev.json"), "--dry-run")
+    assert out.exit_code == 0, out.stderr
+    assert "    1  deprecated on models.dev (no date given)\n" in out.stdout
+    assert "other" not in out.stdout
+
+
+def test_import_summary_counts_skips_by_kind(lite: ImportResult) -> None:
+    folded = [s for s in lite.skipped if s.reason.startswith("snapshot folded into ")]
+    assert folded and {s.group for s in folded} == {"snapshot folded into its base model"}
+    plain = next(s for s in lite.skipped if s.reason == "documentation entry, not a model")
+    assert plain.group == plain.reason

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
-import importlib
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
@@ -19,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from aicompare.errors import CatalogError
+from aicompare.importers import FORMATS, importer
 from aicompare.model import PRICE_KEYS
 
 # The figures held against the data sets: three token prices (per 1M) and two token limits.
@@ -28,7 +28,6 @@ CHECKED = PRICE_FIELDS + LIMIT_FIELDS
 # A dated name: gpt-4o-2024-08-06, claude-x-20250929, grok-4.20-0309-reasoning, mistral-x-2512,
 # gemini-x-preview-09-2025. Folded names that match become snapshots, the rest aliases.
 DATED = re.compile(r"(?:^|[-@])(?:\d{4}-\d{2}-\d{2}|\d{8}|\d{2}-\d{4}|\d{4})(?:[-:]|$)")
-_IMPORTERS = {"litellm": "litellm", "models.dev": "modelsdev", "genai-prices": "genai_prices"}
 
 
 class Absent:
@@ -157,7 +156,7 @@ class References:
         if spec is None:
             raise CatalogError([f"curation: unknown data set {set_name!r}"])
         fmt, path = str(spec["format"]), self.path(set_name)
-        if fmt != "openai-image-prices" and fmt not in _IMPORTERS:
+        if fmt != "openai-image-prices" and fmt not in FORMATS:
             raise CatalogError([f"curation: set {set_name!r}: unknown format {fmt!r}"])
         cache_key = (_identity(path), fmt, provider, self.as_of)
         if cache_key not in _CONVERTED:
@@ -168,7 +167,7 @@ class References:
 
                 if set_name not in self._data:
                     self._data[set_name] = read_json(path)
-                convert = importlib.import_module(f"aicompare.importers.{_IMPORTERS[fmt]}").convert
+                convert = importer(fmt).convert
                 rows = convert(self._data[set_name], source=str(path), provider=provider,
                                as_of=self.as_of).models
             _CONVERTED[cache_key] = rows

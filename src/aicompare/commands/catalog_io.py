@@ -16,14 +16,13 @@ import typer
 from aicompare.cli import CatalogOpt, JsonOpt, load
 from aicompare.commands.catalog_cmd import catalog_app
 from aicompare.commands.catalog_edit import IntoOpt, target_path
+from aicompare.importers import FORMATS, Skip
 from aicompare.render.plain import write_text
 
 
 
-class Source(str, Enum):
-    litellm = "litellm"
-    modelsdev = "models.dev"
-    genai_prices = "genai-prices"
+# The --from choices: the importers' registry, read without importing any importer.
+Source = Enum("Source", {name: name for name in FORMATS}, type=str)  # type: ignore[misc]
 
 
 class ExportFormat(str, Enum):
@@ -57,7 +56,7 @@ class _Stages:
             self.progress.stop()
 
 
-def drop_clashes(models: dict[str, dict[str, Any]], catalog: Any) -> tuple[dict[str, dict[str, Any]], list[tuple[str, str]]]:
+def drop_clashes(models: dict[str, dict[str, Any]], catalog: Any) -> tuple[dict[str, dict[str, Any]], list[Skip]]:
     """Leave out imported names that already belong to another model of the catalog in effect."""
     def owner(name: str) -> str | None:
         # the catalog's own index of ids, aliases and snapshots (no model is built for this)
@@ -65,11 +64,12 @@ def drop_clashes(models: dict[str, dict[str, Any]], catalog: Any) -> tuple[dict[
         return ids[0] if ids else None
 
     kept: dict[str, dict[str, Any]] = {}
-    skipped: list[tuple[str, str]] = []
+    skipped: list[Skip] = []
     for model_id, table in models.items():
         holder = owner(model_id)
         if holder is not None and holder.casefold() != model_id.casefold():
-            skipped.append((model_id, f"the name is already an alias or snapshot of {holder}"))
+            skipped.append(Skip(model_id, f"the name is already an alias or snapshot of {holder}",
+                                "the name is already an alias or snapshot of another model"))
             continue
         table = dict(table)
         for kind in ("aliases", "snapshots"):
@@ -82,17 +82,8 @@ def drop_clashes(models: dict[str, dict[str, Any]], catalog: Any) -> tuple[dict[
     return kept, skipped
 
 
-def _reason_kind(reason: str) -> str:
-    """'snapshot folded into gpt-4o' -> 'snapshot folded into its base model', for counting."""
-    for marker, kind in ((" folded into ", " folded into its base model"), (" of ", "")):
-        if marker in reason:
-            head = reason.split(marker)[0]
-            return head + kind if kind else head
-    return reason.split(" (")[0]
-
-
-def _summary(reasons: list[tuple[str, str]], limit: int = 12) -> list[str]:
-    counts = Counter(_reason_kind(reason) for _, reason in reasons).most_common()
+def _summary(skipped: list[Skip], limit: int = 12) -> list[str]:
+    counts = Counter(s.group for s in skipped).most_common()
     lines = [f"{count:>5}  {reason}" for reason, count in counts[:limit]]
     if len(counts) > limit:
         lines.append(f"{sum(c for _, c in counts[limit:]):>5}  other reasons (--json lists every one)")
@@ -139,14 +130,15 @@ def import_cmd(
         stages.step("done")
     finally:
         stages.close()
-    skipped = result.skipped + clashes + report.skipped
+    skipped = result.skipped + clashes + [Skip(key, reason) for key, reason in report.skipped]
     if json_:
         from aicompare.render.plain import write_json
 
         write_json({"schema_version": 1, "command": "catalog import", "source": source.value, "file": str(file),
                     "layer": str(path), "dry_run": dry_run, "added": report.added, "updated": report.updated,
                     "unchanged": report.unchanged,
-                    "skipped": [{"key": k, "reason": r} for k, r in skipped], "notes": result.notes})
+                    "skipped": [{"key": s.key, "reason": s.reason} for s in skipped],
+                    "notes": [str(n) for n in result.notes]})
         return
     verb = "would import" if dry_run else "imported"
     write_text(f"{verb} {source.value} {file} into {path}:\n")
@@ -155,7 +147,7 @@ def import_cmd(
     if skipped:
         write_text("skipped, by reason:\n" + "\n".join(_summary(skipped)) + "\n")
     if result.notes:
-        kinds = Counter(n.split(": ")[1] if n.count(": ") >= 2 else "other" for n in result.notes)
+        kinds = Counter(n.kind for n in result.notes)
         write_text(f"not representable in the catalog ({len(result.notes)} notes; --json lists them):\n")
         write_text("\n".join(f"{c:>5}  {k}" for k, c in kinds.most_common()) + "\n")
 

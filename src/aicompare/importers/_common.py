@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_EVEN, Context, Decimal, DecimalException
 from typing import Any
 
 from aicompare.errors import CatalogError
-from aicompare.importers import ImportResult
+from aicompare.importers import ImportResult, ModelTable, Note, Skip
 from aicompare.schema import MAX_PRICE
 
 PER_MILLION = Decimal(1_000_000)
@@ -21,6 +21,13 @@ _ROUND = Context(prec=15, rounding=ROUND_HALF_EVEN)
 _EXACT = Context(prec=60, rounding=ROUND_HALF_EVEN)
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _CUTOFF = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
+
+# What more than one importer notes or assumes, said the same way by each.
+UNBILLED_OUTPUT_TYPES = ("embedding", "rerank", "moderation")  # no output-token price expected
+OTHER = "other prices not converted"
+CACHE_TTL = "long-lived cache-write prices not representable"
+BATCH_TIER = "batch long-context tier prices not representable"
+TIME_WINDOW = "time-window prices not representable"
 
 
 def read_json(path: str | os.PathLike[str]) -> Any:
@@ -127,10 +134,22 @@ def clean_str(value: object) -> str | None:
     return value.strip() if isinstance(value, str) and value.strip() else None
 
 
-def note(model_id: str, kind: str, details: Iterable[str] = ()) -> str:
-    """One notes line: '<id>: <kind>' plus sorted details."""
-    items = sorted(set(details))
-    return f"{model_id}: {kind}: {', '.join(items)}" if items else f"{model_id}: {kind}"
+def note(model_id: str, kind: str, details: Iterable[str] = ()) -> Note:
+    """One note about `model_id`, its details sorted and unique."""
+    return Note(model_id, kind, tuple(sorted(set(details))))
+
+
+def skip(key: str, reason: str, kind: str = "") -> Skip:
+    """One record left out; `kind` is the reason without its specifics, when it has any."""
+    return Skip(key, reason, kind)
+
+
+def drop_unbilled_output(mtype: str, *price_sets: dict[str, Decimal]) -> None:
+    """Remove a 0 output price from model types that produce no output tokens: not "free"."""
+    if mtype in UNBILLED_OUTPUT_TYPES:
+        for prices in price_sets:
+            if prices.get("output") == 0:
+                del prices["output"]
 
 
 def price_tables(standard: Mapping[str, Decimal], batch: Mapping[str, Decimal],
@@ -146,12 +165,12 @@ def price_tables(standard: Mapping[str, Decimal], batch: Mapping[str, Decimal],
     return prices
 
 
-def result(models: Mapping[str, dict], skipped: Iterable[tuple[str, str]],
-           notes: Iterable[str], provider: str | None, source: str) -> ImportResult:
+def result(models: Mapping[str, ModelTable], skipped: Iterable[Skip],
+           notes: Iterable[Note], provider: str | None, source: str) -> ImportResult:
     """A deterministic ImportResult: models, skipped and notes sorted."""
     lines = set(notes)
     if provider is not None and not models:
-        lines.add(f"{source}: no models of provider {provider!r}")
+        lines.add(Note(source, f"no models of provider {provider!r}"))
     return ImportResult(
         models={key: models[key] for key in sorted(models)},
         skipped=sorted(set(skipped)),

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from aicompare.importers._common import money
+from aicompare.importers import Skip
+from aicompare.importers._common import money, skip
 from aicompare.model import ANY
 
 SIZE_SEGMENT = re.compile(r"^([1-9][0-9]*)-x-([1-9][0-9]*)$")
@@ -67,14 +68,14 @@ def parse(key: str, rec: Mapping[str, Any], models: Mapping[str, Mapping[str, An
     return Cell(key, base, quality, f"{int(width)}x{int(height)}", usd)
 
 
-def fold(keyed: list[tuple[str, Mapping[str, Any]]], models: dict[str, dict[str, Any]],
-         skipped: list[tuple[str, str]]) -> None:
+def fold(keyed: Sequence[tuple[str, Mapping[str, Any]]], models: dict[str, dict[str, Any]],
+         skipped: list[Skip]) -> None:
     """Merge per-image keys into their base model's `image_prices`; every key lands in skipped."""
     cells: list[Cell] = []
     for key, rec in keyed:
         parsed = parse(key, rec, models)
         if isinstance(parsed, str):
-            skipped.append((key, parsed))
+            skipped.append(skip(key, parsed, parsed.split(" (")[0]))
         else:
             cells.append(parsed)
     grids: dict[str, dict[str, dict[str, Decimal]]] = {}
@@ -82,14 +83,17 @@ def fold(keyed: list[tuple[str, Mapping[str, Any]]], models: dict[str, dict[str,
     for cell in sorted(cells, key=lambda c: (c.quality in LOW_ALIASES, c.key)):
         grid = grids.setdefault(cell.base, {})
         if cell.quality in LOW_ALIASES and grid.get("low", {}).get(cell.size) == cell.usd:
-            skipped.append((cell.key, f"duplicates the low-quality price of {cell.base}"))
+            skipped.append(skip(cell.key, f"duplicates the low-quality price of {cell.base}",
+                                "duplicates the low-quality price of its base model"))
             continue
         row = grid.setdefault(cell.quality or ANY, {})
         if cell.size in row:
-            skipped.append((cell.key, f"second price for the same cell of {cell.base}"))
+            skipped.append(skip(cell.key, f"second price for the same cell of {cell.base}",
+                                "second price for the same image cell"))
             continue
         row[cell.size] = cell.usd
-        skipped.append((cell.key, f"per-image price folded into {cell.base}"))
+        skipped.append(skip(cell.key, f"per-image price folded into {cell.base}",
+                            "per-image price folded into its base model"))
     for base, grid in grids.items():
         table = models[base]
         flat = table.get("image_prices", {}).get(ANY, {}).get(ANY)

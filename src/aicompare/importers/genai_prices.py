@@ -8,8 +8,14 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, TypeGuard
 
-from aicompare.importers import ImportResult
+from aicompare.importers import ImportResult, Note, Skip
 from aicompare.importers._common import (
+    BATCH_TIER,
+    skip,
+    CACHE_TTL,
+    OTHER,
+    TIME_WINDOW,
+    drop_unbilled_output,
     clean_str,
     iso_date,
     money,
@@ -42,21 +48,20 @@ UNIT_KEYS = {
 }
 IMAGE_KEYS = ("input_image_mtok", "output_image_mtok", "cache_image_read_mtok")
 AUDIO_ONLY_KEYS = ("audio_hours", "input_audio_hours", "input_mchars")
-UNBILLED_OUTPUT_TYPES = ("embedding", "rerank", "moderation")
 BATCH = {"processing": "batch"}
 # A dated name: gpt-4o-2024-08-06, claude-3-5-sonnet-20240620, gpt-4-0613.
 DATED = re.compile(r"[-@](?:\d{4}-\d{2}-\d{2}|\d{8}|\d{4})$")
 
 PER_UNIT = "per-request/per-search prices not representable"
-OTHER = "other prices not converted"
-CACHE_TTL = "long-lived cache-write prices not representable"
-TIME_WINDOW = "time-window prices not representable; the base prices are used"
+WINDOW = f"{TIME_WINDOW}; the base prices are used"
 LATER = "price change after as_of not applied"
 VARIANTS = "request-variant prices (service tier, speed, route) not representable"
-BATCH_TIER = "batch long-context tier prices not representable"
 DEPRECATED = "deprecated in genai-prices (no date given)"
 TYPE = "type inferred"
 NAME_TAKEN = "match name already used by another model, dropped"
+
+
+NAME = "genai-prices"  # its key in aicompare.importers.REGISTRY
 
 
 def convert(data: object, *, source: str, provider: str | None = None,
@@ -65,8 +70,8 @@ def convert(data: object, *, source: str, provider: str | None = None,
     if not _is_price_data(data):
         raise wrong_format(source, "genai-prices v2 data (a JSON array of providers with models)")
     models: dict[str, dict[str, Any]] = {}
-    skipped: list[tuple[str, str]] = []
-    notes: list[str] = []
+    skipped: list[Skip] = []
+    notes: list[Note] = []
     claimed: set[str] = set()
     picked: list[tuple[str, dict[str, Any], dict[str, Any]]] = []
     # Provider and model order matter: the first model of a name wins, as in genai-prices.
@@ -77,12 +82,12 @@ def convert(data: object, *, source: str, provider: str | None = None,
         for rec in prov["models"]:
             mid = clean_str(rec.get("id")) if isinstance(rec, dict) else None
             if mid is None:
-                skipped.append((f"{pid}/?", "model without an id"))
+                skipped.append(skip(f"{pid}/?", "model without an id"))
                 continue
             # Without a provider filter several providers price the same model id.
             model_id = mid if provider is not None else f"{pid}/{mid}"
             if model_id.casefold() in claimed:
-                skipped.append((model_id, "duplicate id; the first model of that id wins"))
+                skipped.append(skip(model_id, "duplicate id; the first model of that id wins"))
                 continue
             claimed.add(model_id.casefold())
             picked.append((model_id, prov, rec))
@@ -125,7 +130,7 @@ def _equals(clause: object) -> list[str]:
 
 
 def _model(model_id: str, prov: Mapping[str, Any], rec: Mapping[str, Any], as_of: dt.date,
-           notes: list[str]) -> dict[str, Any]:
+           notes: list[Note]) -> dict[str, Any]:
     """One genai-prices model -> one catalog model table."""
     chosen = _choose(model_id, rec.get("prices"), as_of, notes)
     standard, tiers, lost = _price_set(chosen)
@@ -153,10 +158,7 @@ def _model(model_id: str, prov: Mapping[str, Any], rec: Mapping[str, Any], as_of
     batch = _batch(model_id, rec.get("price_variants"), as_of, notes)
     if batch:
         table["capabilities"] = ["batch"]
-    if mtype in UNBILLED_OUTPUT_TYPES:
-        for values in (standard, batch, *tiers.values()):
-            if values.get("output") == 0:
-                del values["output"]
+    drop_unbilled_output(mtype, standard, batch, *tiers.values())
     kinds: dict[str, list[str]] = {}
     for field in lost:
         kind = PER_UNIT if field.endswith("_kcount") else CACHE_TTL if field.startswith(
@@ -184,7 +186,7 @@ def _is_window(constraint: object) -> bool:
     return isinstance(constraint, dict) and ("start_time" in constraint or "end_time" in constraint)
 
 
-def _choose(model_id: str, prices: object, as_of: dt.date, notes: list[str]) -> dict[str, Any]:
+def _choose(model_id: str, prices: object, as_of: dt.date, notes: list[Note]) -> dict[str, Any]:
     """The price object in force on as_of: last active entry wins, none active -> the first."""
     if isinstance(prices, dict):
         return prices
@@ -194,7 +196,7 @@ def _choose(model_id: str, prices: object, as_of: dt.date, notes: list[str]) -> 
     if windows:
         spans = [f"{e['constraint'].get('start_time')}-{e['constraint'].get('end_time')} "
                  + " ".join(f"{k}={v}" for k, v in sorted(e["prices"].items())) for e in windows]
-        notes.append(note(model_id, TIME_WINDOW, spans))
+        notes.append(note(model_id, WINDOW, spans))
     dated = [e for e in entries if not _is_window(e.get("constraint"))]
     active = [e for e in dated if _active(e.get("constraint"), as_of)]
     later = [str(e["constraint"].get("start_date")) for e in dated if e not in active
@@ -211,7 +213,7 @@ def _value(raw: object, divisor: int) -> tuple[Decimal | None, list[tuple[int, D
         return money(raw, 1, divisor), []
     base = money(raw.get("base"), 1, divisor)
     steps: list[tuple[int, Decimal]] = []
-    for tier in raw.get("tiers") if isinstance(raw.get("tiers"), list) else []:
+    for tier in found if isinstance(found := raw.get("tiers"), list) else []:
         start = whole(tier.get("start")) if isinstance(tier, dict) else None
         price = money(tier.get("price"), 1, divisor) if isinstance(tier, dict) else None
         if not start or price is None:
@@ -239,7 +241,7 @@ def _price_set(prices: Mapping[str, Any]) -> tuple[dict[str, Decimal],
     return standard, tiers, lost
 
 
-def _batch(model_id: str, variants: object, as_of: dt.date, notes: list[str]) -> dict[str, Decimal]:
+def _batch(model_id: str, variants: object, as_of: dt.date, notes: list[Note]) -> dict[str, Decimal]:
     """Batch prices from `price_variants` with when {processing: batch}; first match per key."""
     batch: dict[str, Decimal] = {}
     other: list[str] = []

@@ -9,9 +9,15 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, TypeGuard
 
-from aicompare.importers import ImportResult
+from aicompare.importers import ImportResult, Note, Skip
 from aicompare.importers import _litellm_images as images
 from aicompare.importers._common import (
+    skip,
+    BATCH_TIER,
+    CACHE_TTL,
+    OTHER,
+    TIME_WINDOW,
+    drop_unbilled_output,
     PER_MILLION,
     clean_str,
     is_nonzero,
@@ -74,7 +80,6 @@ CAPABILITY_FIELDS = {
     "supports_native_streaming": "streaming",
 }
 # Input-only models: LiteLLM writes output 0 meaning "not billed", which is not "free output".
-UNBILLED_OUTPUT_TYPES = ("embedding", "rerank", "moderation")
 # Handled by the per-image logic, not as token prices.
 IMAGE_FIELDS = ("output_cost_per_image", "input_cost_per_image", "input_cost_per_pixel",
                 "output_cost_per_pixel")
@@ -90,12 +95,11 @@ SAME_FOR_SNAPSHOT = ("provider", "type", "prices", "image_prices")
 _VERSION = re.compile(r"^v\d+(?:alpha|beta)?\d*$")
 
 SERVICE_TIER = "service-tier prices (priority, flex, ...) not representable"
-CACHE_TTL = "long-lived cache-write prices not representable"
-BATCH_TIER = "batch long-context tier prices not representable"
 PER_QUERY = "per-query/per-request prices not representable"
-TIME_WINDOW = "time-window prices not representable"
 PER_PIXEL = "per-pixel image prices not converted"
-OTHER = "other prices not converted"
+
+
+NAME = "litellm"  # its key in aicompare.importers.REGISTRY
 
 
 def convert(data: object, *, source: str, provider: str | None = None,
@@ -105,8 +109,8 @@ def convert(data: object, *, source: str, provider: str | None = None,
         raise wrong_format(source, "a LiteLLM model cost map (object of model key -> "
                                    "{litellm_provider, mode, ...})")
     models: dict[str, dict[str, Any]] = {}
-    skipped: list[tuple[str, str]] = []
-    notes: list[str] = []
+    skipped: list[Skip] = []
+    notes: list[Note] = []
     keyed: list[tuple[str, dict[str, Any]]] = []
     seen: set[str] = set()
     for key in sorted(data):
@@ -115,19 +119,19 @@ def convert(data: object, *, source: str, provider: str | None = None,
         if provider is not None and prov != provider:
             continue
         if key == "sample_spec":
-            skipped.append((key, "documentation entry, not a model"))
+            skipped.append(skip(key, "documentation entry, not a model"))
         elif not isinstance(rec, dict):
-            skipped.append((key, "not a model record"))
+            skipped.append(skip(key, "not a model record"))
         elif not isinstance(prov, str) or not prov:
-            skipped.append((key, "no litellm_provider"))
+            skipped.append(skip(key, "no litellm_provider"))
         elif images.is_keyed(key):
             keyed.append((key, rec))
         elif key.casefold() in seen:
             # catalog ids are case-insensitive; the first spelling in sorted order wins
-            skipped.append((key, "duplicate id (differs only in case)"))
+            skipped.append(skip(key, "duplicate id (differs only in case)"))
         elif (mtype := TYPE_BY_MODE.get(str(rec.get("mode")))) is None:
             mode = rec.get("mode")
-            skipped.append((key, f"mode {mode!r} has no catalog type" if mode else "no mode"))
+            skipped.append(skip(key, f"mode {mode!r} has no catalog type" if mode else "no mode"))
         else:
             seen.add(key.casefold())
             models[key] = _model(key, rec, mtype, as_of, notes)
@@ -149,7 +153,7 @@ def _is_cost_map(data: object) -> TypeGuard[dict[str, Any]]:
 
 
 def _model(key: str, rec: Mapping[str, Any], mtype: str, as_of: dt.date,
-           notes: list[str]) -> dict[str, Any]:
+           notes: list[Note]) -> dict[str, Any]:
     """One LiteLLM record -> one catalog model table; what does not fit goes to notes."""
     mode = str(rec.get("mode"))
     table: dict[str, Any] = {"provider": rec["litellm_provider"], "type": mtype}
@@ -298,10 +302,7 @@ def _prices(rec: Mapping[str, Any], mtype: str,
     if standard.get("input") == 0 and lost.get(PER_QUERY):
         # Billed per query (rerankers): the 0 per-token input is a placeholder, not "free".
         del standard["input"]
-    if mtype in UNBILLED_OUTPUT_TYPES:
-        for prices in (standard, batch, *tiers.values()):
-            if prices.get("output") == 0:
-                del prices["output"]
+    drop_unbilled_output(mtype, standard, batch, *tiers.values())
     return price_tables(standard, batch, tiers), lost
 
 
@@ -354,8 +355,8 @@ def _flat_image(rec: Mapping[str, Any], mtype: str,
     return grid
 
 
-def _fold_snapshots(models: dict[str, dict[str, Any]], skipped: list[tuple[str, str]],
-                    notes: list[str]) -> dict[str, str]:
+def _fold_snapshots(models: dict[str, dict[str, Any]], skipped: list[Skip],
+                    notes: list[Note]) -> dict[str, str]:
     """Fold dated ids into their base when provider, type and every price agree; snapshot->base."""
     folded: dict[str, str] = {}
     for key in sorted(models):
@@ -377,24 +378,19 @@ def _fold_snapshots(models: dict[str, dict[str, Any]], skipped: list[tuple[str, 
             folded[name] = base
         del models[key]
         folded[key] = base
-        skipped.append((key, f"snapshot folded into {base}"))
+        skipped.append(skip(key, f"snapshot folded into {base}", "snapshot folded into its base model"))
     return folded
 
 
-def _drop_repeated_notes(notes: list[str], folded: Mapping[str, str]) -> list[str]:
+def _drop_repeated_notes(notes: list[Note], folded: Mapping[str, str]) -> list[Note]:
     """A folded snapshot's note that its base carries word for word says nothing new."""
-    lines = set(notes)
-    kept = []
-    for line in notes:
-        model_id, _, rest = line.partition(": ")
-        base = folded.get(model_id)
-        if base is None or f"{base}: {rest}" not in lines:
-            kept.append(line)
-    return kept
+    held = set(notes)
+    return [n for n in notes
+            if (base := folded.get(n.subject)) is None or Note(base, n.kind, n.details) not in held]
 
 
 def _successors(data: Mapping[str, Any], models: dict[str, dict[str, Any]],
-                folded: Mapping[str, str], notes: list[str]) -> None:
+                folded: Mapping[str, str], notes: list[Note]) -> None:
     """metadata.successor -> lifecycle.superseded_by, only when the successor was imported."""
     for key, rec in data.items():
         meta = rec.get("metadata") if isinstance(rec, dict) else None

@@ -7,8 +7,11 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from aicompare.importers import ImportResult
+from aicompare.importers import ImportResult, Note, Skip
 from aicompare.importers._common import (
+    skip,
+    OTHER,
+    drop_unbilled_output,
     clean_str,
     iso_date,
     knowledge_cutoff,
@@ -32,14 +35,15 @@ COST_KEYS = {
     "output_audio": "audio_output",
 }
 # Input-only models: an output price of 0 means "not billed", not "free output".
-UNBILLED_OUTPUT_TYPES = ("embedding", "rerank", "moderation")
 # The legacy single long-context tier; `cost.tiers` carries the same data when present.
 OVER_200K = 200_000
 
 DEPRECATED = "deprecated on models.dev (no date given)"
 REASONING = "separate reasoning-token price not representable"
 MODES = "per-mode prices (e.g. fast) not representable"
-OTHER = "other prices not converted"
+
+
+NAME = "models.dev"  # its key in aicompare.importers.REGISTRY
 
 
 def convert(data: object, *, source: str, provider: str | None = None,
@@ -49,15 +53,15 @@ def convert(data: object, *, source: str, provider: str | None = None,
     if providers is None:
         raise wrong_format(source, "a models.dev catalog (object with providers.<id>.models)")
     models: dict[str, dict[str, Any]] = {}
-    skipped: list[tuple[str, str]] = []
-    notes: list[str] = []
+    skipped: list[Skip] = []
+    notes: list[Note] = []
     seen: set[str] = set()
     for pid in sorted(providers):
         if provider is not None and pid != provider:
             continue
         entries = providers[pid].get("models")
         if not isinstance(entries, dict):
-            skipped.append((pid, "provider without a models table"))
+            skipped.append(skip(pid, "provider without a models table"))
             continue
         for mid in sorted(entries):
             # Without a provider filter several providers serve the same model id.
@@ -65,12 +69,12 @@ def convert(data: object, *, source: str, provider: str | None = None,
             rec = entries[mid]
             if model_id.casefold() in seen:
                 # catalog ids are case-insensitive; the first spelling in sorted order wins
-                skipped.append((model_id, "duplicate id (differs only in case)"))
+                skipped.append(skip(model_id, "duplicate id (differs only in case)"))
             elif isinstance(rec, dict):
                 seen.add(model_id.casefold())
                 models[model_id] = _model(model_id, mid, pid, rec, as_of, notes)
             else:
-                skipped.append((model_id, "not a model record"))
+                skipped.append(skip(model_id, "not a model record"))
     return result(models, skipped, notes, provider, source)
 
 
@@ -116,9 +120,9 @@ def _type(mid: str, rec: Mapping[str, Any], outputs: list[str]) -> str:
 
 
 def _model(model_id: str, mid: str, pid: str, rec: Mapping[str, Any], as_of: dt.date,
-           notes: list[str]) -> dict[str, Any]:
+           notes: list[Note]) -> dict[str, Any]:
     """One models.dev model -> one catalog model table."""
-    modalities = rec.get("modalities") if isinstance(rec.get("modalities"), dict) else {}
+    modalities = found if isinstance(found := rec.get("modalities"), dict) else {}
     inputs = _strings(modalities.get("input"), INPUT_MODALITIES)
     outputs = _strings(modalities.get("output"), OUTPUT_MODALITIES)
     mtype = _type(mid, rec, outputs)
@@ -128,7 +132,7 @@ def _model(model_id: str, mid: str, pid: str, rec: Mapping[str, Any], as_of: dt.
     name = clean_str(rec.get("name"))
     if name:
         table["name"] = name
-    limit = rec.get("limit") if isinstance(rec.get("limit"), dict) else {}
+    limit = found if isinstance(found := rec.get("limit"), dict) else {}
     # 0 means unknown in models.dev (e.g. the gpt-image models).
     for source_key, key in (("context", "context_window"), ("input", "max_input_tokens"),
                             ("output", "max_output_tokens")):
@@ -193,14 +197,14 @@ def _price_set(raw: Mapping[str, Any]) -> tuple[dict[str, Decimal], list[str]]:
     return values, rest
 
 
-def _prices(model_id: str, rec: Mapping[str, Any], mtype: str, notes: list[str]) -> dict[str, Any]:
+def _prices(model_id: str, rec: Mapping[str, Any], mtype: str, notes: list[Note]) -> dict[str, Any]:
     """The `prices` table: cost keys, `cost.tiers` (or the legacy over-200k tier), notes."""
     cost = rec.get("cost")
     if not isinstance(cost, dict):
         return {}
     standard, rest = _price_set(cost)
     tiers: dict[int, dict[str, Decimal]] = {}
-    raw_tiers = cost.get("tiers") if isinstance(cost.get("tiers"), list) else []
+    raw_tiers = found if isinstance(found := cost.get("tiers"), list) else []
     for raw in raw_tiers:
         tier = raw.get("tier") if isinstance(raw, dict) else None
         size = whole(tier.get("size")) if isinstance(tier, dict) else None
@@ -226,8 +230,5 @@ def _prices(model_id: str, rec: Mapping[str, Any], mtype: str, notes: list[str])
             notes.append(note(model_id, MODES, priced))
     if rest:
         notes.append(note(model_id, OTHER, rest))
-    if mtype in UNBILLED_OUTPUT_TYPES:
-        for values in (standard, *tiers.values()):
-            if values.get("output") == 0:
-                del values["output"]
+    drop_unbilled_output(mtype, standard, *tiers.values())
     return price_tables(standard, {}, tiers)
