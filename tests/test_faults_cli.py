@@ -423,19 +423,35 @@ def test_ctrl_c_while_waiting_for_the_lock(tmp_path: Path) -> None:
 # --- closed pipes ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("command", ["list", "list --format csv", "list --json", "catalog export",
-                                     "catalog export --format json", "diff alpha alpha-mini pixel-one",
-                                     "cost --tokens 5M --all"])
+CLOSED_PIPE_COMMANDS = [
+    "list --catalog @BIG@", "list --format csv --catalog @BIG@", "list --format markdown --catalog @BIG@",
+    "list --json --catalog @BIG@", "show alpha-large", "diff alpha alpha-mini pixel-one --catalog @BIG@",
+    "cost --tokens 5M --all --catalog @BIG@", "cost --tokens 5M --all --json --catalog @BIG@",
+    "best --for chat --catalog @BIG@", "best --list", "catalog export --catalog @BIG@",
+    "catalog export --format json --catalog @BIG@", "catalog export --format csv --catalog @BIG@",
+    "catalog path", "catalog validate @BIG@", "catalog set alpha-mini --input 1 --into @DIR@/mine.toml",
+    "--help", "--version",
+]
+
+
+@pytest.mark.parametrize("command", CLOSED_PIPE_COMMANDS)
 @pytest.mark.parametrize("reader", ["head -1", "head -c 1", "true"])
 def test_closed_pipe_prints_no_error(tmp_path: Path, command: str, reader: str) -> None:
+    """The convention (docs/reliability.md): a reader that goes away is not an error. Every
+    command ends the same way, exit 0 and nothing on stderr, whether the reader left before the
+    first byte or after some; tests/test_output_safety.py checks every command with a pipe whose
+    reader is gone from the start."""
     big = tmp_path / "big.toml"
     # enough output that the reader is gone long before the writer is done
     big.write_text("".join(f'[models.extra-{i}]\nprovider = "acme"\ntype = "text"\nnotes = "{"x" * 200}"\n'
                            for i in range(300)), "utf-8")
     script = " ".join(aicompare())
-    proc = subprocess.run(f"{script} {command} --catalog {big} | {reader}", shell=True, capture_output=True,
+    args = command.replace("@BIG@", str(big)).replace("@DIR@", str(tmp_path))
+    # pipefail: the pipeline's status is aicompare's (every reader here exits 0)
+    proc = subprocess.run(["bash", "-c", f"set -o pipefail; {script} {args} | {reader}"], capture_output=True,
                           env=base_env(), timeout=60, cwd="/")
     assert proc.stderr == b"", proc.stderr.decode()
+    assert proc.returncode == 0, command
 
 
 # --- stdout that cannot take the output, and readers slower than the writer -----------------------

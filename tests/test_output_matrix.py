@@ -15,6 +15,7 @@ reads everything it writes; "pipe" runs it with stdout on a pipe. For every cell
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import re
@@ -63,6 +64,11 @@ def reference(command: str, fmt: str) -> str:
     return ran.stdout
 
 
+def unescape_markdown(text: str) -> str:
+    """The text a Markdown line shows: catalog text in it is escaped (`weird\\[/\\]name`, `&lt;`)."""
+    return html.unescape(re.sub(r"\\(.)", r"\1", text))
+
+
 def expected_characters(command: str) -> Counter[str]:
     """Every non-blank character of the data: CSV cells (sections once) and the text blocks."""
     chars: Counter[str] = Counter()
@@ -81,7 +87,7 @@ def expected_characters(command: str) -> Counter[str]:
     for line in reference(command, "markdown").splitlines():
         if line.startswith("|") or not line.strip():
             continue
-        text = line.removeprefix("### ").removeprefix("- ")
+        text = unescape_markdown(line.removeprefix("### ").removeprefix("- "))
         chars.update(c for c in text if not c.isspace())
     return chars
 

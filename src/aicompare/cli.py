@@ -9,30 +9,50 @@ from collections.abc import Callable, Sequence
 from typing import Annotated, Any, NoReturn, Optional
 
 import typer
+from typer._click import ClickException  # typer 0.28 vendors click (pinned in pyproject)
 from typer.core import TyperGroup
 
 from aicompare import __version__, stdout_guard
 from aicompare.errors import AicompareError, CatalogError
 from aicompare.render import OutputFormat
+from aicompare.safe_text import visible
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 def report(error: AicompareError) -> None:
-    """One `error:` line (or one per catalog problem) and a hint, on stderr."""
+    """One `error:` line (or one per catalog problem) and a hint, on stderr.
+
+    Messages carry catalog text and what the user typed (a model name, a path, a problem's key
+    path): control and invisible characters in them are shown as escapes (safe_text.visible),
+    here for every error, so no message can drive the terminal or fake a line of its own.
+    """
     lines = error.problems if isinstance(error, CatalogError) else [error.message]
     if isinstance(error, CatalogError) and len(lines) > 1:
         sys.stderr.write(f"error: the catalog has {len(lines)} problems:\n")
         for line in lines:
-            sys.stderr.write(f"  {line}\n")
+            sys.stderr.write(f"  {visible(line)}\n")
     else:
-        sys.stderr.write(f"error: {lines[0]}\n")
+        sys.stderr.write(f"error: {visible(lines[0])}\n")
     if error.hint:
-        sys.stderr.write(f"{error.hint}\n")
+        sys.stderr.write(f"{visible(error.hint)}\n")
+
+
+def _shown_safely(error: ClickException) -> ClickException:
+    """A usage error of the parser (it may quote what was typed) with its text made visible."""
+    error.message = visible(error.message)
+    return error
 
 
 class AicompareGroup(TyperGroup):
     """Turns domain errors and Ctrl-C into messages and exit codes, for every command."""
+
+    def make_context(self, info_name: str | None, args: list[str], parent: Any = None,
+                     **extra: Any) -> Any:
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except ClickException as error:
+            raise _shown_safely(error) from None
 
     def invoke(self, ctx: typer.Context) -> Any:
         try:
@@ -40,6 +60,8 @@ class AicompareGroup(TyperGroup):
         except AicompareError as error:
             report(error)
             raise typer.Exit(error.exit_code) from None
+        except ClickException as error:
+            raise _shown_safely(error) from None
         except KeyboardInterrupt:
             sys.stderr.write("\n")
             raise typer.Exit(EXIT_INTERRUPTED) from None
@@ -54,7 +76,8 @@ app = typer.Typer(
          "  aicompare cost o4-mini gpt-5-mini --tokens 5M\n"
          "  aicompare best --for image-generation\n"
          "  aicompare list --type image --json | jq -r '.models[].id'",
-    epilog="Exit codes: 0 success, 1 runtime or data error, 2 usage error, 130 interrupted.",
+    epilog="Exit codes: 0 success, 1 runtime or data error, 2 usage error, 130 interrupted. "
+           "A reader that stops early (| head) is not an error.",
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},

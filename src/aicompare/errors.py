@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+
 
 class AicompareError(Exception):
     """A failure a user can cause or fix: printed as `error: ...` with an optional hint."""
@@ -62,6 +64,9 @@ class WriteError(AicompareError):
 
 
 def output_error(error: OSError) -> AicompareError:
-    """Stdout could not be written: a full disk, a device gone."""
+    """Stdout could not be written: a full disk, a device gone, stdout closed (`>&-`)."""
+    if error.errno == errno.EBADF:  # closed, or open for reading only
+        return AicompareError(f"cannot write the output: {error.strerror or error}",
+                              "run it with stdout open for writing: a terminal, a file or a pipe")
     return AicompareError(f"cannot write the output: {error.strerror or error}",
                           "check that the file or device stdout goes to has room and can be written")

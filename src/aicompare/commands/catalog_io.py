@@ -32,11 +32,12 @@ class ExportFormat(str, Enum):
 
 
 class _Stages:
-    """A progress bar on stderr, only when stderr is a terminal; otherwise silent."""
+    """A progress bar on stderr, only when stderr is a terminal and the run is not `--json`
+    (quiet: a --json run leaves stderr empty on success); otherwise silent."""
 
-    def __init__(self, total: int) -> None:
+    def __init__(self, total: int, quiet: bool = False) -> None:
         self.progress: Any = None
-        if sys.stderr.isatty():
+        if not quiet and sys.stderr.isatty():
             from rich.progress import Progress
 
             from aicompare.render.rich_table import make_console
@@ -114,7 +115,7 @@ def import_cmd(
     from aicompare.importers import import_file
     from aicompare.loader import read_document
 
-    stages = _Stages(total=4)
+    stages = _Stages(total=4, quiet=json_)
     try:
         stages.step("reading and converting")
         result = import_file(source.value, file, provider=provider, as_of=dt.date.today())
@@ -193,14 +194,20 @@ def export_cmd(
 
 
 def _csv(catalog: Any, today: dt.date) -> str:
+    """The merged catalog as CSV. Text columns go through csv_text (a cell that begins like a
+    formula gets a ', control characters are shown as escapes); the numeric columns (counts,
+    exact prices, dates) are written as they are."""
     import csv
     import io
 
     from aicompare.fmt import dec
+    from aicompare.render.plain import csv_text
 
     columns = ["id", "name", "provider", "type", "context_window", "max_output_tokens", "input", "cached_input",
                "output", "batch_input", "batch_output", "image_from", "status", "shutdown_date", "superseded_by",
                "source_url", "as_of"]
+    text_columns = [name in ("id", "name", "provider", "type", "status", "superseded_by", "source_url")
+                    for name in columns]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)
@@ -208,11 +215,12 @@ def _csv(catalog: Any, today: dt.date) -> str:
         def price(key: str, batch: bool = False) -> str:
             value = m.price(key, batch=batch)
             return "" if value is None else dec(value)
-        writer.writerow([m.id, m.name, m.provider, m.type, m.context_window or "", m.max_output_tokens or "",
-                         price("input"), price("cached_input"), price("output"), price("input", True),
-                         price("output", True), "" if m.cheapest_image is None else dec(m.cheapest_image),
-                         m.status(today).value, m.lifecycle.shutdown_date or "", m.superseded_by or "",
-                         m.source_url or "", m.as_of or ""])
+        row = [m.id, m.name, m.provider, m.type, m.context_window or "", m.max_output_tokens or "",
+               price("input"), price("cached_input"), price("output"), price("input", True),
+               price("output", True), "" if m.cheapest_image is None else dec(m.cheapest_image),
+               m.status(today).value, m.lifecycle.shutdown_date or "", m.superseded_by or "",
+               m.source_url or "", m.as_of or ""]
+        writer.writerow([csv_text(str(value)) if text else value for value, text in zip(row, text_columns)])
     return buffer.getvalue()
 
 

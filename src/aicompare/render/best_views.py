@@ -15,9 +15,9 @@ from aicompare.verdict import Candidate, Verdict
 SHOWN = 10
 
 
-def _capabilities(verdict: Verdict, c: Candidate) -> str:
+def _capabilities(verdict: Verdict, c: Candidate) -> Cell:
     have = [cap.replace("_", " ") for cap in verdict.task.prefer if c.model.has(cap)]
-    return ", ".join(have) or "-"
+    return Cell(", ".join(have)) if have else Cell("-", numeric=True)  # "-": the tool's placeholder
 
 
 def best_view(verdict: Verdict) -> list[Block]:
@@ -37,14 +37,15 @@ def best_view(verdict: Verdict) -> list[Block]:
             pick = "top pick" if c is verdict.top else ("budget pick" if c is verdict.budget_pick else "")
             total = c.estimate.total
             rows.append([Cell(str(index)), Cell(c.model.id, tone="head"), Cell(pick, tone="good" if pick else None),
-                         Cell(_capabilities(verdict, c)), Cell(str(c.model.release_date or fmt.NA)),
+                         _capabilities(verdict, c), Cell(str(c.model.release_date or fmt.NA)),
                          Cell(fmt.tokens_short(c.model.context_window)),
                          Cell(fmt.money(total) if total is not None else "n/a: " + "; ".join(c.estimate.cannot_serve),
                               tone=None if total is not None else "warn"),
                          Cell(status_text(c.model, verdict.today))])
         id_width = min(28, max(len(c.model.id) for c in verdict.candidates[:SHOWN]))
-        columns = [Column("#", "right"), Column("model", min_width=id_width), Column("pick"), Column("prefers"),
-                   Column("released"), Column("context", "right"), Column(f"per {period}", "right"), Column("status")]
+        columns = [Column("#", "right", numeric=True), Column("model", min_width=id_width), Column("pick"),
+                   Column("prefers"), Column("released", numeric=True), Column("context", "right", numeric=True),
+                   Column(f"per {period}", "right", numeric=True), Column("status")]
         more = len(verdict.candidates) - SHOWN
         blocks.append(TableBlock(columns, rows, title=f"{len(verdict.candidates)} model(s) qualify"
                                  + (f" ({more} more not shown; --json lists all)" if more > 0 else "")))

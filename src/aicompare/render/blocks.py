@@ -9,21 +9,30 @@ from aicompare.render import BEST_MARK
 
 
 class Cell(NamedTuple):
-    """Text shown literally; `tone` is a hint the rich renderer turns into colour."""
+    """Text shown literally; `tone` is a hint the rich renderer turns into colour.
+
+    `numeric`: the text is a value the tool formatted (a number, a price, a difference such as
+    `-$1.25`, a date, a placeholder such as `-`), never catalog text; CSV writes it as it is, where
+    text that begins like a formula is neutralised (render.plain.csv_text).
+    """
 
     text: str
     best: bool = False
     tone: str | None = None  # good | warn | bad | dim | head
+    numeric: bool = False
 
     def shown(self, mark: bool = True) -> str:
         return f"{self.text} {BEST_MARK}" if self.best and mark else self.text
 
 
 class Column(NamedTuple):
+    """`numeric`: every cell of the column is a value the tool formatted (see Cell.numeric)."""
+
     header: str
     justify: str = "left"  # left | right
     wrap: bool = True
     min_width: int | None = None
+    numeric: bool = False
 
 
 @dataclass

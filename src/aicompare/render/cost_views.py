@@ -65,9 +65,10 @@ def line_text(line: LineItem) -> str:
 def cost_view(result: CostResult) -> list[Block]:
     period = result.workload.period.value
     ref_label = "vs baseline" if result.baseline else "vs cheapest"
-    columns = [Column("#", "right"), Column("model", min_width=min(24, max((len(r.estimate.key) for r in result.ranked), default=5))),
-               Column(f"per {period}", "right"), Column(ref_label, "right"), Column("", wrap=False),
-               Column("status")]
+    columns = [Column("#", "right", numeric=True),
+               Column("model", min_width=min(24, max((len(r.estimate.key) for r in result.ranked), default=5))),
+               Column(f"per {period}", "right", numeric=True), Column(ref_label, "right", numeric=True),
+               Column("", wrap=False, numeric=True), Column("status")]
     largest = max((r.estimate.total for r in result.ranked if r.estimate.total is not None), default=Decimal(0))
     rows: list[list[Cell]] = []
     for row in result.ranked:

@@ -8,42 +8,65 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
+from aicompare.safe_text import fit, visible
+
 if TYPE_CHECKING:  # the JSON path must not pay for the block types
     from aicompare.render.blocks import Block
+
+
+def _encoding(stream: object) -> str | None:
+    return getattr(stream, "encoding", None)
 
 
 def write_json(document: dict[str, Any], out: TextIO | None = None) -> None:
     """One JSON document on stdout; every value is already a JSON type (money as strings)."""
     stream = out or sys.stdout
     text = json.dumps(document, indent=2, ensure_ascii=False)
-    if not text.isascii() and not _encodes(text):
-        # A name or path typed on the command line that was not UTF-8 reaches here as lone
-        # surrogates ('\udcff'); written raw they make stdout raise. As JSON escapes they are
-        # valid JSON in valid UTF-8, and json.loads gives back the same string.
-        text = "".join(f"\\u{ord(c):04x}" if "\ud800" <= c <= "\udfff" else c for c in text)
+    if not text.isascii() and not _encodes(text, _encoding(stream)):
+        # A character stdout's encoding lacks (an ASCII or latin-1 terminal), or a name or path
+        # typed on the command line that was not UTF-8 (lone surrogates, '\udcff'): JSON's own
+        # \u escapes, valid JSON in any encoding, and json.loads gives back the same strings.
+        text = json.dumps(document, indent=2, ensure_ascii=True)
     stream.write(text + "\n")
 
 
 def write_text(text: str, out: TextIO | None = None) -> None:
-    """Plain text on stdout. A path typed on the command line that is not UTF-8 ($'\\xff') holds
-    lone surrogates, which a UTF-8 stdout refuses; they are written as backslash escapes, as
-    Python writes them on stderr."""
+    """Plain text lines on stdout. The text's newlines are kept; any other control or invisible
+    character (in a model id, a path, a note) is shown as an escape (safe_text.visible), and a
+    character the output's encoding lacks as a stand-in or an escape (safe_text.fit)."""
     stream = out or sys.stdout
-    if not text.isascii() and not _encodes(text):
-        text = text.encode("utf-8", "backslashreplace").decode("utf-8")
-    stream.write(text)
+    shown = "\n".join(visible(line) for line in text.split("\n"))
+    stream.write(fit(shown, _encoding(stream)))
 
 
-def _encodes(text: str) -> bool:
+def _encodes(text: str, encoding: str | None) -> bool:
     try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
+        text.encode(encoding or "utf-8")
+    except (UnicodeEncodeError, LookupError):
         return False
     return True
 
 
-def to_csv(blocks: Sequence[Block]) -> str:
-    """Each table as CSV (header first); several tables are separated by a blank line."""
+# OWASP's rule against CSV injection: a spreadsheet runs a cell that begins with one of these as
+# a formula (=HYPERLINK(...), +cmd|..., -1+2, @SUM(...)); a ' in front makes it text.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_text(text: str, *, numeric: bool = False) -> str:
+    """One CSV cell. Text: control and invisible characters shown as escapes (a newline stays; the
+    CSV quotes it), and a leading =, +, -, @, tab or CR neutralised with a '. `numeric`: a value
+    the tool formatted (a negative difference `-$1.25`, a `-` placeholder), written as it is."""
+    text = visible(text, newlines=True)
+    if not numeric and text.startswith(FORMULA_START):
+        return "'" + text
+    return text
+
+
+def to_csv(blocks: Sequence[Block], encoding: str | None = None) -> str:
+    """Each table as CSV (header first); several tables are separated by a blank line.
+
+    encoding: the output's (default stdout's); characters it lacks become stand-ins or escapes.
+    """
     import csv
 
     from aicompare.render.blocks import TableBlock
@@ -54,25 +77,48 @@ def to_csv(blocks: Sequence[Block]) -> str:
             continue
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
-        headers = [c.header for c in block.columns]
+        headers = [csv_text(c.header) for c in block.columns]
         if block.section_rows:
             headers = ["section", *headers]
         writer.writerow(headers)
         section = ""
         for index, row in enumerate(block.rows):
             section = block.section_rows.get(index, section)
-            cells = [cell.text for cell in row]
-            writer.writerow([section, *cells] if block.section_rows else cells)
+            cells = [csv_text(cell.text, numeric=cell.numeric or column.numeric)
+                     for cell, column in zip(row, block.columns)]
+            writer.writerow([csv_text(section), *cells] if block.section_rows else cells)
         parts.append(buffer.getvalue())
-    return "\n".join(parts)
+    return fit("\n".join(parts), encoding or _encoding(sys.stdout))
 
 
-def _md_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+# Markdown: catalog text must stay text. Backslash escapes for the characters of emphasis, code,
+# strikethrough, links and images ([ and ]: no link or image can form without them), headings and
+# table cells; HTML entities for <, > and & (no tag, no autolink, no entity). A line of a text block
+# also cannot begin a list, a setext heading or a thematic break (-, +, =, "1.").
+_MARKDOWN = str.maketrans({"\\": "\\\\", "|": "\\|", "<": "&lt;", ">": "&gt;", "&": "&amp;",
+                           "[": "\\[", "]": "\\]", "*": "\\*", "_": "\\_", "`": "\\`",
+                           "~": "\\~", "#": "\\#"})
 
 
-def to_markdown(blocks: Sequence[Block]) -> str:
-    """GitHub-flavoured Markdown: tables with a header row, text blocks as paragraphs or lists."""
+def md_text(text: str, *, line_start: bool = False) -> str:
+    """Text for a Markdown table cell, heading or (line_start) the start of a line or bullet:
+    shown literally, on one line."""
+    text = visible(text.replace("\r\n", " ").replace("\n", " ")).translate(_MARKDOWN)
+    if line_start:
+        if text[:1] in ("-", "+", "="):
+            return "\\" + text
+        digits = len(text) - len(text.lstrip("0123456789"))  # "1." or "1)": an ordered list
+        marker, after = text[digits:digits + 1], text[digits + 1:digits + 2]
+        if 0 < digits <= 9 and marker in (".", ")") and after in ("", " "):
+            return f"{text[:digits]}\\{text[digits:]}"
+    return text
+
+
+def to_markdown(blocks: Sequence[Block], encoding: str | None = None) -> str:
+    """GitHub-flavoured Markdown: tables with a header row, text blocks as paragraphs or lists.
+
+    Every text (titles, headers, cells, sentences) goes through md_text; the markup is the tool's.
+    """
     from aicompare.render.blocks import TextBlock
 
     parts: list[str] = []
@@ -80,23 +126,24 @@ def to_markdown(blocks: Sequence[Block]) -> str:
         if isinstance(block, TextBlock):
             if block.stream != "stdout" or not block.lines:
                 continue
-            lines = [f"### {_md_escape(block.title)}", ""] if block.title else []
-            lines += [f"- {line}" if block.bullets else line for line in block.lines]
+            lines = [f"### {md_text(block.title)}", ""] if block.title else []
+            texts = [md_text(line, line_start=True) for line in block.lines]
+            lines += [f"- {text}" for text in texts] if block.bullets else texts
             parts.append("\n".join(lines))
             continue
-        lines = [f"### {_md_escape(block.title)}", ""] if block.title else []
+        lines = [f"### {md_text(block.title)}", ""] if block.title else []
         columns = block.columns
         with_section = bool(block.section_rows)
-        header = (["section"] if with_section else []) + [_md_escape(c.header) or " " for c in columns]
+        header = (["section"] if with_section else []) + [md_text(c.header) or " " for c in columns]
         align = (["---"] if with_section else []) + ["---:" if c.justify == "right" else "---" for c in columns]
         lines.append("| " + " | ".join(header) + " |")
         lines.append("| " + " | ".join(align) + " |")
         section = ""
         for index, row in enumerate(block.rows):
             section = block.section_rows.get(index, section)
-            cells = [_md_escape(cell.shown()) for cell in row]
+            cells = [md_text(cell.shown()) for cell in row]
             if with_section:
-                cells = [_md_escape(section), *cells]
+                cells = [md_text(section), *cells]
             lines.append("| " + " | ".join(cells) + " |")
         parts.append("\n".join(lines))
-    return "\n\n".join(parts) + "\n"
+    return fit("\n\n".join(parts) + "\n", encoding or _encoding(sys.stdout))

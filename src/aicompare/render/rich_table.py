@@ -17,6 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from aicompare.render.blocks import Block, Cell, TableBlock, TextBlock
+from aicompare.safe_text import fit, visible
 
 TONES = {"good": "green", "warn": "yellow", "bad": "red", "dim": "dim", "head": "bold"}
 # Without a terminal and without COLUMNS, print tables at their natural width so grep/cut/awk
@@ -54,23 +55,26 @@ def make_console(*, no_color: bool, file: TextIO | None = None) -> Console:
     return console
 
 
-# Control characters in catalog text (an ESC in an imported name) would reach the terminal through
-# rich and drive it: clear the screen, set the window title. They are shown as escapes instead;
-# a tab is a space (rich would expand it past the column width), a newline stays a line break.
-_CONTROL = {c: f"\\x{c:02x}" for c in (*range(0x20), 0x7F, *range(0x80, 0xA0)) if c != 0x0A} | {0x09: " "}
+# Catalog text reaches the terminal through rich: an ESC in an imported name would drive it (clear
+# the screen, set the window title), a bidi override would reorder what is read. Every text goes
+# through safe_text.visible, which shows those as escapes; a cell keeps its newlines as line
+# breaks, titles and sentences do not. Then safe_text.fit, for the console's encoding: on a
+# terminal that is not UTF-8, ★ is *, a bar is #, and what else it lacks is an escape, before
+# rich measures the text, so the columns stay aligned.
+_encoding: str | None = None  # the console's, set by print_blocks
 
 
-def _visible(text: str) -> str:
-    return text.translate(_CONTROL)
+def _shown(text: str, *, newlines: bool = False) -> str:
+    return fit(visible(text, newlines=newlines), _encoding)
 
 
-def _plain(text: str, style: str = "") -> Text:
-    return Text(_visible(text), style=style)
+def _plain(text: str, style: str = "", *, newlines: bool = False) -> Text:
+    return Text(_shown(text, newlines=newlines), style=style)
 
 
 def _text(cell: Cell) -> Text:
     style = "bold green" if cell.best else TONES.get(cell.tone or "", "")
-    return _plain(cell.shown(), style)
+    return _plain(cell.shown(), style, newlines=True)
 
 
 def _table(block: TableBlock, terminal: bool, widths: Sequence[int | None]) -> Table:
@@ -100,7 +104,9 @@ def _table(block: TableBlock, terminal: bool, widths: Sequence[int | None]) -> T
 
 def print_blocks(blocks: Sequence[Block], *, no_color: bool) -> None:
     """Render tables and text blocks to stdout; off a terminal, without trailing padding."""
+    global _encoding
     console = make_console(no_color=no_color)
+    _encoding = console.encoding
     if console.is_terminal:
         _print(console, blocks, no_color)
         return
@@ -151,10 +157,10 @@ def _column_widths(block: TableBlock, width: int, gap: int) -> list[int | None] 
     lows: list[int] = []
     highs: list[int] = []
     for index, column in enumerate(block.columns):
-        texts = [column.header, *(row[index].shown() for row in block.rows if index < len(row))]
+        texts = [_shown(column.header),
+                 *(_shown(row[index].shown(), newlines=True) for row in block.rows if index < len(row))]
         if index == 0:
-            texts += block.section_rows.values()
-        texts = [_visible(text) for text in texts]
+            texts += [_shown(heading) for heading in block.section_rows.values()]
         lines = [line for text in texts for line in text.splitlines()]
         words = [word for line in lines for word in line.split()] if column.wrap else lines
         lows.append(max([column.min_width or 1, *(cell_len(word) for word in words)]))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from decimal import Decimal
 
 from aicompare import fmt
 from aicompare.catalog import Catalog
@@ -29,8 +30,8 @@ def _image_from(model: Model) -> str:
 def list_view(models: Sequence[Model], catalog: Catalog, today: dt.date) -> list[Block]:
     id_width = min(max((len(m.id) for m in models), default=2), 24)
     columns = [Column("id", min_width=id_width), Column("provider"), Column("type"),
-               Column("context", "right"), Column("input", "right"), Column("output", "right"),
-               Column("image"), Column("status")]
+               Column("context", "right", numeric=True), Column("input", "right", numeric=True),
+               Column("output", "right", numeric=True), Column("image", numeric=True), Column("status")]
     rows = [[
         Cell(m.id, tone="head"),
         Cell(catalog.provider_name(m.provider)),
@@ -53,11 +54,14 @@ def show_view(model: Model, catalog: Catalog, today: dt.date) -> list[Block]:
     def section(name: str) -> None:
         sections[len(rows)] = name
 
-    def add(label: str, value: str, tone: str | None = None, path: str | None = None) -> None:
+    def add(label: str, value: str, tone: str | None = None, path: str | None = None,
+            numeric: bool = False) -> None:
+        """numeric: the value is one the tool formatted (a count, a price, a date), not catalog text;
+        with the layer it comes from appended (a path), it is text again."""
         origin = model.origin(path) if path else None
         if origin:
             value = f"{value}  (from {origin})"
-        rows.append([Cell(label), Cell(value, tone=tone)])
+        rows.append([Cell(label), Cell(value, tone=tone, numeric=numeric and not origin)])
 
     section("Model")
     add("id", model.id)
@@ -71,59 +75,67 @@ def show_view(model: Model, catalog: Catalog, today: dt.date) -> list[Block]:
     if model.snapshots:
         add("snapshots", ", ".join(model.snapshots), path="snapshots")
     section("Limits")
-    add("context window", fmt.tokens(model.context_window), path="context_window")
+    add("context window", fmt.tokens(model.context_window), path="context_window", numeric=True)
     if model.max_input_tokens is not None:
-        add("max input", fmt.tokens(model.max_input_tokens), path="max_input_tokens")
-    add("max output", fmt.tokens(model.max_output_tokens), path="max_output_tokens")
+        add("max input", fmt.tokens(model.max_input_tokens), path="max_input_tokens", numeric=True)
+    add("max output", fmt.tokens(model.max_output_tokens), path="max_output_tokens", numeric=True)
     add("input", ", ".join(model.input_modalities) or fmt.NA, path="input_modalities")
     add("output", ", ".join(model.output_modalities) or fmt.NA, path="output_modalities")
     add("knowledge cutoff", model.knowledge_cutoff or fmt.NA, path="knowledge_cutoff")
-    add("released", str(model.release_date) if model.release_date else fmt.NA, path="release_date")
+    add("released", str(model.release_date) if model.release_date else fmt.NA, path="release_date", numeric=True)
     section("Prices (USD)")
     priced = False
     for label, prices, base in (("", model.prices.standard, "prices"), ("batch ", model.prices.batch, "prices.batch")):
         for key, value in prices.values.items():
             priced = True
-            add(f"{label}{PRICE_LABELS[key]}", f"{fmt.money(value)} {PRICE_UNITS[key]}", path=f"{base}.{key}")
+            add(f"{label}{PRICE_LABELS[key]}", f"{fmt.money(value)} {PRICE_UNITS[key]}", path=f"{base}.{key}",
+                numeric=True)
     for tier in model.prices.tiers:
         for key, value in tier.prices.values.items():
             add(f"{PRICE_LABELS[key]} above {fmt.tokens(tier.above_input_tokens)}",
-                f"{fmt.money(value)} {PRICE_UNITS[key]}", path="prices.tiers")
+                f"{fmt.money(value)} {PRICE_UNITS[key]}", path="prices.tiers", numeric=True)
     if not priced and not model.image_prices:
         add("prices", "n/a: the catalog has no prices for this model", tone="warn")
     section("Capabilities")
-    add("capabilities", ", ".join(c.replace("_", " ") for c in model.capabilities) or "-", path="capabilities")
-    add("endpoints", ", ".join(model.endpoints) or "-", path="endpoints")
+    add("capabilities", ", ".join(c.replace("_", " ") for c in model.capabilities) or "-", path="capabilities",
+        numeric=not model.capabilities)
+    add("endpoints", ", ".join(model.endpoints) or "-", path="endpoints", numeric=not model.endpoints)
     if model.strengths:
         section("Ideal for")
         for line in model.strengths:
-            rows.append([Cell("-"), Cell(line)])
+            rows.append([Cell("-", numeric=True), Cell(line)])
     section("Lifecycle")
     add("status", status_text(model, today), tone=status_cell(model, today).tone)
     life = model.lifecycle
     if life.deprecation_date:
-        add("deprecated", str(life.deprecation_date), path="lifecycle.deprecation_date")
+        add("deprecated", str(life.deprecation_date), path="lifecycle.deprecation_date", numeric=True)
     if life.shutdown_date:
         add("shutdown", f"{life.shutdown_date} ({fmt.days_text(life.shutdown_date, today)})",
-            path="lifecycle.shutdown_date")
+            path="lifecycle.shutdown_date", numeric=True)
     if life.note:
         add("lifecycle note", life.note, path="lifecycle.note")
     section("Source")
     add("source", model.source_url or fmt.NA, path="source_url")
-    add("as of", str(model.as_of) if model.as_of else fmt.NA, path="as_of")
+    add("as of", str(model.as_of) if model.as_of else fmt.NA, path="as_of", numeric=True)
     if model.notes:
         add("notes", model.notes, path="notes")
     for bench in model.benchmarks:
-        add(f"benchmark {bench.name}", f"{fmt.dec(bench.score)} ({bench.source})")
+        add(f"benchmark {bench.name}", f"{fmt.dec(bench.score)} ({bench.source})")  # the source is text
     blocks: list[Block] = [TableBlock([Column("field"), Column("value")], rows,
                                       title=f"{model.name} ({model.id})", section_rows=sections)]
     if model.image_prices:
         sizes = list(model.image_sizes)
         grid_rows = [[Cell(q), *[Cell(fmt.money(model.image_price(q, s))) for s in sizes]]
                      for q in model.image_qualities]
-        blocks.append(TableBlock([Column("quality"), *[Column(s, "right") for s in sizes]], grid_rows,
+        blocks.append(TableBlock([Column("quality"), *[Column(s, "right", numeric=True) for s in sizes]], grid_rows,
                                  title="Per image (USD)"))
     return blocks
+
+
+def _formatted(value: object) -> bool:
+    """Whether a diff value is shown as the tool formats it (a number, a price, yes/no, a `-` or
+    n/a placeholder) rather than as catalog text (a name, a list of names)."""
+    return value is None or value == () or isinstance(value, (int, Decimal))
 
 
 def diff_view(result: DiffResult) -> list[Block]:
@@ -140,7 +152,7 @@ def diff_view(result: DiffResult) -> list[Block]:
             tone = "dim" if text in (fmt.NA, "no", "-") else None
             if row.field == "status":
                 tone = "bad" if "retired" in text else ("warn" if text != "current" else None)
-            cells.append(Cell(text, best=index in row.best, tone=tone))
+            cells.append(Cell(text, best=index in row.best, tone=tone, numeric=_formatted(row.values[index])))
         rows.append(cells)
     marked = any(row.best for row in result.rows)
     blocks: list[Block] = [TableBlock(columns, rows, section_rows=sections)]
