@@ -306,11 +306,13 @@ def test_curated_successor_is_checked(fixture_curation: Path, successor: str, me
 def test_curated_succession_cycle_stops_the_build(fixture_curation: Path) -> None:
     text = fixture_curation.read_text()
     assert "[models.acme-large]" not in text
-    fixture_curation.write_text(text + '\n[models.acme-large.lifecycle]\nsuperseded_by = "Acme-Old"\n')
+    fixture_curation.write_text(
+        text + '\n[models.acme-large.lifecycle]\nsuperseded_by = "Acme-Old"\n')
     with pytest.raises(CatalogError) as info:
         fixture_build(fixture_curation)
     assert [p.split(": ", 1)[1] for p in info.value.problems] == [
-        "models.acme-large.lifecycle.superseded_by: succession cycle acme-large -> acme-old -> acme-large"]
+        "models.acme-large.lifecycle.superseded_by: "
+        "succession cycle acme-large -> acme-old -> acme-large"]
 
 
 def test_build_command(tmp_path: Path, fixture_curation: Path) -> None:

@@ -159,6 +159,12 @@ def test_catalog_error_carries_all_problems(tmp_path: Path, monkeypatch) -> None
 
 # --- succession: self, cycles of any length, case and names -------------------------------------
 
+def table(model_id: str, successor: str | None, extra: str = "") -> str:
+    """A model table of 3 lines plus its extra lines, then a 4th naming its successor."""
+    life = "" if successor is None else f'lifecycle = {{ superseded_by = "{successor}" }}\n'
+    return f'[models.{model_id}]\nprovider = "x"\ntype = "text"\n{extra}{life}'
+
+
 def test_superseded_by_itself(cli, tmp_path: Path) -> None:
     path = write(tmp_path, GOOD_HEAD + '[models.z]\nprovider = "a"\ntype = "text"\n'
                  '[models.z.lifecycle]\nsuperseded_by = "z"\n')
@@ -170,8 +176,8 @@ def test_superseded_by_itself(cli, tmp_path: Path) -> None:
 
 
 def test_superseded_by_itself_through_an_alias(cli, tmp_path: Path) -> None:
-    path = write(tmp_path, GOOD_HEAD + '[models.z]\nprovider = "a"\ntype = "text"\naliases = ["zed"]\n'
-                 '[models.z.lifecycle]\nsuperseded_by = "ZED"\n')
+    path = write(tmp_path, GOOD_HEAD + '[models.z]\nprovider = "a"\ntype = "text"\n'
+                 'aliases = ["zed"]\n[models.z.lifecycle]\nsuperseded_by = "ZED"\n')
     code, _, err = problems_of(cli, path)
     assert code == 1
     assert err.splitlines()[0] == (
@@ -180,8 +186,7 @@ def test_superseded_by_itself_through_an_alias(cli, tmp_path: Path) -> None:
 
 def test_two_cycle_is_reported_once_with_the_chain(cli, tmp_path: Path) -> None:
     path = write(tmp_path, GOOD_HEAD
-                 + '[models.a]\nprovider = "x"\ntype = "text"\nlifecycle = { superseded_by = "b" }\n'
-                 + '[models.b]\nprovider = "x"\ntype = "text"\nlifecycle = { superseded_by = "a" }\n')
+                 + table("a", "b") + table("b", "a"))
     code, out, err = problems_of(cli, path)
     assert (code, out) == (1, "")
     assert err.splitlines() == [
@@ -192,11 +197,8 @@ def test_two_cycle_is_reported_once_with_the_chain(cli, tmp_path: Path) -> None:
 def test_three_cycle_through_a_snapshot_and_another_case(cli, tmp_path: Path) -> None:
     # a -> b (by its snapshot), b -> c, c -> a (as "A"); d leads into the cycle and is not in it
     path = write(tmp_path, GOOD_HEAD
-                 + '[models.a]\nprovider = "x"\ntype = "text"\nlifecycle = { superseded_by = "b-0101" }\n'
-                 + '[models.b]\nprovider = "x"\ntype = "text"\nsnapshots = ["b-0101"]\n'
-                 + 'lifecycle = { superseded_by = "c" }\n'
-                 + '[models.c]\nprovider = "x"\ntype = "text"\nlifecycle = { superseded_by = "A" }\n'
-                 + '[models.d]\nprovider = "x"\ntype = "text"\nlifecycle = { superseded_by = "a" }\n')
+                 + table("a", "b-0101") + table("b", "c", 'snapshots = ["b-0101"]\n')
+                 + table("c", "A") + table("d", "a"))
     code, _, err = problems_of(cli, path)
     assert code == 1
     assert err.splitlines() == [
@@ -206,9 +208,7 @@ def test_three_cycle_through_a_snapshot_and_another_case(cli, tmp_path: Path) ->
 
 def test_two_cycles_are_two_problems(cli, tmp_path: Path) -> None:
     path = write(tmp_path, GOOD_HEAD
-                 + '[models.a]\nprovider = "x"\ntype = "text"\nlifecycle = { superseded_by = "a" }\n'
-                 + '[models.b]\nprovider = "x"\ntype = "text"\nlifecycle = { superseded_by = "c" }\n'
-                 + '[models.c]\nprovider = "x"\ntype = "text"\nlifecycle = { superseded_by = "b" }\n')
+                 + table("a", "a") + table("b", "c") + table("c", "b"))
     code, _, err = problems_of(cli, path)
     assert code == 1
     assert err.splitlines() == [
@@ -264,13 +264,15 @@ def test_successor_resolves_like_a_name_and_is_shown_by_its_id(cli, user_layer: 
     assert "ALPHA-MINI" not in show.stdout
     doc = cli("show", "alpha-large", "--json").json()
     assert doc["model"]["lifecycle"]["superseded_by"] == "alpha-mini"
-    assert cli("show", "pixel-flat", "--json").json()["model"]["lifecycle"]["superseded_by"] == "alpha-large"
+    pixel = cli("show", "pixel-flat", "--json").json()["model"]
+    assert pixel["lifecycle"]["superseded_by"] == "alpha-large"
     diff = cli("diff", "alpha-large", "alpha-mini").stdout
     assert "alpha-large has been superseded by alpha-mini: for new builds" in diff
 
 
 def test_successor_that_names_no_model_still_fails(cli, user_layer: Path) -> None:
-    user_layer.write_text('[models.alpha-large.lifecycle]\nsuperseded_by = "alpha-mega"\n', encoding="utf-8")
+    user_layer.write_text('[models.alpha-large.lifecycle]\nsuperseded_by = "alpha-mega"\n',
+                          encoding="utf-8")
     run = cli("catalog", "validate")
     assert run.exit_code == 1
     assert run.stderr.splitlines()[0] == (
@@ -282,7 +284,8 @@ def test_successor_that_names_no_model_still_fails(cli, user_layer: Path) -> Non
     ('""', "models.'': the model id is empty"),
     ('"   "', "models.'   ': the model id is only whitespace"),
     ('"\t"', "models.'\\t': the model id is only whitespace"),
-    ('" beta "', "models.' beta ': the model id begins or ends with whitespace (did you mean 'beta'?)"),
+    ('" beta "',
+     "models.' beta ': the model id begins or ends with whitespace (did you mean 'beta'?)"),
 ])
 def test_blank_or_padded_model_id(cli, tmp_path: Path, key: str, problem: str) -> None:
     path = write(tmp_path, GOOD_HEAD + f'[models.{key}]\nprovider = "a"\ntype = "text"\n')
@@ -299,7 +302,8 @@ def test_blank_id_fails_every_command(cli, monkeypatch, tmp_path: Path) -> None:
     for args in (("list",), ("show", "ok"), ("cost", "--tokens", "1M")):
         run = cli(*args)
         assert (run.exit_code, run.stdout) == (1, ""), args
-        assert run.stderr.splitlines()[0] == f"error: {path}:5: models.'  ': the model id is only whitespace"
+        assert run.stderr.splitlines()[0] == (
+            f"error: {path}:5: models.'  ': the model id is only whitespace")
 
 
 def test_blank_or_padded_alias_and_snapshot(cli, tmp_path: Path) -> None:
@@ -338,9 +342,8 @@ def test_bundled_catalog_validates_and_has_no_succession_cycle(bundled_cli) -> N
 ])
 def test_successor_empty_or_ambiguous(cli, tmp_path: Path, written: str, problem: str) -> None:
     path = write(tmp_path, GOOD_HEAD
-                 + '[models.t1]\nprovider = "x"\ntype = "text"\nname = "Twin"\n'
-                 + '[models.t2]\nprovider = "x"\ntype = "text"\nname = "TWIN"\n'
-                 + f'[models.z]\nprovider = "x"\ntype = "text"\nlifecycle = {{ superseded_by = "{written}" }}\n')
+                 + table("t1", None, 'name = "Twin"\n') + table("t2", None, 'name = "TWIN"\n')
+                 + table("z", written))
     code, _, err = problems_of(cli, path)
     assert code == 1
     assert err.splitlines()[0] == f"error: {path}:13: models.z.lifecycle.superseded_by: {problem}"
@@ -363,5 +366,5 @@ def test_invisible_model_id(cli, tmp_path: Path) -> None:
     assert code == 1
     assert err.splitlines()[1:3] == [
         "  " + f"{path}: models.'\\u200b': the model id has no visible character",
-        "  " + f"{path}: models.'b\\u200b': the model id begins or ends with an invisible character "
-        "(did you mean 'b'?)"]
+        "  " + f"{path}: models.'b\\u200b': the model id begins or ends with an invisible "
+        "character (did you mean 'b'?)"]
