@@ -441,7 +441,9 @@ def _raw_names(table: object) -> list[str]:
 def _layer_rank(model: Model, layers: Sequence[str]) -> int:
     """How high the layer that set this model's successor is (-1: the lowest one)."""
     origin = model.origin("lifecycle.superseded_by")
-    return layers.index(origin) if origin in layers else -1
+    if origin is None or origin not in layers:
+        return -1
+    return layers.index(origin)
 
 
 def build_providers(raw: object, problems: Problems) -> dict[str, Provider]:
