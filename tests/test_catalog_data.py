@@ -279,6 +279,42 @@ def test_bad_curation_stops_the_build(fixture_curation: Path, block: str, messag
     assert any(message in p for p in info.value.problems), info.value.problems
 
 
+def test_curated_successor_is_written_as_its_id(fixture_curation: Path) -> None:
+    text = fixture_curation.read_text()
+    fixture_curation.write_text(text.replace('superseded_by = "acme-large"',
+                                             'superseded_by = "ACME-LARGE-2025-03-01"'))
+    result = fixture_build(fixture_curation)
+    assert result.doc["models"]["acme-old"]["lifecycle"]["superseded_by"] == "acme-large"
+    assert '\nsuperseded_by = "acme-large"\n' in result.text
+
+
+@pytest.mark.parametrize(("successor", "message"), [
+    ("acme-old", "models.acme-old.lifecycle.superseded_by: names the model itself"),
+    ("acme-nothing", "names no model in the catalog: 'acme-nothing'"),
+])
+def test_curated_successor_is_checked(fixture_curation: Path, successor: str, message: str) -> None:
+    text = fixture_curation.read_text()
+    fixture_curation.write_text(text.replace('superseded_by = "acme-large"',
+                                             f'superseded_by = "{successor}"'))
+    with pytest.raises(CatalogError) as info:
+        fixture_build(fixture_curation)
+    assert [p.split(": ", 1)[1] for p in info.value.problems] == [
+        message if message.startswith("models.") else
+        f"models.acme-old.lifecycle.superseded_by: {message}"]
+
+
+def test_curated_succession_cycle_stops_the_build(fixture_curation: Path) -> None:
+    text = fixture_curation.read_text()
+    assert "[models.acme-large]" not in text
+    fixture_curation.write_text(
+        text + '\n[models.acme-large.lifecycle]\nsuperseded_by = "Acme-Old"\n')
+    with pytest.raises(CatalogError) as info:
+        fixture_build(fixture_curation)
+    assert [p.split(": ", 1)[1] for p in info.value.problems] == [
+        "models.acme-large.lifecycle.superseded_by: "
+        "succession cycle acme-large -> acme-old -> acme-large"]
+
+
 def test_build_command(tmp_path: Path, fixture_curation: Path) -> None:
     out = tmp_path / "models.toml"
     args = ["catalog", "build", "--reference", str(FIXTURE / "reference"),

@@ -89,6 +89,19 @@ class Catalog:
 
     def resolve(self, name: str) -> Model:
         """Find a model by id, alias, snapshot, display name or `provider:model`."""
+        query, ids = self._lookup(name)
+        if len(ids) == 1:
+            return self.models[ids[0]]
+        if len(ids) > 1:
+            raise AmbiguousModelError(name, sorted(ids))
+        raise UnknownModelError(name, self.suggest(query))
+
+    def candidates(self, name: str) -> list[str]:
+        """The ids `name` can mean, read as `resolve` reads it; empty when none (never raises)."""
+        return self._lookup(name)[1]
+
+    def _lookup(self, name: str) -> tuple[str, list[str]]:
+        """(the query without its `provider:` prefix, the ids it matches)."""
         query = name.strip()
         provider: str | None = None
         if ":" in query:
@@ -99,11 +112,7 @@ class Catalog:
         if provider is not None:
             wanted = normalize(provider)
             ids = [i for i in ids if normalize(self.models[i].provider) == wanted]
-        if len(ids) == 1:
-            return self.models[ids[0]]
-        if len(ids) > 1:
-            raise AmbiguousModelError(name, sorted(ids))
-        raise UnknownModelError(name, self.suggest(query))
+        return query, list(ids)
 
     def _is_provider(self, head: str) -> bool:
         wanted = normalize(head)

@@ -163,12 +163,13 @@ def _price_sentence(models: Sequence[Model], key: str) -> Difference | None:
         return Difference("price_same", text, field, ids, values, Decimal(0))
     if high == 0:
         return None
-    pct = fmt.percent(high - low, high)
-    share = fmt.percent_text(pct)
+    pct = fmt.percent_cheaper(low, high)
+    cheaper = fmt.cheaper_text(low, high)
     if len(models) == 2:
-        text = f"{low_model.id} is {share} cheaper on {label} ({fmt.money(low)} vs {fmt.money(high)} {unit})."
+        text = (f"{low_model.id} is {cheaper} on {label} "
+                f"({fmt.money(low)} vs {fmt.money(high)} {unit}).")
     else:
-        text = (f"{low_model.id} is the cheapest on {label}, {share} cheaper than {high_model.id} "
+        text = (f"{low_model.id} is the cheapest on {label}, {cheaper} than {high_model.id} "
                 f"({fmt.money(low)} vs {fmt.money(high)} {unit}).")
     return Difference("price", text, field, (low_model.id, high_model.id),
                       (fmt.dec(low), fmt.dec(high)), pct)
@@ -258,8 +259,8 @@ def _image_sentence(models: Sequence[Model]) -> Difference | None:
         return Difference("image_price_same", f"{fmt.join_words([m.id for m, _ in known])} start at the same "
                           f"price per image ({fmt.money(low)}).", "image_prices.from",
                           tuple(m.id for m, _ in known), tuple(fmt.dec(p) for _, p in known), Decimal(0))
-    pct = fmt.percent(high - low, high)
-    text = (f"{low_model.id} is {fmt.percent_text(pct)} cheaper per image at its lowest price "
+    pct = fmt.percent_cheaper(low, high)
+    text = (f"{low_model.id} is {fmt.cheaper_text(low, high)} per image at its lowest price "
             f"(from {fmt.money(low)} vs from {fmt.money(high)} per image).")
     return Difference("image_price", text, "image_prices.from", (low_model.id, high_model.id),
                       (fmt.dec(low), fmt.dec(high)), pct)

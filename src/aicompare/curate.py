@@ -152,7 +152,12 @@ def build(reference: Path, curation_path: Path) -> Build:
         # the bundled `aicompare best` tasks (docs/tasks.md), kept in their own file
         tasks, _ = read_document(curation_path.parent / str(meta["tasks"]))
         doc["tasks"] = tasks.get("tasks", {})
-    build_catalog([(Layer("bundled", "generated catalog", True), doc, "")])
+    catalog = build_catalog([(Layer("bundled", "generated catalog", True), doc, "")])
+    for mid, table in doc["models"].items():
+        life = table.get("lifecycle")
+        if life and "superseded_by" in life:
+            # the successor as its id, however the curation names it (a snapshot, another case)
+            life["superseded_by"] = catalog.models[mid].superseded_by
     return Build(doc, render(doc), cross_check(doc, refs, cur), sorted(skipped), filled)
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import ROUND_HALF_UP, Context, Decimal
+# the exact context of the percent helpers
+from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, DivisionByZero, Inexact, InvalidOperation, Overflow
 
 CENT = Decimal("0.01")
 NA = "n/a"
@@ -31,19 +33,73 @@ def money(value: Decimal | None, *, grouping: bool = True) -> str:
     return f"{sign}${body}"
 
 
+# Sums, products and integer quotients in this context are exact whatever the operands' digits
+# and exponents (it is never used for a true division, which could need infinite digits).
+_EXACT = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN,
+                 traps=[Inexact, InvalidOperation, DivisionByZero, Overflow])
+# From this many times cheaper, a saving that would round to 100% is said as a ratio.
+RATIO_FROM = 1000
+
+
+def _share(part: Decimal, whole: Decimal, places: int) -> Decimal:
+    """|part| / |whole| x 100 rounded half up to `places` decimals, exactly (no double rounding)."""
+    part, whole = part.copy_abs(), whole.copy_abs()
+    scale = 2 * 100 * 10**places
+    # half up: floor((part x 100 x 10^places + whole / 2) / whole), in integers
+    units = _EXACT.divide_int(_EXACT.add(_EXACT.multiply(part, scale), whole),
+                              _EXACT.multiply(whole, 2))
+    return units.scaleb(-places, _EXACT)
+
+
 def percent(part: Decimal, whole: Decimal) -> Decimal:
-    """part / whole * 100, exact to 2 places (half up)."""
-    return (part * 100 / whole).quantize(CENT, ROUND_HALF_UP)
+    """part / whole * 100 to 2 places (half up, computed exactly), for JSON.
+
+    Rounding never makes a difference look like none nor a saving look total: a non-zero part
+    that rounds to 0.00 is 0.01, and a part smaller than the whole that rounds to 100.00 is 99.99.
+    """
+    value = _share(part, whole, 2)
+    if value == 0 and part != 0:
+        value = CENT
+    elif value == 100 and part.copy_abs() < whole.copy_abs():
+        value = Decimal("99.99")
+    return value.copy_negate() if (part < 0) != (whole < 0) and value else value
 
 
-def percent_text(value: Decimal) -> str:
-    """'78%'; '<1%' for a non-zero share that rounds to 0; never '0%' for a real difference."""
-    whole = value.quantize(Decimal(1), ROUND_HALF_UP)
-    if whole == 0 and value != 0:
+def percent_cheaper(low: Decimal, high: Decimal) -> Decimal:
+    """percent(high - low, high), the difference taken exactly."""
+    return percent(_EXACT.subtract(high, low), high)
+
+
+def percent_text(part: Decimal, whole: Decimal) -> str:
+    """|part| as a whole percentage of |whole|, for a table cell: '78%', '<1%', '>99%'.
+
+    Computed exactly: '0%' only when part is 0, '100%' for less than the whole never.
+    """
+    value = _share(part, whole, 0)
+    if value == 0 and part != 0:
         return "<1%"
-    if whole == 100 and value != 100:
+    if value == 100 and part.copy_abs() < whole.copy_abs():
         return ">99%"
-    return f"{whole}%"
+    return f"{value:f}%"
+
+
+def cheaper_text(low: Decimal, high: Decimal) -> str:
+    """How much cheaper `low` is than `high` (0 <= low < high), in words rounding cannot falsify.
+
+    '78% cheaper'; 'under 1% cheaper' for a saving that rounds to 0%; a saving that rounds to
+    100% is 'over 99% cheaper' below RATIO_FROM times and the ratio, rounded down, from there on
+    ('25,000× cheaper'); '100% cheaper' only when `low` is 0 (`best` says "free" instead).
+    """
+    if low == 0:
+        return "100% cheaper"
+    value = _share(_EXACT.subtract(high, low), high, 0)
+    if value == 0:
+        return "under 1% cheaper"
+    if value == 100:
+        if high >= _EXACT.multiply(low, RATIO_FROM):
+            return f"{_EXACT.divide_int(high, low):,f}× cheaper"
+        return "over 99% cheaper"
+    return f"{value:f}% cheaper"
 
 
 def tokens(value: int | None) -> str:

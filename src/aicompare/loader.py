@@ -164,6 +164,10 @@ def _split(path: str, model_ids: Iterable[str]) -> tuple[str | None, str]:
     if not path.startswith("models."):
         return None, path.split(".")[0]
     rest = path[len("models.") :]
+    if rest[:1] in ("'", '"'):  # an unusable id, shown quoted (schema.build_model)
+        quoted = next((m for m in model_ids if rest == repr(m)), None)
+        if quoted is not None:
+            return quoted, quoted
     best = max((m for m in model_ids if rest == m or rest.startswith(m + ".")), key=len, default=None)
     if best is None:
         return None, rest
@@ -226,7 +230,13 @@ def load_catalog(extra: Sequence[str] = (), *, include_user: bool = True) -> Cat
 def build_catalog(documents: Sequence[tuple[Layer, dict[str, Any], str]],
                   layers: tuple[Layer, ...] = ()) -> Catalog:
     """Merge parsed layers (lowest first), validate, and index them."""
-    from aicompare.schema import Problems, build_model, build_providers, check_top_level
+    from aicompare.schema import (
+        Problems,
+        build_model,
+        build_providers,
+        check_succession,
+        check_top_level,
+    )
 
     raw_models: dict[str, dict[str, Any]] = {}
     raw_providers: dict[str, Any] = {}
@@ -290,16 +300,13 @@ def build_catalog(documents: Sequence[tuple[Layer, dict[str, Any], str]],
 
         build_tasks(tasks, problems, set(raw_models))
     _check_names(raw_models, problems)
-    for model in models.values():
-        successor = model.lifecycle.superseded_by
-        if successor is not None and successor not in raw_models:
-            problems.add(
-                f"models.{model.id}.lifecycle.superseded_by",
-                f"names no model in the catalog: {successor!r}",
-            )
+    catalog = Catalog(models, providers, tasks, layers)
+    # successors resolve through the catalog's names; `models` is updated in place
+    check_succession(models, raw_models, catalog.candidates, problems,
+                     [layer.path for layer, _, _ in documents])
     if len(problems):
         raise CatalogError(problems.items, "fix these entries; see docs/catalog.md")
-    return Catalog(models, providers, tasks, layers)
+    return catalog
 
 
 def _origin_of(path: str, model_id: str, origins: Mapping[str, Mapping[str, str]]) -> str | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -267,9 +267,47 @@ def _benchmarks(table: Mapping[str, Any], path: str, problems: Problems) -> tupl
     return tuple(out)
 
 
+def _invisible(char: str) -> bool:
+    """Whitespace, or a character that prints as nothing (format, control, separator, ...)."""
+    return char.isspace() or not char.isprintable()
+
+
+def name_problem(name: str) -> str | None:
+    """Why a model id, alias or snapshot cannot name a model (empty, blank, padded), or None.
+
+    Names are typed and matched after trimming (`Catalog.resolve` strips what it is given), so a
+    name that begins or ends with whitespace could never be typed as written, and one made only
+    of invisible characters shows as nothing.
+    """
+    if name and not _invisible(name[0]) and not _invisible(name[-1]):
+        return None
+    if not name:
+        return "is empty"
+    if all(char.isspace() for char in name):
+        return "is only whitespace"
+    if all(_invisible(char) for char in name):
+        return "has no visible character"
+    start, end = 0, len(name)
+    while _invisible(name[start]):
+        start += 1
+    while _invisible(name[end - 1]):
+        end -= 1
+    padding = name[:start] + name[end:]
+    what = "whitespace" if padding.isspace() else "an invisible character"
+    return f"begins or ends with {what} (did you mean {name[start:end]!r}?)"
+
+
+_NAME_KINDS = {"aliases": "alias", "snapshots": "snapshot"}
+
+
 def build_model(model_id: str, raw: object, problems: Problems,
                 origins: tuple[tuple[str, str], ...] = ()) -> Model | None:
     """One model table -> Model, or None when it is unusable; problems are recorded."""
+    unusable_id = name_problem(model_id)
+    if unusable_id is not None:
+        # quoted, so that an empty or blank id is visible in the message
+        problems.add(f"models.{model_id!r}", f"the model id {unusable_id}")
+        return None
     path = f"models.{model_id}"
     if not isinstance(raw, dict):
         problems.add(path, f"expected a table, got {_type_name(raw)}")
@@ -301,12 +339,18 @@ def build_model(model_id: str, raw: object, problems: Problems,
     image_prices = _image_prices(grid, f"{path}.image_prices", problems) if grid is not None else ()
     bench = r.table_("benchmarks")
     benchmarks = _benchmarks(bench, f"{path}.benchmarks", problems) if bench is not None else ()
+    names = {kind: r.strings(kind) for kind in _NAME_KINDS}
+    for kind, singular in _NAME_KINDS.items():
+        for name in names[kind]:
+            unusable = name_problem(name)
+            if unusable is not None:
+                problems.add(f"{path}.{kind}", f"{singular} {name!r} {unusable}")
     model = Model(
         id=model_id,
         provider=provider or "",
         type=mtype or "",
         name=r.string("name") or model_id,
-        aliases=r.strings("aliases"),
+        aliases=names["aliases"],
         description=r.string("description"),
         context_window=r.positive_int("context_window"),
         max_input_tokens=r.positive_int("max_input_tokens"),
@@ -315,7 +359,7 @@ def build_model(model_id: str, raw: object, problems: Problems,
         output_modalities=r.strings("output_modalities", OUTPUT_MODALITIES),
         capabilities=r.strings("capabilities", CAPABILITIES),
         endpoints=r.strings("endpoints"),
-        snapshots=r.strings("snapshots"),
+        snapshots=names["snapshots"],
         knowledge_cutoff=cutoff,
         release_date=r.date("release_date"),
         strengths=r.strings("strengths"),
@@ -329,6 +373,77 @@ def build_model(model_id: str, raw: object, problems: Problems,
         origins=origins,
     )
     return model if len(problems) == before else None
+
+
+def check_succession(models: dict[str, Model], raw_models: Mapping[str, Any],
+                     candidates: Callable[[str], list[str]], problems: Problems,
+                     layers: Sequence[str] = ()) -> None:
+    """Point every `superseded_by` at its model's id (in place); report what cannot be.
+
+    A successor is found as a name typed on the command line is (`candidates` is
+    Catalog.candidates: id, alias or snapshot in any case, then display name), and stored as the
+    model's id. Naming the model itself is a problem, and so is a cycle of any length through
+    the merged layers: it is reported once, at the link set by the highest layer in `layers`
+    (lowest first), else at the first of its models in catalog order, with the chain.
+    A successor that names a model with problems of its own is left to those problems.
+    """
+    broken = {name.casefold() for mid, table in raw_models.items() if mid not in models
+              for name in (mid, *_raw_names(table))}
+    successor: dict[str, str] = {}
+    for model in list(models.values()):
+        written = model.lifecycle.superseded_by
+        if written is None:
+            continue
+        where = f"models.{model.id}.lifecycle.superseded_by"
+        if not written.strip():
+            problems.add(where, "must not be empty")
+            continue
+        ids = candidates(written)
+        if len(ids) > 1:
+            problems.add(where, f"{written!r} could be any of {', '.join(sorted(ids))}: use an id")
+        elif not ids:
+            if written.strip().casefold() not in broken:
+                problems.add(where, f"names no model in the catalog: {written!r}")
+        elif ids[0] == model.id:
+            shown = "" if written == model.id else f" ({written!r} is {model.id})"
+            problems.add(where, f"names the model itself{shown}")
+        else:
+            successor[model.id] = ids[0]
+            if written != ids[0]:
+                life = model.lifecycle._replace(superseded_by=ids[0])
+                models[model.id] = model._replace(lifecycle=life)
+    order = {mid: index for index, mid in enumerate(models)}
+    walk_of: dict[str, int] = {}
+    for walk, start in enumerate(successor):
+        chain: list[str] = []
+        node = start
+        while node in successor and node not in walk_of:
+            walk_of[node] = walk
+            chain.append(node)
+            node = successor[node]
+        if walk_of.get(node) != walk:
+            continue  # the chain ended, or ran into one already walked
+        cycle = chain[chain.index(node):]
+        first = min(range(len(cycle)), key=lambda i: (-_layer_rank(models[cycle[i]], layers),
+                                                       order[cycle[i]]))
+        loop = cycle[first:] + cycle[:first]
+        problems.add(f"models.{loop[0]}.lifecycle.superseded_by",
+                     "succession cycle " + " -> ".join([*loop, loop[0]]))
+
+
+def _raw_names(table: object) -> list[str]:
+    if not isinstance(table, dict):
+        return []
+    return [name for kind in _NAME_KINDS if isinstance(table.get(kind), list)
+            for name in table[kind] if isinstance(name, str)]
+
+
+def _layer_rank(model: Model, layers: Sequence[str]) -> int:
+    """How high the layer that set this model's successor is (-1: the lowest one)."""
+    origin = model.origin("lifecycle.superseded_by")
+    if origin is None or origin not in layers:
+        return -1
+    return layers.index(origin)
 
 
 def build_providers(raw: object, problems: Problems) -> dict[str, Provider]:

@@ -147,9 +147,9 @@ def choose(task: Task, models: Iterable[Model], workload: Workload, today: dt.da
                                  f"($0) for {workload_phrase(workload)}, against {fmt.money(b)} for "
                                  f"{top.model.id}; check the maker's rate limits for free use.")
             else:
-                pct = fmt.percent_text(fmt.percent(b - a, b))
-                budget_reason = (f"{budget_pick.model.id} is the budget pick: {pct} cheaper than {top.model.id} "
-                                 f"for {workload_phrase(workload)} ({fmt.money(a)} vs {fmt.money(b)}).")
+                budget_reason = (f"{budget_pick.model.id} is the budget pick: "
+                                 f"{fmt.cheaper_text(a, b)} than {top.model.id} for "
+                                 f"{workload_phrase(workload)} ({fmt.money(a)} vs {fmt.money(b)}).")
     seen = {c.model.id for c in qualifying}
     named = list(dict.fromkeys([*[m.id for m in explain], *task.popular]))
     lookup = {m.id: m for m in pool} | {m.id: m for m in explain}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal
 from typing import Any
 
 from aicompare import fmt
@@ -50,8 +50,11 @@ def _delta(row: Ranked) -> str:
         return "the same"
     sign = "+" if row.delta > 0 else "-"
     text = f"{sign}{fmt.money(abs(row.delta))}"
-    if row.delta_percent is not None:
-        text += f" ({sign}{fmt.percent_text(abs(row.delta_percent))})"
+    if row.delta_percent is not None and row.estimate.total is not None:
+        # the reference's total, exactly: the percentage is worded from exact figures
+        wide = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)
+        reference = wide.subtract(row.estimate.total, row.delta)
+        text += f" ({sign}{fmt.percent_text(row.delta, reference)})"
     return text
 
 
