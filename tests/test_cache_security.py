@@ -406,6 +406,33 @@ def test_decoding_rejects_a_code_object_and_unexpected_types() -> None:
     assert cache._decode_one(good, "Model", Model) == Model("a", "acme", "text", "A")
 
 
+def test_decoding_rejects_references_out_of_range() -> None:
+    """A graph refers to records by index: -1 only where None is allowed, nothing past the end."""
+    from aicompare.model import ImagePrice, Model
+
+    record = Model("a", "acme", "text", "A", image_prices=(ImagePrice("low", "any", Decimal("1.25")),))
+    data = cache._encode([record], "Model")
+    assert cache._decode(data, "Model", Model) == [record]
+    model_table = cache._ORDER.index("Model")
+    image_table = cache._ORDER.index("ImagePrice")
+
+    def changed(table: int, column: int, value: Any) -> tuple[Any, ...]:
+        tables = list(data[4])
+        count, columns = tables[table]
+        tables[table] = (count, columns[:column] + ((value,),) + columns[column + 1:])
+        return (*data[:4], tuple(tables))
+
+    for bad in (changed(model_table, 20, -1),  # a lifecycle that is None
+                changed(model_table, 20, 5),  # past the end of the lifecycle table
+                changed(model_table, 20, "0"),
+                changed(image_table, 2, -1),  # a required Decimal that is None
+                changed(image_table, 2, 1)):
+        with pytest.raises(cache.CacheError):
+            cache._decode(bad, "Model", Model)
+    release = changed(model_table, 15, -1)  # an optional date: -1 is None
+    assert cache._decode(release, "Model", Model)[0].release_date is None
+
+
 # --- modes ----------------------------------------------------------------------------------------
 
 

@@ -792,10 +792,10 @@ def _tuple(value: Any, length: int | None = None) -> tuple[Any, ...]:
     return value
 
 
-def _refs(column: tuple[Any, ...], table: list[Any]) -> Iterator[Any]:
+def _refs(column: tuple[Any, ...], table: list[Any], optional: bool = False) -> Iterator[Any]:
     """The items of `table` that `column` indexes (IndexError past the end, TypeError for a
     non-int). An optional field's table ends with None, which -1 selects."""
-    if column and min(column) < (-1 if table and table[-1] is None else 0):
+    if column and min(column) < (-1 if optional else 0):
         raise CacheError("a reference out of range")
     return map(table.__getitem__, column)
 
@@ -859,8 +859,8 @@ def _column(kind: str, column: tuple[Any, ...], built: dict[str, list[Any]]) -> 
         _types(column, allowed)
         return column
     # a reference: into a decimal, date or string-tuple table, a record table (>Name) or a table
-    # of record tuples (*Name); record tables never end with None
-    return _refs(column, built[kind[1:] if kind[0] == ">" else kind])
+    # of record tuples (*Name); only "d?" and "t?" are optional
+    return _refs(column, built[kind[1:] if kind[0] == ">" else kind], kind in ("d?", "t?"))
 
 
 # Task tables are raw TOML values: str, int, bool, Decimal, dates and times, lists and dicts. The
