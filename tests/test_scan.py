@@ -6,6 +6,7 @@ LiteLLM's whole map imported as a user layer."""
 from __future__ import annotations
 
 import datetime as dt
+import marshal
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -21,8 +22,8 @@ from aicompare.cli import app
 from aicompare.costing import browse_costs, compare_costs
 from aicompare.errors import WorkloadError
 from aicompare.loader import ENV_BASE, ENV_CATALOG, load_catalog
-from aicompare.model import Model
-from aicompare.pricing import Workload, build_workload, estimate, quote_all, rate_card
+from aicompare.model import ImagePrice, Lifecycle, Model, Prices, PriceSet
+from aicompare.pricing import RateCard, Workload, build_workload, estimate, quote_all, rate_card
 from aicompare.quantities import Period
 
 HERE = Path(__file__).resolve().parent
@@ -207,15 +208,37 @@ def test_a_broken_card_section_falls_back_to_the_models(catalogs: dict[str, Cata
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     fresh = catalogs["fixture"]
     cached = _through_cache(fresh, tmp_path, monkeypatch)
-    cached._cards = lambda: cache._loads(b"not a pickle")  # what a damaged card section gives
+    cached._cards = lambda: cache._decode(("not", "a graph"), "RateCard", RateCard)
+    with pytest.raises(cache.CacheError):
+        cached._cards()  # what a card section of another shape gives
     assert cached.rate_cards() == [rate_card(m) for m in fresh.models.values()]
 
 
-def test_shared_values_keep_their_digits() -> None:
-    pool: dict = {}  # type: ignore[type-arg]
-    first, second = cache.shared((Decimal("2.50"), "a"), pool), cache.shared((Decimal("2.5"), "a"), pool)
-    assert str(first[0]) == "2.50" and str(second[0]) == "2.5"
-    assert first[1] is second[1]
-    flags = cache.shared((True, 1, 1.0 == 1), pool)
-    assert [type(v) for v in flags] == [bool, int, bool]
-    assert cache.shared({"k": Decimal("1.0")}, pool) == {"k": Decimal("1.0")}
+def test_equal_values_are_stored_once_and_keep_their_digits() -> None:
+    life = Lifecycle(dt.date(2026, 1, 2), None, "beta", None)
+    cell = ImagePrice("low", "1024x1024", Decimal("0.010"))
+    first = Model("a", "acme", "text", "A", lifecycle=life, image_prices=(cell,),
+                  prices=Prices(PriceSet({"input": Decimal("2.50"), "output": Decimal("1E+1")})))
+    second = first._replace(id="b", lifecycle=Lifecycle(dt.date(2026, 1, 2), None, "beta", None),
+                            image_prices=(ImagePrice("low", "1024x1024", Decimal("0.010")),),
+                            prices=Prices(PriceSet({"input": Decimal("2.5"), "output": Decimal("-0")})))
+    data = cache._encode([first, second], "Model")
+    decimals, dates = data[0], data[1]
+    assert sorted(decimals) == sorted(["2.50", "2.5", "1E+1", "-0", "0.010"]) and len(dates) == 1
+    again = cache._decode(marshal.loads(marshal.dumps(data)), "Model", Model)
+    assert repr(again) == repr([first, second])  # repr shows 2.50 and 2.5, 1E+1 and -0
+    assert again[0].lifecycle is again[1].lifecycle  # equal records rebuilt once
+    assert again[0].image_prices is again[1].image_prices
+    assert [type(v) for v in again[0].prices.standard.values.values()] == [Decimal, Decimal]
+
+
+@pytest.mark.parametrize("record", [
+    Model("a", "acme", "text", "A", context_window=True),  # a bool where an int goes
+    Model("a", "acme", "text", "A", prices=Prices(PriceSet({"input": 2.5}))),  # a float price
+    Model("a", "acme", "text", "A", prices=Prices(PriceSet({"input": Decimal("NaN")}))),
+    Model("a", "acme", "text", "A", aliases=["x"]),  # a list where a tuple goes
+    Model("a", "acme", "text", "A", release_date=dt.datetime(2026, 1, 1)),
+])
+def test_the_writer_refuses_what_the_schema_does_not_describe(record: Model) -> None:
+    with pytest.raises(TypeError):
+        cache._encode([record], "Model")
