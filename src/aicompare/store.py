@@ -147,16 +147,18 @@ def _replace_with(target: Path, data: bytes, mode: int | None) -> None:
         # file it had just made was left behind when the open stood before the try.
         fd = os.open(tmp, flags, 0o666)
         try:
-            handle = os.fdopen(fd, "wb")
-        except BaseException:
+            # closefd=False: the descriptor has one owner, the finally below. When the file object
+            # owned it too, a Ctrl-C landing just after os.fdopen had built it (before it was
+            # returned) dropped the object, which closed the descriptor, and the cleanup closed it
+            # a second time: EBADF, an exit 1 "Bad file descriptor" instead of 130.
+            with os.fdopen(fd, "wb", closefd=False) as handle:
+                if mode is not None and hasattr(os, "fchmod"):
+                    os.fchmod(handle.fileno(), mode)
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+        finally:
             os.close(fd)
-            raise
-        with handle:
-            if mode is not None and hasattr(os, "fchmod"):
-                os.fchmod(handle.fileno(), mode)
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
         os.replace(tmp, target)
     except FileExistsError:
         raise  # O_EXCL refused: that file is not ours to remove
