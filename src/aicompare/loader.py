@@ -50,7 +50,9 @@ def layer_list(extra: Sequence[str] = (), *, include_user: bool = True) -> list[
     layers = [Layer("bundled", bundled, os.path.isfile(bundled))]
     if include_user:
         user = str(user_path())
-        layers.append(Layer("user", user, os.path.isfile(user)))
+        # a user file that is there but is not a regular file (a FIFO, a directory) counts as
+        # present, so that it is reported rather than skipped like a missing optional layer
+        layers.append(Layer("user", user, os.path.isfile(user) or _present(user)))
     env = os.environ.get(ENV_CATALOG, "")
     for item in filter(None, env.split(os.pathsep)):
         layers.append(Layer("env", item, os.path.isfile(item)))
@@ -59,15 +61,27 @@ def layer_list(extra: Sequence[str] = (), *, include_user: bool = True) -> list[
     return layers
 
 
-def missing_reason(path: str) -> str:
-    """Why a layer file cannot be used: 'no such file', 'File name too long', ..."""
+def _present(path: str) -> bool:
+    """Whether anything at all (links followed) is at `path`."""
     try:
         os.stat(path)
+    except (OSError, ValueError):
+        return False
+    return True
+
+
+def missing_reason(path: str) -> str:
+    """Why a layer file cannot be used: 'no such file', 'is a directory, not a regular file', ..."""
+    try:
+        mode = os.stat(path).st_mode
     except FileNotFoundError:
         return "no such file"
     except OSError as exc:
         return exc.strerror or str(exc)
-    return "not a regular file"
+    from aicompare.textfile import kind_of
+
+    kind = kind_of(mode)
+    return "not a regular file" if kind is None else f"is {kind}, not a regular file"
 
 
 def read_document(path: str | os.PathLike[str]) -> tuple[dict[str, Any], str]:
@@ -203,9 +217,20 @@ def load_catalog(extra: Sequence[str] = (), *, include_user: bool = True) -> Cat
     layers = tuple(layer_list(extra, include_user=include_user))
     bundled = layers[0]
     if not bundled.exists:
+        if _present(bundled.path):  # AICOMPARE_BASE_CATALOG naming a FIFO, a directory, ...
+            raise CatalogError([f"{bundled.path}: {missing_reason(bundled.path)}"],
+                               f"{ENV_BASE} must name a catalog file")
         raise CatalogError(
             [f"{bundled.path}: the bundled catalog is missing"], "reinstall aicompare"
         )
+    # Every layer is a regular file before the cache (which stats them) is asked: a FIFO, a
+    # directory or a device is an error naming it; only a user file that is not there is skipped.
+    special = [layer for layer in layers[1:]
+               if layer.kind == "user" and layer.exists and not os.path.isfile(layer.path)]
+    if special:
+        raise CatalogError([f"{m.path}: {missing_reason(m.path)}" for m in special],
+                           "your layer must be a regular file: replace or remove it "
+                           "(aicompare catalog path lists the layers)")
     missing = [layer for layer in layers[1:] if not layer.exists and layer.kind != "user"]
     if missing:
         raise CatalogError([f"{m.path}: {missing_reason(m.path)}" for m in missing],

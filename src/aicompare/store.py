@@ -8,9 +8,10 @@ import datetime as dt
 import os
 import re
 import secrets
+import stat
 import time
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -22,6 +23,7 @@ from filelock import FileLock, Timeout
 from aicompare.catalog import Layer
 from aicompare.errors import AicompareError, CatalogError, WriteError
 from aicompare.loader import build_catalog, bundled_path, read_document
+from aicompare.textfile import NotRegularFileError, read_regular, special_kind
 
 R = TypeVar("R")
 
@@ -33,6 +35,13 @@ LOCK_TIMEOUT = 30.0
 # A temp file whose writer may still be alive is only removed once it is this old (pid reuse,
 # or platforms where liveness cannot be checked).
 STALE_AFTER = 600.0
+
+# A layer file aicompare creates holds the user's own (often negotiated) prices: only its owner
+# may read it. A file that exists keeps its mode (docs/catalog.md, "Files aicompare writes").
+NEW_LAYER_MODE = 0o600
+# Links followed before giving up, as the kernel does (ELOOP).
+MAX_LINKS = 40
+TARGET_HINT = "give the path of a regular file to write (a symbolic link to one is followed)"
 
 _SCALARS = (str, int, bool, dt.date, dt.datetime, dt.time)
 
@@ -138,25 +147,42 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+def _umask_mode() -> int:
+    """The mode a new file gets from the umask alone (0o644 under umask 022)."""
+    mask = os.umask(0o077)  # the only way to read it portably: set it, then put it back
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def _replace_with(target: Path, data: bytes, mode: int | None) -> None:
-    """Write `data` to a temp file beside `target`, fsync it, and rename it over `target`."""
+    """Write `data` to a temp file beside `target`, fsync it, and rename it over `target`.
+
+    The temp file is created 0600 and given `mode` (None: what the umask gives) before a byte is
+    written, so no one can open it while it is more readable than the file it becomes.
+    """
     tmp = _temp_name(target)
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    flags = (os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+             | getattr(os, "O_BINARY", 0))
+    final = _umask_mode() if mode is None else mode
     try:
         # Created inside the try: a Ctrl-C is delivered right after os.open returns, and the temp
         # file it had just made was left behind when the open stood before the try.
-        fd = os.open(tmp, flags, 0o666)
+        fd = os.open(tmp, flags, 0o600)
         try:
-            handle = os.fdopen(fd, "wb")
-        except BaseException:
+            if hasattr(os, "fchmod"):
+                os.fchmod(fd, final)
+            else:  # Windows before 3.13: only the read-only bit means anything
+                os.chmod(tmp, final)
+            # closefd=False: the descriptor has one owner, the finally below. When the file object
+            # owned it too, a Ctrl-C landing just after os.fdopen had built it (before it was
+            # returned) dropped the object, which closed the descriptor, and the cleanup closed it
+            # a second time: EBADF, an exit 1 "Bad file descriptor" instead of 130.
+            with os.fdopen(fd, "wb", closefd=False) as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+        finally:
             os.close(fd)
-            raise
-        with handle:
-            if mode is not None and hasattr(os, "fchmod"):
-                os.fchmod(handle.fileno(), mode)
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
         os.replace(tmp, target)
     except FileExistsError:
         raise  # O_EXCL refused: that file is not ours to remove
@@ -168,23 +194,54 @@ def _replace_with(target: Path, data: bytes, mode: int | None) -> None:
     _fsync_dir(target.parent)
 
 
-def atomic_write_text(path: Path, text: str, *, backup: bool = True) -> None:
-    """Replace `path` atomically with UTF-8 `text`, first saving the current file as `.bak`."""
+def atomic_write_text(path: Path, text: str, *, backup: bool = True, new_mode: int | None = None,
+                      deny: int = 0) -> None:
+    """Replace `path` atomically with UTF-8 `text`, first saving the current file as `.bak`.
+
+    Symbolic links are followed (writable_target). The file keeps its mode, and its .bak gets the
+    same; a new file gets `new_mode` (None: what the umask gives). `deny` takes permission bits
+    away in both cases (an export of private layers, see unreadable_bits).
+    """
     path = Path(path)
+    target = writable_target(path)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        old: bytes | None = None
+        old_mode: int | None = None
         try:
-            old: bytes | None = path.read_bytes()
-            mode: int | None = path.stat().st_mode & 0o7777
+            old, info = read_regular(target)
+            old_mode = stat.S_IMODE(info.st_mode)
         except FileNotFoundError:
-            old, mode = None, None
+            pass
+        if old_mode is not None:
+            mode = old_mode
+        else:
+            mode = new_mode if new_mode is not None else _umask_mode()
         if backup and old is not None:
             # The backup is written atomically too, before the file changes: a crash in between
             # leaves a backup equal to the file, never a torn one.
-            _replace_with(backup_path(path), old, mode)
-        _replace_with(path, text.encode("utf-8"), mode)
+            _replace_with(backup_path(target), old, old_mode)
+        _replace_with(target, text.encode("utf-8"), mode & ~deny)
+    except NotRegularFileError as exc:  # replaced by a FIFO, a directory... since the check
+        raise WriteError(f"{path}: is {exc.kind}, not a regular file", TARGET_HINT) from None
     except OSError as exc:
         raise WriteError(f"cannot write {path}: {_describe(exc)}", "the previous file is unchanged") from exc
+
+
+def unreadable_bits(paths: Iterable[str | os.PathLike[str]]) -> int:
+    """Permission bits a file made from `paths` must not have: all of the group's (others') bits
+    when any of the files denies the group (others) read access. 0 when every one is readable."""
+    deny = 0
+    for path in paths:
+        try:
+            mode = os.stat(path).st_mode
+        except OSError:
+            continue
+        if not mode & stat.S_IRGRP:
+            deny |= stat.S_IRWXG
+        if not mode & stat.S_IROTH:
+            deny |= stat.S_IRWXO
+    return deny
 
 
 def _pid_alive(pid: int) -> bool:
@@ -237,22 +294,69 @@ def validate_layer(doc: Mapping[str, Any], *, path: Path | str = "new content") 
     ])
 
 
-def _target(path: Path) -> Path:
-    """Edit the real file behind a symlink, so a linked config stays linked."""
+def _check_link(link: str) -> None:
+    """Refuse a link that the kernel would not follow either (fs.protected_symlinks): one in a
+    world-writable sticky folder (/tmp) owned by neither the current user nor the folder's owner,
+    the classic trap that points a victim's write at a file of theirs."""
+    if os.name != "posix":
+        return
+    try:
+        owner = os.lstat(link).st_uid
+        folder = os.stat(os.path.dirname(link) or ".")
+    except OSError:
+        return
+    shared = folder.st_mode & stat.S_ISVTX and folder.st_mode & stat.S_IWOTH
+    if shared and owner not in (os.geteuid(), folder.st_uid):
+        raise WriteError(
+            f"{link}: a symbolic link of another user in a shared folder; not followed",
+            "write to a path of your own")
+
+
+def writable_target(path: Path | str) -> Path:
+    """The file a write to `path` replaces, checked before anything is created.
+
+    One rule for every write (catalog set|add|remove|import, --into, export -o): a symbolic link
+    is followed to the file it names, which is replaced, so the link stays a link; that file must
+    be a regular file or not exist yet. A directory, FIFO, socket or device is refused (a FIFO
+    would hang the read of the old version; a device would become a regular file).
+    """
     path = Path(path)
-    # os.path.islink, not Path.is_symlink: a name the OS refuses (too long) must reach the
-    # write below and fail there as a WriteError, not raise here
-    return Path(os.path.realpath(path)) if os.path.islink(path) else path
+    current = str(path)
+    for _ in range(MAX_LINKS):
+        # os.path.islink, not Path.is_symlink: a name the OS refuses (too long) must reach the
+        # write and fail there as a WriteError, not raise here
+        if not os.path.islink(current):
+            break
+        _check_link(current)
+        try:
+            # joined, not normalised: the kernel resolves ".." against the real parent folder
+            current = os.path.join(os.path.dirname(current), os.readlink(current))
+        except OSError:
+            break
+    else:
+        raise WriteError(f"{path}: too many levels of symbolic links", TARGET_HINT)
+    kind = special_kind(current)
+    if kind is not None:
+        raise WriteError(f"{path}: is {kind}, not a regular file", TARGET_HINT)
+    return Path(current)
+
+
+def _lock_mode(path: Path) -> int:
+    """The lock file's mode: no wider than the file it guards (NEW_LAYER_MODE for a new one)."""
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode) & 0o666
+    except OSError:
+        return NEW_LAYER_MODE
 
 
 def edit_layer(path: Path, mutate: Callable[[dict[str, Any]], R], *,
                validate: Callable[[dict[str, Any]], None] | None = None,
                timeout: float = LOCK_TIMEOUT) -> R:
     """Locked read-modify-write of a catalog file; on any failure the old file stays as it was."""
-    path = _target(path)
+    path = writable_target(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with FileLock(lock_path(path), timeout=timeout):
+        with FileLock(lock_path(path), timeout=timeout, mode=_lock_mode(path)):
             # Under the lock no other editor is mid-write, so leftovers of dead writers can go.
             remove_stale_temps(path)
             doc = read_document(path)[0] if path.exists() else empty_document()
@@ -267,7 +371,7 @@ def edit_layer(path: Path, mutate: Callable[[dict[str, Any]], R], *,
                 validate_layer(after, path=path)
             else:
                 validate(after)
-            atomic_write_text(path, text)
+            atomic_write_text(path, text, new_mode=NEW_LAYER_MODE)
             return result
     except AicompareError:
         raise

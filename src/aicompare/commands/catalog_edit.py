@@ -25,9 +25,14 @@ PriceOpt = Optional[str]
 
 
 def target_path(into: Path | None) -> Path:
+    """The layer file to edit: --into, else the user's file. A directory, FIFO, socket or device
+    (also behind a symbolic link) is refused here, before anything is read or created."""
+    from aicompare import store
     from aicompare.loader import user_path
 
-    return into if into is not None else user_path()
+    path = into if into is not None else user_path()
+    store.writable_target(path)
+    return path
 
 
 def collect_fields(*, input_: PriceOpt, cached_input: PriceOpt, output: PriceOpt, batch_input: PriceOpt,

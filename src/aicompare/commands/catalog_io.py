@@ -168,6 +168,10 @@ def export_cmd(
       aicompare catalog export --format csv -o models.csv
       aicompare catalog export --format json | jq '.models | length'
     """
+    if output is not None:
+        from aicompare.store import writable_target
+
+        writable_target(output)  # a FIFO, a device...: refused before any work, nothing created
     catalog = load(catalog_paths)
     today = dt.date.today()
     if format_ is ExportFormat.toml:
@@ -187,9 +191,11 @@ def export_cmd(
     if output is None:
         sys.stdout.write(text)
         return
-    from aicompare.store import atomic_write_text
+    from aicompare.store import atomic_write_text, unreadable_bits
 
-    atomic_write_text(output, text, backup=False)
+    # no more readable than the least readable layer it holds (docs/catalog.md)
+    deny = unreadable_bits(layer.path for layer in catalog.layers if layer.exists)
+    atomic_write_text(output, text, backup=False, deny=deny)
     sys.stderr.write(f"wrote {len(catalog)} models to {output}\n")
 
 
