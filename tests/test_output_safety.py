@@ -102,14 +102,14 @@ def test_messages_show_control_and_invisible_characters(layer: Path, env: dict[s
     outputs += [suggestion.stderr, ambiguous.stderr, typed.stderr]
 
     broken = tmp_path / "broken.toml"
-    broken.write_text(tomli_w.dumps({"models": {"bad\x1b[2J\u202e": {"provider": "acme", "type": "text",
+    broken.write_text(tomli_w.dumps({"models": {"bad\x1b[2J\u202eid": {"provider": "acme", "type": "text",
                                                                      "bogus\u200b": 1, "other\x07": 2}}}),
                       "utf-8")
     problems = run(["catalog", "validate", str(broken)], env)
     assert problems.code == 1 and problems.stdout == ""
     assert problems.stderr.splitlines()[0] == "error: the catalog has 2 problems:"
-    assert f"  {broken}: models.bad\\x1b[2J\\u202e.bogus\\u200b: unknown key" in problems.stderr.splitlines()
-    assert f"  {broken}: models.bad\\x1b[2J\\u202e.other\\x07: unknown key" in problems.stderr.splitlines()
+    assert f"  {broken}: models.bad\\x1b[2J\\u202eid.bogus\\u200b: unknown key" in problems.stderr.splitlines()
+    assert f"  {broken}: models.bad\\x1b[2J\\u202eid.other\\x07: unknown key" in problems.stderr.splitlines()
     outputs.append(problems.stderr)
 
     option = run(["list", "--bogus\x1b[2J"], env)  # the parser's own message quotes what was typed
@@ -119,11 +119,11 @@ def test_messages_show_control_and_invisible_characters(layer: Path, env: dict[s
     outputs += [option.stderr, date.stderr]
 
     into = tmp_path / "mine\x1b[2J.toml"
-    added = run(["catalog", "add", "new\x1b]0;t\x07", "--provider", "acme", "--type", "text",
+    added = run(["catalog", "add", "new\x1b]0;t\x07id", "--provider", "acme", "--type", "text",
                  "--note", "n\u202eote\nsecond", "--into", str(into)], env)
     assert added.code == 0, added.stderr
     shown_into = str(into).replace("\x1b", "\\x1b")
-    assert added.stdout.splitlines()[0] == f"added: new\\x1b]0;t\\x07 in {shown_into}"
+    assert added.stdout.splitlines()[0] == f"added: new\\x1b]0;t\\x07id in {shown_into}"
     assert "  notes = n\\u202eote" in added.stdout
     ok = run(["catalog", "validate", str(into)], env)
     assert ok.code == 0 and ok.stdout.startswith("ok: ") and "mine\\x1b[2J.toml" in ok.stdout

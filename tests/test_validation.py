@@ -295,6 +295,17 @@ def test_blank_or_padded_model_id(cli, tmp_path: Path, key: str, problem: str) -
                                 "fix these entries; the format is in docs/catalog.md"]
 
 
+def test_a_padded_id_does_not_hide_the_other_problems_of_its_table(cli, tmp_path: Path) -> None:
+    path = write(tmp_path, GOOD_HEAD + '[models." beta "]\nprovider = "a"\ntype = "text"\nbogus = 1\n')
+    code, out, err = problems_of(cli, path)
+    assert (code, out) == (1, "")
+    assert err.splitlines() == [
+        "error: the catalog has 2 problems:",
+        f"  {path}:2: models.' beta ': the model id begins or ends with whitespace (did you mean 'beta'?)",
+        f"  {path}:5: models.' beta '.bogus: unknown key",
+        "fix these entries; the format is in docs/catalog.md"]
+
+
 def test_blank_id_fails_every_command(cli, monkeypatch, tmp_path: Path) -> None:
     path = write(tmp_path, GOOD_HEAD + '[models.ok]\nprovider = "a"\ntype = "text"\n'
                  '[models."  "]\nprovider = "a"\ntype = "text"\n')

@@ -179,9 +179,11 @@ def _split(path: str, model_ids: Iterable[str]) -> tuple[str | None, str]:
         return None, path.split(".")[0]
     rest = path[len("models.") :]
     if rest[:1] in ("'", '"'):  # an unusable id, shown quoted (schema.build_model)
-        quoted = next((m for m in model_ids if rest == repr(m)), None)
+        quoted = next((m for m in model_ids if rest == repr(m) or rest.startswith(repr(m) + ".")),
+                      None)
         if quoted is not None:
-            return quoted, quoted
+            inner = rest[len(repr(quoted)) + 1 :]
+            return quoted, re.sub(r"\[\d+\]$", "", inner.rsplit(".", 1)[-1]) if inner else quoted
     best = max((m for m in model_ids if rest == m or rest.startswith(m + ".")), key=len, default=None)
     if best is None:
         return None, rest

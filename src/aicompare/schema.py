@@ -303,16 +303,17 @@ _NAME_KINDS = {"aliases": "alias", "snapshots": "snapshot"}
 def build_model(model_id: str, raw: object, problems: Problems,
                 origins: tuple[tuple[str, str], ...] = ()) -> Model | None:
     """One model table -> Model, or None when it is unusable; problems are recorded."""
+    before = len(problems)
     unusable_id = name_problem(model_id)
-    if unusable_id is not None:
-        # quoted, so that an empty or blank id is visible in the message
-        problems.add(f"models.{model_id!r}", f"the model id {unusable_id}")
-        return None
     path = f"models.{model_id}"
+    if unusable_id is not None:
+        # quoted, so that an empty or blank id is visible in the message; the rest of the table
+        # is still checked, so every problem is listed at once
+        path = f"models.{model_id!r}"
+        problems.add(path, f"the model id {unusable_id}")
     if not isinstance(raw, dict):
         problems.add(path, f"expected a table, got {_type_name(raw)}")
         return None
-    before = len(problems)
     r = _Reader(raw, path, problems)
     r.unknown(MODEL_KEYS)
     provider = r.string("provider", required=True)
