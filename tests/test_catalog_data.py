@@ -17,11 +17,11 @@ from typer.testing import CliRunner
 import aicompare.commands.catalog_build  # noqa: F401  (registers `catalog build`)
 from aicompare.catalog import Catalog, Layer
 from aicompare.cli import app
-from aicompare.curate import HEADER, build, load_curation
-from aicompare.curate_check import References, cross_check
 from aicompare.errors import CatalogError
 from aicompare.importers.litellm import SNAPSHOT
 from aicompare.loader import build_catalog, read_document
+from tools.catalog_build import HEADER, build, load_curation
+from tools.catalog_build.check import References, cross_check
 
 ROOT = Path(__file__).resolve().parents[1]
 BUNDLED = ROOT / "data" / "models.toml"

@@ -28,6 +28,9 @@ def test_wheel_contains_catalog(wheel: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     assert "aicompare/data/models.toml" in names
     assert "aicompare/cli.py" in names
+    # the catalog build is maintainer tooling of the checkout (tools/), not part of the package
+    assert [n for n in names if n.startswith("tools/") or "curate" in n or "catalog_build/" in n] == []
+    assert {n.split("/")[0] for n in names} == {"aicompare", wheel.name.split("-py")[0] + ".dist-info"}
 
 
 def test_installed_wheel_runs_outside_checkout(wheel: Path, tmp_path: Path) -> None:
@@ -49,6 +52,16 @@ def test_installed_wheel_runs_outside_checkout(wheel: Path, tmp_path: Path) -> N
     assert proc.returncode == 0, proc.stderr
     doc = json.loads(proc.stdout)
     assert [m["id"] for m in doc["models"]] == ["gpt-image-1", "o4-mini"]
+    # building the catalog needs a source checkout: said as an error with a hint, exit 1
+    for extra in ([], ["--json"]):
+        proc = subprocess.run([sys.executable, "-m", "aicompare", "catalog", "build", "--check", *extra],
+                              capture_output=True, text=True, env=env, cwd=workdir, timeout=60)
+        assert (proc.returncode, proc.stdout) == (1, "")
+        assert proc.stderr == (
+            "error: building the catalog needs a source checkout of aicompare; this copy is "
+            f"installed without its build tooling ({target / 'aicompare'})\n"
+            "clone the repository, install it with 'pip install -e .' and run 'aicompare catalog "
+            "build' (or 'python -m tools.catalog_build') in the checkout\n")
 
 
 def test_editable_install_finds_checkout_catalog() -> None:
