@@ -53,7 +53,8 @@ def python_m(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
 def test_the_checkout_is_found_from_the_package() -> None:
     assert checkout_root() == ROOT
     tooling = catalog_build_tooling()
-    assert Path(tooling.build.__code__.co_filename) == ROOT / "tools" / "catalog_build" / "curate.py"
+    source = Path(tooling.build.__code__.co_filename)
+    assert source == ROOT / "tools" / "catalog_build" / "curate.py"
 
 
 def test_python_m_tools_catalog_build(tmp_path: Path) -> None:
@@ -64,7 +65,8 @@ def test_python_m_tools_catalog_build(tmp_path: Path) -> None:
     assert out.read_text(encoding="utf-8") == build(FIXTURE / "reference",
                                                     FIXTURE / "curation.toml").text
     check = python_m(["--check", *fixture_args(out)], ROOT)
-    assert (check.returncode, check.stdout, check.stderr) == (0, f"ok: {out} is up to date: {summary()}\n", "")
+    assert (check.returncode, check.stdout, check.stderr) == (
+        0, f"ok: {out} is up to date: {summary()}\n", "")
     as_json = python_m(["--check", "--json", *fixture_args(out)], ROOT)
     assert (as_json.returncode, as_json.stderr) == (0, "")
     doc = json.loads(as_json.stdout)
@@ -73,7 +75,8 @@ def test_python_m_tools_catalog_build(tmp_path: Path) -> None:
     out.write_text("stale\n", encoding="utf-8")
     stale = python_m(["--check", *fixture_args(out)], ROOT)
     assert (stale.returncode, stale.stdout) == (1, "")
-    assert stale.stderr == f"error: {out} is not what the build generates; run 'aicompare catalog build'\n"
+    assert stale.stderr == (f"error: {out} is not what the build generates; "
+                            "run 'aicompare catalog build'\n")
 
 
 def test_console_script_builds_from_any_directory(tmp_path: Path) -> None:
@@ -84,7 +87,8 @@ def test_console_script_builds_from_any_directory(tmp_path: Path) -> None:
     elsewhere.mkdir()
     ran = run_aicompare(["catalog", "build", *fixture_args(out)], base_env(), cwd=elsewhere)
     assert (ran.code, ran.stdout, ran.stderr) == (0, f"wrote {out}: {summary()}\n", "")
-    ran = run_aicompare(["catalog", "build", "--check", *fixture_args(out)], base_env(), cwd=elsewhere)
+    ran = run_aicompare(["catalog", "build", "--check", *fixture_args(out)], base_env(),
+                        cwd=elsewhere)
     assert (ran.code, ran.stdout, ran.stderr) == (0, f"ok: {out} is up to date: {summary()}\n", "")
 
 
@@ -110,14 +114,16 @@ def test_another_package_named_tools_is_refused(tmp_path: Path, monkeypatch: pyt
     for name in [n for n in sys.modules if n == "tools" or n.startswith("tools.")]:
         monkeypatch.delitem(sys.modules, name)
     monkeypatch.setitem(sys.modules, "tools", other)
-    message = f"cannot import tools.catalog_build from {ROOT}: No module named 'tools.catalog_build'"
+    message = (f"cannot import tools.catalog_build from {ROOT}: "
+               "No module named 'tools.catalog_build'")
     with pytest.raises(AicompareError) as info:
         catalog_build_tooling()
     assert (info.value.message, info.value.hint) == (
         message, "run 'python -m tools.catalog_build' from the checkout root")
     run = cli("catalog", "build", "--check", *fixture_args(tmp_path / "models.toml"))
     assert (run.exit_code, run.stdout) == (1, "")
-    assert run.stderr == f"error: {message}\nrun 'python -m tools.catalog_build' from the checkout root\n"
+    assert run.stderr == (f"error: {message}\n"
+                          "run 'python -m tools.catalog_build' from the checkout root\n")
 
 
 def test_an_installed_copy_has_no_checkout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -56,7 +56,8 @@ def catalog_build_tooling() -> CatalogBuild:
     """tools.catalog_build of this package's checkout; AicompareError (exit 1) without one."""
     root = checkout_root()
     if root is None:
-        raise _not_here(f"this copy is installed without its build tooling ({Path(__file__).parent})")
+        where = Path(__file__).parent
+        raise _not_here(f"this copy is installed without its build tooling ({where})")
     expected = root / "tools" / "catalog_build"
     module = sys.modules.get(CATALOG_BUILD)
     if module is None:
@@ -79,5 +80,6 @@ def catalog_build_tooling() -> CatalogBuild:
         # e.g. `python -m tools.catalog_build` in one checkout, aicompare installed from another
         raise AicompareError(
             f"{CATALOG_BUILD} is imported from {where}, but aicompare from the checkout {root}",
-            f"run it with the aicompare of the same checkout: 'pip install -e .' in {where.parents[1]}")
+            "run it with the aicompare of the same checkout: "
+            f"'pip install -e .' in {where.parents[1]}")
     return cast(CatalogBuild, module)
