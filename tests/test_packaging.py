@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import tarfile
 import tomllib
 import zipfile
 from pathlib import Path
@@ -32,6 +33,21 @@ def test_wheel_contains_catalog(wheel: Path) -> None:
     # the catalog build is maintainer tooling of the checkout (tools/), not part of the package
     assert [n for n in names if n.startswith("tools/") or "curate" in n or "catalog_build/" in n] == []
     assert {n.split("/")[0] for n in names} == {"aicompare", wheel.name.split("-py")[0] + ".dist-info"}
+
+
+def test_sdist_is_the_source_tree(tmp_path: Path) -> None:
+    """The sdist carries the sources, the build tooling and the tests that use it, and nothing
+    from elsewhere in the checkout (bench/, a venv's files that match a pattern by name)."""
+    subprocess.run([sys.executable, "-m", "hatchling", "build", "-t", "sdist", "-d", str(tmp_path)],
+                   cwd=ROOT, check=True, capture_output=True, timeout=300)
+    (sdist,) = tmp_path.glob("aicompare-*.tar.gz")
+    with tarfile.open(sdist) as archive:
+        names = [name.split("/", 1)[1] for name in archive.getnames() if "/" in name]
+    assert {name.split("/")[0] for name in names} == {
+        ".gitignore", "LICENSE", "PKG-INFO", "README.md", "data", "docs", "pyproject.toml", "src",
+        "tests", "tools"}
+    assert {"tools/catalog_build/curate.py", "tools/catalog_build/check.py",
+            "data/curation.toml", "tests/test_catalog_build.py"} <= set(names)
 
 
 def test_installed_wheel_runs_outside_checkout(wheel: Path, tmp_path: Path) -> None:
