@@ -10,8 +10,9 @@ def results(run) -> dict:
     return {r["model"]: r for r in run.json()["results"]}
 
 
-def test_worked_example_tokens(bundled_cli) -> None:
-    doc = bundled_cli("cost", "o4-mini", "--input", "4M", "--output", "1M", "--json").json()
+def test_worked_example_tokens(cli) -> None:
+    # alpha-mini: $1.10 in, $4.40 out per 1M; 4M x 1.10 = 4.40, 1M x 4.40 = 4.40
+    doc = cli("cost", "alpha-mini", "--input", "4M", "--output", "1M", "--json").json()
     (row,) = doc["results"]
     assert row["total"] == "8.8"
     assert [(i["kind"], i["quantity"], i["unit_price"], i["cost"]) for i in row["line_items"]] == [
@@ -19,12 +20,12 @@ def test_worked_example_tokens(bundled_cli) -> None:
     assert doc["workload"]["input_tokens"] == 4_000_000 and doc["workload"]["period"] == "month"
 
 
-def test_worked_example_images(bundled_cli) -> None:
-    run = bundled_cli("cost", "gpt-image-1", "--images", "1,000".replace(",", "_"), "--quality", "medium",
-                      "--size", "1024x1536")
+def test_worked_example_images(cli) -> None:
+    # pixel-one: high 1024x1536 at $0.06 per image; 1,000 x 0.06 = 60
+    run = cli("cost", "pixel-one", "--images", "1_000", "--quality", "high", "--size", "1024x1536")
     assert run.exit_code == 0, run.stderr
-    assert "1k images × $0.063 per image = $63.00 (medium 1024x1536)" in run.stdout
-    assert "$63.00" in run.stdout
+    assert "1k images × $0.06 per image = $60.00 (high 1024x1536)" in run.stdout
+    assert "$60.00" in run.stdout
 
 
 def test_tiny_cost_is_never_rounded_to_zero(cli) -> None:

@@ -1,4 +1,9 @@
-"""Workload pricing: worked examples, splits, batch, tiers, cannot-serve, ranking, pipelines."""
+"""Workload pricing: worked examples, splits, batch, tiers, cannot-serve, ranking, pipelines.
+
+Figures come from the pricing fixture (tests/data/pricing/models.toml), worked out by hand in the
+comments; the bundled catalog is only walked for properties that hold for any data (every cost
+a Decimal, every image line equal to the model's own price). Its figures are catalog golden
+tests (tests/test_catalog_golden.py)."""
 
 from __future__ import annotations
 
@@ -70,18 +75,18 @@ def line(est: Estimate, kind: str) -> Decimal:
 # --- worked examples ---------------------------------------------------------------------------
 
 
-def test_o4_mini_four_million_in_one_million_out(bundled: Catalog) -> None:
+def test_four_million_in_one_million_out(fixture: Catalog) -> None:
     w = build_workload(input_tokens=parse_quantity("4M", "--input"),
                        output_tokens=parse_quantity("1M", "--output"))
-    est = one(bundled, "o4-mini", w)
+    est = one(fixture, "batch-text", w)  # 4M x 1.10 + 1M x 4.40 = 4.40 + 4.40
     assert est.servable and est.total == Decimal("8.80")
     assert line(est, "input") == Decimal("4.40") and line(est, "output") == Decimal("4.40")
     assert fmt.money(est.total) == "$8.80"
 
 
-def test_thousand_gpt_image_1_medium_portrait(bundled: Catalog) -> None:
-    w = build_workload(images=1000, quality="medium", size="1024x1536", catalog=bundled)
-    est = one(bundled, "gpt-image-1", w)
+def test_thousand_medium_portrait_images(fixture: Catalog) -> None:
+    w = build_workload(images=1000, quality="medium", size="1024x1536", catalog=fixture)
+    est = one(fixture, "grid-full", w)  # 1,000 x 0.063
     assert est.total == Decimal("63.00")
     (item,) = est.line_items
     assert (item.kind, item.quantity, item.unit, item.unit_price) == (
@@ -183,19 +188,20 @@ def test_bad_workloads(kwargs: dict[str, object], match: str) -> None:
     assert info.value.exit_code == 2
 
 
-def test_image_options_come_from_the_catalog(bundled: Catalog) -> None:
-    qualities, sizes = image_options(bundled)
-    assert {"low", "medium", "high"} <= set(qualities) and "any" not in qualities
-    assert {"1024x1024", "1024x1536", "1536x1024"} <= set(sizes) and "any" not in sizes
-    w = build_workload(images=1, quality=" Medium", size="1024X1536", catalog=bundled)
+def test_image_options_come_from_the_catalog(fixture: Catalog) -> None:
+    # in catalog order, without `any`: grid-image (low, high; 1536x1024, 1024x1024), sized-image
+    # (1792x1024), grid-full (medium; 1024x1536); flat-image sells only any/any
+    qualities, sizes = image_options(fixture)
+    assert qualities == ("low", "high", "medium")
+    assert sizes == ("1536x1024", "1024x1024", "1792x1024", "1024x1536")
+    w = build_workload(images=1, quality=" Medium", size="1024X1536", catalog=fixture)
     assert (w.quality, w.size) == ("medium", "1024x1536")
     with pytest.raises(WorkloadError, match="--quality: 'ultra'") as info:
-        build_workload(images=1, quality="ultra", catalog=bundled)
-    assert info.value.hint is not None and info.value.hint.startswith("use one of: ")
-    assert "medium" in info.value.hint
+        build_workload(images=1, quality="ultra", catalog=fixture)
+    assert info.value.hint == "use one of: low, high, medium"
     with pytest.raises(WorkloadError, match="--size") as info:
-        build_workload(images=1, size="4096x4096", catalog=bundled)
-    assert info.value.hint is not None and "1024x1536" in info.value.hint
+        build_workload(images=1, size="4096x4096", catalog=fixture)
+    assert info.value.hint == "use one of: 1536x1024, 1024x1024, 1792x1024, 1024x1536"
 
 
 def test_quality_without_images_is_ignored_and_said() -> None:
@@ -216,15 +222,15 @@ def test_default_image_choice_is_stated() -> None:
 # --- batch -------------------------------------------------------------------------------------
 
 
-def test_batch_rates_and_fallback_notes(bundled: Catalog, fixture: Catalog) -> None:
+def test_batch_rates_and_fallback_notes(fixture: Catalog) -> None:
     w = build_workload(input_tokens=4_000_000, output_tokens=1_000_000, batch=True)
-    est = one(bundled, "o4-mini", w)
+    est = one(fixture, "batch-text", w)
     assert est.total == Decimal("4.40")  # 4M x 0.55 + 1M x 2.20
     assert all(item.detail == "batch" and item.note is None for item in est.line_items)
     assert any("batch" in a for a in w.assumptions)
 
     cached = build_workload(cached_input_tokens=1_000_000, batch=True)
-    est = one(bundled, "o4-mini", cached)  # o4-mini has no batch cached-input price
+    est = one(fixture, "batch-text", cached)  # no batch cached-input price: 1M x 0.275
     assert est.total == Decimal("0.275")
     assert est.notes == ("no batch price for cached input tokens; standard rate used",)
 
@@ -233,7 +239,7 @@ def test_batch_rates_and_fallback_notes(bundled: Catalog, fixture: Catalog) -> N
     assert "no batch price for output tokens; standard rate used" in est.notes
 
     images = build_workload(images=10, quality="low", size="1024x1024", batch=True)
-    est = one(bundled, "gpt-image-1", images)
+    est = one(fixture, "grid-full", images)  # no batch per-image price: 10 x 0.011
     assert est.total == Decimal("0.11")
     assert est.notes == ("no batch per-image price in the catalog; standard price used",)
 
@@ -321,17 +327,18 @@ def test_no_output_model_still_prices_input_only(fixture: Catalog) -> None:
     assert est.servable and est.total == Decimal("0.10")
 
 
-def test_every_reason_is_listed(bundled: Catalog) -> None:
-    est = one(bundled, "gpt-image-2", Workload(input_tokens=1, images=1))
-    assert len(est.cannot_serve) == 2
+def test_every_reason_is_listed(fixture: Catalog) -> None:
+    est = one(fixture, "token-image", Workload(input_tokens=1, images=1))
+    assert est.cannot_serve == ("text tokens (token-image is an image model)",
+                                "images (no per-image price for token-image in the catalog)")
 
 
 # --- images ------------------------------------------------------------------------------------
 
 
-def test_default_image_cells(bundled: Catalog, fixture: Catalog) -> None:
+def test_default_image_cells(fixture: Catalog) -> None:
     w = build_workload(images=100)
-    est = one(bundled, "gpt-image-1", w)
+    est = one(fixture, "grid-full", w)  # 100 x 0.042
     assert est.total == Decimal("4.20") and est.notes == ("images: medium 1024x1024 assumed",)
     est = one(fixture, "grid-image", w)  # no medium: the cheapest cell
     assert est.total == Decimal("1.00")
@@ -378,37 +385,37 @@ def test_image_line_agrees_with_model_image_price(bundled: Catalog, fixture: Cat
 # --- pipelines ---------------------------------------------------------------------------------
 
 
-def test_pipeline_prices_both_models(bundled: Catalog) -> None:
+def test_pipeline_prices_both_models(fixture: Catalog) -> None:
     w = build_workload(input_tokens=4_000_000, output_tokens=1_000_000, images=1000,
-                       quality="medium", size="1024x1536", catalog=bundled)
-    est = pipe(bundled, "o4-mini+gpt-image-1", w)
-    assert est.servable and est.total == Decimal("71.80")
-    assert est.model_ids == ("o4-mini", "gpt-image-1") and est.key == "o4-mini+gpt-image-1"
+                       quality="medium", size="1024x1536", catalog=fixture)
+    est = pipe(fixture, "batch-text+grid-full", w)
+    assert est.servable and est.total == Decimal("71.80")  # 4.40 + 4.40 + 1,000 x 0.063
+    assert est.model_ids == ("batch-text", "grid-full") and est.key == "batch-text+grid-full"
     owners = {item.kind: item.model_id for item in est.line_items}
-    assert owners == {"input": "o4-mini", "output": "o4-mini", "images": "gpt-image-1"}
-    flipped = pipe(bundled, "gpt-image-1 + o4-mini", w)
-    assert flipped.total == est.total and flipped.model_ids == ("gpt-image-1", "o4-mini")
+    assert owners == {"input": "batch-text", "output": "batch-text", "images": "grid-full"}
+    flipped = pipe(fixture, "grid-full + batch-text", w)
+    assert flipped.total == est.total and flipped.model_ids == ("grid-full", "batch-text")
 
 
-def test_pipeline_notes_name_their_model(bundled: Catalog) -> None:
+def test_pipeline_notes_name_their_model(fixture: Catalog) -> None:
     w = build_workload(cached_input_tokens=5, images=1, batch=True)
-    est = pipe(bundled, "o4-mini+gpt-image-1", w)
-    assert "o4-mini: no batch price for cached input tokens; standard rate used" in est.notes
-    assert ("gpt-image-1: no batch per-image price in the catalog; standard price used"
+    est = pipe(fixture, "batch-text+grid-full", w)
+    assert "batch-text: no batch price for cached input tokens; standard rate used" in est.notes
+    assert ("grid-full: no batch per-image price in the catalog; standard price used"
             in est.notes)
 
 
-def test_pipeline_that_cannot_serve(bundled: Catalog) -> None:
-    est = pipe(bundled, "o4-mini+gpt-image-2", Workload(input_tokens=5, images=1))
+def test_pipeline_that_cannot_serve(fixture: Catalog) -> None:
+    est = pipe(fixture, "batch-text+token-image", Workload(input_tokens=5, images=1))
     assert not est.servable
-    assert est.cannot_serve == ("images (no per-image price for gpt-image-2 in the catalog)",)
+    assert est.cannot_serve == ("images (no per-image price for token-image in the catalog)",)
 
 
-@pytest.mark.parametrize("names", ["o4-mini+gpt-4o-mini", "gpt-image-1+gpt-image-1-mini",
-                                   "o4-mini+o4-mini"])
-def test_bad_pipelines(bundled: Catalog, names: str) -> None:
+@pytest.mark.parametrize("names", ["batch-text+plain-text", "grid-full+grid-image",
+                                   "batch-text+batch-text"])
+def test_bad_pipelines(fixture: Catalog, names: str) -> None:
     with pytest.raises(WorkloadError, match="not a pipeline"):
-        pipe(bundled, names, Workload(input_tokens=1))
+        pipe(fixture, names, Workload(input_tokens=1))
 
 
 @pytest.mark.parametrize("text", ["a+", "+b", "a+b+c", "", "a++b"])
@@ -467,21 +474,21 @@ def test_rank_bad_baselines() -> None:
     assert (only.rank, only.delta, only.delta_percent, only.reference) == (None, None, None, None)
 
 
-def test_rank_real_estimates(bundled: Catalog) -> None:
+def test_rank_real_estimates(fixture: Catalog) -> None:
     w = build_workload(tokens=5_000_000)
-    estimates = [estimate([m], w) for m in bundled]
-    ranked = rank(estimates, "o4-mini")
+    estimates = [estimate([m], w) for m in fixture]
+    ranked = rank(estimates, "batch-text")
     servable = [r for r in ranked if r.rank is not None]
     totals = [r.estimate.total for r in servable]
     assert totals == sorted(totals)  # type: ignore[type-var]
     assert all(r.rank is None for r in ranked[len(servable):])
     for r in ranked[len(servable):]:  # only models that cannot take a token workload, or lack a price
-        model = bundled.get(r.estimate.model_ids[0])
+        model = fixture.get(r.estimate.model_ids[0])
         assert model is not None
         assert (model.type == "image" or model.price("input") is None or model.price("output") is None
                 or model.type not in ("text", "embedding")), model.id
-    o4 = next(r for r in ranked if r.estimate.key == "o4-mini")
-    assert o4.estimate.total == Decimal("9.625") and o4.delta == 0  # 3.75M x 1.10 + 1.25M x 4.40
+    base = next(r for r in ranked if r.estimate.key == "batch-text")
+    assert base.estimate.total == Decimal("9.625") and base.delta == 0  # 3.75M x 1.10 + 1.25M x 4.40
 
 
 # --- periods -----------------------------------------------------------------------------------
@@ -494,9 +501,9 @@ def test_project_between_periods() -> None:
     assert project(Decimal("0.000275"), Period.DAY, Period.YEAR) == Decimal("0.100375")
 
 
-def test_estimate_carries_the_period(bundled: Catalog) -> None:
+def test_estimate_carries_the_period(fixture: Catalog) -> None:
     w = build_workload(input_tokens=1, period=Period.YEAR)
-    assert one(bundled, "o4-mini", w).period is Period.YEAR
+    assert one(fixture, "batch-text", w).period is Period.YEAR
 
 
 # --- properties --------------------------------------------------------------------------------

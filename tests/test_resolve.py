@@ -1,30 +1,39 @@
-"""Name resolution: ids, aliases, display names, provider:model, snapshots, suggestions."""
+"""Name resolution: ids, aliases, display names, provider:model, snapshots, suggestions.
+
+On the fixture catalog (tests/data/fixture.toml); tests/test_catalog_golden.py resolves the
+bundled catalog's makers' names."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 
 from aicompare.errors import AmbiguousModelError, UnknownModelError
 from aicompare.loader import load_catalog
 
+FIXTURE = Path(__file__).resolve().parent / "data" / "fixture.toml"
+
 
 @pytest.fixture
-def catalog():
+def catalog(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("AICOMPARE_BASE_CATALOG", str(FIXTURE))
     return load_catalog(include_user=False)
 
 
 @pytest.mark.parametrize(
     ("name", "expected"),
     [
-        ("gpt-image-1", "gpt-image-1"),
-        ("GPT Image 1", "gpt-image-1"),
-        ("gpt image 1 mini", "gpt-image-1-mini"),
-        ("GPT-4.1 Mini", "gpt-4.1-mini"),
-        ("gpt_4.1_MINI", "gpt-4.1-mini"),
-        ("openai:o4-mini", "o4-mini"),
-        ("OpenAI:GPT-5 mini", "gpt-5-mini"),
-        ("gpt-4.1-mini-2025-04-14", "gpt-4.1-mini"),
-        ("  o3-mini  ", "o3-mini"),
+        ("pixel-one", "pixel-one"),  # the id
+        ("Alpha Large", "alpha-large"),  # the display name
+        ("pixel flat", "pixel-flat"),  # the id or name, spaces for hyphens, any case
+        ("Alpha-Mini", "alpha-mini"),
+        ("ALPHA_MINI", "alpha-mini"),
+        ("acme:alpha-mini", "alpha-mini"),  # provider:model
+        ("ACME:Alpha mini", "alpha-mini"),
+        ("alpha-large-2025-01-15", "alpha-large"),  # a snapshot
+        ("alpha", "alpha-large"),  # an alias
+        ("  alpha-old  ", "alpha-old"),
     ],
 )
 def test_resolves(catalog, name: str, expected: str) -> None:
@@ -33,15 +42,15 @@ def test_resolves(catalog, name: str, expected: str) -> None:
 
 def test_unknown_with_suggestion(catalog) -> None:
     with pytest.raises(UnknownModelError) as info:
-        catalog.resolve("o4mni")
-    assert info.value.message == "unknown model 'o4mni'"
-    assert info.value.suggestions[0] == "o4-mini"
-    assert info.value.hint is not None and info.value.hint.startswith("did you mean: o4-mini")
+        catalog.resolve("alpah-mini")
+    assert info.value.message == "unknown model 'alpah-mini'"
+    assert info.value.suggestions[0] == "alpha-mini"
+    assert info.value.hint is not None and info.value.hint.startswith("did you mean: alpha-mini")
 
 
 def test_unknown_provider_prefix_is_not_a_provider(catalog) -> None:
     with pytest.raises(UnknownModelError):
-        catalog.resolve("anthropic:o4-mini")
+        catalog.resolve("pixel:alpha-mini")  # a real provider, but not this model's
 
 
 def test_ambiguous_lists_candidates(cli) -> None:

@@ -157,7 +157,10 @@ def test_scan_ranks_like_pricing_every_model(catalogs: dict[str, Catalog], name:
 
 def test_scan_with_a_pipeline_baseline_and_images(catalogs: dict[str, Catalog]) -> None:
     catalog = catalogs["bundled"]
-    text, image = catalog.resolve("o4-mini"), catalog.resolve("gpt-image-1")
+    # a text model with token prices and an image model with a per-image grid, whichever they are
+    text = next(m for m in catalog if m.type == "text" and m.price("input") is not None
+                and m.price("output") is not None)
+    image = next(m for m in catalog if m.type == "image" and m.image_prices)
     images = _images(catalog, 1000, None, None, False)
     _same(catalog, images, 5, None)
     _same(catalog, images, 5, (image,))

@@ -40,9 +40,11 @@ def build_cmd(
       aicompare catalog build --check
       aicompare catalog build --reference ~/data/reference --out /tmp/models.toml
     """
-    from aicompare.curate import build, default_paths
     from aicompare.store import atomic_write_text
+    from aicompare.tooling import catalog_build_tooling
 
+    tooling = catalog_build_tooling()  # tools/catalog_build of the source checkout
+    build, default_paths = tooling.build, tooling.default_paths
     default_curation, default_reference, default_out = default_paths()
     reference = reference or default_reference
     if reference is None:

@@ -1,34 +1,38 @@
-"""The bundled catalog: what it must hold, the cross-check against the public data sets, and the
-build that generates it (on a small fixture and, when the data sets are present, for real)."""
+"""Catalog golden tests: the figures, ids and counts of the bundled catalog (data/models.toml).
+
+These are the only tests that read the bundled data; every other test runs on the fixture
+catalogs in tests/data/ (tests/data/fixture.toml, tests/data/pricing/models.toml). So this file
+is the only thing a data regeneration (`python -m tools.catalog_build`, docs/catalog-sources.md)
+can break. When a test here fails after one, check the new figure against the data sets, then
+update the test and the README's examples, which these tests hold to the data, together.
+
+What is held: what the catalog must contain (makers, types, grids, sources, successors, detail
+for the major models), that it validates, that it is exactly what the build generates from the
+reference data sets (when they are present), and the README's worked examples.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import re
-import shutil
 import sys
 from collections import Counter
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
-import aicompare.commands.catalog_build  # noqa: F401  (registers `catalog build`)
 from aicompare.catalog import Catalog, Layer
-from aicompare.cli import app
-from aicompare.curate import HEADER, build, load_curation
-from aicompare.curate_check import References, cross_check
-from aicompare.errors import CatalogError
 from aicompare.importers.litellm import SNAPSHOT
-from aicompare.loader import build_catalog, read_document
+from aicompare.loader import build_catalog, load_catalog, read_document
+from tools.catalog_build import HEADER, build, load_curation
+from tools.catalog_build.check import References, cross_check
 
 ROOT = Path(__file__).resolve().parents[1]
 BUNDLED = ROOT / "data" / "models.toml"
 CURATION = ROOT / "data" / "curation.toml"
 # CI keeps the reference data sets next to the checkout.
 REFERENCE = ROOT.parent / "shared" / "reference"
-FIXTURE = Path(__file__).parent / "data" / "curate"
 AS_OF = dt.date(2026, 11, 21)
 
 needs_reference = pytest.mark.skipif(
@@ -204,139 +208,96 @@ def test_regeneration_is_byte_identical(real_build) -> None:
         "data/models.toml is not what `aicompare catalog build` generates; regenerate it")
 
 
-# --- the build, on a small fixture -----------------------------------------------------------
+# --- it validates ---------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def fixture_curation(tmp_path: Path) -> Path:
-    """A writable copy of the fixture curation (tests change it)."""
-    path = tmp_path / "curation.toml"
-    shutil.copy(FIXTURE / "curation.toml", path)
-    return path
+def test_bundled_catalog_validates_and_has_no_succession_cycle(bundled_cli) -> None:
+    run = bundled_cli("catalog", "validate", "--json")
+    assert run.exit_code == 0, run.stdout
+    assert run.json()["valid"] is True
+    catalog = load_catalog(include_user=False)
+    successors = {m.id: m.superseded_by for m in catalog if m.superseded_by}
+    assert successors, "the bundled catalog names successors"
+    for start, first in successors.items():
+        seen, node = [start], first
+        while node in successors:
+            assert node in catalog.models and node not in seen, seen
+            seen.append(node)
+            node = successors[node]
+        assert node in catalog.models  # every chain ends at a real model
 
 
-def fixture_build(curation: Path):
-    return build(FIXTURE / "reference", curation)
+def test_prices_stay_exact() -> None:
+    catalog = load_catalog(include_user=False)
+    assert catalog.resolve("o4-mini").price("cached_input") == Decimal("0.275")
+    assert catalog.resolve("gpt-image-1").image_price("medium", "1024x1536") == Decimal("0.063")
+    doc, _ = read_document(BUNDLED)
+    assert isinstance(doc["models"]["o4-mini"]["prices"]["input"], Decimal)
 
 
-def test_fixture_build(fixture_curation: Path) -> None:
-    result = fixture_build(fixture_curation)
-    models = result.doc["models"]
-    assert list(models) == ["acme-embed", "acme-large", "acme-mini", "acme-old", "pixel-one"]
-    assert list(result.doc["providers"]) == ["acme", "pixel"]
-    large = models["acme-large"]
-    # the dated record folds into its base; models.dev fills the name and the cut-off
-    assert large["snapshots"] == ["acme-large-2025-03-01"] and large["name"] == "Acme Large"
-    assert large["knowledge_cutoff"] == "2025-01"
-    assert large["source_url"] == "https://acme.example/models/acme-large"
-    mini = models["acme-mini"]
-    assert mini["aliases"] == ["acme-mini-latest"]
-    assert str(mini["prices"]["output"]) == "0.4" and mini["context_window"] == 128000
-    assert mini["source_url"] == "https://acme.example/pricing"  # a reseller's page is not used
-    assert mini["strengths"] == ["Cheap chat"]
-    old = models["acme-old"]["lifecycle"]
-    assert old["shutdown_date"] == dt.date(2025, 6, 30) and old["superseded_by"] == "acme-large"
-    assert "Acme's deprecation notice" in old["note"]
-    pixel = models["pixel-one"]
-    assert pixel["notes"].startswith("Price from resale.example")
-    assert pixel["source_url"] == "https://resale.example/pixel-one"
-    assert {q: {s: str(v) for s, v in sizes.items()} for q, sizes in pixel["image_prices"].items()} \
-        == {"low": {"1024x1024": "0.02"}, "any": {"any": "0.04"}}
-    assert all(table["as_of"] == dt.date(2026, 1, 15) for table in models.values())
-    assert any(line.startswith("acme acme-unpriced: no price") for line in result.skipped)
-    assert "ft:acme-large" not in models and "acme-large" in models
-    check = result.check
-    assert check.problems == [] and check.curated == 2
-    assert check.checked == check.agreeing + check.curated
-    assert fixture_build(fixture_curation).text == result.text
-    assert result.text.startswith(HEADER)
+# --- the README's examples ------------------------------------------------------------------------
 
 
-def test_unresolved_and_stale_choices_are_problems(fixture_curation: Path) -> None:
-    # the context-window choice becomes an input choice the data sets do not need
-    text = fixture_curation.read_text()
-    fixture_curation.write_text(text.replace('field = "context_window"\nvalue = 128000',
-                                             'field = "input"\nvalue = 0.1'))
-    check = fixture_build(fixture_curation).check
-    assert any("acme-mini: context_window: the data sets disagree" in p for p in check.problems)
-    assert any("acme-mini: input: the data sets now agree" in p for p in check.problems)
+def test_readme_diff_example(bundled_cli) -> None:
+    """`aicompare diff gpt-image-1 o4-mini` (README): the figures and the sentences."""
+    doc = bundled_cli("diff", "gpt-image-1", "o4-mini", "--json").json()
+    price = next(d for d in doc["differences"]
+                 if d["kind"] == "price" and d["field"] == "prices.input")
+    assert price == {
+        "kind": "price",
+        "text": "o4-mini is 78% cheaper on input tokens ($1.10 vs $5.00 per 1M).",
+        "field": "prices.input",
+        "models": ["o4-mini", "gpt-image-1"],
+        "values": ["1.1", "5"],
+        "percent": "78.00",
+    }
+    assert [d["percent"] for d in doc["differences"] if d["kind"] == "price"] == ["78.00", "78.00"]
+    o4 = doc["models"][1]
+    assert o4["prices"]["standard"] == {"input": "1.1", "cached_input": "0.275", "output": "4.4"}
+    assert o4["status"] == "retired" and o4["lifecycle"]["superseded_by"] == "gpt-5-mini"
+    grid = doc["models"][0]["image_prices"]
+    assert grid["medium"]["1024x1536"] == "0.063"
+    input_row = next(r for r in doc["rows"] if r["field"] == "prices.input")
+    assert input_row["values"] == ["5", "1.1"] and input_row["better"] == ["o4-mini"]
+    text = bundled_cli("diff", "gpt-image-1", "o4-mini").stdout
+    for line in ("- o4-mini is 78% cheaper on input tokens ($1.10 vs $5.00 per 1M).",
+                 "- o4-mini is 78% cheaper on cached input tokens ($0.275 vs $1.25 per 1M).",
+                 "- Only gpt-image-1 supports image generation and image editing.",
+                 ("- gpt-image-1 was retired on 2026-10-23 (29 days ago); its successor is "
+                  "gpt-image-2.5-sunburst."),
+                 "- o4-mini was retired on 2026-10-23 (29 days ago); its successor is gpt-5-mini."):
+        assert line in text.splitlines(), line
 
 
-MINI = '[models.acme-mini]\nname = "Acme Mini"\nfold = ["acme-mini-latest"]\n'
+def test_readme_cost_example(bundled_cli) -> None:
+    """`aicompare cost o4-mini gpt-5-mini gpt-4.1-mini --input 4M --output 1M` (README)."""
+    doc = bundled_cli("cost", "o4-mini", "gpt-5-mini", "gpt-4.1-mini", "--input", "4M",
+                      "--output", "1M", "--json").json()
+    assert [(r["rank"], r["model"], r["total"], r["delta"], r["delta_percent"])
+            for r in doc["results"]] == [
+        (1, "gpt-5-mini", "3", "0", "0.00"),
+        (2, "gpt-4.1-mini", "3.2", "0.2", "6.67"),
+        (3, "o4-mini", "8.8", "5.8", "193.33"),
+    ]
+    items = {r["model"]: [(i["kind"], i["quantity"], i["unit_price"], i["cost"])
+                          for i in r["line_items"]] for r in doc["results"]}
+    assert items["gpt-5-mini"] == [("input", 4_000_000, "0.25", "1"),
+                                   ("output", 1_000_000, "2", "2")]
+    assert items["o4-mini"] == [("input", 4_000_000, "1.1", "4.4"),
+                                ("output", 1_000_000, "4.4", "4.4")]
+    assert doc["workload"]["input_tokens"] == 4_000_000 and doc["workload"]["period"] == "month"
 
 
-@pytest.mark.parametrize(("block", "message"), [
-    ('[models.acme-mini]\nfold = ["acme-mini-latest", "acme-old"]\n', "cannot fold 'acme-old'"),
-    (MINI + "context_window = 5\n", "set checked figures through [[choices]]"),
-    ('[models.acme-nothing]\nname = "x"\n\n' + MINI, "models.acme-nothing: no such model"),
-])
-def test_bad_curation_stops_the_build(fixture_curation: Path, block: str, message: str) -> None:
-    text = fixture_curation.read_text()
-    assert MINI in text
-    fixture_curation.write_text(text.replace(MINI, block))
-    with pytest.raises(CatalogError) as info:
-        fixture_build(fixture_curation)
-    assert any(message in p for p in info.value.problems), info.value.problems
-
-
-def test_curated_successor_is_written_as_its_id(fixture_curation: Path) -> None:
-    text = fixture_curation.read_text()
-    fixture_curation.write_text(text.replace('superseded_by = "acme-large"',
-                                             'superseded_by = "ACME-LARGE-2025-03-01"'))
-    result = fixture_build(fixture_curation)
-    assert result.doc["models"]["acme-old"]["lifecycle"]["superseded_by"] == "acme-large"
-    assert '\nsuperseded_by = "acme-large"\n' in result.text
-
-
-@pytest.mark.parametrize(("successor", "message"), [
-    ("acme-old", "models.acme-old.lifecycle.superseded_by: names the model itself"),
-    ("acme-nothing", "names no model in the catalog: 'acme-nothing'"),
-])
-def test_curated_successor_is_checked(fixture_curation: Path, successor: str, message: str) -> None:
-    text = fixture_curation.read_text()
-    fixture_curation.write_text(text.replace('superseded_by = "acme-large"',
-                                             f'superseded_by = "{successor}"'))
-    with pytest.raises(CatalogError) as info:
-        fixture_build(fixture_curation)
-    assert [p.split(": ", 1)[1] for p in info.value.problems] == [
-        message if message.startswith("models.") else
-        f"models.acme-old.lifecycle.superseded_by: {message}"]
-
-
-def test_curated_succession_cycle_stops_the_build(fixture_curation: Path) -> None:
-    text = fixture_curation.read_text()
-    assert "[models.acme-large]" not in text
-    fixture_curation.write_text(
-        text + '\n[models.acme-large.lifecycle]\nsuperseded_by = "Acme-Old"\n')
-    with pytest.raises(CatalogError) as info:
-        fixture_build(fixture_curation)
-    assert [p.split(": ", 1)[1] for p in info.value.problems] == [
-        "models.acme-large.lifecycle.superseded_by: "
-        "succession cycle acme-large -> acme-old -> acme-large"]
-
-
-def test_build_command(tmp_path: Path, fixture_curation: Path) -> None:
-    out = tmp_path / "models.toml"
-    args = ["catalog", "build", "--reference", str(FIXTURE / "reference"),
-            "--curation", str(fixture_curation), "--out", str(out)]
-    run = CliRunner().invoke(app, args, catch_exceptions=False)
+def test_readme_image_cost_example(bundled_cli) -> None:
+    run = bundled_cli("cost", "gpt-image-1", "--images", "1_000", "--quality", "medium",
+                      "--size", "1024x1536")
     assert run.exit_code == 0, run.stderr
-    assert re.match(r"wrote .*: 5 models from 2 makers \(1 image models with per-image prices\); "
-                    r"cross-check: \d+ figures checked, \d+ agree, 2 curated", run.stdout)
-    first = out.read_bytes()
-    run = CliRunner().invoke(app, [*args, "--check"], catch_exceptions=False)
-    assert run.exit_code == 0 and run.stdout.startswith("ok: ")
-    assert CliRunner().invoke(app, args, catch_exceptions=False).stdout.startswith("unchanged")
-    assert out.read_bytes() == first
-    out.write_text(first.decode().replace("Acme Large", "Acme Huge"))
-    run = CliRunner().invoke(app, [*args, "--check"], catch_exceptions=False)
-    assert run.exit_code == 1 and "run 'aicompare catalog build'" in run.stderr
-    # a disagreement without a choice: nothing is written
-    fixture_curation.write_text(fixture_curation.read_text().replace('field = "output"', 'field = "input"'))
-    before = out.read_bytes()
-    run = CliRunner().invoke(app, args, catch_exceptions=False)
-    assert run.exit_code == 1 and "acme-mini: output: the data sets disagree" in run.stderr
-    assert out.read_bytes() == before
-    run = CliRunner().invoke(app, [*args[:2], "--reference", str(tmp_path / "nope")],
-                             catch_exceptions=False)
-    assert run.exit_code == 2 and "is not a folder" in run.stderr
+    assert "1k images × $0.063 per image = $63.00 (medium 1024x1536)" in run.stdout
+
+
+@needs_reference
+def test_build_check_passes_on_the_checkout(bundled_cli) -> None:
+    """`aicompare catalog build --check` with every default, as CI runs it: up to date."""
+    run = bundled_cli("catalog", "build", "--check")
+    assert (run.exit_code, run.stderr) == (0, "")
+    assert run.stdout.startswith(f"ok: {BUNDLED} is up to date: 388 models from 18 makers ")

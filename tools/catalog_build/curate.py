@@ -19,10 +19,15 @@ from typing import Any
 from urllib.parse import urlparse
 
 from aicompare.catalog import Layer
-from aicompare.curate_check import (
+from aicompare.errors import CatalogError
+from aicompare.importers.litellm import SNAPSHOT
+from aicompare.loader import build_catalog, read_document
+from aicompare.schema import LIFECYCLE_KEYS, MODEL_KEYS
+
+from .check import (
+    ABSENT,
     CHECKED,
     PRICE_FIELDS,
-    ABSENT,
     CheckReport,
     MakerIndex,
     References,
@@ -37,10 +42,6 @@ from aicompare.curate_check import (
     same,
     set_field,
 )
-from aicompare.errors import CatalogError
-from aicompare.importers.litellm import SNAPSHOT
-from aicompare.loader import build_catalog, read_document
-from aicompare.schema import LIFECYCLE_KEYS, MODEL_KEYS
 
 HEADER = (
     "# GENERATED FILE: do not edit by hand. Regenerate with `aicompare catalog build`\n"
@@ -320,7 +321,9 @@ def _finish(mid: str, table: dict[str, Any], index: MakerIndex, refs: References
     blocked = set(over) | set(over.get("unset", []))
     for set_name, fields in cur["meta"].get("fill", {}).items():
         record = index.match(set_name, mid, table)
-        for name in fields if record else ():
+        if record is None:
+            continue
+        for name in fields:
             if name not in table and name not in blocked and record.get(name):
                 table[name] = copy.deepcopy(record[name])
     values = reference_values(index, refs, mid, table)
@@ -362,4 +365,4 @@ def _document(cur: Mapping[str, Any], models: Mapping[str, dict[str, Any]]) -> d
     }
 
 
-__all__ = ["Build", "HEADER", "build", "default_paths", "load_curation", "render"]
+__all__ = ["HEADER", "Build", "build", "default_paths", "load_curation", "render"]

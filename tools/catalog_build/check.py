@@ -1,8 +1,8 @@
 """Reference data for the catalog build: read the public data sets through the importers, index
 each maker's records, match them to catalog models, and cross-check the figures that matter.
 
-Pure code, no CLI: `aicompare.curate` builds the bundled catalog with it, and the tests use
-`cross_check` to hold `data/models.toml` against the same data sets.
+Pure code, no CLI: `tools.catalog_build.curate` builds the bundled catalog with it, and the
+tests use `cross_check` to hold `data/models.toml` against the same data sets.
 """
 
 from __future__ import annotations

@@ -1,0 +1,159 @@
+"""The catalog build (tools/catalog_build) on a small fixture: folding, curation, the
+cross-check, succession, and the `catalog build` command. The bundled catalog itself, the
+cross-check against the real data sets and the byte-identical regeneration are catalog golden
+tests (tests/test_catalog_golden.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import aicompare.commands.catalog_build  # noqa: F401  (registers `catalog build`)
+from aicompare.cli import app
+from aicompare.errors import CatalogError
+from tools.catalog_build import HEADER, build
+
+FIXTURE = Path(__file__).parent / "data" / "curate"
+
+
+# --- the build, on a small fixture -----------------------------------------------------------
+
+
+@pytest.fixture
+def fixture_curation(tmp_path: Path) -> Path:
+    """A writable copy of the fixture curation (tests change it)."""
+    path = tmp_path / "curation.toml"
+    shutil.copy(FIXTURE / "curation.toml", path)
+    return path
+
+
+def fixture_build(curation: Path):
+    return build(FIXTURE / "reference", curation)
+
+
+def test_fixture_build(fixture_curation: Path) -> None:
+    result = fixture_build(fixture_curation)
+    models = result.doc["models"]
+    assert list(models) == ["acme-embed", "acme-large", "acme-mini", "acme-old", "pixel-one"]
+    assert list(result.doc["providers"]) == ["acme", "pixel"]
+    large = models["acme-large"]
+    # the dated record folds into its base; models.dev fills the name and the cut-off
+    assert large["snapshots"] == ["acme-large-2025-03-01"] and large["name"] == "Acme Large"
+    assert large["knowledge_cutoff"] == "2025-01"
+    assert large["source_url"] == "https://acme.example/models/acme-large"
+    mini = models["acme-mini"]
+    assert mini["aliases"] == ["acme-mini-latest"]
+    assert str(mini["prices"]["output"]) == "0.4" and mini["context_window"] == 128000
+    assert mini["source_url"] == "https://acme.example/pricing"  # a reseller's page is not used
+    assert mini["strengths"] == ["Cheap chat"]
+    old = models["acme-old"]["lifecycle"]
+    assert old["shutdown_date"] == dt.date(2025, 6, 30) and old["superseded_by"] == "acme-large"
+    assert "Acme's deprecation notice" in old["note"]
+    pixel = models["pixel-one"]
+    assert pixel["notes"].startswith("Price from resale.example")
+    assert pixel["source_url"] == "https://resale.example/pixel-one"
+    assert {q: {s: str(v) for s, v in sizes.items()} for q, sizes in pixel["image_prices"].items()} \
+        == {"low": {"1024x1024": "0.02"}, "any": {"any": "0.04"}}
+    assert all(table["as_of"] == dt.date(2026, 1, 15) for table in models.values())
+    assert any(line.startswith("acme acme-unpriced: no price") for line in result.skipped)
+    assert "ft:acme-large" not in models and "acme-large" in models
+    check = result.check
+    assert check.problems == [] and check.curated == 2
+    assert check.checked == check.agreeing + check.curated
+    assert fixture_build(fixture_curation).text == result.text
+    assert result.text.startswith(HEADER)
+
+
+def test_unresolved_and_stale_choices_are_problems(fixture_curation: Path) -> None:
+    # the context-window choice becomes an input choice the data sets do not need
+    text = fixture_curation.read_text()
+    fixture_curation.write_text(text.replace('field = "context_window"\nvalue = 128000',
+                                             'field = "input"\nvalue = 0.1'))
+    check = fixture_build(fixture_curation).check
+    assert any("acme-mini: context_window: the data sets disagree" in p for p in check.problems)
+    assert any("acme-mini: input: the data sets now agree" in p for p in check.problems)
+
+
+MINI = '[models.acme-mini]\nname = "Acme Mini"\nfold = ["acme-mini-latest"]\n'
+
+
+@pytest.mark.parametrize(("block", "message"), [
+    ('[models.acme-mini]\nfold = ["acme-mini-latest", "acme-old"]\n', "cannot fold 'acme-old'"),
+    (MINI + "context_window = 5\n", "set checked figures through [[choices]]"),
+    ('[models.acme-nothing]\nname = "x"\n\n' + MINI, "models.acme-nothing: no such model"),
+])
+def test_bad_curation_stops_the_build(fixture_curation: Path, block: str, message: str) -> None:
+    text = fixture_curation.read_text()
+    assert MINI in text
+    fixture_curation.write_text(text.replace(MINI, block))
+    with pytest.raises(CatalogError) as info:
+        fixture_build(fixture_curation)
+    assert any(message in p for p in info.value.problems), info.value.problems
+
+
+def test_curated_successor_is_written_as_its_id(fixture_curation: Path) -> None:
+    text = fixture_curation.read_text()
+    fixture_curation.write_text(text.replace('superseded_by = "acme-large"',
+                                             'superseded_by = "ACME-LARGE-2025-03-01"'))
+    result = fixture_build(fixture_curation)
+    assert result.doc["models"]["acme-old"]["lifecycle"]["superseded_by"] == "acme-large"
+    assert '\nsuperseded_by = "acme-large"\n' in result.text
+
+
+@pytest.mark.parametrize(("successor", "message"), [
+    ("acme-old", "models.acme-old.lifecycle.superseded_by: names the model itself"),
+    ("acme-nothing", "names no model in the catalog: 'acme-nothing'"),
+])
+def test_curated_successor_is_checked(fixture_curation: Path, successor: str, message: str) -> None:
+    text = fixture_curation.read_text()
+    fixture_curation.write_text(text.replace('superseded_by = "acme-large"',
+                                             f'superseded_by = "{successor}"'))
+    with pytest.raises(CatalogError) as info:
+        fixture_build(fixture_curation)
+    assert [p.split(": ", 1)[1] for p in info.value.problems] == [
+        message if message.startswith("models.") else
+        f"models.acme-old.lifecycle.superseded_by: {message}"]
+
+
+def test_curated_succession_cycle_stops_the_build(fixture_curation: Path) -> None:
+    text = fixture_curation.read_text()
+    assert "[models.acme-large]" not in text
+    fixture_curation.write_text(
+        text + '\n[models.acme-large.lifecycle]\nsuperseded_by = "Acme-Old"\n')
+    with pytest.raises(CatalogError) as info:
+        fixture_build(fixture_curation)
+    assert [p.split(": ", 1)[1] for p in info.value.problems] == [
+        ("models.acme-large.lifecycle.superseded_by: "
+         "succession cycle acme-large -> acme-old -> acme-large")]
+
+
+def test_build_command(tmp_path: Path, fixture_curation: Path) -> None:
+    out = tmp_path / "models.toml"
+    args = ["catalog", "build", "--reference", str(FIXTURE / "reference"),
+            "--curation", str(fixture_curation), "--out", str(out)]
+    run = CliRunner().invoke(app, args, catch_exceptions=False)
+    assert run.exit_code == 0, run.stderr
+    assert re.match(r"wrote .*: 5 models from 2 makers \(1 image models with per-image prices\); "
+                    r"cross-check: \d+ figures checked, \d+ agree, 2 curated", run.stdout)
+    first = out.read_bytes()
+    run = CliRunner().invoke(app, [*args, "--check"], catch_exceptions=False)
+    assert run.exit_code == 0 and run.stdout.startswith("ok: ")
+    assert CliRunner().invoke(app, args, catch_exceptions=False).stdout.startswith("unchanged")
+    assert out.read_bytes() == first
+    out.write_text(first.decode().replace("Acme Large", "Acme Huge"))
+    run = CliRunner().invoke(app, [*args, "--check"], catch_exceptions=False)
+    assert run.exit_code == 1 and "run 'aicompare catalog build'" in run.stderr
+    # a disagreement without a choice: nothing is written
+    fixture_curation.write_text(fixture_curation.read_text().replace('field = "output"', 'field = "input"'))
+    before = out.read_bytes()
+    run = CliRunner().invoke(app, args, catch_exceptions=False)
+    assert run.exit_code == 1 and "acme-mini: output: the data sets disagree" in run.stderr
+    assert out.read_bytes() == before
+    run = CliRunner().invoke(app, [*args[:2], "--reference", str(tmp_path / "nope")],
+                             catch_exceptions=False)
+    assert run.exit_code == 2 and "is not a folder" in run.stderr
