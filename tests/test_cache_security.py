@@ -763,10 +763,10 @@ def test_a_new_billed_kind_needs_no_change_to_the_cache() -> None:
     kind gives) is stored and rebuilt as it is."""
     from aicompare.pricing import BILLED, RateCard
 
-    rates = (Decimal("2.50"), None, Decimal(10), Decimal("3.75"))
+    rates = (Decimal("2.50"), None, *(Decimal(10),) * (len(BILLED) - 2), Decimal("3.75"))
     assert len(rates) == len(BILLED) + 1
     card = RateCard("a", "acme", "text", ("batch",), Lifecycle(), True, False, 128_000, rates,
-                    (None,) * 4, (), ())
+                    (None,) * len(rates), (), ())
     assert repr(codec.decode(codec.encode([card], RateCard), RateCard)) == repr([card])
 
 

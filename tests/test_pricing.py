@@ -573,32 +573,34 @@ def test_only_like_workloads_add() -> None:
 # --- the table of billed kinds ---------------------------------------------------------------------
 
 
-def test_the_billed_table_drives_cards_and_line_items(bundled: Catalog) -> None:
+def test_the_billed_table_drives_cards_and_line_items() -> None:
     """Every row names a catalog price, a Workload count and (if any) a billed fallback; a rate
     card holds one rate per row, and an estimate itemises one line per counted row with the
-    row's label, unit and divisor."""
+    row's label, unit and divisor, in the table's order."""
     import dataclasses
 
     from aicompare.model import PRICE_KEYS
-    from aicompare.pricing import BILLED, rate_card
+    from aicompare.pricing import BILLED, quote_all, rate_card
 
     counts = {field.name for field in dataclasses.fields(Workload)}
     keys = [kind.key for kind in BILLED]
-    assert keys == ["input", "cached_input", "output"]
+    assert keys[:3] == ["input", "cached_input", "output"]  # the order of the JSON line items
     for kind in BILLED:
         assert kind.key in PRICE_KEYS and kind.quantity in counts and kind.per > 0
         assert kind.fallback is None or kind.fallback in keys
-    model = bundled.resolve("o4-mini")
+    prices = {key: Decimal(f"{index + 1}.25") for index, key in enumerate(keys)}
+    batch = {keys[0]: Decimal("0.5")}
+    model = Model("m", "acme", "text", "M", prices=Prices(PriceSet(prices), PriceSet(batch)))
     card = rate_card(model)
-    assert card.standard == tuple(model.price(key) for key in keys)
-    assert card.batch == tuple(model.price(key, batch=True) for key in keys)
-    quantities = (1_000_000, 2_000_000, 3)
-    est = estimate([model], Workload(*quantities))
+    assert card.standard == tuple(prices.values())
+    assert card.batch == (Decimal("0.5"), *(None,) * (len(keys) - 1))
+    quantities = {kind.quantity: 1_000_000 + index for index, kind in enumerate(BILLED)}
+    workload = Workload(**quantities)
+    est = estimate([model], workload)
     assert [(ln.kind, ln.quantity, ln.label, ln.unit, ln.cost) for ln in est.line_items] == [
-        (kind.key, quantity, kind.label, kind.unit, model.price(kind.key) * quantity / kind.per)
-        for kind, quantity in zip(BILLED, quantities)]
-    assert [ln.label for ln in est.line_items] == [
-        "input tokens", "cached input tokens", "output tokens"]
+        (kind.key, quantities[kind.quantity], kind.label, kind.unit,
+         prices[kind.key] * quantities[kind.quantity] / kind.per) for kind in BILLED]
+    assert est.total == quote_all([card], workload)[0] == sum(ln.cost for ln in est.line_items)
 
 
 def test_rank_percentages_are_exact_whatever_the_magnitudes() -> None:
