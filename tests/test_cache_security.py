@@ -39,7 +39,7 @@ from terminal import FIXTURE, aicompare
 from typer.testing import CliRunner
 
 from aicompare import cache
-from aicompare.cache import codec
+from aicompare.cache import codec, schema
 from aicompare.cache import folder as cache_folder
 from aicompare.catalog import Catalog, Layer
 from aicompare.cli import app
@@ -432,8 +432,8 @@ def test_decoding_rejects_references_out_of_range() -> None:
     record = Model("a", "acme", "text", "A", image_prices=(ImagePrice("low", "any", Decimal("1.25")),))
     data = codec.encode([record], Model)
     assert codec.decode(data, Model) == [record]
-    model_table = codec.order(Model).index("Model")
-    image_table = codec.order(Model).index("ImagePrice")
+    model_table = schema.order(Model).index("Model")
+    image_table = schema.order(Model).index("ImagePrice")
 
     for bad in (_changed(data, model_table, 20, -1),  # a lifecycle that is None
                 _changed(data, model_table, 20, 5),  # past the end of the lifecycle table
@@ -455,7 +455,7 @@ def test_decoding_rejects_rates_out_of_range() -> None:
                     (Decimal("2.50"), None, Decimal(10)), (None, None, None), (), ())
     data = codec.encode([card], RateCard)
     assert repr(codec.decode(data, RateCard)) == repr([card])
-    rates = codec.order(RateCard).index("*d?")
+    rates = schema.order(RateCard).index("*d?")
     assert codec.decode(_changed(data, rates, 0, (-1, -1)), RateCard)[0].standard == (None, None)
     for bad in ((-2, 0), (0, 5), ("0",), (0.0,)):
         with pytest.raises(codec.CacheError):
@@ -669,7 +669,7 @@ def test_the_schema_is_read_off_the_records(root: str) -> None:
     from aicompare import model, pricing, tasks
 
     cls = {"Model": model.Model, "RateCard": pricing.RateCard, "Task": tasks.Task}[root]
-    names = codec.order(cls)
+    names = schema.order(cls)
     assert names[-1] == root
     assert {c.__name__ for c in _reachable(cls)} == {n for n in names if n[0] != "*"}
 
@@ -700,7 +700,7 @@ def test_the_schema_is_read_off_the_records(root: str) -> None:
         record = next(c for c in _reachable(cls) if c.__name__ == name)
         hints = typing.get_type_hints(record)
         expected = tuple(kind(hints[field]) for field in record._fields)  # type: ignore[attr-defined]
-        assert codec.kinds(name) == expected, name
+        assert schema.kinds(name) == expected, name
         for field in expected:  # what a field refers into comes first
             if field[0] in ">*":
                 target = field[1:] if field[0] == ">" else field
@@ -755,7 +755,7 @@ def test_a_record_of_every_field_kind_round_trips() -> None:
 @pytest.mark.parametrize("cls", [_Floaty, _Listy])
 def test_a_field_the_cache_cannot_store_is_refused_before_anything_is_written(cls: type) -> None:
     with pytest.raises(TypeError, match="the cache has no kind"):
-        codec.order(cls)
+        schema.order(cls)
 
 
 def test_a_new_billed_kind_needs_no_change_to_the_cache() -> None:
@@ -779,4 +779,5 @@ def test_a_cached_run_imports_no_pickle_and_no_hashlib(written: Path) -> None:
                           timeout=60, env=dict(os.environ), check=False)
     loaded = set(done.stdout.split())
     assert "aicompare.cache" in loaded and "_blake2" in loaded
-    assert not loaded & {"pickle", "_pickle", "hashlib", "_hashlib", "rich", "tomllib"}, loaded
+    assert not loaded & {"pickle", "_pickle", "hashlib", "_hashlib", "rich", "tomllib",
+                          "aicompare.schema"}, loaded  # tasks come built, not validated again

@@ -349,7 +349,7 @@ def _split(tokens: int, inp: int | None, out: int | None, cached: int,
 
 
 def _card(item: Model | RateCard) -> RateCard:
-    return item if type(item) is RateCard else rate_card(item)  # type: ignore[arg-type]
+    return item if isinstance(item, RateCard) else rate_card(item)
 
 
 def _roles(cards: Sequence[RateCard]) -> tuple[RateCard, RateCard]:
@@ -380,7 +380,8 @@ def _own_rate(card: RateCard, index: int, w: Workload, tier: PriceTier | None) -
     if tier is not None:
         price = tier.prices.get(_KEYS[index])
         if price is not None:
-            detail = f"long-context tier (prompts over {fmt.tokens(tier.above_input_tokens)} tokens)"
+            over = fmt.tokens(tier.above_input_tokens)
+            detail = f"long-context tier (prompts over {over} tokens)"
             note = "no batch price for long-context tiers; tier rate used" if w.batch else None
             return price, detail, note
     standard = card.standard[index]

@@ -1,10 +1,11 @@
 """A parse-once cache of the merged catalog: data only, checked before it is trusted.
 
 What is stored: plain builtins only (str, int, bool, None, tuples, dicts and lists of them),
-marshalled without code objects. The records (Models, RateCards, Tasks, their prices, lifecycles,
-Decimals and dates) are taken apart into typed tables and rebuilt by `codec`, whose schema is read
-off the records' own field types; decoding checks the type of every value and raises CacheError
-on anything else, so it calls no constructor a file names and cannot reach code.
+marshalled without code objects. The records (Models, RateCards, Tasks, their prices,
+lifecycles, Decimals and dates) are taken apart into typed tables and rebuilt by `codec`, from a
+schema read off the records' own field types (`schema`); decoding checks the type of every
+value and raises CacheError on anything else, so it calls no constructor a file names and cannot
+reach code.
 
 Where it is stored: one file per combination of layers, `catalog-<crc>.marshal`, in the user's
 cache folder (paths.cache_dir()), used only when this user alone controls it (`folder`). A folder
@@ -45,7 +46,7 @@ ENV_NO_CACHE = "AICOMPARE_NO_CACHE"
 FORMAT = 5
 # Modules whose change alters what a catalog file means, or the records the cache holds.
 _READERS = ("schema.py", "model.py", "loader.py", "catalog.py", "pricing.py", "tasks.py",
-            "cache/__init__.py", "cache/codec.py", "cache/views.py")
+            "cache/__init__.py", "cache/schema.py", "cache/codec.py", "cache/views.py")
 _MAGIC = b"aicompare-cache\n"
 _DIGEST = 32  # bytes of blake2b digest, after the magic
 _BODY = len(_MAGIC) + _DIGEST  # the digest covers everything from here to the end of the file

@@ -2,21 +2,11 @@
 
 A record graph is marshalled as (decimals, dates, string tuples, string-pair tuples, tables):
 decimals as their exact text (so 2.50 stays 2.50), dates as ordinals, and one table per record
-type, each a tuple of columns. A field refers to a Decimal, date, string tuple or record by its
-index in the table that holds it (-1 for None where the field is optional), so equal values are
-stored and rebuilt once. The last table holds the roots: the models, rate cards or tasks
-themselves, in order. A single record can also be stored as nested rows, its values inline.
-
-The tables are not written down here: `order(root)` reads them off the records' field types
-(NamedTuple annotations; model.py, pricing.py and tasks.py do not use `from __future__ import
-annotations`, so these are types, read at no cost), so a field added to a record, or a rate added to pricing.BILLED,
-changes what is stored without a change to this module. A field type with no kind below is a
-TypeError when the schema is first read (a test reads every root's).
-
-Field kinds: s str | s? str or None | i int | i? int or None | b bool | ss tuple of str
-| pp tuple of (str, str) | d Decimal | d? Decimal or None | t? date or None
-| dd dict of str -> Decimal | ds dict of str -> str | >Name a record of table Name
-| *Name a tuple of them | *d, *d? a tuple of Decimals (or None).
+type (schema.order), each a tuple of columns. A field refers to a Decimal, date, string tuple or
+record by its index in the table that holds it (-1 for None where the field is optional), so
+equal values are stored and rebuilt once. The last table holds the roots: the models, rate cards
+or tasks themselves, in order. A single record can also be stored as nested rows, its values
+inline.
 
 Decoding calls no constructor the data names: our code calls Decimal(text), date.fromordinal(int)
 and tuple.__new__(RecordClass, values) for the classes of the schema, after checking the type of
@@ -30,7 +20,11 @@ import marshal
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from itertools import chain, repeat
-from typing import Any, ForwardRef, get_args, get_origin, get_type_hints
+from typing import Any
+
+from aicompare.cache.schema import OPTIONAL as _OPTIONAL
+from aicompare.cache.schema import TABLES as _TABLES
+from aicompare.cache.schema import order
 
 
 class CacheError(ValueError):
@@ -44,75 +38,7 @@ _TUPLE: frozenset[type] = frozenset({tuple})
 _KIND_TYPES: dict[str, frozenset[type]] = {
     "s": _STR, "s?": frozenset({str, _NONE}), "i": _INT, "i?": frozenset({int, _NONE}),
     "b": frozenset({bool})}
-# Field types with a kind of their own; records and tuples of them are read off their classes.
-_PLAIN: dict[Any, str] = {
-    str: "s", str | None: "s?", int: "i", int | None: "i?", bool: "b",
-    Decimal: "d", Decimal | None: "d?", dt.date | None: "t?",
-    tuple[str, ...]: "ss", tuple[tuple[str, str], ...]: "pp",
-    dict[str, Decimal]: "dd", dict[str, str]: "ds",
-}
-_OPTIONAL = frozenset({"d?", "t?"})  # the reference kinds where -1 stands for None
 _new = tuple.__new__  # what a NamedTuple's _make calls, in C
-
-# table name -> (record class, or tuple for a table of tuples; the kind of each field)
-_TABLES: dict[str, tuple[type, tuple[str, ...]]] = {}
-_ORDERS: dict[type, tuple[str, ...]] = {}
-
-
-def order(root: type) -> tuple[str, ...]:
-    """The tables a graph of `root` records holds, each after the tables it refers into."""
-    names = _ORDERS.get(root)
-    if names is None:
-        found: dict[str, None] = {}
-        _record(root, found)
-        names = _ORDERS[root] = tuple(found)
-    return names
-
-
-def kinds(table: str) -> tuple[str, ...]:
-    """The field kinds of a table of `order(...)`."""
-    return _TABLES[table][1]
-
-
-def _is_record(hint: Any) -> bool:
-    return isinstance(hint, type) and issubclass(hint, tuple) and hasattr(hint, "_fields")
-
-
-def _record(cls: type, found: dict[str, None]) -> str:
-    name = cls.__name__
-    if name not in found:
-        known = _TABLES.get(name)
-        if known is not None and known[0] is not cls:
-            raise TypeError(f"two records named {name}: {known[0]!r} and {cls!r}")
-        hints = cls.__annotations__
-        if any(isinstance(hint, (str, ForwardRef)) for hint in hints.values()):
-            # a record in a module with `from __future__ import annotations`: slower to read
-            hints = get_type_hints(cls)
-        names: tuple[str, ...] = cls._fields  # type: ignore[attr-defined]
-        fields = tuple(_kind(hints[field], found) for field in names)
-        _TABLES[name] = (cls, fields)
-        found[name] = None
-    return name
-
-
-def _kind(hint: Any, found: dict[str, None]) -> str:
-    kind = _PLAIN.get(hint)
-    if kind is not None:
-        return kind
-    if _is_record(hint):
-        return ">" + _record(hint, found)
-    args = get_args(hint)
-    if get_origin(hint) is tuple and len(args) == 2 and args[1] is Ellipsis:
-        if _is_record(args[0]):
-            table = "*" + _record(args[0], found)
-        elif _PLAIN.get(args[0]) in ("d", "d?"):
-            table = "*" + _PLAIN[args[0]]
-        else:
-            raise TypeError(f"the cache stores no tuples of {args[0]!r}")
-        _TABLES[table] = (tuple, ())
-        found[table] = None
-        return table
-    raise TypeError(f"the cache has no kind for a field of type {hint!r}")
 
 
 # --- writing --------------------------------------------------------------------------------------
@@ -296,9 +222,10 @@ def _decimal(text: Any) -> Decimal:
 
 
 def _pair_tuple(value: Any) -> tuple[tuple[str, str], ...]:
-    for pair in _tuple(value):
+    pairs = _tuple(value)
+    for pair in pairs:
         _types(_tuple(pair, 2), _STR)
-    return value  # type: ignore[no-any-return]
+    return pairs
 
 
 def _from_field(kind: str, value: Any) -> Any:
