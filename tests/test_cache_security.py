@@ -781,3 +781,15 @@ def test_a_cached_run_imports_no_pickle_and_no_hashlib(written: Path) -> None:
     assert "aicompare.cache" in loaded and "_blake2" in loaded
     assert not loaded & {"pickle", "_pickle", "hashlib", "_hashlib", "rich", "tomllib",
                           "aicompare.schema"}, loaded  # tasks come built, not validated again
+
+
+def test_a_cached_lookup_decodes_no_tasks_and_no_cards(written: Path) -> None:
+    """What a command does not read is not decoded: resolving names imports neither the task
+    records nor pricing (the start-up budget of `diff --json`, docs/performance.md)."""
+    script = ("import sys; from aicompare.loader import load_catalog; c = load_catalog(); "
+              "c.resolve('alpha-mini'); print(' '.join(sorted(sys.modules)))")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=60, env=dict(os.environ), check=False)
+    loaded = set(done.stdout.split())
+    assert "aicompare.cache" in loaded
+    assert not loaded & {"aicompare.tasks", "aicompare.pricing", "aicompare.schema"}, loaded

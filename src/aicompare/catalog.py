@@ -45,8 +45,9 @@ class Catalog:
                  cards: Callable[[], list[RateCard]] | None = None) -> None:
         self.models = models
         self._cards = cards
-        self.providers: Mapping[str, Provider] = providers or {}
-        self.tasks: Mapping[str, Task] = tasks or {}  # built and checked once, by the loader
+        self.providers: Mapping[str, Provider] = {} if providers is None else providers
+        # built and checked once, by the loader; a cache's are decoded when first read
+        self.tasks: Mapping[str, Task] = {} if tasks is None else tasks
         self.layers = layers
         if exact is None or loose is None:
             exact, loose = self._index()
