@@ -91,3 +91,20 @@ def test_cache_can_be_disabled(layer: Path, monkeypatch) -> None:
     monkeypatch.setenv("AICOMPARE_NO_CACHE", "1")
     load_catalog()
     assert not isinstance(load_catalog().models, cache.LazyModels)
+
+
+def test_tasks_are_built_once_typed_and_kept_in_the_cache(layer: Path) -> None:
+    """The loader builds the tasks; the catalog holds Task records, cached as they are."""
+    from aicompare.tasks import Requirements, Task
+
+    first = load_catalog()
+    assert list(first.tasks) == ["image-generation", "chat", "huge"]
+    chat = first.tasks["chat"]
+    assert chat == Task("chat", "Chat", None, Requirements(types=("text",),
+                        capabilities=("function_calling",)), ("prefer", "newest", "cost"),
+                        ("vision",), {"tokens": "1M"}, ())
+    assert type(chat) is Task and type(chat.requires) is Requirements
+    second = load_catalog()
+    assert isinstance(second.models, cache.LazyModels)  # served by the cache
+    assert dict(second.tasks) == dict(first.tasks)
+    assert all(type(task) is Task for task in second.tasks.values())

@@ -17,6 +17,7 @@ Permission tests run the installed console script in a subprocess (tests/termina
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import marshal
 import os
@@ -29,7 +30,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -38,10 +39,12 @@ from terminal import FIXTURE, aicompare
 from typer.testing import CliRunner
 
 from aicompare import cache
+from aicompare.cache import codec, schema
+from aicompare.cache import folder as cache_folder
 from aicompare.catalog import Catalog, Layer
 from aicompare.cli import app
 from aicompare.loader import layer_list, load_catalog
-from aicompare.model import PriceSet
+from aicompare.model import ImagePrice, Lifecycle, PriceSet
 
 NOBODY = 65534
 AS_OF = "2026-11-21"
@@ -392,18 +395,34 @@ def test_a_payload_in_the_users_own_valid_file_is_rejected_not_run(home: Path) -
 
 def test_decoding_rejects_a_code_object_and_unexpected_types() -> None:
     from aicompare.model import Model
+    from aicompare.tasks import Requirements, Task
 
-    good = cache._encode_one(Model("a", "acme", "text", "A"), "Model")
+    good = codec.encode_one(Model("a", "acme", "text", "A"), Model)
+    task = Task("t", "T", None, Requirements(), ("cost",), (), {"tokens": "1M"})
+    tasks = codec.encode([task], Task)
+    assert codec.decode(tasks, Task) == [task]
     for bad in (compile("1", "x", "eval"), b"bytes", 1.5, [1], {"a": 1}, None):
-        with pytest.raises(cache.CacheError):
-            cache._decode_one(bad, "Model", Model)
-        with pytest.raises(cache.CacheError):
-            cache._decode_one(good[:4] + (bad,) + good[5:], "Model", Model)  # aliases
-        with pytest.raises(cache.CacheError):
-            cache._decode(bad, "Model", Model)
-    with pytest.raises(cache.CacheError):
-        cache._untag(("decimal", compile("1", "x", "eval")), 0)
-    assert cache._decode_one(good, "Model", Model) == Model("a", "acme", "text", "A")
+        with pytest.raises(codec.CacheError):
+            codec.decode_one(bad, Model)
+        with pytest.raises(codec.CacheError):
+            codec.decode_one(good[:4] + (bad,) + good[5:], Model)  # aliases
+        with pytest.raises(codec.CacheError):
+            codec.decode(bad, Model)
+        with pytest.raises(codec.CacheError):  # a task's workload, a dict of strings
+            codec.decode((*tasks[:3], (("tokens", bad),), tasks[4]), Task)
+    assert codec.decode_one(good, Model) == Model("a", "acme", "text", "A")
+
+
+def _changed(data: tuple[Any, ...], table: int, column: int, value: Any) -> tuple[Any, ...]:
+    """A graph with one field of the first row of a table replaced."""
+    tables = list(data[4])
+    if len(tables[table]) == 1:  # a table of tuples: one column of index tuples
+        (column,) = tables[table]
+        tables[table] = ((value, *column[1:]),)
+    else:
+        count, columns = tables[table]
+        tables[table] = (count, columns[:column] + ((value,),) + columns[column + 1:])
+    return (*data[:4], tuple(tables))
 
 
 def test_decoding_rejects_references_out_of_range() -> None:
@@ -411,26 +430,36 @@ def test_decoding_rejects_references_out_of_range() -> None:
     from aicompare.model import ImagePrice, Model
 
     record = Model("a", "acme", "text", "A", image_prices=(ImagePrice("low", "any", Decimal("1.25")),))
-    data = cache._encode([record], "Model")
-    assert cache._decode(data, "Model", Model) == [record]
-    model_table = cache._ORDER.index("Model")
-    image_table = cache._ORDER.index("ImagePrice")
+    data = codec.encode([record], Model)
+    assert codec.decode(data, Model) == [record]
+    model_table = schema.order(Model).index("Model")
+    image_table = schema.order(Model).index("ImagePrice")
 
-    def changed(table: int, column: int, value: Any) -> tuple[Any, ...]:
-        tables = list(data[4])
-        count, columns = tables[table]
-        tables[table] = (count, columns[:column] + ((value,),) + columns[column + 1:])
-        return (*data[:4], tuple(tables))
+    for bad in (_changed(data, model_table, 20, -1),  # a lifecycle that is None
+                _changed(data, model_table, 20, 5),  # past the end of the lifecycle table
+                _changed(data, model_table, 20, "0"),
+                _changed(data, image_table, 2, -1),  # a required Decimal that is None
+                _changed(data, image_table, 2, 1)):
+        with pytest.raises(codec.CacheError):
+            codec.decode(bad, Model)
+    release = _changed(data, model_table, 15, -1)  # an optional date: -1 is None
+    assert codec.decode(release, Model)[0].release_date is None
 
-    for bad in (changed(model_table, 20, -1),  # a lifecycle that is None
-                changed(model_table, 20, 5),  # past the end of the lifecycle table
-                changed(model_table, 20, "0"),
-                changed(image_table, 2, -1),  # a required Decimal that is None
-                changed(image_table, 2, 1)):
-        with pytest.raises(cache.CacheError):
-            cache._decode(bad, "Model", Model)
-    release = changed(model_table, 15, -1)  # an optional date: -1 is None
-    assert cache._decode(release, "Model", Model)[0].release_date is None
+
+def test_decoding_rejects_rates_out_of_range() -> None:
+    """A rate card's rates are a tuple of optional Decimals: indexes into the decimals, -1 None."""
+    from aicompare.model import Lifecycle
+    from aicompare.pricing import RateCard
+
+    card = RateCard("a", "acme", "text", (), Lifecycle(), True, False, None,
+                    (Decimal("2.50"), None, Decimal(10)), (None, None, None), (), ())
+    data = codec.encode([card], RateCard)
+    assert repr(codec.decode(data, RateCard)) == repr([card])
+    rates = schema.order(RateCard).index("*d?")
+    assert codec.decode(_changed(data, rates, 0, (-1, -1)), RateCard)[0].standard == (None, None)
+    for bad in ((-2, 0), (0, 5), ("0",), (0.0,)):
+        with pytest.raises(codec.CacheError):
+            codec.decode(_changed(data, rates, 0, bad), RateCard)
 
 
 # --- modes ----------------------------------------------------------------------------------------
@@ -573,12 +602,12 @@ def test_stale_files_are_pruned_oldest_first(home: Path) -> None:
 def test_the_byte_cap_keeps_the_newest(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     load_catalog([_layer(home, 1)])
     one = cache.cache_file(load_catalog([_layer(home, 1)]).layers)
-    monkeypatch.setattr(cache, "KEEP_BYTES", one.stat().st_size * 2 + 10)
+    monkeypatch.setattr(cache_folder, "KEEP_BYTES", one.stat().st_size * 2 + 10)
     for index in range(2, 6):
         load_catalog([_layer(home, index)])
         os.utime(cache.cache_file(load_catalog([_layer(home, index)]).layers),
                  (2_000_000 + index, 2_000_000 + index))
-    monkeypatch.setattr(cache, "KEEP_BYTES", 1)  # less than one file: the newest is still kept
+    monkeypatch.setattr(cache_folder, "KEEP_BYTES", 1)  # less than one file: the newest is still kept
     newest = load_catalog([_layer(home, 6)])
     assert _cache_files(home / "cache" / "aicompare") == [cache.cache_file(newest.layers).name]
 
@@ -612,13 +641,37 @@ def test_a_run_leaves_no_temporary_file(home: Path) -> None:
         cache.cache_file(current_layers()).name]
 
 
-def test_the_schema_describes_the_records() -> None:
-    """Each table's field kinds match the record's annotations, so a field added to model.py or
-    pricing.RateCard cannot be cached as something else (the writer also refuses it)."""
+def _reachable(root: type) -> list[type]:
+    """Every record class a root's fields lead to (NamedTuples, alone or in tuples)."""
+    import typing
+
+    found: list[type] = []
+    todo = [root]
+    while todo:
+        cls = todo.pop()
+        if cls in found:
+            continue
+        found.append(cls)
+        for hint in typing.get_type_hints(cls).values():
+            for item in (hint, *typing.get_args(hint)):
+                if isinstance(item, type) and hasattr(item, "_fields"):
+                    todo.append(item)
+    return found
+
+
+@pytest.mark.parametrize("root", ["Model", "RateCard", "Task"])
+def test_the_schema_is_read_off_the_records(root: str) -> None:
+    """The cache keeps no copy of the records' shapes: each table is a record class reachable
+    from the root, after the tables it refers into, with one kind per field of its type."""
     import datetime as dt
     import typing
 
-    from aicompare import model, pricing
+    from aicompare import model, pricing, tasks
+
+    cls = {"Model": model.Model, "RateCard": pricing.RateCard, "Task": tasks.Task}[root]
+    names = schema.order(cls)
+    assert names[-1] == root
+    assert {c.__name__ for c in _reachable(cls)} == {n for n in names if n[0] != "*"}
 
     def kind(hint: Any) -> str:
         args = typing.get_args(hint)
@@ -635,19 +688,86 @@ def test_the_schema_describes_the_records() -> None:
                 return "ss"
             if typing.get_origin(item) is tuple:
                 return "pp"
-            return "*" + item.__name__
-        if origin is tuple:
-            return ">Rates"
+            return "*" + (item.__name__ if hasattr(item, "_fields") else kind(item))
         if origin is dict:
-            return "dd"
+            return {Decimal: "dd", str: "ds"}[inner[1]]
         return ">" + hint.__name__
 
-    for name, (cls, kinds) in cache._SCHEMA.items():
-        if name[0] == "*" or name == "Rates":
+    for name in names:
+        if name[0] == "*":
+            assert name[1:] in names or name[1:] in ("d", "d?"), name
             continue
-        record = pricing.RateCard if name == "RateCard" else cls
-        hints = typing.get_type_hints(record, vars(pricing) if name == "RateCard" else vars(model))
-        assert tuple(kind(hints[field]) for field in record._fields) == kinds, name
+        record = next(c for c in _reachable(cls) if c.__name__ == name)
+        hints = typing.get_type_hints(record)
+        expected = tuple(kind(hints[field]) for field in record._fields)  # type: ignore[attr-defined]
+        assert schema.kinds(name) == expected, name
+        for field in expected:  # what a field refers into comes first
+            if field[0] in ">*":
+                target = field[1:] if field[0] == ">" else field
+                assert target in ("d", "d?") or names.index(target) < names.index(name), field
+
+
+class _Every(NamedTuple):
+    """A record with a field of every kind the cache stores (defined in a module with
+    `from __future__ import annotations`: its field types are read with get_type_hints)."""
+
+    s: str
+    so: str | None
+    i: int
+    io: int | None
+    b: bool
+    d: Decimal
+    do: Decimal | None
+    t: dt.date | None
+    ss: tuple[str, ...]
+    pp: tuple[tuple[str, str], ...]
+    dd: dict[str, Decimal]
+    ds: dict[str, str]
+    one: Lifecycle
+    many: tuple[ImagePrice, ...]
+    decimals: tuple[Decimal, ...]
+    rates: tuple[Decimal | None, ...]
+
+
+class _Floaty(NamedTuple):
+    price: float
+
+
+class _Listy(NamedTuple):
+    names: list[str]
+
+
+def test_a_record_of_every_field_kind_round_trips() -> None:
+    """A field added to a record with any of these types is stored with no change to the cache,
+    in a graph and as nested rows, digits and None kept."""
+    first = _Every("a", None, 1, None, True, Decimal("2.50"), None, None, ("x", "y"), (("k", "v"),),
+                   {"input": Decimal("1E+1")}, {"tokens": "5M"}, Lifecycle(note="n"),
+                   (ImagePrice("low", "any", Decimal("0.010")),), (Decimal("-0"),),
+                   (Decimal("1.10"), None))
+    second = first._replace(so="b", io=0, do=Decimal(0), t=dt.date(2026, 1, 2), rates=())
+    data = marshal.loads(marshal.dumps(codec.encode([first, second], _Every)))
+    assert repr(codec.decode(data, _Every)) == repr([first, second])
+    for record in (first, second):
+        row = marshal.loads(marshal.dumps(codec.encode_one(record, _Every)))
+        assert repr(codec.decode_one(row, _Every)) == repr(record)
+
+
+@pytest.mark.parametrize("cls", [_Floaty, _Listy])
+def test_a_field_the_cache_cannot_store_is_refused_before_anything_is_written(cls: type) -> None:
+    with pytest.raises(TypeError, match="the cache has no kind"):
+        schema.order(cls)
+
+
+def test_a_new_billed_kind_needs_no_change_to_the_cache() -> None:
+    """A rate card holds one rate per pricing.BILLED kind: a card with one more rate (what a new
+    kind gives) is stored and rebuilt as it is."""
+    from aicompare.pricing import BILLED, RateCard
+
+    rates = (Decimal("2.50"), None, *(Decimal(10),) * (len(BILLED) - 2), Decimal("3.75"))
+    assert len(rates) == len(BILLED) + 1
+    card = RateCard("a", "acme", "text", ("batch",), Lifecycle(), True, False, 128_000, rates,
+                    (None,) * len(rates), (), ())
+    assert repr(codec.decode(codec.encode([card], RateCard), RateCard)) == repr([card])
 
 
 def test_a_cached_run_imports_no_pickle_and_no_hashlib(written: Path) -> None:
@@ -659,4 +779,17 @@ def test_a_cached_run_imports_no_pickle_and_no_hashlib(written: Path) -> None:
                           timeout=60, env=dict(os.environ), check=False)
     loaded = set(done.stdout.split())
     assert "aicompare.cache" in loaded and "_blake2" in loaded
-    assert not loaded & {"pickle", "_pickle", "hashlib", "_hashlib", "rich", "tomllib"}, loaded
+    assert not loaded & {"pickle", "_pickle", "hashlib", "_hashlib", "rich", "tomllib",
+                          "aicompare.schema"}, loaded  # tasks come built, not validated again
+
+
+def test_a_cached_lookup_decodes_no_tasks_and_no_cards(written: Path) -> None:
+    """What a command does not read is not decoded: resolving names imports neither the task
+    records nor pricing (the start-up budget of `diff --json`, docs/performance.md)."""
+    script = ("import sys; from aicompare.loader import load_catalog; c = load_catalog(); "
+              "c.resolve('alpha-mini'); print(' '.join(sorted(sys.modules)))")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=60, env=dict(os.environ), check=False)
+    loaded = set(done.stdout.split())
+    assert "aicompare.cache" in loaded
+    assert not loaded & {"aicompare.tasks", "aicompare.pricing", "aicompare.schema"}, loaded

@@ -95,3 +95,23 @@ def test_free_budget_pick_is_called_free(cli, tmp_path: Path) -> None:
     assert doc["budget_pick"]["reason"] == (
         "gratis is the budget pick: the catalog lists it as free ($0) for 1M tokens a month, against $8.75 "
         "for alpha-large; check the maker's rate limits for free use.")
+
+
+def test_exported_tasks_build_the_same_tasks(cli, tmp_path: Path, monkeypatch) -> None:
+    """`catalog export` writes each task back as a table that builds the same Task."""
+    import tomllib
+
+    from aicompare.loader import load_catalog
+    from aicompare.schema import Problems
+    from aicompare.tasks import build_tasks
+
+    out = tmp_path / "all.toml"
+    assert cli("catalog", "export", "-o", str(out)).exit_code == 0
+    exported = tomllib.loads(out.read_text("utf-8"))["tasks"]
+    assert exported["huge"] == {"name": "Huge context", "requires": {"min_context_window": 5000000}}
+    assert exported["image-generation"]["rank"] == {"by": ["prefer", "cost"],
+                                                    "prefer": ["image_generation"]}
+    catalog = load_catalog()
+    problems = Problems(lambda path: ("export", None))
+    assert build_tasks(exported, problems, set(catalog.models)) == dict(catalog.tasks)
+    assert not problems.items

@@ -20,7 +20,7 @@ from aicompare import fmt
 from aicompare.catalog import Catalog
 from aicompare.errors import WorkloadError
 from aicompare.loader import ENV_BASE, ENV_CATALOG, load_catalog
-from aicompare.model import Model, PriceSet, Prices
+from aicompare.model import Model, Prices, PriceSet
 from aicompare.pricing import (
     DEFAULT_OUTPUT_SHARE,
     Estimate,
@@ -28,7 +28,6 @@ from aicompare.pricing import (
     build_workload,
     estimate,
     image_options,
-    project,
     rank,
 )
 from aicompare.quantities import Period, parse_quantity, parse_share, split_pipeline
@@ -310,8 +309,8 @@ def test_prompt_over_the_context_window_cannot_be_served(fixture: Catalog) -> No
         ("no-output", Workload(output_tokens=5),
          "output tokens (no output price for no-output in the catalog)"),
         ("grid-image", Workload(images=5, quality="medium", size="1024x1024"),
-         "medium 1024x1024 images (grid-image sells low 1536x1024, low 1024x1024, "
-         "high 1024x1024, high any)"),
+         ("medium 1024x1024 images (grid-image sells low 1536x1024, low 1024x1024, "
+          "high 1024x1024, high any)")),
         ("grid-image", Workload(images=5, quality="medium"), "medium images (grid-image sells"),
     ],
 )
@@ -494,13 +493,6 @@ def test_rank_real_estimates(fixture: Catalog) -> None:
 # --- periods -----------------------------------------------------------------------------------
 
 
-def test_project_between_periods() -> None:
-    assert project(Decimal("8.80"), Period.MONTH, Period.YEAR) == Decimal("105.60")
-    assert project(Decimal("105.60"), Period.YEAR, Period.MONTH) == Decimal("8.80")
-    assert project(Decimal("1"), Period.DAY, Period.MONTH) == Decimal("30.416667")
-    assert project(Decimal("0.000275"), Period.DAY, Period.YEAR) == Decimal("0.100375")
-
-
 def test_estimate_carries_the_period(fixture: Catalog) -> None:
     w = build_workload(input_tokens=1, period=Period.YEAR)
     assert one(fixture, "batch-text", w).period is Period.YEAR
@@ -583,3 +575,49 @@ def test_only_like_workloads_add() -> None:
         Workload(input_tokens=-1)
     assert (Workload(1, 2, 3, 4) + Workload(10, 20, 30, 40)) == Workload(11, 22, 33, 44)
 
+
+
+# --- the table of billed kinds ---------------------------------------------------------------------
+
+
+def test_the_billed_table_drives_cards_and_line_items() -> None:
+    """Every row names a catalog price, a Workload count and (if any) a billed fallback; a rate
+    card holds one rate per row, and an estimate itemises one line per counted row with the
+    row's label, unit and divisor, in the table's order."""
+    import dataclasses
+
+    from aicompare.model import PRICE_KEYS
+    from aicompare.pricing import BILLED, quote_all, rate_card
+
+    counts = {field.name for field in dataclasses.fields(Workload)}
+    keys = [kind.key for kind in BILLED]
+    assert keys[:3] == ["input", "cached_input", "output"]  # the order of the JSON line items
+    for kind in BILLED:
+        assert kind.key in PRICE_KEYS and kind.quantity in counts and kind.per > 0
+        assert kind.fallback is None or kind.fallback in keys
+    prices = {key: Decimal(f"{index + 1}.25") for index, key in enumerate(keys)}
+    batch = {keys[0]: Decimal("0.5")}
+    model = Model("m", "acme", "text", "M", prices=Prices(PriceSet(prices), PriceSet(batch)))
+    card = rate_card(model)
+    assert card.standard == tuple(prices.values())
+    assert card.batch == (Decimal("0.5"), *(None,) * (len(keys) - 1))
+    quantities = {kind.quantity: 1_000_000 + index for index, kind in enumerate(BILLED)}
+    workload = Workload(**quantities)
+    est = estimate([model], workload)
+    assert [(ln.kind, ln.quantity, ln.label, ln.unit, ln.cost) for ln in est.line_items] == [
+        (kind.key, quantities[kind.quantity], kind.label, kind.unit,
+         prices[kind.key] * quantities[kind.quantity] / kind.per) for kind in BILLED]
+    assert est.total == quote_all([card], workload)[0] == sum(ln.cost for ln in est.line_items)
+
+
+def test_rank_percentages_are_exact_whatever_the_magnitudes() -> None:
+    """The percentage of a delta is computed exactly (fmt.percent), whatever the digits."""
+    from decimal import ROUND_HALF_UP, Context, localcontext
+
+    tiny, huge = Decimal("1E-40"), Decimal("123456789012345678901234567890.5")
+    ranked = rank([Estimate(("a",), (), tiny, True), Estimate(("b",), (), huge, True)])
+    with localcontext(Context(prec=500)):
+        delta = huge - tiny
+        expected = (delta * 100 / tiny).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    assert ranked[1].delta == delta and ranked[1].delta_percent == expected
+    assert len(str(expected).replace(".", "")) == 74  # every digit: 72 integer places, 2 decimals

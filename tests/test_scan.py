@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from aicompare import cache
+from aicompare.cache import codec
 from aicompare.catalog import Catalog
 from aicompare.cli import app
 from aicompare.costing import browse_costs, compare_costs
@@ -211,8 +212,8 @@ def test_a_broken_card_section_falls_back_to_the_models(catalogs: dict[str, Cata
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     fresh = catalogs["fixture"]
     cached = _through_cache(fresh, tmp_path, monkeypatch)
-    cached._cards = lambda: cache._decode(("not", "a graph"), "RateCard", RateCard)
-    with pytest.raises(cache.CacheError):
+    cached._cards = lambda: codec.decode(("not", "a graph"), RateCard)
+    with pytest.raises(codec.CacheError):
         cached._cards()  # what a card section of another shape gives
     assert cached.rate_cards() == [rate_card(m) for m in fresh.models.values()]
 
@@ -225,10 +226,10 @@ def test_equal_values_are_stored_once_and_keep_their_digits() -> None:
     second = first._replace(id="b", lifecycle=Lifecycle(dt.date(2026, 1, 2), None, "beta", None),
                             image_prices=(ImagePrice("low", "1024x1024", Decimal("0.010")),),
                             prices=Prices(PriceSet({"input": Decimal("2.5"), "output": Decimal("-0")})))
-    data = cache._encode([first, second], "Model")
+    data = codec.encode([first, second], Model)
     decimals, dates = data[0], data[1]
     assert sorted(decimals) == sorted(["2.50", "2.5", "1E+1", "-0", "0.010"]) and len(dates) == 1
-    again = cache._decode(marshal.loads(marshal.dumps(data)), "Model", Model)
+    again = codec.decode(marshal.loads(marshal.dumps(data)), Model)
     assert repr(again) == repr([first, second])  # repr shows 2.50 and 2.5, 1E+1 and -0
     assert again[0].lifecycle is again[1].lifecycle  # equal records rebuilt once
     assert again[0].image_prices is again[1].image_prices
@@ -244,4 +245,4 @@ def test_equal_values_are_stored_once_and_keep_their_digits() -> None:
 ])
 def test_the_writer_refuses_what_the_schema_does_not_describe(record: Model) -> None:
     with pytest.raises(TypeError):
-        cache._encode([record], "Model")
+        codec.encode([record], Model)

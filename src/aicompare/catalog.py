@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
-from typing import Any, NamedTuple
+from collections.abc import Callable, Iterator, Mapping
+from typing import TYPE_CHECKING, NamedTuple
 
 from aicompare.errors import AmbiguousModelError, UnknownModelError
 from aicompare.model import Model, Provider
+
+if TYPE_CHECKING:
+    from aicompare.pricing import RateCard
+    from aicompare.tasks import Task
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
@@ -28,18 +32,22 @@ class Layer(NamedTuple):
 class Catalog:
     """Models by id plus the indexes that resolve user-typed names.
 
-    `exact` and `loose` (name -> ids) come prebuilt from the cache, else they are computed.
+    What the cache holds comes in lazily, behind the same types: `models` and `tasks` are
+    mappings that rebuild a record on first use, `rate_cards()` the cards, and `exact` and
+    `loose` (name -> ids) the prebuilt indexes; without them everything is computed here.
     """
 
-    def __init__(self, models: Mapping[str, Model], providers: dict[str, Provider] | None = None,
-                 tasks: Mapping[str, Any] | None = None, layers: tuple[Layer, ...] = (), *,
-                 exact: Mapping[str, list[str]] | None = None, loose: Mapping[str, list[str]] | None = None,
+    def __init__(self, models: Mapping[str, Model], providers: Mapping[str, Provider] | None = None,
+                 tasks: Mapping[str, Task] | None = None, layers: tuple[Layer, ...] = (), *,
+                 exact: Mapping[str, list[str]] | None = None,
+                 loose: Mapping[str, list[str]] | None = None,
                  provider_ids: frozenset[str] = frozenset(),
-                 cards: Callable[[], list[Any]] | None = None) -> None:
+                 cards: Callable[[], list[RateCard]] | None = None) -> None:
         self.models = models
         self._cards = cards
-        self.providers = providers or {}
-        self.tasks = tasks or {}
+        self.providers: Mapping[str, Provider] = {} if providers is None else providers
+        # built and checked once, by the loader; a cache's are decoded when first read
+        self.tasks: Mapping[str, Task] = {} if tasks is None else tasks
         self.layers = layers
         if exact is None or loose is None:
             exact, loose = self._index()
@@ -49,7 +57,7 @@ class Catalog:
         self.loose_index = loose
         self._normal_providers = {normalize(p) for p in (*self.provider_ids, *self.providers)}
 
-    def rate_cards(self) -> list[Any]:
+    def rate_cards(self) -> list[RateCard]:
         """Every model's pricing.RateCard, in catalog order (from the cache when it has them)."""
         if self._cards is not None:
             try:
@@ -77,7 +85,7 @@ class Catalog:
     def __len__(self) -> int:
         return len(self.models)
 
-    def __iter__(self) -> Iterable[Model]:  # type: ignore[override]
+    def __iter__(self) -> Iterator[Model]:
         return iter(self.models.values())
 
     def provider_name(self, provider_id: str) -> str:

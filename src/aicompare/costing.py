@@ -6,12 +6,25 @@ import datetime as dt
 import heapq
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
 
 from aicompare.catalog import Catalog
 from aicompare.errors import WorkloadError
 from aicompare.model import Model
-from aicompare.pricing import Estimate, RateCard, Ranked, Workload, estimate, quote_all, rank, rate_card
+from aicompare.pricing import (
+    Estimate,
+    Ranked,
+    RateCard,
+    Workload,
+    estimate,
+    quote_all,
+    rank,
+    rate_card,
+)
 from aicompare.quantities import split_pipeline
+
+if TYPE_CHECKING:
+    from decimal import Decimal
 
 DEFAULT_TOP = 10
 
@@ -85,8 +98,9 @@ def browse_costs(cards: Sequence[RateCard], workload: Workload, today: dt.date, 
             totals.append(extra.total)
     servable = [i for i, t in enumerate(totals) if t is not None]
     unservable = [i for i, t in enumerate(totals) if t is None]
+    known = cast("list[Decimal]", totals)  # read only at the indexes in `servable`
     # the `top` cheapest, ties in catalog order: sorted(...)[:top] without sorting them all
-    shown = heapq.nsmallest(top, servable, key=totals.__getitem__) if servable else unservable[:top]
+    shown = heapq.nsmallest(top, servable, key=known.__getitem__) if servable else unservable[:top]
     hidden_s = max(0, len(servable) - top)
     hidden_u = len(unservable) if servable else max(0, len(unservable) - top)
     places: dict[str, int] = {}
@@ -97,7 +111,7 @@ def browse_costs(cards: Sequence[RateCard], workload: Workload, today: dt.date, 
             shown.append(index)
             base_total = totals[index]
             if base_total is not None:
-                places[base_key] = 1 + sum(1 for i in servable if totals[i] < base_total)  # type: ignore[operator]
+                places[base_key] = 1 + sum(1 for i in servable if known[i] < base_total)
 
     def full(index: int) -> Estimate:
         return extra if extra is not None and index == len(cards) else estimate([cards[index]], workload)

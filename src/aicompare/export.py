@@ -52,5 +52,7 @@ def catalog_document(catalog: Catalog) -> dict[str, Any]:
                             for pid, p in sorted(catalog.providers.items())}
     doc["models"] = {model_id: model_table(model) for model_id, model in catalog.models.items()}
     if catalog.tasks:
-        doc["tasks"] = dict(catalog.tasks)
+        from aicompare.tasks import task_table
+
+        doc["tasks"] = {task_id: task_table(task) for task_id, task in catalog.tasks.items()}
     return doc

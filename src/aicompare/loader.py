@@ -6,6 +6,7 @@ import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +16,7 @@ from aicompare.model import Model
 
 if TYPE_CHECKING:
     from aicompare.schema import Problems
+    from aicompare.tasks import Task
 
 ENV_CATALOG = "AICOMPARE_CATALOG"
 # Replaces the bundled catalog (tests, packagers); not a user-facing layer.
@@ -212,7 +214,7 @@ def _merge(base: dict[str, Any], over: Mapping[str, Any], prefix: str,
 def load_catalog(extra: Sequence[str] = (), *, include_user: bool = True) -> Catalog:
     """Load and validate every layer in effect; all problems are raised together.
 
-    A cache (see cache.py) makes repeated runs skip parsing; it is keyed on every layer's stat.
+    A cache (the cache package) makes repeated runs skip parsing; keyed on every layer's stat.
     """
     from aicompare import cache
 
@@ -276,13 +278,13 @@ def build_catalog(documents: Sequence[tuple[Layer, dict[str, Any], str]],
     texts = {layer.path: text for layer, _, text in documents}
     top_problems: list[str] = []
     for index, (layer, doc, _) in enumerate(documents):
-        probs = Problems(lambda p, _l=layer.path, _t=texts[layer.path]: (_l, _LineFinder(_t).find(None, p)))
+        probs = Problems(partial(_top_level_place, layer.path, texts[layer.path]))
         check_top_level(doc, probs)
         top_problems.extend(probs.items)
-        models = doc.get("models", {})
-        if not isinstance(models, dict):
+        layer_models = doc.get("models", {})
+        if not isinstance(layer_models, dict):
             continue
-        for model_id, table in models.items():
+        for model_id, table in layer_models.items():
             if model_id in raw_models and isinstance(table, dict) and isinstance(raw_models[model_id], dict):
                 merged = dict(raw_models[model_id])
                 _merge(merged, table, "", origins.setdefault(model_id, {}) if index else {}, layer.path)
@@ -322,18 +324,23 @@ def build_catalog(documents: Sequence[tuple[Layer, dict[str, Any], str]],
         if model is not None:
             models[model_id] = model
     providers = build_providers(raw_providers, problems)
+    built_tasks: dict[str, Task] = {}
     if tasks:
         from aicompare.tasks import build_tasks
 
-        build_tasks(tasks, problems, set(raw_models))
+        built_tasks = build_tasks(tasks, problems, set(raw_models))
     _check_names(raw_models, problems)
-    catalog = Catalog(models, providers, tasks, layers)
+    catalog = Catalog(models, providers, built_tasks, layers)
     # successors resolve through the catalog's names; `models` is updated in place
     check_succession(models, raw_models, catalog.candidates, problems,
                      [layer.path for layer, _, _ in documents])
     if len(problems):
         raise CatalogError(problems.items, "fix these entries; see docs/catalog.md")
     return catalog
+
+
+def _top_level_place(layer_path: str, text: str, path: str) -> tuple[str, int | None]:
+    return layer_path, _LineFinder(text).find(None, path)
 
 
 def _origin_of(path: str, model_id: str, origins: Mapping[str, Mapping[str, str]]) -> str | None:

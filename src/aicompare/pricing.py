@@ -5,46 +5,108 @@ input-heavy, because every request resends the system prompt, history and retrie
 answers stay short; 3:1 is also the common convention for a "blended" per-token price. RAG alone
 often runs 10:1 or more, so 25% leans towards the output rate, which is the expensive one: the
 default errs on the side of a higher estimate. `--output-share` or `--input`/`--output` override it.
-"""
 
-from __future__ import annotations
+What a workload is billed for at a rate lives in one table, BILLED: each kind's catalog price key,
+label, unit, the number of units a price is for, the Workload field that counts it and the kind
+whose rate bills it when its own price is unknown. A RateCard holds one rate per row, `estimate`
+itemises one line per row and `quote_all` (the ranked scan of a whole catalog) totals the same rows,
+both through the one rate rule `_rate`. Images are billed from a model's per-image grid by
+`_image_choice`, also shared by both.
+
+Like model.py, this module does not use `from __future__ import annotations`: the cache reads
+RateCard's field types to store it (cache/codec.py), and NamedTuple would turn every string
+annotation into a ForwardRef.
+"""
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from decimal import Context, Decimal, DivisionByZero, Inexact, InvalidOperation, Overflow
 from typing import NamedTuple
-from decimal import ROUND_HALF_UP, Context, Decimal, DivisionByZero, Inexact, InvalidOperation
-from decimal import Overflow, localcontext
 
 from aicompare import fmt
 from aicompare.errors import WorkloadError
-from aicompare.model import (ANY, PRICE_LABELS, PRICE_UNITS, ImagePrice, Lifecycle, Model, PriceTier, Status,
-                             lifecycle_status)
-from aicompare.quantities import (MAX_QUANTITY, Period, format_quantity, format_share, parse_choice,
-                                  period_factor)
+from aicompare.model import (
+    ANY,
+    PRICE_LABELS,
+    PRICE_UNITS,
+    ImagePrice,
+    Lifecycle,
+    Model,
+    PriceTier,
+    Status,
+    lifecycle_status,
+)
+from aicompare.quantities import MAX_QUANTITY, Period, format_quantity, format_share, parse_choice
 
 DEFAULT_OUTPUT_SHARE = Decimal("0.25")
 DEFAULT_QUALITY = "medium"
 DEFAULT_SIZE = "1024x1024"
 TOKENS_PER_PRICE = 1_000_000  # catalog token prices are per 1M tokens
 PER_IMAGE = "per image"
-TOKEN_KINDS = ("input", "cached_input", "output")
-_INPUT, _CACHED = 0, 1  # indexes into TOKEN_KINDS and a card's rates
 IMAGES = "images"
 
 # A cap, not a cost: Decimal works on the digits a number has, so a huge precision keeps every
 # product and sum exact (the catalog does not limit decimal places) and Inexact can never fire
-# on money; where a quotient is truly inexact (365/12) the trap makes that explicit.
+# on money; where a quotient is truly inexact the trap makes that explicit.
 _EXACT = Context(prec=100_000, traps=[Inexact, InvalidOperation, DivisionByZero, Overflow])
-# Percentages and projections are rounded on purpose; this only keeps them from overflowing.
-_WIDE = Context(prec=100, traps=[InvalidOperation, DivisionByZero, Overflow])
-_MILLIONTH = Decimal("0.000001")
 _Rate = tuple[Decimal | None, str | None, str | None]  # (price, which rate, caveat)
+_ZERO = Decimal(0)
+
+
+class Billed(NamedTuple):
+    """One kind of quantity a workload is billed for at a catalog rate."""
+
+    key: str  # the catalog's price key (`prices.<key>`), and the kind of its line items
+    label: str  # "cached input tokens"
+    unit: str  # "per 1M tokens"
+    per: int  # a catalog price is for this many units
+    quantity: str  # the Workload field that counts it
+    fallback: str | None  # the kind whose rate bills it when its own price is unknown
+
+
+def _billed(key: str, quantity: str, per: int, fallback: str | None = None) -> Billed:
+    """A row of BILLED; its label and unit are the catalog's (model.PRICE_LABELS, PRICE_UNITS)."""
+    return Billed(key, PRICE_LABELS[key], PRICE_UNITS[key], per, quantity, fallback)
+
+
+# Every kind billed at a rate, in the order of a rate card's rates and of an estimate's lines. The
+# rules are the same for each (`_rate`): a long-context tier's rate where the tier prices the kind,
+# else under --batch the batch rate where the catalog has one (else the standard rate, noted),
+# else, when the kind's own price is unknown, its fallback kind's rate (noted).
+BILLED = (
+    _billed("input", "input_tokens", TOKENS_PER_PRICE),
+    # No cache discount known: the honest upper bound is the uncached rate.
+    _billed("cached_input", "cached_input_tokens", TOKENS_PER_PRICE, fallback="input"),
+    _billed("output", "output_tokens", TOKENS_PER_PRICE),
+)
+
+
+def _words(key: str) -> str:
+    return key.replace("_", " ")
+
+
+def _exponent(per: int) -> int | None:
+    """-n when `per` is 10**n (a cost is then the product with its exponent shifted), else None."""
+    digits = str(per)
+    return 1 - len(digits) if digits == "1" + "0" * (len(digits) - 1) else None
+
+
+# The table's rules, worked out once per kind (index into BILLED) for the loops below.
+_KEYS = tuple(kind.key for kind in BILLED)
+_LABELS = {kind.key: kind.label for kind in BILLED}
+_EXPONENTS = tuple(_exponent(kind.per) for kind in BILLED)
+_FALLBACKS = tuple(None if kind.fallback is None else _KEYS.index(kind.fallback) for kind in BILLED)
+_FALLBACK_NOTES = tuple(None if kind.fallback is None else
+                        f"no {_words(kind.key)} price in the catalog; billed at the "
+                        f"{_words(kind.fallback)} rate" for kind in BILLED)
+_BATCH_NOTES = tuple(f"no batch price for {kind.label}; standard rate used" for kind in BILLED)
+_COUNTED = (*(kind.quantity for kind in BILLED), IMAGES)  # every count a Workload holds
 
 
 @dataclass(frozen=True, slots=True)
 class Workload:
-    """What to price for one period: token counts, images and how they are billed."""
+    """What to price for one period: a count per BILLED kind, images and how they are billed."""
 
     input_tokens: int = 0  # uncached input
     cached_input_tokens: int = 0
@@ -58,39 +120,31 @@ class Workload:
     assumptions: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        for name in ("input_tokens", "cached_input_tokens", "output_tokens", "images"):
+        for name in _COUNTED:
             value = getattr(self, name)
             if type(value) is not int or not 0 <= value <= MAX_QUANTITY:
                 raise ValueError(f"{name} must be an int in 0..{MAX_QUANTITY}, not {value!r}")
 
     @property
     def tokens(self) -> int:
-        return self.input_tokens + self.cached_input_tokens + self.output_tokens
+        """Everything billed at a rate (not images): the text model's part of the workload."""
+        return sum(getattr(self, kind.quantity) for kind in BILLED)
 
-    def count(self, kind: str) -> int:
-        """Quantity of one line kind: input, cached_input, output or images."""
-        return self.images if kind == IMAGES else int(getattr(self, f"{kind}_tokens"))
-
-    def __add__(self, other: Workload) -> Workload:
+    def __add__(self, other: "Workload") -> "Workload":
         """Two workloads billed the same way, as one (counts add up)."""
         same = ("quality", "size", "batch", "request_tokens", "period")
         if any(getattr(self, name) != getattr(other, name) for name in same):
             raise ValueError("only workloads alike in quality, size, batch, tier and period add")
-        return Workload(
-            self.input_tokens + other.input_tokens,
-            self.cached_input_tokens + other.cached_input_tokens,
-            self.output_tokens + other.output_tokens,
-            self.images + other.images,
-            self.quality, self.size, self.batch, self.request_tokens, self.period,
-            tuple(dict.fromkeys(self.assumptions + other.assumptions)),
-        )
+        counts = {name: getattr(self, name) + getattr(other, name) for name in _COUNTED}
+        return replace(self, **counts,
+                       assumptions=tuple(dict.fromkeys(self.assumptions + other.assumptions)))
 
 
 @dataclass(frozen=True, slots=True)
 class LineItem:
     """One priced part of a workload on one model."""
 
-    kind: str  # input | cached_input | output | images
+    kind: str  # a BILLED key (input | cached_input | output) or images
     quantity: int
     unit: str  # "per 1M tokens" or "per image"
     unit_price: Decimal
@@ -101,7 +155,7 @@ class LineItem:
 
     @property
     def label(self) -> str:
-        return IMAGES if self.kind == IMAGES else PRICE_LABELS[self.kind]
+        return _LABELS.get(self.kind, self.kind)  # images are "images"
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,29 +187,71 @@ class Ranked:
     reference: str | None  # key of the cheapest estimate or of the baseline
 
 
-def _exact_cost(quantity: int, unit_price: Decimal, per: int = 1) -> Decimal:
-    """quantity x unit_price / per, exactly."""
+class RateCard(NamedTuple):
+    """What pricing reads of a model, and nothing more.
+
+    Every pricing rule below reads a card, never a Model: `estimate` turns the models it is given
+    into cards, and a ranked scan of the whole catalog quotes the cards the cache keeps (a few
+    small objects each instead of a full record), so both apply the very same rules. A card also
+    answers the catalog filters (provider, type, capability, status). The cache stores it by
+    these field types, so a field or a BILLED kind added here needs no change there.
+    """
+
+    id: str
+    provider: str
+    type: str
+    capabilities: tuple[str, ...]
+    lifecycle: Lifecycle
+    takes_tokens: bool
+    makes_images: bool
+    token_limit: int | None  # the longest prompt: max_input_tokens, else context_window
+    standard: tuple[Decimal | None, ...]  # one rate per BILLED kind, in its order
+    batch: tuple[Decimal | None, ...]  # the same, under --batch
+    tiers: tuple[PriceTier, ...]  # by threshold, lowest first
+    image_prices: tuple[ImagePrice, ...]
+
+    def has(self, capability: str) -> bool:
+        return capability in self.capabilities
+
+    def status(self, today: dt.date) -> Status:
+        return lifecycle_status(self.lifecycle, today)
+
+
+def takes_tokens(model: Model) -> bool:
+    """Whether the model answers text requests (so it can be billed for a token workload)."""
+    return model.type in ("text", "embedding") or "text" in model.output_modalities
+
+
+def makes_images(model: Model) -> bool:
+    """Whether the model generates images."""
+    return model.type == "image" or "image" in model.output_modalities or bool(model.image_prices)
+
+
+def rate_card(model: Model) -> RateCard:
+    """The card of one model: the only way one is made."""
+    standard, batch = model.prices.standard.values, model.prices.batch.values
+    return RateCard(
+        model.id, model.provider, model.type, model.capabilities, model.lifecycle,
+        takes_tokens(model), makes_images(model), model.max_input_tokens or model.context_window,
+        tuple([standard.get(key) for key in _KEYS]), tuple([batch.get(key) for key in _KEYS]),
+        tuple(sorted(model.prices.tiers, key=lambda t: t.above_input_tokens)), model.image_prices)
+
+
+def _exact_cost(quantity: int, unit_price: Decimal, index: int | None = None) -> Decimal:
+    """quantity x unit_price, divided by the `per` of BILLED[index] (images: per 1), exactly."""
     product = _EXACT.multiply(Decimal(quantity), unit_price)
-    if per == 1:
+    return product if index is None else _scaled(product, index)
+
+
+def _scaled(product: Decimal, index: int) -> Decimal:
+    """product / BILLED[index].per, exactly."""
+    exponent = _EXPONENTS[index]
+    if exponent == 0:
         return product
-    if per == TOKENS_PER_PRICE:
+    if exponent is not None:
         # a shift of the exponent: exact, and far cheaper than a division at this precision
-        return product.scaleb(-6, _EXACT)
-    return _EXACT.divide(product, per)
-
-
-def project(amount: Decimal, source: Period, target: Period) -> Decimal:
-    """A per-`source` amount per `target` (month -> year: x12); to $0.000001 when inexact."""
-    factor = period_factor(source, target)
-    with localcontext(_EXACT):
-        scaled = amount * factor.numerator
-        try:
-            return scaled / factor.denominator
-        except Inexact:
-            pass
-    # day <-> month is 365/12: not a terminating decimal, so this projection is rounded.
-    with localcontext(_WIDE):
-        return (scaled / factor.denominator).quantize(_MILLIONTH, ROUND_HALF_UP)
+        return product.scaleb(exponent, _EXACT)
+    return _EXACT.divide(product, BILLED[index].per)
 
 
 def image_options(models: Iterable[Model | RateCard]) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -228,14 +324,14 @@ def _split(tokens: int, inp: int | None, out: int | None, cached: int,
                 f"({format_quantity(inp + cached + out)})", "drop --tokens or one of the parts")
         return inp, out
     if inp is not None or out is not None:
-        given = inp if inp is not None else out
-        rest = tokens - cached - (given or 0)
+        given = inp if inp is not None else out or 0
+        rest = tokens - cached - given
         if rest < 0:
             raise WorkloadError(f"--tokens {shown} is less than the parts given",
                                 "--tokens is the total of input, cached input and output")
         notes.append(f"{'output' if out is None else 'input'} = --tokens minus the other parts: "
                      f"{format_quantity(rest)}")
-        return (inp, rest) if out is None else (rest, out)
+        return (given, rest) if out is None else (rest, given)
     used = DEFAULT_OUTPUT_SHARE if share is None else share
     num, den = used.as_integer_ratio()
     output = tokens * num // den  # floor, so the remainder of the split goes to input
@@ -252,61 +348,8 @@ def _split(tokens: int, inp: int | None, out: int | None, cached: int,
     return uncached, output
 
 
-def takes_tokens(model: Model) -> bool:
-    """Whether the model answers text requests (so it can be billed for a token workload)."""
-    return model.type in ("text", "embedding") or "text" in model.output_modalities
-
-
-def makes_images(model: Model) -> bool:
-    """Whether the model generates images."""
-    return model.type == "image" or "image" in model.output_modalities or bool(model.image_prices)
-
-
-_Rates = tuple[Decimal | None, Decimal | None, Decimal | None]  # per 1M tokens, TOKEN_KINDS order
-
-
-class RateCard(NamedTuple):
-    """What pricing reads of a model, and nothing more.
-
-    Every pricing rule below reads a card, never a Model: `estimate` turns the models it is given
-    into cards, and a ranked scan of the whole catalog quotes the cards the cache keeps (a few
-    small objects each instead of a full record), so both apply the very same rules. A card also
-    answers the catalog filters (provider, type, capability, status).
-    """
-
-    id: str
-    provider: str
-    type: str
-    capabilities: tuple[str, ...]
-    lifecycle: Lifecycle
-    takes_tokens: bool
-    makes_images: bool
-    token_limit: int | None  # the longest prompt: max_input_tokens, else context_window
-    standard: _Rates
-    batch: _Rates
-    tiers: tuple[PriceTier, ...]  # by threshold, lowest first
-    image_prices: tuple[ImagePrice, ...]
-
-    def has(self, capability: str) -> bool:
-        return capability in self.capabilities
-
-    def status(self, today: dt.date) -> Status:
-        return lifecycle_status(self.lifecycle, today)
-
-
-def rate_card(model: Model) -> RateCard:
-    """The card of one model: the only way one is made."""
-    standard, batch = model.prices.standard, model.prices.batch
-    return RateCard(
-        model.id, model.provider, model.type, model.capabilities, model.lifecycle,
-        takes_tokens(model), makes_images(model), model.max_input_tokens or model.context_window,
-        (standard.get("input"), standard.get("cached_input"), standard.get("output")),
-        (batch.get("input"), batch.get("cached_input"), batch.get("output")),
-        tuple(sorted(model.prices.tiers, key=lambda t: t.above_input_tokens)), model.image_prices)
-
-
 def _card(item: Model | RateCard) -> RateCard:
-    return item if type(item) is RateCard else rate_card(item)  # type: ignore[arg-type]
+    return item if isinstance(item, RateCard) else rate_card(item)
 
 
 def _roles(cards: Sequence[RateCard]) -> tuple[RateCard, RateCard]:
@@ -332,30 +375,34 @@ def _tier(card: RateCard, request_tokens: int | None) -> PriceTier | None:
     return max(over, key=lambda t: t.above_input_tokens, default=None)
 
 
-def _token_rate(card: RateCard, index: int, w: Workload, tier: PriceTier | None) -> _Rate:
-    """The per-1M price of TOKEN_KINDS[index], honouring tiers (cliff rule) and batch."""
-    key = TOKEN_KINDS[index]
-    if tier is not None and tier.prices.get(key) is not None:
-        detail = f"long-context tier (prompts over {fmt.tokens(tier.above_input_tokens)} tokens)"
-        note = "no batch price for long-context tiers; tier rate used" if w.batch else None
-        return tier.prices.get(key), detail, note
+def _own_rate(card: RateCard, index: int, w: Workload, tier: PriceTier | None) -> _Rate:
+    """The rate of BILLED[index] itself, honouring tiers (cliff rule) and batch."""
+    if tier is not None:
+        price = tier.prices.get(_KEYS[index])
+        if price is not None:
+            over = fmt.tokens(tier.above_input_tokens)
+            detail = f"long-context tier (prompts over {over} tokens)"
+            note = "no batch price for long-context tiers; tier rate used" if w.batch else None
+            return price, detail, note
     standard = card.standard[index]
     if w.batch:
         batched = card.batch[index]
         if batched is not None:
             return batched, "batch", None
         if standard is not None:
-            return standard, None, f"no batch price for {PRICE_LABELS[key]}; standard rate used"
+            return standard, None, _BATCH_NOTES[index]
     return standard, None, None
 
 
-def _token_price(card: RateCard, index: int, w: Workload, tier: PriceTier | None) -> _Rate:
-    """_token_rate, with cached input billed at the input rate when its own price is unknown."""
-    rate = _token_rate(card, index, w, tier)
-    if rate[0] is None and index == _CACHED:
-        # No cache discount is known, so the honest upper bound is the uncached rate.
-        price, detail, _ = _token_rate(card, _INPUT, w, tier)
-        return price, detail, "no cached input price in the catalog; billed at the input rate"
+def _rate(card: RateCard, index: int, w: Workload, tier: PriceTier | None) -> _Rate:
+    """(price, which rate, caveat) of BILLED[index] on a card: every rule of a billed kind, the
+    one place both `estimate` and `quote_all` read a rate. Price None: not billable."""
+    rate = _own_rate(card, index, w, tier)
+    if rate[0] is None:
+        fallback = _FALLBACKS[index]
+        if fallback is not None:
+            price, detail, _ = _own_rate(card, fallback, w, tier)
+            return price, detail, _FALLBACK_NOTES[index]
     return rate
 
 
@@ -369,7 +416,7 @@ def _image_cell(card: RateCard, quality: str, size: str) -> ImagePrice | None:
     matches = [c for c in card.image_prices
                if c.quality in (quality, ANY) and c.size in (size, ANY)]
     exact = [c for c in matches if c.quality == quality and c.size == size]
-    return (exact or matches or [None])[0]
+    return next(iter(exact or matches), None)
 
 
 def _image_choice(card: RateCard, w: Workload) -> tuple[ImagePrice | None, bool]:
@@ -409,8 +456,9 @@ def _image_line(card: RateCard, w: Workload) -> tuple[LineItem | None, str | Non
     return line, note, None
 
 
-def _token_lines(card: RateCard, w: Workload, notes: list[str], reasons: list[str]) -> list[LineItem]:
-    """Priced input, cached input and output lines; missing prices become reasons."""
+def _billed_lines(card: RateCard, w: Workload, notes: list[str],
+                  reasons: list[str]) -> list[LineItem]:
+    """One priced line per BILLED kind the workload counts; missing prices become reasons."""
     if not card.takes_tokens:
         reasons.append(f"text tokens ({card.id} is {fmt.article(card.type)} {card.type} model)")
         return []
@@ -418,22 +466,21 @@ def _token_lines(card: RateCard, w: Workload, notes: list[str], reasons: list[st
         reasons.append(f"prompts of {fmt.tokens(w.request_tokens or 0)} tokens "
                        f"({card.id} takes at most {fmt.tokens(card.token_limit or 0)})")
     if card.tiers and w.request_tokens is None:
-        notes.append(f"prompts assumed at most {fmt.tokens(card.tiers[0].above_input_tokens)} tokens "
-                     "(no --request-tokens); above that, long-context prices apply")
+        notes.append(f"prompts assumed at most {fmt.tokens(card.tiers[0].above_input_tokens)} "
+                     "tokens (no --request-tokens); above that, long-context prices apply")
     tier = _tier(card, w.request_tokens)
     lines = []
-    for index, kind in enumerate(TOKEN_KINDS):
-        quantity = w.count(kind)
+    for index, kind in enumerate(BILLED):
+        quantity = getattr(w, kind.quantity)
         if quantity == 0:
             continue
-        price, detail, note = _token_price(card, index, w, tier)
+        price, detail, note = _rate(card, index, w, tier)
         if price is None:
-            reasons.append(f"{PRICE_LABELS[kind]} (no {kind.replace('_', ' ')} price for "
-                           f"{card.id} in the catalog)")
+            reasons.append(f"{kind.label} (no {_words(kind.key)} price for {card.id} in the "
+                           "catalog)")
             continue
-        cost = _exact_cost(quantity, price, TOKENS_PER_PRICE)
-        lines.append(LineItem(kind, quantity, PRICE_UNITS[kind], price, cost, card.id, detail,
-                              note))
+        lines.append(LineItem(kind.key, quantity, kind.unit, price,
+                              _exact_cost(quantity, price, index), card.id, detail, note))
     return lines
 
 
@@ -445,7 +492,7 @@ def estimate(models: Sequence[Model | RateCard], workload: Workload) -> Estimate
     notes: list[str] = []
     reasons: list[str] = []
     if workload.tokens:
-        lines += _token_lines(text_model, workload, notes, reasons)
+        lines += _billed_lines(text_model, workload, notes, reasons)
     if workload.images:
         if image_model.makes_images:
             line, note, reason = _image_line(image_model, workload)
@@ -471,44 +518,45 @@ def estimate(models: Sequence[Model | RateCard], workload: Workload) -> Estimate
 def quote_all(cards: Iterable[RateCard], w: Workload) -> list[Decimal | None]:
     """`estimate([card], w).total` for each card, without line items or notes.
 
-    The form a ranked scan of the whole catalog takes: it reads the same rates through the same
-    rules (_token_price, _image_choice), so it must agree with `estimate` to the last digit
-    (a property test holds it to that on every catalog model).
+    The form a ranked scan of the whole catalog takes: the same BILLED rows through the same
+    rules (`_rate`, `_image_choice`), so it must agree with `estimate` to the last digit (a
+    property test holds it to that on every catalog model).
     """
-    counts = [(index, Decimal(q)) for index, q in
-              enumerate((w.input_tokens, w.cached_input_tokens, w.output_tokens)) if q]
+    counts = [(index, Decimal(quantity), _EXPONENTS[index])
+              for index, quantity in enumerate(getattr(w, kind.quantity) for kind in BILLED)
+              if quantity]
     images = Decimal(w.images) if w.images else None
     request = w.request_tokens  # without it, no prompt is too long and no tier applies
     multiply, add = _EXACT.multiply, _EXACT.add
     totals: list[Decimal | None] = []
     for card in cards:
-        total: Decimal | None = Decimal(0)
+        total: Decimal | None = _ZERO
         if counts:
             if not card.takes_tokens or (request is not None and _prompt_too_long(card, w)):
                 totals.append(None)
                 continue
             tier = None if request is None else _tier(card, request)
-            for index, quantity in counts:
-                price = _token_price(card, index, w, tier)[0]
+            billed = _ZERO
+            for index, quantity, exponent in counts:
+                price = _rate(card, index, w, tier)[0]
                 if price is None:
                     total = None
                     break
-                # _exact_cost(q, price, TOKENS_PER_PRICE) inlined on Decimal counts made once:
-                # the call cost 2.3 ms over 4,180 models (docs/performance.md)
-                total = add(total, multiply(quantity, price).scaleb(-6, _EXACT))
+                # _exact_cost inlined on Decimal counts made once: the call cost 2.3 ms over
+                # 4,180 models (docs/performance.md)
+                cost = multiply(quantity, price)
+                if exponent:
+                    cost = cost.scaleb(exponent, _EXACT)
+                elif exponent is None:
+                    cost = _scaled(cost, index)
+                billed = add(billed, cost)
+            else:
+                total = billed
         if images is not None and total is not None:
             cell = _image_choice(card, w)[0] if card.makes_images and card.image_prices else None
             total = None if cell is None else add(total, multiply(images, cell.usd))
         totals.append(total)
     return totals
-
-
-def _percent(delta: Decimal, base: Decimal) -> Decimal:
-    """fmt.percent with room for any ratio of two catalog totals (they span many magnitudes)."""
-    digits = max(0, delta.adjusted() - base.adjusted()) + 10  # integer digits, with margin
-    with localcontext(_WIDE) as ctx:
-        ctx.prec = max(ctx.prec, digits + 2)
-        return fmt.percent(delta, base)
 
 
 def rank(estimates: Sequence[Estimate], baseline: str | None = None, *,
@@ -531,16 +579,15 @@ def rank(estimates: Sequence[Estimate], baseline: str | None = None, *,
             raise WorkloadError(f"--baseline: {reference.key} cannot serve this workload: "
                                 f"{'; '.join(reference.cannot_serve)}")
     ranked: list[Ranked] = []
-    base = reference.total if reference is not None and reference.total is not None else Decimal(0)
+    base = Decimal(0) if reference is None or reference.total is None else reference.total
     place = 0
     for index, item in enumerate(servable):
         total = item.total if item.total is not None else Decimal(0)
         # Ties share a rank (1, 1, 3), keeping their given order.
         if index == 0 or servable[index - 1].total != total:
             place = index + 1
-        with localcontext(_EXACT):
-            delta = total - base
-        pct = _percent(delta, base) if base else None
+        delta = _EXACT.subtract(total, base)
+        pct = fmt.percent(delta, base) if base else None  # exact whatever the magnitudes
         shown_place = places.get(item.key, place) if places else place
         ranked.append(Ranked(shown_place, item, delta, pct, reference.key if reference else None))
     ranked += [Ranked(None, e, None, None, None) for e in estimates if not e.servable]

@@ -1,26 +1,30 @@
-"""Jobs a model can be chosen for (`[tasks.<id>]` in the catalog): requirements, criteria, workload."""
+"""Jobs a model can be chosen for (`[tasks.<id>]` in the catalog): requirements, criteria, workload.
 
-from __future__ import annotations
+The loader builds the tasks once (`build_tasks`) and the catalog keeps them as typed records; the
+cache stores them by their field types (cache/format.py), like the other records. So, like
+model.py, this module does not use `from __future__ import annotations`.
+"""
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from aicompare import fmt
 from aicompare.model import CAPABILITIES, INPUT_MODALITIES, MODEL_TYPES, OUTPUT_MODALITIES, Model
-from aicompare.schema import Problems, _Reader
+
+if TYPE_CHECKING:
+    from aicompare.schema import Problems
 
 TASK_KEYS = ("name", "description", "requires", "rank", "workload", "popular")
 REQUIRE_KEYS = ("types", "input_modalities", "output_modalities", "capabilities", "min_context_window",
                 "min_max_output_tokens")
 RANK_KEYS = ("by", "prefer")
 CRITERIA = ("prefer", "newest", "context_window", "max_output_tokens", "cost")
+DEFAULT_BY = ("prefer", "newest", "cost")
 WORKLOAD_KEYS = ("tokens", "input", "output", "cached_input", "output_share", "images", "quality", "size",
                  "request_tokens")
 
 
-@dataclass(frozen=True)
-class Requirements:
+class Requirements(NamedTuple):
     types: tuple[str, ...] = ()  # any of
     input_modalities: tuple[str, ...] = ()  # all of
     output_modalities: tuple[str, ...] = ()  # all of
@@ -29,15 +33,14 @@ class Requirements:
     min_max_output_tokens: int | None = None
 
 
-@dataclass(frozen=True)
-class Task:
+class Task(NamedTuple):
     id: str
     name: str
     description: str | None
     requires: Requirements
     by: tuple[str, ...]  # criteria in order of importance
     prefer: tuple[str, ...]  # capabilities that count in a model's favour
-    workload: Mapping[str, str] = field(default_factory=dict)  # typical workload, as option text
+    workload: dict[str, str]  # typical workload, as option text; never mutated
     popular: tuple[str, ...] = ()  # models users often weigh for this job
 
 
@@ -76,13 +79,21 @@ def why_not(task: Task, model: Model) -> str | None:
     return None
 
 
-def build_tasks(raw: object, problems: Problems, model_ids: set[str]) -> dict[str, Task]:
-    """Validate `[tasks.*]` tables; every problem is recorded, good tasks are returned."""
+def build_tasks(raw: object, problems: "Problems", model_ids: set[str]) -> dict[str, Task]:
+    """Validate `[tasks.*]` tables; every problem is recorded, good tasks are returned.
+
+    Tasks that are built already (a loaded catalog's) are returned as they are, unchecked again.
+    """
+    from aicompare.schema import _Reader
+
     tasks: dict[str, Task] = {}
     if not isinstance(raw, Mapping):
         problems.add("tasks", "expected a table")
         return tasks
     for task_id, table in raw.items():
+        if type(table) is Task:
+            tasks[task_id] = table
+            continue
         path = f"tasks.{task_id}"
         if not isinstance(table, Mapping):
             problems.add(path, "expected a table")
@@ -100,7 +111,7 @@ def build_tasks(raw: object, problems: Problems, model_ids: set[str]) -> dict[st
         rank_table = r.table_("rank") or {}
         rr = _Reader(rank_table, f"{path}.rank", problems)
         rr.unknown(RANK_KEYS)
-        by = rr.strings("by") or ("prefer", "newest", "cost")
+        by = rr.strings("by") or DEFAULT_BY
         for item in by:
             if item not in CRITERIA and not item.startswith("benchmark:"):
                 problems.add(f"{path}.rank.by", f"unknown criterion {item!r} (allowed: {', '.join(CRITERIA)}, "
@@ -121,6 +132,28 @@ def build_tasks(raw: object, problems: Problems, model_ids: set[str]) -> dict[st
             tasks[task_id] = Task(task_id, r.string("name") or task_id, r.string("description"), requires,
                                   by, rr.strings("prefer", CAPABILITIES), workload, popular)
     return tasks
+
+
+def task_table(task: Task) -> dict[str, Any]:
+    """A task back into a catalog table that builds the same Task (for `catalog export`); what
+    is the default (the name, the criteria) is left out, as a hand-written table would."""
+    table: dict[str, Any] = {} if task.name == task.id else {"name": task.name}
+    if task.description is not None:
+        table["description"] = task.description
+    requires = {key: list(value) if isinstance(value, tuple) else value
+                for key, value in zip(Requirements._fields, task.requires)
+                if value not in ((), None)}
+    if requires:
+        table["requires"] = requires
+    rank = {key: list(value) for key, value in (("by", task.by), ("prefer", task.prefer))
+            if value and value != (DEFAULT_BY if key == "by" else ())}
+    if rank:
+        table["rank"] = rank
+    if task.workload:
+        table["workload"] = dict(task.workload)
+    if task.popular:
+        table["popular"] = list(task.popular)
+    return table
 
 
 def describe_requirements(task: Task) -> str:
