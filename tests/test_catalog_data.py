@@ -14,7 +14,6 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-import aicompare.commands.catalog_build  # noqa: F401  (registers `catalog build`)
 from aicompare.catalog import Catalog, Layer
 from aicompare.cli import app
 from aicompare.curate import HEADER, build, load_curation
@@ -311,8 +310,8 @@ def test_curated_succession_cycle_stops_the_build(fixture_curation: Path) -> Non
     with pytest.raises(CatalogError) as info:
         fixture_build(fixture_curation)
     assert [p.split(": ", 1)[1] for p in info.value.problems] == [
-        "models.acme-large.lifecycle.superseded_by: "
-        "succession cycle acme-large -> acme-old -> acme-large"]
+        ("models.acme-large.lifecycle.superseded_by: "
+         "succession cycle acme-large -> acme-old -> acme-large")]
 
 
 def test_build_command(tmp_path: Path, fixture_curation: Path) -> None:

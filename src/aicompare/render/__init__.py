@@ -1,10 +1,15 @@
-"""Output at the edge: results become plain blocks (render.blocks), then one dispatch to table,
-CSV, Markdown or JSON. The JSON path imports neither rich nor the block types.
+"""Output at the edge: results become plain blocks (render.blocks), then one dispatch (cli.emit)
+to table, CSV, Markdown, JSON or TOML. The JSON path imports neither rich nor the block types.
+
+A format is one member of OutputFormat and one renderer: rich_table.print_blocks (table),
+plain.to_csv, plain.to_markdown, plain.write_json (json; the envelope is documents.envelope)
+and store.dump_toml (toml).
 """
 
 from __future__ import annotations
 
 from enum import Enum
+from typing import NamedTuple
 
 BEST_MARK = "★"
 LEGEND = f"{BEST_MARK} marks the better value in a row."
@@ -15,5 +20,20 @@ class OutputFormat(str, Enum):
     json = "json"
     csv = "csv"
     markdown = "markdown"
+    toml = "toml"
 
 
+class View(NamedTuple):
+    """How a command's result is shown, per format.
+
+    Each renderer input is named "module:function", imported only for the format asked: a
+    --json run never loads the block types nor rich. Every function takes the arguments the
+    command passes to cli.emit after the view.
+    """
+
+    command: str  # the JSON document's `command`
+    document: str  # -> the JSON document's body (cli.emit puts documents.envelope around it)
+    blocks: str | None = None  # -> blocks: table, CSV and Markdown
+    text: str | None = None  # -> plain text, the human output when there are no blocks
+    toml: str | None = None  # -> a catalog document, written as TOML
+    data: bool = False  # an export: CSV keeps every character (no stand-ins for the encoding)
