@@ -9,14 +9,19 @@ import typer
 from aicompare.cli import emit
 from aicompare.commands.options import (
     AsOfOpt,
-    BatchOpt,
-    CachedTokOpt,
     CatalogOpt,
     FormatOpt,
-    ImagesOpt,
-    InputTokOpt,
     JsonOpt,
     NoColorOpt,
+    load,
+    output_format,
+    parse_as_of,
+)
+from aicompare.commands.options.workload import (
+    BatchOpt,
+    CachedTokOpt,
+    ImagesOpt,
+    InputTokOpt,
     OutputTokOpt,
     PerOpt,
     QualityOpt,
@@ -24,9 +29,6 @@ from aicompare.commands.options import (
     ShareOpt,
     SizeOpt,
     TokensOpt,
-    load,
-    output_format,
-    parse_as_of,
     workload_spec,
 )
 from aicompare.errors import UsageError

@@ -9,30 +9,34 @@ import typer
 from aicompare.cli import emit
 from aicompare.commands.options import (
     AsOfOpt,
-    BatchOpt,
-    CachedTokOpt,
-    CapabilityOpt,
     CatalogOpt,
-    CurrentOpt,
     FormatOpt,
-    ImagesOpt,
-    InputTokOpt,
     JsonOpt,
     NoColorOpt,
+    complete_model,
+    load,
+    output_format,
+    parse_as_of,
+)
+from aicompare.commands.options.filters import (
+    CapabilityOpt,
+    CurrentOpt,
+    ProviderOpt,
+    TypeOpt,
+    filters,
+)
+from aicompare.commands.options.workload import (
+    BatchOpt,
+    CachedTokOpt,
+    ImagesOpt,
+    InputTokOpt,
     OutputTokOpt,
     PerOpt,
-    ProviderOpt,
     QualityOpt,
     RequestOpt,
     ShareOpt,
     SizeOpt,
     TokensOpt,
-    TypeOpt,
-    complete_model,
-    filters,
-    load,
-    output_format,
-    parse_as_of,
     workload_spec,
 )
 from aicompare.costing import DEFAULT_TOP, cost_query

@@ -9,19 +9,21 @@ import typer
 from aicompare.cli import emit
 from aicompare.commands.options import (
     AsOfOpt,
-    CapabilityOpt,
     CatalogOpt,
-    CurrentOpt,
     FormatOpt,
     JsonOpt,
     NoColorOpt,
-    ProviderOpt,
-    TypeOpt,
     choice,
-    filters,
     load,
     output_format,
     parse_as_of,
+)
+from aicompare.commands.options.filters import (
+    CapabilityOpt,
+    CurrentOpt,
+    ProviderOpt,
+    TypeOpt,
+    filters,
 )
 from aicompare.filters import SORT_KEYS, list_models
 from aicompare.render import View

@@ -8,15 +8,14 @@ from typing import Annotated, Any
 import typer
 
 from aicompare.cli import emit
-from aicompare.commands.options import (
+from aicompare.commands.options import CatalogOpt, JsonOpt, load, output_format
+from aicompare.commands.options.edits import (
     BatchInOpt,
     BatchOutOpt,
     CachedOpt,
-    CatalogOpt,
     ContextOpt,
     InputOpt,
     IntoOpt,
-    JsonOpt,
     MaxOutOpt,
     NameOpt,
     NoteOpt,
@@ -25,8 +24,6 @@ from aicompare.commands.options import (
     ShutdownOpt,
     SuccessorOpt,
     collect_fields,
-    load,
-    output_format,
     target_path,
 )
 from aicompare.errors import AicompareError

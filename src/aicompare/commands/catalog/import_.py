@@ -15,14 +15,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from aicompare.cli import emit
-from aicompare.commands.options import (
-    CatalogOpt,
-    IntoOpt,
-    JsonOpt,
-    load,
-    output_format,
-    target_path,
-)
+from aicompare.commands.options import CatalogOpt, JsonOpt, load, output_format
+from aicompare.commands.options.edits import IntoOpt, target_path
 from aicompare.importers import FORMATS, Skip
 from aicompare.render import View
 

@@ -9,7 +9,8 @@ from typing import Annotated
 import typer
 
 from aicompare.cli import emit
-from aicompare.commands.options import IntoOpt, JsonOpt, complete_model, output_format, target_path
+from aicompare.commands.options import JsonOpt, complete_model, output_format
+from aicompare.commands.options.edits import IntoOpt, target_path
 from aicompare.errors import AicompareError
 from aicompare.render import View
 

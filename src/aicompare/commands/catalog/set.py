@@ -8,15 +8,14 @@ from typing import Annotated
 import typer
 
 from aicompare.cli import emit
-from aicompare.commands.options import (
+from aicompare.commands.options import CatalogOpt, JsonOpt, complete_model, load, output_format
+from aicompare.commands.options.edits import (
     BatchInOpt,
     BatchOutOpt,
     CachedOpt,
-    CatalogOpt,
     ContextOpt,
     InputOpt,
     IntoOpt,
-    JsonOpt,
     MaxOutOpt,
     NameOpt,
     NoteOpt,
@@ -26,9 +25,6 @@ from aicompare.commands.options import (
     SuccessorOpt,
     UnsetOpt,
     collect_fields,
-    complete_model,
-    load,
-    output_format,
     target_path,
 )
 from aicompare.errors import UsageError
