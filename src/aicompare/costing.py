@@ -172,6 +172,10 @@ def _key(target: tuple[Model, ...] | None) -> str | None:
     return None if target is None else "+".join(m.id for m in target)
 
 
+def _baseline(catalog: Catalog, name: str | None) -> tuple[Model, ...] | None:
+    return None if name is None else resolve_targets(catalog, [name])[0]
+
+
 def _with(targets: list[tuple[Model, ...]],
           base: tuple[Model, ...] | None) -> list[tuple[Model, ...]]:
     """The targets, plus the --baseline one when it is not among them."""
@@ -198,7 +202,7 @@ def cost_query(catalog: Catalog, names: Sequence[str], spec: WorkloadSpec, today
             raise WorkloadError("filters (--provider, --type, --capability, --current) apply only "
                                 "when no models are named", "drop the filters or the model names")
         targets = resolve_targets(catalog, names)
-        base = None if baseline is None else resolve_targets(catalog, [baseline])[0]
+        base = _baseline(catalog, baseline)
         return compare_costs(_with(targets, base), workload, today, explicit=True, top=None,
                              baseline=_key(base))
     chosen = filter_models(cards, today, filters)
@@ -206,7 +210,7 @@ def cost_query(catalog: Catalog, names: Sequence[str], spec: WorkloadSpec, today
         raise WorkloadError(
             "a workload with both tokens and images needs pipelines: no single model does both",
             "name them, e.g.: aicompare cost o4-mini+gpt-image-1 gpt-5-mini+gpt-image-1-mini ...")
-    base = None if baseline is None else resolve_targets(catalog, [baseline])[0]
+    base = _baseline(catalog, baseline)
     if every:
         models = dict(catalog.models.items())  # one bulk load, not one per model
         targets = [(models[card.id],) for card in chosen]
