@@ -16,13 +16,10 @@ import pytest
 # directory, so they go to a temporary one instead.
 os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", os.path.join(tempfile.gettempdir(), "aicompare-hypothesis"))
 
-from hypothesis import settings  # noqa: E402
+from hypothesis import settings
 from typer.testing import CliRunner
 
 from aicompare.cli import app
-from aicompare.commands import load_all
-
-load_all()
 
 # No example database: runs stay reproducible and no .hypothesis/ folder lands in the working directory.
 settings.register_profile("aicompare", database=None)

@@ -25,9 +25,6 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from aicompare.cli import app
-from aicompare.commands import load_all
-
-load_all()
 
 DATA = Path(__file__).parent / "data"
 FIXTURE = DATA / "fixture.toml"
@@ -229,7 +226,7 @@ PLACES = [(p, v) for p, v in _leaves(FIXTURE_DOC, "")
 WRONG: dict[type, list[Any]] = {
     str: [5, True, [1], {"a": 1}, Decimal("1.5")],
     int: ["five", True, [1], {"a": 1}],
-    Decimal: ["1.10", True, [Decimal("1")], {"a": 1}],
+    Decimal: ["1.10", True, [Decimal(1)], {"a": 1}],
     bool: ["yes", 1],
     list: ["a, b", 5, {"a": 1}, [[1]]],
     dict: ["table", 5, [1, 2], True],
@@ -355,7 +352,7 @@ def test_extreme_but_valid_numbers_are_shown_exactly(tmp_path: Path) -> None:
     cost = json.loads(invoke("cost", "alpha-mini", "--cached-input", "7", "--input", "1", "--json", *layer).stdout)
     with localcontext() as exact:
         exact.prec = 200
-        total = Decimal("1000000000") / 10**6 + 7 * Decimal("0.1234567890123456789012345678901234567890123456789") / 10**6
+        total = Decimal(1000000000) / 10**6 + 7 * Decimal("0.1234567890123456789012345678901234567890123456789") / 10**6
     assert cost["results"][0]["total"] == format(total, "f").rstrip("0")
 
 

@@ -18,15 +18,12 @@ import pytest
 import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from terminal import FIXTURE, LITELLM, ROOT, aicompare, base_env, run
 from typer.main import get_command
 from typer.testing import CliRunner
 
 from aicompare import __version__
 from aicompare.cli import app
-from aicompare.commands import load_all
-from terminal import FIXTURE, LITELLM, ROOT, aicompare, base_env, run
-
-load_all()
 
 SAMPLE = Path(__file__).parent / "data" / "importers" / "litellm.json"
 AS_OF = ("--as-of", "2026-11-21")
@@ -105,7 +102,7 @@ def test_exit_codes_are_documented_in_help_and_readme(cli) -> None:
 def test_arguments_that_are_not_utf8(tmp_path: Path, args: list[bytes], code: int) -> None:
     """$'\\xff' on a command line: never a traceback, even with a strict UTF-8 stdout."""
     env = base_env(PYTHONIOENCODING="utf-8:strict", XDG_CONFIG_HOME=str(tmp_path))
-    proc = subprocess.run([*map(os.fsencode, aicompare()), *args], env=env, capture_output=True, timeout=60,
+    proc = subprocess.run([*map(os.fsencode, aicompare()), *args], check=False, env=env, capture_output=True, timeout=60,
                           cwd=tmp_path)
     assert proc.returncode == code, proc.stderr
     assert b"Traceback" not in proc.stderr
@@ -187,14 +184,14 @@ def _documented_fields(heading: str) -> list[list[str]]:
     section = JSON_DOC.split(f"## {heading}\n", 1)[1].split("\n## ", 1)[0]
     tables: list[list[str]] = []
     for block in re.split(r"\n\s*\n", section):
-        names = re.findall(r"^\| `([a-z_]+)` \|", block, re.M)
+        names = re.findall(r"^\| `([a-z_]+)` \|", block, re.MULTILINE)
         if names:
             tables.append(names)
     return tables
 
 
 def _documented_example(marker: str) -> Any:
-    block = next(b for b in re.findall(r"```json\n(.*?)```", JSON_DOC, re.S) if marker in b)
+    block = next(b for b in re.findall(r"```json\n(.*?)```", JSON_DOC, re.DOTALL) if marker in b)
     return json.loads(block)
 
 
@@ -344,7 +341,7 @@ def test_version_is_exact_and_fast() -> None:
             ran = run([flag], base_env(PYTHONPROFILEIMPORTTIME="1"))
             timings.append(time.perf_counter() - started)
             assert ran.code == 0 and ran.stdout == f"aicompare {__version__}\n"
-        assert not re.search(r"\| +(typer|rich|aicompare\.cli)$", ran.stderr, re.M), "--version loads the CLI"
+        assert not re.search(r"\| +(typer|rich|aicompare\.cli)$", ran.stderr, re.MULTILINE), "--version loads the CLI"
         assert min(timings) < 1.0, timings
 
 
@@ -384,7 +381,7 @@ def test_completion_is_offered(cli) -> None:
     # Typer detects the shell from the parent processes: run under bash, as a user would (pytest
     # itself may have no shell above it, e.g. when started in the background)
     command = " ".join(shlex.quote(a) for a in [*aicompare(), "--show-completion"])
-    proc = subprocess.run(["bash", "-c", f"{command}; exit $?"], capture_output=True, text=True,
+    proc = subprocess.run(["bash", "-c", f"{command}; exit $?"], check=False, capture_output=True, text=True,
                           env=base_env(), timeout=60, cwd="/")
     assert proc.returncode == 0 and "_AICOMPARE_COMPLETE=complete_bash" in proc.stdout, proc.stderr
 
@@ -483,7 +480,7 @@ def test_no_network_access(tmp_path: Path) -> None:
     (guard / "sitecustomize.py").write_text(GUARD, "utf-8")
     env = base_env(PYTHONPATH=str(guard), XDG_CONFIG_HOME=str(tmp_path / "cfg"), XDG_CACHE_HOME=str(tmp_path / "c"))
     probe = subprocess.run([sys.executable, "-c", "import socket; socket.getaddrinfo('localhost', 80)"],
-                           env=env, capture_output=True, text=True)
+                           check=False, env=env, capture_output=True, text=True)
     assert probe.returncode == 99, "the guard does not catch network access"
     source = LITELLM if LITELLM.is_file() else SAMPLE
     for args in (["list"], ["show", "alpha"], ["diff", "alpha", "alpha-mini"], ["cost", "--tokens", "1M"],
@@ -508,6 +505,6 @@ def test_suite_passes_in_ci_conditions_from_another_directory(tmp_path: Path) ->
                                              "test_cli_best.py", "test_cli_layers.py")]
     env = dict(os.environ, GITHUB_ACTIONS="true", COLUMNS="40")
     proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *files],
-                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
+                          check=False, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stdout[-3000:]
     assert list(tmp_path.iterdir()) == [], "the tests wrote into the working directory"

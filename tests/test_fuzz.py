@@ -29,25 +29,23 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import typer.testing
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-import typer.testing
 from typer.main import get_command
 from typer.testing import CliRunner
 
 from aicompare import store
 from aicompare.cli import app
-from aicompare.commands import load_all
-
-load_all()
 
 DATA = Path(__file__).parent / "data"
 FIXTURE = DATA / "fixture.toml"
 SAMPLES = DATA / "importers"
 
-_COMMON = dict(deadline=None, database=None, print_blob=True,
-               suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                                      HealthCheck.filter_too_much])
+_COMMON: dict[str, Any] = {
+    "deadline": None, "database": None, "print_blob": True,
+    "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large,
+                              HealthCheck.filter_too_much]}
 settings.register_profile("aicompare-fuzz-ci", max_examples=500, derandomize=True, **_COMMON)
 settings.register_profile("aicompare-fuzz-dev", max_examples=60, derandomize=False, **_COMMON)
 settings.register_profile("aicompare-fuzz-deep", max_examples=5000, derandomize=False, **_COMMON)

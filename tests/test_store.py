@@ -14,7 +14,7 @@ import time
 import tomllib
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import pytest
 import tomli_w
@@ -23,6 +23,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aicompare import loader, store
+from aicompare.catalog import Layer
 from aicompare.errors import CatalogError, WriteError
 
 HERE = Path(__file__).parent
@@ -143,7 +144,7 @@ def test_decimal_090_stays_090_in_the_file(user_file: Path) -> None:
 
 
 def test_integral_decimal_stays_a_number_and_integers_stay_integers() -> None:
-    text = store.dump_toml({"a": Decimal("5"), "b": Decimal("-12"), "c": 7})
+    text = store.dump_toml({"a": Decimal(5), "b": Decimal(-12), "c": 7})
     doc = tomllib.loads(text, parse_float=Decimal)
     assert doc["a"] == 5 and type(doc["a"]) is Decimal and "a = 5.0" in text
     assert doc["b"] == -12 and type(doc["b"]) is Decimal
@@ -197,7 +198,8 @@ def test_edit_changes_only_the_target_and_keeps_a_backup(user_file: Path) -> Non
     before["models"]["my-model"]["prices"].pop("input")
     assert strict(after, before)
     assert store.backup_path(user_file).read_bytes() == old_bytes
-    assert loader.validate_files([str(BASE), str(user_file)]) == (4, [])
+    checked = loader.validate_layers([Layer("option", str(p), True) for p in (BASE, user_file)])
+    assert (checked.models, checked.problems) == (4, [])
     first = user_file.read_bytes()
     store.edit_layer(user_file, lambda d: store.set_fields(d, "my-model", {"notes": "second"}))
     assert store.backup_path(user_file).read_bytes() == first
@@ -273,7 +275,7 @@ def _half_writes(monkeypatch: pytest.MonkeyPatch, path: Path) -> None:
         def __getattr__(self, name: str) -> Any:
             return getattr(self.real, name)
 
-        def __enter__(self) -> HalfWriter:
+        def __enter__(self) -> Self:
             return self
 
         def __exit__(self, *exc: object) -> None:
@@ -359,7 +361,7 @@ def test_interrupt_during_write_cleans_up_and_propagates(user_file: Path,
 
 
 @pytest.mark.parametrize("fields", [
-    {"prices.input": Decimal("-1")},
+    {"prices.input": Decimal(-1)},
     {"lifecycle.superseded_by": "no-such-model"},
     {"type": "hologram"},
     {"release_date": "2025-02-30"},
@@ -626,7 +628,7 @@ def test_add_and_remove_model() -> None:
 def test_merge_models_report() -> None:
     doc: dict[str, Any] = {"models": {
         "same": {"provider": "acme", "prices": {"input": Decimal("1.00")}},
-        "old": {"provider": "acme", "notes": "mine", "prices": {"input": Decimal("1.00"), "output": Decimal("2")}},
+        "old": {"provider": "acme", "notes": "mine", "prices": {"input": Decimal("1.00"), "output": Decimal(2)}},
     }}
     incoming = {
         "same": {"prices": {"input": Decimal("1.00")}},
@@ -639,7 +641,7 @@ def test_merge_models_report() -> None:
     assert report.skipped == [("junk", "not a table")] and report.changed
     assert report.changed_fields == {"old": ["prices.input", "context_window"]}
     assert doc["models"]["old"] == {"provider": "acme", "notes": "mine", "context_window": 1000,
-                                    "prices": {"input": Decimal("0.80"), "output": Decimal("2")}}
+                                    "prices": {"input": Decimal("0.80"), "output": Decimal(2)}}
     again = store.merge_models(doc, incoming | {"newer": {"provider": "acme"}}, only_new=True)
     assert again.added == ["newer"] and again.updated == [] and again.unchanged == []
     assert ("old", "already in the file") in again.skipped and ("same", "already in the file") in again.skipped

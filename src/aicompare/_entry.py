@@ -1,4 +1,5 @@
-"""Console-script entry: imports the CLI inside the guard, so Ctrl-C at any moment exits 130 quietly."""
+"""Console-script entry: the one place a run starts and ends. Ctrl-C at any moment exits 130
+quietly, and `--version` is answered before the framework loads."""
 
 from __future__ import annotations
 
@@ -6,29 +7,43 @@ import gc
 import os
 import sys
 
+INTERRUPTED = 130
+
+
+def version() -> None:
+    """The answer to `--version` / `-V`: here, and through the root option of cli.app."""
+    from aicompare import __version__
+
+    sys.stdout.write(f"aicompare {__version__}\n")
+
 
 def main() -> None:
-    """Run one command line; returns, or raises SystemExit with the exit code."""
-    if sys.argv[1:] in (["--version"], ["-V"]):
-        # answered before the framework loads: `--version` must be fast in scripts
-        from aicompare import __version__, stdout_guard
+    """Run one command line; returns, or raises SystemExit with the exit code.
 
-        sink = stdout_guard.guard()
-        sys.stdout.write(f"aicompare {__version__}\n")
-        if not stdout_guard.finish(sink):
-            raise SystemExit(1)
-        return
+    The one handler of Ctrl-C: from the first import on, before Typer runs and after it is done.
+    While a command runs Typer itself ends the run with exit 130, as quietly; either way `run`
+    then starts a new line on stderr.
+    """
     # One command per process, and what it builds (imports, catalog records, tables) is freed by
     # reference counting: the cycle collector would only walk the same young objects again and
     # again. Off, start-up is ~4 ms faster and a full catalog load ~2 ms (docs/performance.md).
     gc.disable()
     try:
-        from aicompare.cli import main as run_cli
+        from aicompare import stdout_guard
 
-        run_cli()
+        sink = stdout_guard.guard()
+        try:
+            if sys.argv[1:] in (["--version"], ["-V"]):
+                version()  # before the framework loads: `--version` must be fast in scripts
+            else:
+                from aicompare.cli import main as run_cli
+
+                run_cli()
+        finally:
+            if not stdout_guard.finish(sink):  # a failed write to stdout is an error
+                raise SystemExit(1)
     except KeyboardInterrupt:
-        sys.stderr.write("\n")
-        sys.exit(130)
+        raise SystemExit(INTERRUPTED) from None
     finally:
         gc.enable()
 
@@ -48,6 +63,8 @@ def run() -> None:  # never returns: the process ends here (no `typing` import o
         code = 0
     except SystemExit as done:
         code = _code(done.code)
+    if code == INTERRUPTED:
+        sys.stderr.write("\n")  # after ^C, the shell's prompt starts on a line of its own
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()  # main() has flushed stdout and said if a write failed

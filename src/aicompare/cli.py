@@ -1,23 +1,27 @@
-"""The Typer application: parse, call the domain, render once. One boundary turns errors into exit codes."""
+"""The Typer application: the commands of one table, one boundary from errors to exit codes, and
+one way to print a result (emit)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
 import sys
-from collections.abc import Callable, Sequence
-from typing import Annotated, Any, NoReturn, Optional
+from collections.abc import Iterator, MutableMapping
+from typing import Annotated, Any
 
 import typer
 from typer._click import ClickException  # typer 0.28 vendors click (pinned in pyproject)
+from typer._click import Command as ClickCommand
+from typer._click import Context as ClickContext
 from typer.core import TyperGroup
 
-from aicompare import __version__, stdout_guard
+from aicompare._entry import version as print_version
+from aicompare.commands import COMMANDS
 from aicompare.errors import AicompareError, CatalogError
-from aicompare.render import OutputFormat
+from aicompare.render import OutputFormat, View
 from aicompare.safe_text import visible
 
-EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+HELP_OPTIONS = {"help_option_names": ["-h", "--help"]}
 
 
 def report(error: AicompareError) -> None:
@@ -44,17 +48,83 @@ def _shown_safely(error: ClickException) -> ClickException:
     return error
 
 
-class AicompareGroup(TyperGroup):
-    """Turns domain errors and Ctrl-C into messages and exit codes, for every command."""
+class _Commands(MutableMapping[str, ClickCommand]):
+    """A group's commands, read from the table (commands.COMMANDS) and each built when first
+    asked for: a run imports the module of its command only, while help, typo suggestions and
+    shell completion, which go through every name, see them all.
 
-    def make_context(self, info_name: str | None, args: list[str], parent: Any = None,
-                     **extra: Any) -> Any:
+    Ctrl-C needs no handling here: Typer ends a run it interrupts with exit 130, quietly, and
+    _entry does the same for a Ctrl-C before or after it.
+    """
+
+    def __init__(self, words: str) -> None:
+        self._prefix = f"{words} " if words else ""  # "" for the root, "catalog " for its group
+        self._names = [key[len(self._prefix):] for key in COMMANDS
+                       if key.startswith(self._prefix) and " " not in key[len(self._prefix):]]
+        self._built: dict[str, ClickCommand] = {}
+
+    def __getitem__(self, name: str) -> ClickCommand:
+        command = self._built.get(name)
+        if command is None:
+            if name not in self._names:
+                raise KeyError(name)
+            command = self._built[name] = _build(self._prefix + name)
+        return command
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._names or name in self._built
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([*self._names, *(n for n in self._built if n not in self._names)])
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def __setitem__(self, name: str, command: ClickCommand) -> None:
+        self._built[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        del self._built[name]
+
+
+def _module(name: str) -> Any:
+    # __import__ rather than importlib.import_module: `python -X importtime` lists what it loads
+    return __import__(name, fromlist=["*"])
+
+
+def _build(key: str) -> ClickCommand:
+    """The click command of one table entry: a group (commands/catalog/) or a command module."""
+    module = _module(f"aicompare.commands.{COMMANDS[key]}")
+    name = key.rsplit(" ", 1)[-1]
+    if any(other.startswith(f"{key} ") for other in COMMANDS):
+        return AicompareGroup(words=key, name=name, help=module.HELP, no_args_is_help=True,
+                              rich_markup_mode=None, context_settings=HELP_OPTIONS)
+    from typer.main import get_command_from_info
+    from typer.models import CommandInfo
+
+    return get_command_from_info(CommandInfo(name=name, callback=module.command),
+                                 pretty_exceptions_short=True, rich_markup_mode=None)
+
+
+class AicompareGroup(TyperGroup):
+    """The root and the `catalog` group: commands from the table; domain errors become messages
+    and exit codes, for every command."""
+
+    def __init__(self, *, words: str = "", **settings: Any) -> None:
+        super().__init__(**settings)
+        self.commands = _Commands(words)
+
+    def list_commands(self, ctx: ClickContext) -> list[str]:
+        return list(self.commands)  # the names, without building the commands
+
+    def make_context(self, info_name: str | None, args: list[str],
+                     parent: ClickContext | None = None, **extra: Any) -> ClickContext:
         try:
             return super().make_context(info_name, args, parent=parent, **extra)
         except ClickException as error:
             raise _shown_safely(error) from None
 
-    def invoke(self, ctx: typer.Context) -> Any:
+    def invoke(self, ctx: ClickContext) -> Any:
         try:
             return super().invoke(ctx)
         except AicompareError as error:
@@ -62,9 +132,6 @@ class AicompareGroup(TyperGroup):
             raise typer.Exit(error.exit_code) from None
         except ClickException as error:
             raise _shown_safely(error) from None
-        except KeyboardInterrupt:
-            sys.stderr.write("\n")
-            raise typer.Exit(EXIT_INTERRUPTED) from None
 
 
 app = typer.Typer(
@@ -80,14 +147,16 @@ app = typer.Typer(
            "A reader that stops early (| head) is not an error.",
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
+    context_settings=HELP_OPTIONS,
     add_completion=True,
 )
 
 
 def _version(value: bool) -> None:
+    # `aicompare --version` alone never gets here (_entry answers it before Typer loads); this is
+    # the option in help, and --version among other root options
     if value:
-        sys.stdout.write(f"aicompare {__version__}\n")
+        print_version()
         raise typer.Exit()
 
 
@@ -100,116 +169,76 @@ def root(
     """Compare AI models on specs and price, and price your workload on each. Offline."""
     if ctx.invoked_subcommand is None:
         typer.echo(ctx.get_help())
-        raise typer.Exit(EXIT_OK)
+        raise typer.Exit()
 
 
-# ---------------------------------------------------------------- shared options
+# ---------------------------------------------------------------- output
 
 
-def complete_model(incomplete: str) -> list[str]:
-    """Shell completion of model ids; never fails."""
-    try:
-        from aicompare.loader import load_catalog
-
-        catalog = load_catalog()
-    except Exception:  # noqa: BLE001 - completion must never print a traceback into the shell
-        return []
-    word = incomplete.casefold()
-    return [m for m in catalog.models if m.casefold().startswith(word)]
+def _function(reference: str) -> Any:
+    """The function a View names as "module:function", imported now."""
+    module, _, name = reference.partition(":")
+    return getattr(_module(module), name)
 
 
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document (see docs/json.md).")]
-FormatOpt = Annotated[Optional[OutputFormat], typer.Option(
-    "--format", "-f", help="Output format: table, json, csv or markdown.", case_sensitive=False)]
-NoColorOpt = Annotated[bool, typer.Option("--no-color", help="Never use colour (NO_COLOR works too).")]
-AsOfOpt = Annotated[Optional[str], typer.Option(
-    "--as-of", metavar="DATE", help="Judge lifecycle status as of this date (YYYY-MM-DD); default today.")]
-CatalogOpt = Annotated[Optional[list[str]], typer.Option(
-    "--catalog", metavar="PATH", help="Extra catalog layer over the bundled one (repeatable).")]
+def document(view: View, result: tuple[object, ...], as_of: dt.date) -> dict[str, Any]:
+    """The result's JSON document: the one envelope, then the view's body."""
+    from aicompare.render.documents import envelope
+
+    return envelope(view.command, as_of, **_function(view.document)(*result))
 
 
-def parse_as_of(value: str | None) -> dt.date:
-    if value is None:
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise typer.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD", param_hint="'--as-of'") from None
+def rendered(fmt: OutputFormat, view: View, *result: object, as_of: dt.date,
+             encoding: str | None = None) -> str:
+    """The result as text in a format that is text (not the table): for stdout or a file.
+
+    encoding: the output's; None for stdout's. CSV and Markdown put stand-ins for what it
+    lacks, unless the view is data (an export), which keeps every character.
+    """
+    if fmt is OutputFormat.json:
+        import json
+
+        return json.dumps(document(view, result, as_of), indent=2, ensure_ascii=False) + "\n"
+    if fmt is OutputFormat.toml and view.toml is not None:
+        from aicompare.store import dump_toml
+
+        return dump_toml(_function(view.toml)(*result))
+    if fmt in (OutputFormat.csv, OutputFormat.markdown) and view.blocks is not None:
+        from aicompare.render.plain import to_csv, to_markdown
+
+        blocks = _function(view.blocks)(*result)
+        keep = "utf-8" if view.data else encoding
+        return to_csv(blocks, keep) if fmt is OutputFormat.csv else to_markdown(blocks, keep)
+    if fmt is OutputFormat.table and view.text is not None:
+        text: str = _function(view.text)(*result)
+        return text
+    raise AssertionError(f"{view.command} has no {fmt.value} output")  # the options prevent it
 
 
-def output_format(json_flag: bool, fmt_opt: OutputFormat | None) -> OutputFormat:
-    if json_flag and fmt_opt not in (None, OutputFormat.json):
-        raise typer.BadParameter("--json and --format other than json cannot be combined",
-                                 param_hint="'--json'")
-    return OutputFormat.json if json_flag else (fmt_opt or OutputFormat.table)
+def emit(fmt: OutputFormat, view: View, *result: object, as_of: dt.date,
+         no_color: bool = False) -> None:
+    """Print a command's result on stdout in the format asked; the one way every command does.
 
-
-def load(catalog_paths: Sequence[str] | None) -> Any:
-    from aicompare.loader import load_catalog
-
-    return load_catalog(catalog_paths or ())
-
-
-def emit(fmt_: OutputFormat, *, document: Callable[[], dict[str, Any]],
-         blocks: Callable[[], Sequence[Any]], no_color: bool) -> None:
-    """The one dispatch between JSON, CSV, Markdown and rich tables; rich is imported only here."""
-    if fmt_ is OutputFormat.json:
+    JSON goes through the one envelope (documents.envelope) and render.plain.write_json, a
+    table through rich (imported here only), text through render.plain.write_text.
+    """
+    if fmt is OutputFormat.json:
         from aicompare.render.plain import write_json
 
-        write_json(document())
-    elif fmt_ is OutputFormat.csv:
-        from aicompare.render.plain import to_csv
-
-        sys.stdout.write(to_csv(blocks()))
-    elif fmt_ is OutputFormat.markdown:
-        from aicompare.render.plain import to_markdown
-
-        sys.stdout.write(to_markdown(blocks()))
-    else:
+        write_json(document(view, result, as_of))
+    elif fmt is OutputFormat.table and view.blocks is not None:
         from aicompare.render.rich_table import print_blocks
 
-        print_blocks(blocks(), no_color=no_color or bool(os.environ.get("NO_COLOR")))
+        print_blocks(_function(view.blocks)(*result),
+                     no_color=no_color or bool(os.environ.get("NO_COLOR")))
+    elif fmt is OutputFormat.table:
+        from aicompare.render.plain import write_text
 
-
-def fail_usage(message: str, param: str) -> NoReturn:
-    raise typer.BadParameter(message, param_hint=f"'{param}'")
-
-
-# Which command modules a first argument needs. Building every command's options costs Typer
-# several milliseconds per command, so a run registers only the one it is about to use.
-COMMAND_MODULES = {
-    "list": ("browse",), "show": ("models",), "diff": ("models",), "cost": ("cost",), "best": ("best",),
-    "catalog": ("catalog_cmd", "catalog_edit", "catalog_io", "catalog_build"),
-}
-
-
-def register(argv: Sequence[str]) -> None:
-    """Import the command modules this command line needs (all of them for help, typos, completion)."""
-    import importlib
-
-    first = argv[0] if argv else None
-    needed = COMMAND_MODULES.get(first or "")
-    if needed is None or any(k.startswith("_AICOMPARE_COMPLETE") for k in os.environ):
-        from aicompare.commands import load_all
-
-        load_all()
-        return
-    for name in needed:
-        importlib.import_module(f"aicompare.commands.{name}")
-    # A module may define several commands (show, diff); Typer builds every registered one
-    # on each run, so keep just the one asked for.
-    app.registered_commands = [c for c in app.registered_commands if c.name == first]
+        write_text(rendered(fmt, view, *result, as_of=as_of))
+    else:
+        sys.stdout.write(rendered(fmt, view, *result, as_of=as_of))
 
 
 def main() -> None:
-    """Console-script entry point: quiet on Ctrl-C and on a closed pipe; a failed write is an error."""
-    sink = stdout_guard.guard()
-    try:
-        register(sys.argv[1:])
-        app(prog_name="aicompare")
-    except KeyboardInterrupt:
-        sys.stderr.write("\n")
-        sys.exit(EXIT_INTERRUPTED)
-    finally:
-        if not stdout_guard.finish(sink):
-            raise SystemExit(EXIT_ERROR)
+    """Run the command line (the console script runs it through _entry.main)."""
+    app(prog_name="aicompare")

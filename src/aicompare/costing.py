@@ -4,29 +4,72 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, cast
+from decimal import Decimal
+from typing import NamedTuple, cast
 
 from aicompare.catalog import Catalog
 from aicompare.errors import WorkloadError
+from aicompare.filters import NO_FILTERS, Filters, filter_models
 from aicompare.model import Model
 from aicompare.pricing import (
     Estimate,
     Ranked,
     RateCard,
     Workload,
+    build_workload,
     estimate,
     quote_all,
     rank,
     rate_card,
 )
-from aicompare.quantities import split_pipeline
+from aicompare.quantities import parse_period, parse_quantity, parse_share, split_pipeline
 
-if TYPE_CHECKING:
-    from decimal import Decimal
+DEFAULT_TOP = 10  # rows shown when the whole catalog is browsed
 
-DEFAULT_TOP = 10
+
+class WorkloadSpec(NamedTuple):
+    """A workload as typed: the options of `cost` and `best`, or a task's typical workload (its
+    keys are these fields, tasks.WORKLOAD_KEYS). Quantities are text until parse_workload."""
+
+    tokens: str | None = None
+    input: str | None = None
+    output: str | None = None
+    cached_input: str | None = None
+    output_share: str | None = None
+    images: str | None = None
+    quality: str | None = None
+    size: str | None = None
+    request_tokens: str | None = None
+    batch: bool = False
+    per: str = "month"
+
+    def given(self) -> bool:
+        """Whether anything but --batch and --per was given."""
+        return any(value is not None for value in self[:9])
+
+
+def _quantity(text: str | None, option: str) -> int | None:
+    return None if text is None else parse_quantity(text, option)
+
+
+def parse_workload(spec: WorkloadSpec, models: Iterable[Model | RateCard]) -> Workload:
+    """The workload, parsed exactly (no floats); `models` tell which image qualities and sizes
+    exist, for the defaults and the messages."""
+    # parsed in the order of the options, so that the first bad one is the one reported
+    tokens = _quantity(spec.tokens, "--tokens")
+    input_tokens = _quantity(spec.input, "--input")
+    output_tokens = _quantity(spec.output, "--output")
+    cached = _quantity(spec.cached_input, "--cached-input") or 0
+    share = None if spec.output_share is None else parse_share(spec.output_share, "--output-share")
+    images = _quantity(spec.images, "--images") or 0
+    request_tokens = _quantity(spec.request_tokens, "--request-tokens")
+    return build_workload(
+        tokens=tokens, input_tokens=input_tokens, output_tokens=output_tokens,
+        cached_input_tokens=cached, output_share=share, images=images, quality=spec.quality,
+        size=spec.size, batch=spec.batch, request_tokens=request_tokens,
+        period=parse_period(spec.per), catalog=models)
 
 
 @dataclass(frozen=True)
@@ -100,7 +143,8 @@ def browse_costs(cards: Sequence[RateCard], workload: Workload, today: dt.date, 
     unservable = [i for i, t in enumerate(totals) if t is None]
     known = cast("list[Decimal]", totals)  # read only at the indexes in `servable`
     # the `top` cheapest, ties in catalog order: sorted(...)[:top] without sorting them all
-    shown = heapq.nsmallest(top, servable, key=known.__getitem__) if servable else unservable[:top]
+    priced = cast("list[Decimal]", totals)  # read at the servable indexes only
+    shown = heapq.nsmallest(top, servable, key=priced.__getitem__) if servable else unservable[:top]
     hidden_s = max(0, len(servable) - top)
     hidden_u = len(unservable) if servable else max(0, len(unservable) - top)
     places: dict[str, int] = {}
@@ -111,7 +155,7 @@ def browse_costs(cards: Sequence[RateCard], workload: Workload, today: dt.date, 
             shown.append(index)
             base_total = totals[index]
             if base_total is not None:
-                places[base_key] = 1 + sum(1 for i in servable if known[i] < base_total)
+                places[base_key] = 1 + sum(1 for i in servable if priced[i] < base_total)
 
     def full(index: int) -> Estimate:
         return extra if extra is not None and index == len(cards) else estimate([cards[index]], workload)
@@ -123,3 +167,55 @@ def browse_costs(cards: Sequence[RateCard], workload: Workload, today: dt.date, 
             if mid not in models:
                 models[mid] = fetch(mid)
     return CostResult(workload, tuple(ranked), models, today, False, hidden_s, hidden_u, base_key)
+
+
+def _key(target: tuple[Model, ...] | None) -> str | None:
+    return None if target is None else "+".join(m.id for m in target)
+
+
+def _baseline(catalog: Catalog, name: str | None) -> tuple[Model, ...] | None:
+    return None if name is None else resolve_targets(catalog, [name])[0]
+
+
+def _with(targets: list[tuple[Model, ...]],
+          base: tuple[Model, ...] | None) -> list[tuple[Model, ...]]:
+    """The targets, plus the --baseline one when it is not among them."""
+    if base is None or _key(base) in {_key(t) for t in targets}:
+        return targets
+    return [*targets, base]
+
+
+def cost_query(catalog: Catalog, names: Sequence[str], spec: WorkloadSpec, today: dt.date, *,
+               filters: Filters = NO_FILTERS, top: int = DEFAULT_TOP, every: bool = False,
+               baseline: str | None = None) -> CostResult:
+    """`aicompare cost`: the models named (or pipelines, `o4-mini+gpt-image-1`), else the
+    catalog's models that pass `filters`, priced for the workload and ranked, cheapest first.
+
+    Browsing reads the light rate cards and prices only the `top` rows shown in full; `every`
+    shows every model, also those that cannot serve. `baseline` (a model or a pipeline) is the
+    reference of every difference instead of the cheapest, and is shown even when cut.
+    """
+    # Browsing reads the models' rate cards (light, cached), naming models reads the models.
+    cards = None if names else catalog.rate_cards()
+    workload = parse_workload(spec, cards if cards is not None else catalog.models.values())
+    if cards is None:
+        if filters.any():
+            raise WorkloadError("filters (--provider, --type, --capability, --current) apply only "
+                                "when no models are named", "drop the filters or the model names")
+        targets = resolve_targets(catalog, names)
+        base = _baseline(catalog, baseline)
+        return compare_costs(_with(targets, base), workload, today, explicit=True, top=None,
+                             baseline=_key(base))
+    chosen = filter_models(cards, today, filters)
+    if workload.tokens and workload.images:
+        raise WorkloadError(
+            "a workload with both tokens and images needs pipelines: no single model does both",
+            "name them, e.g.: aicompare cost o4-mini+gpt-image-1 gpt-5-mini+gpt-image-1-mini ...")
+    base = _baseline(catalog, baseline)
+    if every:
+        models = dict(catalog.models.items())  # one bulk load, not one per model
+        targets = [(models[card.id],) for card in chosen]
+        return compare_costs(_with(targets, base), workload, today, explicit=True, top=None,
+                             baseline=_key(base))
+    return browse_costs(chosen, workload, today, top=top, fetch=catalog.models.__getitem__,
+                        baseline=base)

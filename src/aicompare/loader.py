@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from aicompare.catalog import Catalog, Layer
 from aicompare.errors import CatalogError
@@ -376,14 +376,46 @@ def _check_names(raw_models: Mapping[str, Any], problems: Problems) -> None:
                 seen[key] = model_id
 
 
-def validate_files(paths: Sequence[str]) -> tuple[int, list[str]]:
-    """Validate the given files as one catalog over nothing else; (model count, problems)."""
+class Validation(NamedTuple):
+    """What `catalog validate` found: the layers read, the models they make, every problem."""
+
+    layers: tuple[str, ...]
+    models: int  # 0 when there are problems
+    problems: list[str]
+
+
+def validate(paths: Sequence[str | os.PathLike[str]] = (), extra: Sequence[str] = ()) -> Validation:
+    """Validate `paths` as layers over the bundled catalog (alone, when one of them is the bundled
+    file); without paths, every layer in effect (`extra`: --catalog), but a user file that is
+    not there. Every problem of every layer is collected; nothing is raised."""
+    if paths:
+        bundled = bundled_path()
+        # os.path.isfile, not Path.is_file: a name the OS refuses (too long) is "no file" here,
+        # and reading it then reports the error like any other unreadable path
+        chosen = [Layer("option", str(p), os.path.isfile(p)) for p in paths]
+        same = any(os.path.isfile(p) and Path(p).resolve() == bundled.resolve() for p in paths)
+        layers = chosen if same else [Layer("bundled", str(bundled), bundled.is_file()), *chosen]
+    else:
+        layers = [layer for layer in layer_list(extra) if layer.exists or layer.kind != "user"]
+    return validate_layers(layers)
+
+
+def validate_layers(layers: Sequence[Layer]) -> Validation:
+    """Read every layer (all unreadable ones are reported), then, if all were read, validate
+    them as one catalog, lowest first."""
+    problems: list[str] = []
     documents = []
-    for path in paths:
-        doc, text = read_document(path)
-        documents.append((Layer("option", path, True), doc, text))
-    try:
-        catalog = build_catalog(documents)
-    except CatalogError as exc:
-        return 0, exc.problems
-    return len(catalog), []
+    for layer in layers:
+        try:
+            doc, text = read_document(layer.path)
+        except CatalogError as exc:
+            problems.extend(exc.problems)
+            continue
+        documents.append((layer, doc, text))
+    count = 0
+    if not problems:
+        try:
+            count = len(build_catalog(documents, tuple(layers)))
+        except CatalogError as exc:
+            problems.extend(exc.problems)
+    return Validation(tuple(layer.path for layer in layers), count, problems)

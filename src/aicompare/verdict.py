@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from aicompare import fmt
+from aicompare.catalog import Catalog
+from aicompare.costing import WorkloadSpec, parse_workload
+from aicompare.errors import AicompareError, UsageError
 from aicompare.model import Model, Status
 from aicompare.pricing import Estimate, Workload, estimate
 from aicompare.quantities import format_quantity
@@ -50,7 +54,8 @@ def workload_phrase(w: Workload) -> str:
 
 def _key(task: Task, c: Candidate) -> tuple[object, ...]:
     """Sort key: each criterion in order, better first, unknown values last."""
-    m, key = c.model, []
+    m = c.model
+    key: list[object] = []
     for criterion in task.by:
         if criterion == "prefer":
             key.append(-sum(1 for cap in task.prefer if m.has(cap)))
@@ -155,15 +160,15 @@ def choose(task: Task, models: Iterable[Model], workload: Workload, today: dt.da
     lookup = {m.id: m for m in pool} | {m.id: m for m in explain}
     not_q: list[tuple[str, str]] = []
     for model_id in named:
-        model = lookup.get(model_id)
-        if model is None or model_id in seen:
+        found = lookup.get(model_id)
+        if found is None or model_id in seen:
             continue
-        reason = why_not(task, model)
+        reason = why_not(task, found)
         if reason is not None:
             not_q.append((model_id, reason))
-        elif model.status(today) is not Status.CURRENT and not any_status:
-            not_q.append((model_id, f"{model_id} qualifies but is {model.status(today).value}"
-                          + (f"; use {model.superseded_by}" if model.superseded_by else "")))
+        elif found.status(today) is not Status.CURRENT and not any_status:
+            not_q.append((model_id, f"{model_id} qualifies but is {found.status(today).value}"
+                          + (f"; use {found.superseded_by}" if found.superseded_by else "")))
     benches = [c for c in task.by if c.startswith("benchmark:")]
     basis = ("Ranked on the catalog's facts: " + ", ".join(_criterion_text(c, task) for c in task.by) + ". "
              + ("Benchmark scores come from the sources named in the catalog." if benches else
@@ -177,3 +182,62 @@ def _criterion_text(criterion: str, task: Task) -> str:
         return "preferred capabilities (" + ", ".join(c.replace("_", " ") for c in task.prefer) + ")"
     return {"newest": "release date (newest first)", "context_window": "context window",
             "max_output_tokens": "output limit", "cost": "cost of the workload"}.get(criterion, criterion)
+
+
+# ---------------------------------------------------------------- `aicompare best`
+
+
+def catalog_tasks(catalog: Catalog) -> dict[str, Task]:
+    """The catalog's tasks, typed (the loader has validated them: nothing is reported here)."""
+    if not catalog.tasks:
+        return {}
+    from aicompare.schema import Problems
+    from aicompare.tasks import build_tasks
+
+    problems = Problems(lambda path: ("catalog", None))
+    return build_tasks(catalog.tasks, problems, set(catalog.models))
+
+
+def find_task(tasks: Mapping[str, Task], task_id: str) -> Task:
+    """The task of that id (any case), or an error with the closest ids."""
+    task = tasks.get(task_id.strip().lower())
+    if task is None:
+        import difflib
+
+        close = difflib.get_close_matches(task_id.lower(), list(tasks), n=3, cutoff=0.5)
+        raise AicompareError(f"unknown task {task_id!r}", f"did you mean: {', '.join(close)}?"
+                             if close else "see the jobs with: aicompare best --list")
+    return task
+
+
+def typical_workload(task: Task, spec: WorkloadSpec) -> WorkloadSpec:
+    """The workload given, else the task's typical one; a task without one gets a small default
+    (1k images for a job that makes images, else 1M tokens), which the output states."""
+    if spec.given():
+        return spec
+    makes_images = "image" in task.requires.output_modalities or "image" in task.requires.types
+    fallback = {"images": "1k"} if makes_images else {"tokens": "1M"}
+    typical: dict[str, Any] = dict(task.workload or fallback)  # keys: tasks.WORKLOAD_KEYS
+    return spec._replace(**typical)
+
+
+def parse_budget(text: str) -> Decimal:
+    from aicompare.fields import parse_price
+
+    try:
+        return parse_price(text, "--budget")
+    except UsageError:
+        raise UsageError(f"invalid value for --budget: {text!r}",
+                         "give dollars for the period, e.g. --budget 50 or --budget $12.50") from None
+
+
+def best_for(catalog: Catalog, task_id: str, spec: WorkloadSpec, today: dt.date, *,
+             any_status: bool = False, budget: str | None = None,
+             explain: Sequence[str] = ()) -> Verdict:
+    """`aicompare best --for TASK`: the task's verdict on the catalog for the workload given (or
+    the task's typical one), with the models named in `explain` accounted for."""
+    task = find_task(catalog_tasks(catalog), task_id)
+    workload = parse_workload(typical_workload(task, spec), catalog.models.values())
+    named = [catalog.resolve(name) for name in explain]
+    return choose(task, catalog.models.values(), workload, today, any_status=any_status,
+                  budget=None if budget is None else parse_budget(budget), explain=named)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from aicompare import fmt
 from aicompare.compare import status_text
 from aicompare.render.blocks import Block, Cell, Column, TableBlock, TextBlock
 from aicompare.render.cost_views import cost_document_workload
-from aicompare.render.documents import envelope
-from aicompare.tasks import as_table
+from aicompare.tasks import Task, as_table, describe_requirements
 from aicompare.verdict import Candidate, Verdict
 
 SHOWN = 10
@@ -75,11 +75,31 @@ def _candidate(c: Candidate, verdict: Verdict) -> dict[str, Any]:
 
 
 def best_document(verdict: Verdict) -> dict[str, Any]:
-    pick = lambda c, reason: None if c is None else {"model": c.model.id, "reason": reason}  # noqa: E731
-    return envelope(
-        "best", verdict.today, task=as_table(verdict.task), workload=cost_document_workload(verdict.workload),
-        candidates=[_candidate(c, verdict) for c in verdict.candidates],
-        top_pick=pick(verdict.top, verdict.top_reason), budget_pick=pick(verdict.budget_pick, verdict.budget_reason),
-        not_qualifying=[{"model": m, "reason": r} for m, r in verdict.not_qualifying],
-        left_out={"not_current": verdict.left_out_status, "over_budget": verdict.over_budget},
-        basis=verdict.basis)
+    def pick(c: Candidate | None, reason: str | None) -> dict[str, Any] | None:
+        return None if c is None else {"model": c.model.id, "reason": reason}
+
+    return {
+        "task": as_table(verdict.task), "workload": cost_document_workload(verdict.workload),
+        "candidates": [_candidate(c, verdict) for c in verdict.candidates],
+        "top_pick": pick(verdict.top, verdict.top_reason),
+        "budget_pick": pick(verdict.budget_pick, verdict.budget_reason),
+        "not_qualifying": [{"model": m, "reason": r} for m, r in verdict.not_qualifying],
+        "left_out": {"not_current": verdict.left_out_status, "over_budget": verdict.over_budget},
+        "basis": verdict.basis}
+
+
+# ---------------------------------------------------------------- `best --list`
+
+
+def tasks_document(tasks: Mapping[str, Task]) -> dict[str, Any]:
+    return {"tasks": [as_table(t) for t in tasks.values()]}
+
+
+def tasks_view(tasks: Mapping[str, Task]) -> list[Block]:
+    rows = [[Cell(t.id, tone="head"), Cell(t.name), Cell(describe_requirements(t)),
+             Cell(", ".join(f"{k} {v}" for k, v in t.workload.items()))] for t in tasks.values()]
+    blocks: list[Block] = [TableBlock([Column("task", min_width=12), Column("name"),
+                                       Column("requires"), Column("typical workload")], rows)]
+    if not tasks:
+        blocks.append(TextBlock(["The catalog defines no tasks; add [tasks.<id>] tables to a layer."]))
+    return blocks

@@ -12,7 +12,7 @@ from aicompare.model import Status
 from aicompare.pricing import LineItem, Ranked, Workload
 from aicompare.quantities import format_quantity
 from aicompare.render.blocks import Block, Cell, Column, TableBlock, TextBlock
-from aicompare.render.documents import envelope, jsonable
+from aicompare.render.documents import jsonable
 
 BAR_WIDTH = 16
 
@@ -137,6 +137,6 @@ def cost_document(result: CostResult) -> dict[str, Any]:
             "delta_percent": format(row.delta_percent, "f") if row.delta_percent is not None else None,
             "notes": list(est.notes), "lifecycle": lifecycle,
         })
-    return envelope("cost", result.today, currency="USD", workload=workload, results=results,
-                    omitted={"servable": result.hidden_servable, "cannot_serve": result.hidden_unservable},
-                    baseline=result.baseline)
+    return {"currency": "USD", "workload": workload, "results": results,
+            "omitted": {"servable": result.hidden_servable, "cannot_serve": result.hidden_unservable},
+            "baseline": result.baseline}

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
 from aicompare import __version__
 from aicompare.catalog import Catalog
-from aicompare.compare import DiffResult, Difference, status_text
+from aicompare.compare import Difference, DiffResult, status_text
 from aicompare.fmt import dec
 from aicompare.model import Model, PriceSet
 
@@ -16,7 +17,7 @@ SCHEMA_VERSION = 1
 
 
 def envelope(command: str, today: dt.date, **body: Any) -> dict[str, Any]:
-    """The fields every JSON document starts with."""
+    """The fields every JSON document starts with, then the body (cli.emit, for every command)."""
     return {"schema_version": SCHEMA_VERSION, "aicompare_version": __version__, "command": command,
             "as_of": today.isoformat(), **body}
 
@@ -115,6 +116,14 @@ def difference(item: Difference) -> dict[str, Any]:
     }
 
 
+def list_document(models: Sequence[Model], catalog: Catalog, today: dt.date) -> dict[str, Any]:
+    return {"count": len(models), "models": [model_summary(m, today) for m in models]}
+
+
+def show_document(model: Model, catalog: Catalog, today: dt.date) -> dict[str, Any]:
+    return {"model": model_full(model, today, catalog)}
+
+
 def diff_document(result: DiffResult, catalog: Catalog) -> dict[str, Any]:
     models = []
     for model in result.models:
@@ -124,5 +133,5 @@ def diff_document(result: DiffResult, catalog: Catalog) -> dict[str, Any]:
     rows = [{"section": row.section, "field": row.field, "label": row.label,
              "values": jsonable(row.values), "better": [result.models[i].id for i in row.best]}
             for row in result.rows]
-    return envelope("diff", result.today, models=models, rows=rows,
-                    differences=[difference(d) for d in result.differences])
+    return {"models": models, "rows": rows,
+            "differences": [difference(d) for d in result.differences]}

@@ -138,7 +138,9 @@ def _formatted(value: object) -> bool:
     return value is None or value == () or isinstance(value, (int, Decimal))
 
 
-def diff_view(result: DiffResult) -> list[Block]:
+def diff_view(result: DiffResult, catalog: Catalog | None = None) -> list[Block]:
+    """The comparison table and the key differences (`catalog`: as diff_document takes it; the
+    result already names the providers)."""
     columns = [Column(""), *[Column(m.id) for m in result.models]]
     rows: list[list[Cell]] = []
     sections: dict[int, str] = {}

@@ -2,27 +2,30 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
-from aicompare.cli import JsonOpt
-from aicompare.commands.catalog_cmd import catalog_app
+from aicompare.cli import emit
+from aicompare.commands.options import JsonOpt
 from aicompare.errors import CatalogError, UsageError
+from aicompare.render import OutputFormat, View
 from aicompare.render.plain import write_text
 
+VIEW = View("catalog build", document="aicompare.render.catalog_views:build_document")
 
-@catalog_app.command("build")
-def build_cmd(
-    reference: Annotated[Optional[Path], typer.Option(
+
+def command(
+    reference: Annotated[Path | None, typer.Option(
         "--reference", metavar="DIR",
         help="Folder with the reference data sets; default ../shared/reference next to the checkout.")] = None,
-    curation: Annotated[Optional[Path], typer.Option(
+    curation: Annotated[Path | None, typer.Option(
         "--curation", metavar="PATH", help="The curation file; default data/curation.toml.")] = None,
-    out: Annotated[Optional[Path], typer.Option(
+    out: Annotated[Path | None, typer.Option(
         "--out", metavar="PATH", help="Where to write the catalog; default data/models.toml.")] = None,
     check: Annotated[bool, typer.Option(
         "--check", help="Write nothing; exit 1 if the file differs from a fresh build.")] = False,
@@ -76,11 +79,8 @@ def build_cmd(
         atomic_write_text(out, result.text, backup=False)
         outcome = "written"
     if json_:
-        from aicompare.render.plain import write_json
-
-        write_json({"schema_version": 1, "command": "catalog build", "file": str(out), "outcome": outcome,
-                    **counts, "cross_check": {"checked": report.checked, "agreeing": report.agreeing,
-                                              "curated": report.curated}})
+        emit(OutputFormat.json, VIEW, out, outcome, counts, report.checked, report.agreeing,
+             report.curated, as_of=dt.date.today())
     elif outcome == "stale":
         sys.stderr.write(f"error: {out} is not what the build generates; run 'aicompare catalog build'\n")
     else:

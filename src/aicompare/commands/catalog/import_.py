@@ -1,0 +1,127 @@
+"""`aicompare catalog import`: a public data set into a layer.
+
+The module is `import_`, not `import`: a keyword can name no module in an import statement."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from aicompare.cli import emit
+from aicompare.commands.options import CatalogOpt, JsonOpt, load, output_format
+from aicompare.commands.options.edits import IntoOpt, target_path
+from aicompare.importers import FORMATS, Skip
+from aicompare.render import View
+
+if TYPE_CHECKING:
+    from aicompare.catalog import Catalog
+
+# The --from choices: the importers' registry, read without importing any importer.
+Source = Enum("Source", {name: name for name in FORMATS}, type=str)  # type: ignore[misc]
+
+VIEW = View("catalog import", document="aicompare.render.catalog_views:import_document",
+            text="aicompare.render.catalog_views:import_text")
+
+
+class _Stages:
+    """A progress bar on stderr, only when stderr is a terminal and the run is not `--json`
+    (quiet: a --json run leaves stderr empty on success); otherwise silent."""
+
+    def __init__(self, total: int, quiet: bool = False) -> None:
+        self.progress: Any = None
+        if not quiet and sys.stderr.isatty():
+            from rich.progress import Progress
+
+            from aicompare.render.rich_table import make_console
+
+            # make_console, not Console(): it never lets rich parse COLUMNS/LINES itself (a
+            # 5000-digit COLUMNS made rich raise before the import started)
+            self.progress = Progress(console=make_console(no_color=False, file=sys.stderr), transient=True)
+            self.progress.start()
+            self.task = self.progress.add_task("importing", total=total)
+
+    def step(self, text: str) -> None:
+        if self.progress is not None:
+            self.progress.update(self.task, advance=1, description=text)
+
+    def close(self) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+
+
+def drop_clashes(models: dict[str, dict[str, Any]],
+                 catalog: Catalog) -> tuple[dict[str, dict[str, Any]], list[Skip]]:
+    """Leave out imported names that already belong to another model of the catalog in effect."""
+    def owner(name: str) -> str | None:
+        # the catalog's own index of ids, aliases and snapshots (no model is built for this)
+        ids = catalog.exact_index.get(name.casefold())
+        return ids[0] if ids else None
+
+    kept: dict[str, dict[str, Any]] = {}
+    skipped: list[Skip] = []
+    for model_id, table in models.items():
+        holder = owner(model_id)
+        if holder is not None and holder.casefold() != model_id.casefold():
+            skipped.append(Skip(model_id, f"the name is already an alias or snapshot of {holder}",
+                                "the name is already an alias or snapshot of another model"))
+            continue
+        table = dict(table)
+        for kind in ("aliases", "snapshots"):
+            names = table.get(kind)
+            if isinstance(names, list):
+                table[kind] = [n for n in names if (owner(n) or model_id).casefold() == model_id.casefold()]
+                if not table[kind]:
+                    del table[kind]
+        kept[model_id] = table
+    return kept, skipped
+
+
+def command(
+    source: Annotated[Source, typer.Option("--from", help="Format of FILE: litellm, models.dev or genai-prices.",
+                                           case_sensitive=False)],
+    file: Annotated[Path, typer.Argument(help="The data file (e.g. LiteLLM's model_prices_and_context_window.json).")],
+    provider: Annotated[str | None, typer.Option("--provider", help="Only this provider's models.")] = None,
+    only_new: Annotated[bool, typer.Option("--only-new", help="Add new models; leave existing entries alone.")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Report what would change; write nothing.")] = False,
+    into: IntoOpt = None,
+    json_: JsonOpt = False,
+    catalog_paths: CatalogOpt = None,
+) -> None:
+    """Import a public price list into a catalog layer (your file by default).
+
+    \b
+    Examples:
+      aicompare catalog import --from litellm model_prices_and_context_window.json
+      aicompare catalog import --from models.dev catalog.json --provider anthropic --only-new
+      aicompare catalog import --from genai-prices data.json --dry-run
+    """
+    from aicompare import store
+    from aicompare.importers import import_file
+    from aicompare.loader import read_document
+
+    stages = _Stages(total=4, quiet=json_)
+    try:
+        stages.step("reading and converting")
+        result = import_file(source.value, file, provider=provider, as_of=dt.date.today())
+        stages.step("checking names")
+        models, clashes = drop_clashes(result.models, load(catalog_paths))
+        path = target_path(into)
+        stages.step("merging" if not dry_run else "comparing")
+        if dry_run:
+            doc = read_document(path)[0] if os.path.isfile(path) else store.empty_document()
+            report = store.merge_models(copy.deepcopy(doc), models, only_new=only_new)
+        else:
+            report = store.edit_layer(path, lambda doc: store.merge_models(doc, models, only_new=only_new))
+        stages.step("done")
+    finally:
+        stages.close()
+    skipped = result.skipped + clashes + [Skip(key, reason) for key, reason in report.skipped]
+    emit(output_format(json_, None), VIEW, source.value, file, path, dry_run, report, skipped,
+         result.notes, as_of=dt.date.today())

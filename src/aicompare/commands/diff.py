@@ -1,0 +1,59 @@
+"""`aicompare diff MODEL MODEL...`: models side by side, and their key differences."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from aicompare.cli import emit
+from aicompare.commands.options import (
+    AsOfOpt,
+    CatalogOpt,
+    FormatOpt,
+    JsonOpt,
+    NoColorOpt,
+    complete_model,
+    fail_usage,
+    load,
+    output_format,
+    parse_as_of,
+)
+from aicompare.render import View
+
+VIEW = View("diff", document="aicompare.render.documents:diff_document",
+            blocks="aicompare.render.views:diff_view")
+
+
+def command(
+    models: Annotated[list[str], typer.Argument(
+        help="Two or more models.", metavar="MODEL MODEL [MODEL...]",
+        autocompletion=complete_model)],
+    json_: JsonOpt = False,
+    format_: FormatOpt = None,
+    no_color: NoColorOpt = False,
+    as_of: AsOfOpt = None,
+    catalog_paths: CatalogOpt = None,
+) -> None:
+    """Compare models side by side, with the key differences in plain sentences.
+
+    \b
+    Examples:
+      aicompare diff gpt-image-1 o4-mini
+      aicompare diff gpt-4.1-mini gpt-5-mini gpt-4o-mini
+      aicompare diff o4-mini gpt-5-mini --json | jq -r '.differences[].text'
+    """
+    fmt_ = output_format(json_, format_)
+    today = parse_as_of(as_of)
+    if len(models) < 2:
+        fail_usage("give at least two models to compare", "MODEL")
+    catalog = load(catalog_paths)
+    resolved = [catalog.resolve(name) for name in models]
+    ids = [m.id for m in resolved]
+    if len(set(ids)) < len(ids):
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        fail_usage(f"the same model was given twice: {', '.join(dupes)}", "MODEL")
+    from aicompare.compare import diff
+
+    result = diff(resolved, today, catalog.provider_name)
+    emit(fmt_, VIEW, result, catalog, as_of=today, no_color=no_color)

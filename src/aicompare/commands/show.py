@@ -1,0 +1,48 @@
+"""`aicompare show MODEL`: everything the catalog knows about one model."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from aicompare.cli import emit
+from aicompare.commands.options import (
+    AsOfOpt,
+    CatalogOpt,
+    FormatOpt,
+    JsonOpt,
+    NoColorOpt,
+    complete_model,
+    load,
+    output_format,
+    parse_as_of,
+)
+from aicompare.render import View
+
+VIEW = View("show", document="aicompare.render.documents:show_document",
+            blocks="aicompare.render.views:show_view")
+
+
+def command(
+    model: Annotated[str, typer.Argument(help="Model id, alias, snapshot or name.",
+                                         autocompletion=complete_model)],
+    json_: JsonOpt = False,
+    format_: FormatOpt = None,
+    no_color: NoColorOpt = False,
+    as_of: AsOfOpt = None,
+    catalog_paths: CatalogOpt = None,
+) -> None:
+    """Show everything the catalog knows about one model.
+
+    \b
+    Examples:
+      aicompare show gpt-image-1
+      aicompare show "GPT-4.1 Mini"
+      aicompare show openai:o4-mini --json
+    """
+    fmt_ = output_format(json_, format_)
+    today = parse_as_of(as_of)
+    catalog = load(catalog_paths)
+    found = catalog.resolve(model)
+    emit(fmt_, VIEW, found, catalog, today, as_of=today, no_color=no_color)

@@ -1,0 +1,103 @@
+"""The catalog filtered and sorted (`list`); the filters `cost` shares, on rate cards. No CLI."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import NamedTuple, Protocol, TypeVar
+
+from aicompare.catalog import normalize
+from aicompare.errors import AicompareError
+from aicompare.model import Model, Status
+
+
+class Filterable(Protocol):
+    """What the filters read of a record: a model.Model and a pricing.RateCard both have it."""
+
+    @property
+    def provider(self) -> str: ...
+
+    @property
+    def type(self) -> str: ...
+
+    def has(self, capability: str) -> bool: ...
+
+    def status(self, today: dt.date) -> Status: ...
+
+
+Record = TypeVar("Record", bound=Filterable)
+
+
+class Filters(NamedTuple):
+    """Which records to keep; the default keeps every one."""
+
+    provider: str | None = None  # a maker, matched like a model name (case, spaces, punctuation)
+    type: str | None = None
+    capabilities: tuple[str, ...] = ()  # all must hold
+    current: bool = False  # neither deprecated nor retired on the day
+
+    def any(self) -> bool:
+        return bool(self.provider or self.type or self.capabilities or self.current)
+
+
+NO_FILTERS = Filters()
+
+
+def filter_models(records: Iterable[Record], today: dt.date, filters: Filters) -> list[Record]:
+    """The records that pass every filter, in their order. An unknown provider is an error with
+    suggestions, not an empty result."""
+    kept = list(records)
+    if filters.provider is not None:
+        wanted = normalize(filters.provider)
+        known = sorted({r.provider for r in kept})
+        if not any(normalize(p) == wanted for p in known):
+            import difflib
+
+            close = difflib.get_close_matches(filters.provider.casefold(), known, n=3, cutoff=0.5)
+            raise AicompareError(f"unknown provider {filters.provider!r}",
+                                 f"did you mean: {', '.join(close)}?" if close
+                                 else f"providers in the catalog: {', '.join(known[:20])}")
+        kept = [r for r in kept if normalize(r.provider) == wanted]
+    if filters.type is not None:
+        kept = [r for r in kept if r.type == filters.type]
+    for capability in filters.capabilities:
+        kept = [r for r in kept if r.has(capability)]
+    if filters.current:
+        kept = [r for r in kept if r.status(today) is Status.CURRENT]
+    return kept
+
+
+# ---------------------------------------------------------------- `aicompare list`
+
+SORT_KEYS = ("id", "provider", "type", "context", "input", "output", "image", "release", "status")
+_STATUS_ORDER = {Status.CURRENT: 0, Status.DEPRECATED: 1, Status.RETIRED: 2}
+
+
+def _sort_value(model: Model, key: str, today: dt.date) -> tuple[bool, object]:
+    """(missing?, value): models without the value sort last."""
+    value: object
+    if key == "context":
+        value = model.context_window
+        return (value is None, -(model.context_window or 0))  # larger first
+    if key in ("input", "output"):
+        value = model.price(key)
+    elif key == "image":
+        value = model.cheapest_image
+    elif key == "release":
+        released = model.release_date
+        return (released is None, -(released.toordinal()) if released else 0)  # newest first
+    elif key == "status":
+        value = _STATUS_ORDER[model.status(today)]
+    else:
+        value = getattr(model, key)
+    return (value is None, value if value is not None else Decimal(0))
+
+
+def list_models(models: Iterable[Model], today: dt.date, filters: Filters = NO_FILTERS, *,
+                sort: str = "provider", reverse: bool = False) -> list[Model]:
+    """`aicompare list`: the models that pass the filters, by `sort` (one of SORT_KEYS), then
+    provider and id; `reverse` turns the whole order around."""
+    kept = filter_models(models, today, filters)
+    kept.sort(key=lambda m: (_sort_value(m, sort, today), m.provider, m.id), reverse=reverse)
+    return kept
