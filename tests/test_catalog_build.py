@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import aicompare.commands.catalog_build  # noqa: F401  (registers `catalog build`)
 from aicompare.cli import app
 from aicompare.errors import CatalogError
 from tools.catalog_build import HEADER, build

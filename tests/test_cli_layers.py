@@ -25,7 +25,7 @@ def test_path_lists_layers(cli, user_file: Path, tmp_path: Path, monkeypatch) ->
     extra.write_text("schema_version = 1\n")
     monkeypatch.setenv("AICOMPARE_CATALOG", str(extra))
     doc = cli("catalog", "path", "--json").json()
-    assert [(l["kind"], l["exists"]) for l in doc["layers"]] == [("bundled", True), ("user", False), ("env", True)]
+    assert [(layer["kind"], layer["exists"]) for layer in doc["layers"]] == [("bundled", True), ("user", False), ("env", True)]
     assert doc["layers"][1]["path"] == str(user_file)
 
 

@@ -28,9 +28,9 @@ from typing import Any
 
 import pytest
 import tomli_w
+from terminal import LITELLM, aicompare, base_env
 
 from aicompare import store
-from terminal import LITELLM, aicompare, base_env
 
 SAMPLE = Path(__file__).parent / "data" / "importers" / "litellm.json"
 SEED = 20261121

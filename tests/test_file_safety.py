@@ -22,9 +22,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from terminal import FIXTURE, aicompare, base_env
 
 from aicompare import store
-from terminal import FIXTURE, aicompare, base_env
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="POSIX file types and modes")
 

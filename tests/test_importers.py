@@ -13,8 +13,7 @@ import pytest
 
 from aicompare.catalog import Catalog, Layer
 from aicompare.errors import CatalogError, UsageError
-from aicompare.importers import FORMATS, ImportResult, import_file
-from aicompare.importers import genai_prices, litellm, modelsdev
+from aicompare.importers import FORMATS, ImportResult, genai_prices, import_file, litellm, modelsdev
 from aicompare.importers._common import PER_MILLION, money
 from aicompare.loader import build_catalog
 
@@ -478,7 +477,7 @@ def test_every_registered_importer_satisfies_the_protocol() -> None:
 
     for name in REGISTRY:
         module = importer(name)
-        assert module.NAME == name
+        assert name == module.NAME
         params = inspect.signature(module.convert).parameters
         assert list(params)[:1] == ["data"] and {"source", "provider", "as_of"} <= set(params)
     with pytest.raises(UsageError, match="unknown import format 'nope'"):

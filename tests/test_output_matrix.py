@@ -25,7 +25,6 @@ from functools import cache
 
 import pytest
 from rich.cells import cell_len
-
 from terminal import base_env, run
 
 AS_OF = ("--as-of", "2026-11-21")

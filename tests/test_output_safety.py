@@ -25,7 +25,6 @@ from pathlib import Path
 import pytest
 import tomli_w
 from markdown_it import MarkdownIt  # rich's own dependency: a real CommonMark + GFM-table parser
-
 from terminal import LITELLM, Ran, aicompare, base_env, run
 
 AS_OF = ["--as-of", "2026-11-21"]

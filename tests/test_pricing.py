@@ -118,7 +118,7 @@ def test_costs_are_decimal(bundled: Catalog) -> None:
 def test_default_split_is_exact_with_remainder_to_input() -> None:
     w = build_workload(tokens=5_000_000)
     assert (w.input_tokens, w.output_tokens, w.cached_input_tokens) == (3_750_000, 1_250_000, 0)
-    assert DEFAULT_OUTPUT_SHARE == Decimal("0.25")
+    assert Decimal("0.25") == DEFAULT_OUTPUT_SHARE
     assert any("75% input" in a and "25% output" in a for a in w.assumptions)
     w = build_workload(tokens=7)  # 7 x 0.25 = 1.75: output 1, the remainder to input
     assert (w.input_tokens, w.output_tokens) == (6, 1)

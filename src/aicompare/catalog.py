@@ -62,7 +62,7 @@ class Catalog:
         if self._cards is not None:
             try:
                 return self._cards()
-            except Exception:  # noqa: BLE001 - a card blob that cannot be read: build them
+            except Exception:
                 self._cards = None
         from aicompare.pricing import rate_card
 

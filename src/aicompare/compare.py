@@ -66,7 +66,7 @@ def _best(values: Sequence[object], lower_is_better: bool) -> tuple[int, ...]:
     if len(known) < 2 or len({v for _, v in known}) == 1:
         return ()
     pick = min if lower_is_better else max
-    target = pick(v for _, v in known)  # type: ignore[type-var]
+    target = pick(v for _, v in known)
     return tuple(i for i, v in known if v == target)
 
 

@@ -141,7 +141,6 @@ def browse_costs(cards: Sequence[RateCard], workload: Workload, today: dt.date, 
             totals.append(extra.total)
     servable = [i for i, t in enumerate(totals) if t is not None]
     unservable = [i for i, t in enumerate(totals) if t is None]
-    known = cast("list[Decimal]", totals)  # read only at the indexes in `servable`
     # the `top` cheapest, ties in catalog order: sorted(...)[:top] without sorting them all
     priced = cast("list[Decimal]", totals)  # read at the servable indexes only
     shown = heapq.nsmallest(top, servable, key=priced.__getitem__) if servable else unservable[:top]

@@ -52,9 +52,7 @@ def field_kind(path: str) -> str:
         return "list"
     elif path in DATE_FIELDS:
         return "date"
-    elif path in TEXT_FIELDS:
-        return "text"
-    elif parts[0] == "lifecycle" and len(parts) == 2 and parts[1] in LIFECYCLE_KEYS:
+    elif path in TEXT_FIELDS or (parts[0] == "lifecycle" and len(parts) == 2 and parts[1] in LIFECYCLE_KEYS):
         return "text"
     raise UsageError(
         f"cannot set field {path!r}",

@@ -3,9 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Context, Decimal
+
 # the exact context of the percent helpers
-from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, DivisionByZero, Inexact, InvalidOperation, Overflow
+from decimal import (
+    MAX_EMAX,
+    MAX_PREC,
+    MIN_EMIN,
+    ROUND_HALF_UP,
+    Context,
+    Decimal,
+    DivisionByZero,
+    Inexact,
+    InvalidOperation,
+    Overflow,
+)
 
 CENT = Decimal("0.01")
 NA = "n/a"
@@ -25,7 +36,7 @@ def money(value: Decimal | None, *, grouping: bool = True) -> str:
     if value is None:
         return NA
     value = Decimal(dec(value))  # exact: Decimal(str) takes every digit, normalize() would round
-    sign_, digits, exponent = value.as_tuple()
+    _, digits, exponent = value.as_tuple()
     if isinstance(exponent, int) and exponent > -2:
         value = value.quantize(CENT, context=Context(prec=len(digits) + 3))
     sign = "-" if value < 0 else ""

@@ -70,7 +70,7 @@ def parse_quantity(text: str, option: str) -> int:
     # Checked on the digit count first: int() of a huge digit string is slow or refused.
     if len(whole) + power > len(str(MAX_QUANTITY)):
         raise _too_large(option, text)
-    number = int(whole + frac or "0") * 10 ** (power - len(frac))
+    number: int = int(whole + frac or "0") * 10 ** (power - len(frac))
     if number > MAX_QUANTITY:
         raise _too_large(option, text)
     return number

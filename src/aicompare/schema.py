@@ -20,9 +20,9 @@ from aicompare.model import (
     ImagePrice,
     Lifecycle,
     Model,
+    Prices,
     PriceSet,
     PriceTier,
-    Prices,
     Provider,
 )
 

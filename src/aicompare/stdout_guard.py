@@ -94,7 +94,8 @@ def _wrap(stream: object, fd: int, closed: bool, errors: str | None,
           line_buffering: bool) -> tuple[Sink, io.TextIOWrapper]:
     sink = Sink(fd, closed_fd=closed)
     encoding = getattr(stream, "encoding", None) or "utf-8"
-    return sink, io.TextIOWrapper(io.BufferedWriter(sink), encoding=encoding, errors=errors,
+    return sink, io.TextIOWrapper(io.BufferedWriter(sink),  # type: ignore[type-var]
+                                  encoding=encoding, errors=errors,
                                   line_buffering=line_buffering)
 
 

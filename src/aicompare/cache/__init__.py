@@ -120,7 +120,7 @@ def read(layers: tuple[Layer, ...]) -> Catalog | None:
         return Catalog(LazyModels(sections), sections.providers(), LazyTasks(sections), layers,
                        exact=NameIndex(sections, "exact"), loose=NameIndex(sections, "loose"),
                        provider_ids=sections.provider_ids(), cards=sections.cards)
-    except Exception:  # noqa: BLE001 - any unreadable or foreign cache just means a full load
+    except Exception:
         return None
 
 
@@ -151,13 +151,13 @@ def write(catalog: Catalog, sig: tuple[Any, ...]) -> None:
     """
     try:
         folder = open_folder(create=True)
-    except Exception:  # noqa: BLE001
+    except Exception:
         return
     if folder is None:
         return
     try:
         folder.write(_name(catalog.layers), _file_bytes(catalog, sig))
-    except Exception:  # noqa: BLE001, S110 - the cache is an optimisation, never an error
+    except Exception:
         pass
     finally:
         folder.close()

@@ -79,7 +79,7 @@ class _Graph:
             return None if value is None and kind == "s?" else self._text(value)
         if kind in ("i", "i?", "b"):
             if not (type(value) is (bool if kind == "b" else int)
-                    or value is None and kind == "i?"):
+                    or (value is None and kind == "i?")):
                 raise TypeError(f"not {kind}: {value!r}")
             return value
         if kind in ("ss", "pp"):
@@ -193,7 +193,7 @@ def decode_one(row: Any, root: type) -> Any:
         return _from_row(order(root)[-1], row)
     except CacheError:
         raise
-    except Exception as error:  # noqa: BLE001 - a wrong shape shows as one of many exceptions
+    except Exception as error:
         raise CacheError(f"{root.__name__}: {type(error).__name__}") from None
 
 
@@ -203,7 +203,7 @@ def decode(data: Any, root: type) -> list[Any]:
         return _rebuild(data, order(root))
     except CacheError:
         raise
-    except Exception as error:  # noqa: BLE001 - a wrong shape shows as one of many exceptions
+    except Exception as error:
         raise CacheError(f"{root.__name__}: {type(error).__name__}") from None
 
 
@@ -271,7 +271,7 @@ def _types(values: Iterable[Any], allowed: frozenset[type]) -> None:
 
 
 def _tuple(value: Any, length: int | None = None) -> tuple[Any, ...]:
-    if type(value) is not tuple or length is not None and len(value) != length:
+    if type(value) is not tuple or (length is not None and len(value) != length):
         raise CacheError("shape")
     return value
 

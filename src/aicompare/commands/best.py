@@ -45,7 +45,7 @@ def complete_task(incomplete: str) -> list[str]:
         from aicompare.verdict import catalog_tasks
 
         return [t for t in catalog_tasks(load(None)) if t.startswith(incomplete)]
-    except Exception:  # noqa: BLE001 - completion must never fail loudly
+    except Exception:
         return []
 
 

@@ -11,18 +11,18 @@ from typing import Any, TypeGuard
 from aicompare.importers import ImportResult, Note, Skip
 from aicompare.importers._common import (
     BATCH_TIER,
-    skip,
     CACHE_TTL,
     OTHER,
     TIME_WINDOW,
-    drop_unbilled_output,
     clean_str,
+    drop_unbilled_output,
     iso_date,
     money,
     note,
     positive_int,
     price_tables,
     result,
+    skip,
     whole,
     wrong_format,
 )

@@ -12,14 +12,13 @@ from typing import Any, TypeGuard
 from aicompare.importers import ImportResult, Note, Skip
 from aicompare.importers import _litellm_images as images
 from aicompare.importers._common import (
-    skip,
     BATCH_TIER,
     CACHE_TTL,
     OTHER,
-    TIME_WINDOW,
-    drop_unbilled_output,
     PER_MILLION,
+    TIME_WINDOW,
     clean_str,
+    drop_unbilled_output,
     is_nonzero,
     iso_date,
     money,
@@ -27,6 +26,7 @@ from aicompare.importers._common import (
     positive_int,
     price_tables,
     result,
+    skip,
     whole,
     wrong_format,
 )
@@ -296,9 +296,8 @@ def _prices(rec: Mapping[str, Any], mtype: str,
         target = REPEATS[field]
         if value is not None and target not in standard and field.endswith("_cache_hit"):
             standard[target] = value
-        elif value is None or standard.get(target) != value:
-            if is_nonzero(rec[field]):
-                lost[OTHER].append(field)
+        elif (value is None or standard.get(target) != value) and is_nonzero(rec[field]):
+            lost[OTHER].append(field)
     if standard.get("input") == 0 and lost.get(PER_QUERY):
         # Billed per query (rerankers): the 0 per-token input is a placeholder, not "free".
         del standard["input"]

@@ -9,10 +9,9 @@ from typing import Any
 
 from aicompare.importers import ImportResult, Note, Skip
 from aicompare.importers._common import (
-    skip,
     OTHER,
-    drop_unbilled_output,
     clean_str,
+    drop_unbilled_output,
     iso_date,
     knowledge_cutoff,
     money,
@@ -20,6 +19,7 @@ from aicompare.importers._common import (
     positive_int,
     price_tables,
     result,
+    skip,
     whole,
     wrong_format,
 )

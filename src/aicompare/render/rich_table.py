@@ -43,11 +43,11 @@ def _terminal_width(stream: TextIO) -> int:
 def make_console(*, no_color: bool, file: TextIO | None = None) -> Console:
     stream = file or sys.stdout
     # no colour means no escapes at all: color_system=None also drops bold and underline
-    options = {"color_system": None} if no_color else {}
     # The size is always given, so rich never reads COLUMNS or LINES itself: COLUMNS=0 would
     # print nothing and a 5000-digit value would raise.
     console = Console(file=stream, highlight=False, markup=False, emoji=False, soft_wrap=False,
-                      width=80, height=_env_size("LINES") or 25, **options)
+                      width=80, height=_env_size("LINES") or 25,
+                      color_system=None if no_color else "auto")
     width = _env_size("COLUMNS")
     if width is None:
         width = _terminal_width(stream) if console.is_terminal else PIPE_WIDTH
