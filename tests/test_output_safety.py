@@ -382,3 +382,12 @@ def test_json_runs_leave_a_terminal_stderr_empty(env: dict[str, str], tmp_path: 
         ran = run(args, env, tty="stderr")
         assert ran.code == 0 and ran.stderr == "", (args, ran.stderr[-300:])
         assert json.loads(ran.stdout)["schema_version"] == 1, args
+
+
+def test_the_export_message_shows_the_path_it_wrote_safely(env: dict[str, str], tmp_path: Path) -> None:
+    target = tmp_path / "out\x1b[2J\u202e.toml"
+    done = run(["catalog", "export", "-o", str(target)], env)
+    assert done.code == 0 and done.stdout == "" and target.is_file()
+    shown = str(target).replace("\x1b", "\\x1b").replace("\u202e", "\\u202e")
+    assert done.stderr.startswith("wrote ") and done.stderr.endswith(f" models to {shown}\n")
+    assert raw_controls(done.stderr) == []

@@ -82,7 +82,10 @@ def command(
         emit(OutputFormat.json, VIEW, out, outcome, counts, report.checked, report.agreeing,
              report.curated, as_of=dt.date.today())
     elif outcome == "stale":
-        sys.stderr.write(f"error: {out} is not what the build generates; run 'aicompare catalog build'\n")
+        from aicompare.safe_text import visible
+
+        sys.stderr.write(f"error: {visible(str(out))} is not what the build generates; "
+                         "run 'aicompare catalog build'\n")
     else:
         label = {"up to date": f"ok: {out} is up to date", "unchanged": f"unchanged: {out}",
                  "written": f"wrote {out}"}[outcome]

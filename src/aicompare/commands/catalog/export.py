@@ -50,4 +50,6 @@ def command(
     # no more readable than the least readable layer it holds (docs/catalog.md)
     deny = unreadable_bits(layer.path for layer in catalog.layers if layer.exists)
     atomic_write_text(output, text, backup=False, deny=deny)
-    sys.stderr.write(f"wrote {len(catalog)} models to {output}\n")
+    from aicompare.safe_text import visible
+
+    sys.stderr.write(f"wrote {len(catalog)} models to {visible(str(output))}\n")
