@@ -29,7 +29,9 @@ REPO = BENCH.parent
 RESULTS = BENCH / "results"
 GENAI_VENV = BENCH / ".genai-venv"
 TYPER029_VENV = BENCH / ".typer029-venv"
-DEFAULT_LITELLM = REPO.parent / "shared" / "reference" / "litellm" / "model_prices_and_context_window.json"
+DEFAULT_LITELLM = (
+    REPO.parent / "shared" / "reference" / "litellm" / "model_prices_and_context_window.json"
+)
 
 BUNDLED = "bundled"
 LARGE = "bundled + LiteLLM"
@@ -71,13 +73,16 @@ def ensure_app_venv() -> tuple[Path, Path]:
 
 
 def package_version(python: Path, module: str) -> str:
-    code = ("import importlib.metadata as m, sys\n"
-            f"try: print(m.version({module!r}))\nexcept Exception: print('')")
+    code = (
+        "import importlib.metadata as m, sys\n"
+        f"try: print(m.version({module!r}))\nexcept Exception: print('')"
+    )
     return run_quiet([str(python), "-c", code], timeout=60).stdout.strip()
 
 
-def ensure_side_venv(venv: Path, base_python: Path, requirement: str, ready: list[str],
-                     allow_install: bool) -> tuple[bool, str]:
+def ensure_side_venv(
+    venv: Path, base_python: Path, requirement: str, ready: list[str], allow_install: bool
+) -> tuple[bool, str]:
     """A throwaway venv under bench/ (kept as a cache); (ok, why not)."""
     if venv.exists() and run_quiet(ready, timeout=120).returncode == 0:
         return True, ""
@@ -88,8 +93,15 @@ def ensure_side_venv(venv: Path, base_python: Path, requirement: str, ready: lis
         done = run_quiet([str(base_python), "-m", "venv", str(venv)])
         if done.returncode != 0:
             return False, f"venv creation failed: {last_line(done.stderr)}"
-    pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "-q",
-           "--disable-pip-version-check", requirement]
+    pip = [
+        str(venv / "bin" / "python"),
+        "-m",
+        "pip",
+        "install",
+        "-q",
+        "--disable-pip-version-check",
+        requirement,
+    ]
     done = run_quiet(pip)
     if done.returncode != 0:
         return False, f"pip install {requirement} failed: {last_line(done.stderr or done.stdout)}"
@@ -104,8 +116,9 @@ def genai_prices_argv(allow_install: bool, base_python: Path) -> tuple[list[str]
     exe = GENAI_VENV / "bin" / "genai-prices"
     # The CLI needs the [cli] extra (pydantic-settings, rich-argparse); plain
     # `pip install genai-prices` installs a command that exits at once asking for it.
-    ok, why = ensure_side_venv(GENAI_VENV, base_python, "genai-prices[cli]",
-                               [str(exe), "calc", "--help"], allow_install)
+    ok, why = ensure_side_venv(
+        GENAI_VENV, base_python, "genai-prices[cli]", [str(exe), "calc", "--help"], allow_install
+    )
     if not ok:
         return None, "", why
     help_text = run_quiet([str(exe), "calc", "--help"], timeout=120).stdout
@@ -137,10 +150,19 @@ class Rows:
 
 def baseline_rows(table: Rows, python: Path, base_env: dict[str, str], allow_install: bool) -> None:
     """`python -c pass`, the Typer hello-world and genai-prices (installed into a side venv)."""
-    table.add(Row("python", "python -c pass", "—", [str(python), "-c", "pass"], base_env, "baseline"))
-    table.add(Row("hello", "python bench/hello_typer.py --name World", "—",
-                  [str(python), str(BENCH / "hello_typer.py"), "--name", "World"], base_env,
-                  "baseline"))
+    table.add(
+        Row("python", "python -c pass", "—", [str(python), "-c", "pass"], base_env, "baseline")
+    )
+    table.add(
+        Row(
+            "hello",
+            "python bench/hello_typer.py --name World",
+            "—",
+            [str(python), str(BENCH / "hello_typer.py"), "--name", "World"],
+            base_env,
+            "baseline",
+        )
+    )
     genai_argv, genai_version, genai_why = genai_prices_argv(allow_install, python)
     genai_label = "genai-prices calc -i 1000 -o 1000 gpt-4o"
     if genai_argv:
@@ -152,34 +174,73 @@ def baseline_rows(table: Rows, python: Path, base_env: dict[str, str], allow_ins
         genai.note = f"genai-prices {genai_version}"
 
 
-def app_rows(table: Rows, python: Path, aicompare: Path, bundled_env: dict[str, str],
-             large_env: dict[str, str]) -> list[Row]:
+def app_rows(
+    table: Rows,
+    python: Path,
+    aicompare: Path,
+    bundled_env: dict[str, str],
+    large_env: dict[str, str],
+) -> list[Row]:
     """The aicompare rows: bundled catalog, the teardown row, then with the LiteLLM layer (those
     are returned: they are measured only when the import works)."""
     # aicompare with the bundled catalog (and an empty user config directory).
     for key, cmd_args, _ in APP_COMMANDS:
-        table.add(Row(f"{key}|{BUNDLED}", "aicompare " + " ".join(cmd_args), BUNDLED,
-                      [str(aicompare), *cmd_args], bundled_env, "app",
-                      json_output="--json" in cmd_args))
+        table.add(
+            Row(
+                f"{key}|{BUNDLED}",
+                "aicompare " + " ".join(cmd_args),
+                BUNDLED,
+                [str(aicompare), *cmd_args],
+                bundled_env,
+                "app",
+                json_output="--json" in cmd_args,
+            )
+        )
 
     # For the record, not the budget: `diff --json` through the same code, but ending the way a
     # Python program usually does, with the interpreter's teardown (the console script skips it:
     # src/aicompare/_entry.py). The difference is what skipping it saves.
-    teardown = ("import sys; from aicompare._entry import main; "
-                "sys.argv = ['aicompare', 'diff', 'gpt-image-1', 'o4-mini', '--json']; main()")
-    table.add(Row("diff --json|teardown", "aicompare diff gpt-image-1 o4-mini --json, with teardown",
-                  BUNDLED, [str(python), "-c", teardown], bundled_env, "app", json_output=True,
-                  note="`_entry.main()` and a normal interpreter exit, instead of the console script"))
+    teardown = (
+        "import sys; from aicompare._entry import main; "
+        "sys.argv = ['aicompare', 'diff', 'gpt-image-1', 'o4-mini', '--json']; main()"
+    )
+    table.add(
+        Row(
+            "diff --json|teardown",
+            "aicompare diff gpt-image-1 o4-mini --json, with teardown",
+            BUNDLED,
+            [str(python), "-c", teardown],
+            bundled_env,
+            "app",
+            json_output=True,
+            note="`_entry.main()` and a normal interpreter exit, instead of the console script",
+        )
+    )
 
     # The same with the LiteLLM map imported into the user's layer.
-    return [table.add(Row(f"{key}|{LARGE}", "aicompare " + " ".join(cmd_args), LARGE,
-                          [str(aicompare), *cmd_args], large_env, "app",
-                          json_output="--json" in cmd_args))
-            for key, cmd_args, _ in APP_COMMANDS]
+    return [
+        table.add(
+            Row(
+                f"{key}|{LARGE}",
+                "aicompare " + " ".join(cmd_args),
+                LARGE,
+                [str(aicompare), *cmd_args],
+                large_env,
+                "app",
+                json_output="--json" in cmd_args,
+            )
+        )
+        for key, cmd_args, _ in APP_COMMANDS
+    ]
 
 
-def import_litellm(args: argparse.Namespace, aicompare: Path, large_env: dict[str, str],
-                   cwd: Path, large_rows: list[Row]) -> dict[str, Any]:
+def import_litellm(
+    args: argparse.Namespace,
+    aicompare: Path,
+    large_env: dict[str, str],
+    cwd: Path,
+    large_rows: list[Row],
+) -> dict[str, Any]:
     """`aicompare catalog import --from litellm` into the large rows' user layer, once, untimed;
     the large rows are marked "not measured" when it is skipped or fails."""
     import_info: dict[str, Any] = {"attempted": False}
@@ -196,18 +257,29 @@ def import_litellm(args: argparse.Namespace, aicompare: Path, large_env: dict[st
         done = run_quiet(import_argv, timeout=900, env=large_env, cwd=cwd)
         elapsed = (time.perf_counter_ns() - start) / 1e6
         config = Path(large_env["XDG_CONFIG_HOME"])
-        written = sorted(str(p.relative_to(config)) + f" ({p.stat().st_size} bytes)"
-                         for p in config.rglob("*") if p.is_file())
-        import_info = {"attempted": True, "argv": import_argv[1:], "exit_code": done.returncode,
-                       "wall_ms": elapsed, "files_written": written,
-                       "stderr_tail": (done.stderr or "")[-2000:],
-                       "stdout_tail": (done.stdout or "")[-2000:]}
+        written = sorted(
+            str(p.relative_to(config)) + f" ({p.stat().st_size} bytes)"
+            for p in config.rglob("*")
+            if p.is_file()
+        )
+        import_info = {
+            "attempted": True,
+            "argv": import_argv[1:],
+            "exit_code": done.returncode,
+            "wall_ms": elapsed,
+            "files_written": written,
+            "stderr_tail": (done.stderr or "")[-2000:],
+            "stdout_tail": (done.stdout or "")[-2000:],
+        }
         why = ""
         if done.returncode != 0:
-            why = (f"`aicompare catalog import --from litellm` failed (exit {done.returncode}: "
-                   f"{failure_line(done.stderr or done.stdout)})")
-        elif not any(p.is_file() and p.stat().st_size > 0 and p.suffix != ".lock"
-                     for p in config.rglob("*")):
+            why = (
+                f"`aicompare catalog import --from litellm` failed (exit {done.returncode}: "
+                f"{failure_line(done.stderr or done.stdout)})"
+            )
+        elif not any(
+            p.is_file() and p.stat().st_size > 0 and p.suffix != ".lock" for p in config.rglob("*")
+        ):
             why = "`aicompare catalog import` exited 0 but wrote nothing under XDG_CONFIG_HOME"
         if why:
             import_info["failure"] = why
@@ -219,8 +291,13 @@ def import_litellm(args: argparse.Namespace, aicompare: Path, large_env: dict[st
     return import_info
 
 
-def rich_checks(python: Path, by_key: dict[str, Row], bundled_env: dict[str, str],
-                large_env: dict[str, str], cwd: Path) -> list[dict[str, Any]]:
+def rich_checks(
+    python: Path,
+    by_key: dict[str, Row],
+    bundled_env: dict[str, str],
+    large_env: dict[str, str],
+    cwd: Path,
+) -> list[dict[str, Any]]:
     """Which of the commands that must not import rich do: `python -X importtime`, per catalog."""
     checks = []
     for key, cmd_args, no_rich in APP_COMMANDS:
@@ -236,9 +313,16 @@ def rich_checks(python: Path, by_key: dict[str, Row], bundled_env: dict[str, str
                 answer = f"n/a (exit {code})"
             else:
                 answer = "yes" if found else "no"
-            checks.append({"command": "aicompare " + " ".join(cmd_args), "catalog": catalog,
-                           "key": row.key, "exit_code": code, "answer": answer,
-                           "rich_modules": found})
+            checks.append(
+                {
+                    "command": "aicompare " + " ".join(cmd_args),
+                    "catalog": catalog,
+                    "key": row.key,
+                    "exit_code": code,
+                    "answer": answer,
+                    "rich_modules": found,
+                }
+            )
     return checks
 
 
@@ -255,14 +339,22 @@ class Budget:
 def ratio_budget(line: str, row: Row | None, ref: Row | None, limit: float) -> Budget:
     for which in (row, ref):
         if which is None or not which.ok:
-            why = "skipped" if which is None else (
-                f"{which.command.removeprefix('aicompare ')} [{which.catalog}] {which.status}"
-                + (f": {which.note}" if which.note else ""))
+            why = (
+                "skipped"
+                if which is None
+                else (
+                    f"{which.command.removeprefix('aicompare ')} [{which.catalog}] {which.status}"
+                    + (f": {which.note}" if which.note else "")
+                )
+            )
             return Budget(line, "NOT MEASURED", why)
     value = row.median_ms / ref.median_ms
     status = "PASS" if value <= limit else "FAIL"
-    return Budget(line, status,
-                  f"{row.median_ms:.1f} ms / {ref.median_ms:.1f} ms = {value:.2f}× (limit {limit:.2f}×)")
+    return Budget(
+        line,
+        status,
+        f"{row.median_ms:.1f} ms / {ref.median_ms:.1f} ms = {value:.2f}× (limit {limit:.2f}×)",
+    )
 
 
 def rss_budget(line: str, row: Row | None, limit: float) -> Budget:
@@ -270,31 +362,61 @@ def rss_budget(line: str, row: Row | None, limit: float) -> Budget:
         why = "skipped" if row is None else row.status + (f": {row.note}" if row.note else "")
         return Budget(line, "NOT MEASURED", why)
     status = "PASS" if row.rss_mib <= limit else "FAIL"
-    return Budget(line, status, f"{row.rss_mib:.1f} MiB (max of runs {max(row.rss_kib) / MIB:.1f}; "
-                                f"limit {limit} MiB)")
+    return Budget(
+        line,
+        status,
+        f"{row.rss_mib:.1f} MiB (max of runs {max(row.rss_kib) / MIB:.1f}; limit {limit} MiB)",
+    )
 
 
 def budget_lines(by_key: dict[str, Row], checks: list[dict[str, Any]]) -> list[Budget]:
     """Every budget line of docs/performance.md, judged on this run's rows."""
     genai = by_key.get("genai")
     budgets = [
-        ratio_budget(f"`diff --json` ≤ {BUDGET_VS_GENAI_JSON:.2f}× genai-prices calc",
-                     by_key[f"diff --json|{BUNDLED}"], genai, BUDGET_VS_GENAI_JSON),
-        ratio_budget(f"`diff --json` ≤ {BUDGET_VS_HELLO_JSON:.2f}× Typer hello-world",
-                     by_key[f"diff --json|{BUNDLED}"], by_key["hello"], BUDGET_VS_HELLO_JSON),
-        ratio_budget(f"`diff` (table) ≤ {BUDGET_VS_GENAI_TABLE:.2f}× genai-prices calc",
-                     by_key[f"diff (table)|{BUNDLED}"], genai, BUDGET_VS_GENAI_TABLE),
+        ratio_budget(
+            f"`diff --json` ≤ {BUDGET_VS_GENAI_JSON:.2f}× genai-prices calc",
+            by_key[f"diff --json|{BUNDLED}"],
+            genai,
+            BUDGET_VS_GENAI_JSON,
+        ),
+        ratio_budget(
+            f"`diff --json` ≤ {BUDGET_VS_HELLO_JSON:.2f}× Typer hello-world",
+            by_key[f"diff --json|{BUNDLED}"],
+            by_key["hello"],
+            BUDGET_VS_HELLO_JSON,
+        ),
+        ratio_budget(
+            f"`diff` (table) ≤ {BUDGET_VS_GENAI_TABLE:.2f}× genai-prices calc",
+            by_key[f"diff (table)|{BUNDLED}"],
+            genai,
+            BUDGET_VS_GENAI_TABLE,
+        ),
     ]
     for key, _, _ in APP_COMMANDS:
-        budgets.append(ratio_budget(
-            f"`{key}` with the LiteLLM layer ≤ {BUDGET_LARGE_VS_BUNDLED:.2f}× bundled",
-            by_key[f"{key}|{LARGE}"], by_key[f"{key}|{BUNDLED}"], BUDGET_LARGE_VS_BUNDLED))
+        budgets.append(
+            ratio_budget(
+                f"`{key}` with the LiteLLM layer ≤ {BUDGET_LARGE_VS_BUNDLED:.2f}× bundled",
+                by_key[f"{key}|{LARGE}"],
+                by_key[f"{key}|{BUNDLED}"],
+                BUDGET_LARGE_VS_BUNDLED,
+            )
+        )
     for key, _, _ in APP_COMMANDS:
-        budgets.append(rss_budget(f"`{key}` peak RSS ≤ {BUDGET_RSS_BUNDLED_MIB} MiB (bundled)",
-                                  by_key[f"{key}|{BUNDLED}"], BUDGET_RSS_BUNDLED_MIB))
+        budgets.append(
+            rss_budget(
+                f"`{key}` peak RSS ≤ {BUDGET_RSS_BUNDLED_MIB} MiB (bundled)",
+                by_key[f"{key}|{BUNDLED}"],
+                BUDGET_RSS_BUNDLED_MIB,
+            )
+        )
     for key, _, _ in APP_COMMANDS:
-        budgets.append(rss_budget(f"`{key}` peak RSS ≤ {BUDGET_RSS_LARGE_MIB} MiB (LiteLLM layer)",
-                                  by_key[f"{key}|{LARGE}"], BUDGET_RSS_LARGE_MIB))
+        budgets.append(
+            rss_budget(
+                f"`{key}` peak RSS ≤ {BUDGET_RSS_LARGE_MIB} MiB (LiteLLM layer)",
+                by_key[f"{key}|{LARGE}"],
+                BUDGET_RSS_LARGE_MIB,
+            )
+        )
     for key, _, no_rich in APP_COMMANDS:
         if not no_rich:
             continue
@@ -306,7 +428,9 @@ def budget_lines(by_key: dict[str, Row], checks: list[dict[str, Any]]) -> list[B
             elif found["answer"] == "no":
                 budgets.append(Budget(line, "PASS", "no rich module imported"))
             elif found["answer"] == "yes":
-                budgets.append(Budget(line, "FAIL", "imports " + ", ".join(found["rich_modules"][:5])))
+                budgets.append(
+                    Budget(line, "FAIL", "imports " + ", ".join(found["rich_modules"][:5]))
+                )
             else:
                 budgets.append(Budget(line, "NOT MEASURED", f"command {found['answer']}"))
     return budgets

@@ -32,12 +32,25 @@ def log(message: str) -> None:
 # --------------------------------------------------------------------------- processes and tools
 
 
-def run_quiet(argv: list[str], *, timeout: float = 900, env: dict[str, str] | None = None,
-              cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def run_quiet(
+    argv: list[str],
+    *,
+    timeout: float = 900,
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+) -> subprocess.CompletedProcess[str]:
     """Run a set-up command, capturing its output; never raises for a non-zero exit."""
     try:
-        return subprocess.run(argv, capture_output=True, text=True, timeout=timeout, env=env,
-                              cwd=cwd, stdin=subprocess.DEVNULL, check=False)
+        return subprocess.run(
+            argv,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env=env,
+            cwd=cwd,
+            stdin=subprocess.DEVNULL,
+            check=False,
+        )
     except (OSError, subprocess.TimeoutExpired) as exc:
         return subprocess.CompletedProcess(argv, 127, "", f"{type(exc).__name__}: {exc}")
 
@@ -137,8 +150,13 @@ class Row:
     def summary(self) -> dict[str, Any]:
         t = self.times_ms
         return {
-            "key": self.key, "command": self.command, "catalog": self.catalog, "group": self.group,
-            "argv": self.argv, "status": self.status, "note": self.note,
+            "key": self.key,
+            "command": self.command,
+            "catalog": self.catalog,
+            "group": self.group,
+            "argv": self.argv,
+            "status": self.status,
+            "note": self.note,
             "check_run_ms": self.check_ms,
             "runs": len(t),
             "median_ms": self.median_ms,
@@ -155,9 +173,12 @@ class Row:
 
 def timed_env(base: dict[str, str], xdg_root: Path | None) -> dict[str, str]:
     """The environment of every timed run: no colour or width overrides, no stray layers."""
-    env = {k: v for k, v in base.items()
-           if k not in ("FORCE_COLOR", "NO_COLOR", "COLUMNS", "LINES", "CLICOLOR_FORCE")
-           and not k.startswith(("PYTHON", "AICOMPARE_"))}
+    env = {
+        k: v
+        for k, v in base.items()
+        if k not in ("FORCE_COLOR", "NO_COLOR", "COLUMNS", "LINES", "CLICOLOR_FORCE")
+        and not k.startswith(("PYTHON", "AICOMPARE_"))
+    }
     if xdg_root is not None:
         for name in ("CONFIG", "CACHE", "DATA", "STATE"):
             path = xdg_root / name.lower()
@@ -176,12 +197,27 @@ def check_run(row: Row, cwd: Path) -> subprocess.CompletedProcess[str]:
     return done
 
 
-def hyperfine_times(hyperfine: str, row: Row, runs: int, warmup: int, cwd: Path,
-                    scratch: Path) -> list[float]:
+def hyperfine_times(
+    hyperfine: str, row: Row, runs: int, warmup: int, cwd: Path, scratch: Path
+) -> list[float]:
     out = scratch / ("hyperfine-" + re.sub(r"[^A-Za-z0-9]+", "_", row.key) + ".json")
-    argv = [hyperfine, "-N", "--warmup", str(warmup), "--runs", str(runs), "--output", "pipe",
-            "--style", "none", "--export-json", str(out), "--command-name", row.command,
-            shlex.join(row.argv)]
+    argv = [
+        hyperfine,
+        "-N",
+        "--warmup",
+        str(warmup),
+        "--runs",
+        str(runs),
+        "--output",
+        "pipe",
+        "--style",
+        "none",
+        "--export-json",
+        str(out),
+        "--command-name",
+        row.command,
+        shlex.join(row.argv),
+    ]
     done = run_quiet(argv, timeout=120 + runs * 120, env=row.env, cwd=cwd)
     if done.returncode != 0 or not out.exists():
         raise RuntimeError(f"hyperfine failed: {last_line(done.stderr or done.stdout)}")
@@ -194,8 +230,14 @@ def hyperfine_times(hyperfine: str, row: Row, runs: int, warmup: int, cwd: Path,
 def spawn_measured(argv: list[str], env: dict[str, str], cwd: Path) -> tuple[float, int, int]:
     """One fresh child, stdout to a pipe (drained): (wall ms, exit code, peak RSS KiB)."""
     start = time.perf_counter_ns()
-    child = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                             stderr=subprocess.DEVNULL, env=env, cwd=cwd)
+    child = subprocess.Popen(
+        argv,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        env=env,
+        cwd=cwd,
+    )
     assert child.stdout is not None
     while child.stdout.read(65536):
         pass
@@ -230,10 +272,16 @@ def peak_rss(row: Row, runs: int, cwd: Path, gnu_time: str | None, scratch: Path
     for _ in range(runs):
         if gnu_time:
             report = scratch / "time-v.txt"
-            done = subprocess.run([gnu_time, "-v", "-o", str(report), *row.argv],
-                                  stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                  stderr=subprocess.DEVNULL, env=row.env, cwd=cwd, timeout=300,
-                                  check=False)
+            done = subprocess.run(
+                [gnu_time, "-v", "-o", str(report), *row.argv],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                env=row.env,
+                cwd=cwd,
+                timeout=300,
+                check=False,
+            )
             match = RSS_LINE.search(report.read_text())
             if done.returncode != 0 or match is None:
                 raise RuntimeError(f"/usr/bin/time -v run exited {done.returncode}")
@@ -259,9 +307,16 @@ sys.exit(os.waitstatus_to_exitcode(status) & 0xFF)
 
 def rusage_peak(argv: list[str], env: dict[str, str], cwd: Path, scratch: Path) -> int:
     report = scratch / "rusage.txt"
-    done = subprocess.run([sys.executable, "-I", "-S", "-c", RUSAGE_HELPER, str(report), *argv],
-                          stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                          stderr=subprocess.DEVNULL, env=env, cwd=cwd, timeout=300, check=False)
+    done = subprocess.run(
+        [sys.executable, "-I", "-S", "-c", RUSAGE_HELPER, str(report), *argv],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        env=env,
+        cwd=cwd,
+        timeout=300,
+        check=False,
+    )
     if done.returncode != 0:
         raise RuntimeError(f"memory run exited {done.returncode}")
     return int(report.read_text())
@@ -295,8 +350,9 @@ def split_runs(runs: int, rounds: int) -> list[int]:
     return [runs // rounds + (1 if index < runs % rounds else 0) for index in range(rounds)]
 
 
-def time_rounds(rows: list[Row], args: argparse.Namespace, hyperfine: str | None, cwd: Path,
-                scratch: Path) -> None:
+def time_rounds(
+    rows: list[Row], args: argparse.Namespace, hyperfine: str | None, cwd: Path, scratch: Path
+) -> None:
     """Every checked row's timed runs, in rounds: each round times every row once in turn.
 
     On a shared machine the load drifts over minutes; timing row after row would put a
@@ -320,23 +376,32 @@ def time_rounds(rows: list[Row], args: argparse.Namespace, hyperfine: str | None
                 log(f"  failed: {row.command} [{row.catalog}]: {row.note}")
 
 
-def measure_memory(row: Row, args: argparse.Namespace, gnu_time: str | None, cwd: Path,
-                   scratch: Path) -> None:
+def measure_memory(
+    row: Row, args: argparse.Namespace, gnu_time: str | None, cwd: Path, scratch: Path
+) -> None:
     if row.status != "checked":
         return
     try:
         row.rss_kib = peak_rss(row, args.mem_runs, cwd, gnu_time, scratch)
         row.status = "ok"
-        log(f"{row.command}  [{row.catalog}]: median {row.median_ms:.1f} ms, "
-            f"peak RSS {row.rss_mib:.1f} MiB")
+        log(
+            f"{row.command}  [{row.catalog}]: median {row.median_ms:.1f} ms, "
+            f"peak RSS {row.rss_mib:.1f} MiB"
+        )
     except (RuntimeError, OSError, subprocess.TimeoutExpired, ValueError, KeyError) as exc:
         row.status = "failed"
         row.note = str(exc)
         log(f"  failed: {row.note}")
 
 
-def measure(rows: list[Row], args: argparse.Namespace, hyperfine: str | None,
-            gnu_time: str | None, cwd: Path, scratch: Path) -> None:
+def measure(
+    rows: list[Row],
+    args: argparse.Namespace,
+    hyperfine: str | None,
+    gnu_time: str | None,
+    cwd: Path,
+    scratch: Path,
+) -> None:
     """Check every row, time them all in interleaved rounds, then read their peak memory."""
     for row in rows:
         check(row, cwd)
@@ -348,13 +413,17 @@ def measure(rows: list[Row], args: argparse.Namespace, hyperfine: str | None,
 # --------------------------------------------------------------------------- imports
 
 
-def imported_modules(python: Path, args: list[str], env: dict[str, str], cwd: Path,
-                     script: bool = False) -> tuple[int, list[str]]:
+def imported_modules(
+    python: Path, args: list[str], env: dict[str, str], cwd: Path, script: bool = False
+) -> tuple[int, list[str]]:
     """`python -X importtime -m aicompare ARGS` (or a script): exit code, modules imported."""
     argv = [str(python), "-X", "importtime", *(args if script else ["-m", "aicompare", *args])]
     done = run_quiet(argv, timeout=300, env=env, cwd=cwd)
-    names = [line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines()
-             if line.startswith("import time:") and "|" in line]
+    names = [
+        line.rsplit("|", 1)[-1].strip()
+        for line in done.stderr.splitlines()
+        if line.startswith("import time:") and "|" in line
+    ]
     return done.returncode, [n for n in names if n and n != "imported package"]
 
 

@@ -59,34 +59,70 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="bench/run.py",
         description="Benchmark aicompare's start-up time and peak memory against baselines "
-                    "and check the performance budget.")
-    parser.add_argument("--runs", type=int, default=None,
-                        help=f"timed runs per command (default {DEFAULT_RUNS}; {QUICK_RUNS} with --quick)")
-    parser.add_argument("--rounds", type=int, default=None,
-                        help=f"interleave the timed runs in this many rounds, every command once per "
-                             f"round (default {DEFAULT_ROUNDS}; {QUICK_ROUNDS} with --quick)")
-    parser.add_argument("--warmup", type=int, default=1,
-                        help="untimed warm-up runs per command before the timed ones (default 1)")
-    parser.add_argument("--mem-runs", type=int, default=None,
-                        help=f"peak-memory runs per command (default {DEFAULT_MEM_RUNS}; "
-                             f"{QUICK_MEM_RUNS} with --quick)")
-    parser.add_argument("--quick", action="store_true",
-                        help="fewer runs, for a smoke test; numbers are noisier")
-    parser.add_argument("--typer-compare", action="store_true",
-                        help="also time `import typer` and the hello-world under Typer 0.28 (installed) "
-                             "and 0.29.x (throwaway venv bench/.typer029-venv)")
-    parser.add_argument("--skip-large", action="store_true",
-                        help="skip the rows with the LiteLLM map imported into the user layer")
-    parser.add_argument("--litellm", type=Path, default=DEFAULT_LITELLM,
-                        help="LiteLLM model_prices_and_context_window.json (default: "
-                             "../shared/reference/litellm/ next to the repository)")
-    parser.add_argument("--no-install", action="store_true",
-                        help="no apt-get and no side venvs: use what is already there (a missing "
-                             ".venv is still created, since nothing runs without it)")
-    parser.add_argument("--harness", choices=("auto", "python"), default="auto",
-                        help="auto: hyperfine when available; python: always the built-in harness")
-    parser.add_argument("--strict", action="store_true",
-                        help="exit 1 if any budget line is FAIL or NOT MEASURED")
+        "and check the performance budget.",
+    )
+    parser.add_argument(
+        "--runs",
+        type=int,
+        default=None,
+        help=f"timed runs per command (default {DEFAULT_RUNS}; {QUICK_RUNS} with --quick)",
+    )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=None,
+        help=f"interleave the timed runs in this many rounds, every command once per "
+        f"round (default {DEFAULT_ROUNDS}; {QUICK_ROUNDS} with --quick)",
+    )
+    parser.add_argument(
+        "--warmup",
+        type=int,
+        default=1,
+        help="untimed warm-up runs per command before the timed ones (default 1)",
+    )
+    parser.add_argument(
+        "--mem-runs",
+        type=int,
+        default=None,
+        help=f"peak-memory runs per command (default {DEFAULT_MEM_RUNS}; "
+        f"{QUICK_MEM_RUNS} with --quick)",
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="fewer runs, for a smoke test; numbers are noisier"
+    )
+    parser.add_argument(
+        "--typer-compare",
+        action="store_true",
+        help="also time `import typer` and the hello-world under Typer 0.28 (installed) "
+        "and 0.29.x (throwaway venv bench/.typer029-venv)",
+    )
+    parser.add_argument(
+        "--skip-large",
+        action="store_true",
+        help="skip the rows with the LiteLLM map imported into the user layer",
+    )
+    parser.add_argument(
+        "--litellm",
+        type=Path,
+        default=DEFAULT_LITELLM,
+        help="LiteLLM model_prices_and_context_window.json (default: "
+        "../shared/reference/litellm/ next to the repository)",
+    )
+    parser.add_argument(
+        "--no-install",
+        action="store_true",
+        help="no apt-get and no side venvs: use what is already there (a missing "
+        ".venv is still created, since nothing runs without it)",
+    )
+    parser.add_argument(
+        "--harness",
+        choices=("auto", "python"),
+        default="auto",
+        help="auto: hyperfine when available; python: always the built-in harness",
+    )
+    parser.add_argument(
+        "--strict", action="store_true", help="exit 1 if any budget line is FAIL or NOT MEASURED"
+    )
     args = parser.parse_args(argv)
     if args.runs is None:
         args.runs = QUICK_RUNS if args.quick else DEFAULT_RUNS
@@ -95,7 +131,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     if args.mem_runs is None:
         args.mem_runs = QUICK_MEM_RUNS if args.quick else DEFAULT_MEM_RUNS
     if args.runs < 2 or args.mem_runs < 1 or args.warmup < 0 or args.rounds < 1:
-        parser.error("--runs must be at least 2, --mem-runs and --rounds at least 1, --warmup at least 0")
+        parser.error(
+            "--runs must be at least 2, --mem-runs and --rounds at least 1, --warmup at least 0"
+        )
     return args
 
 
@@ -110,7 +148,9 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGHUP, stop)
 
     python, aicompare = ensure_app_venv()
-    hyperfine, hyperfine_version = (None, "") if args.harness == "python" else find_hyperfine(allow_install)
+    hyperfine, hyperfine_version = (
+        (None, "") if args.harness == "python" else find_hyperfine(allow_install)
+    )
     gnu_time = find_gnu_time(allow_install)
 
     tmp_parent = Path(tempfile.gettempdir()).resolve()
@@ -118,14 +158,23 @@ def main(argv: list[str] | None = None) -> int:
         tmp_parent = Path("/tmp")
     tmp = Path(tempfile.mkdtemp(prefix="aicompare-bench-", dir=tmp_parent))
     try:
-        return run_all(args, allow_install, python, aicompare, hyperfine, hyperfine_version,
-                       gnu_time, tmp)
+        return run_all(
+            args, allow_install, python, aicompare, hyperfine, hyperfine_version, gnu_time, tmp
+        )
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def run_all(args: argparse.Namespace, allow_install: bool, python: Path, aicompare: Path,
-            hyperfine: str | None, hyperfine_version: str, gnu_time: str | None, tmp: Path) -> int:
+def run_all(
+    args: argparse.Namespace,
+    allow_install: bool,
+    python: Path,
+    aicompare: Path,
+    hyperfine: str | None,
+    hyperfine_version: str,
+    gnu_time: str | None,
+    tmp: Path,
+) -> int:
     cwd = tmp / "cwd"  # every timed run starts here, outside the repository
     scratch = tmp / "scratch"
     cwd.mkdir()
@@ -144,7 +193,9 @@ def run_all(args: argparse.Namespace, allow_install: bool, python: Path, aicompa
         "click": package_version(python, "click"),
         "rich": package_version(python, "rich"),
     }
-    venv_python = run_quiet([str(python), "-c", "import platform; print(platform.python_version())"])
+    venv_python = run_quiet(
+        [str(python), "-c", "import platform; print(platform.python_version())"]
+    )
     versions["python"] = venv_python.stdout.strip() or versions["python"]
 
     table = Rows()
@@ -154,15 +205,40 @@ def run_all(args: argparse.Namespace, allow_install: bool, python: Path, aicompa
 
     measure(table.rows, args, hyperfine, gnu_time, cwd, scratch)
     checks = rich_checks(python, table.by_key, bundled_env, large_env, cwd)
-    typer_cmp = typer_compare(args, allow_install, python, base_env, hyperfine, gnu_time, cwd,
-                              scratch, table.rows, table.by_key, versions["typer"]
-                              ) if args.typer_compare else None
+    typer_cmp = (
+        typer_compare(
+            args,
+            allow_install,
+            python,
+            base_env,
+            hyperfine,
+            gnu_time,
+            cwd,
+            scratch,
+            table.rows,
+            table.by_key,
+            versions["typer"],
+        )
+        if args.typer_compare
+        else None
+    )
     budgets = budget_lines(table.by_key, checks)
 
     load_after = os.getloadavg()
     floor = None if gnu_time else rusage_peak(["true"], base_env, cwd, scratch) / MIB
-    meta = describe(args, started, versions, hyperfine, hyperfine_version, gnu_time, floor,
-                    load_before, load_after, import_info, large_rows)
+    meta = describe(
+        args,
+        started,
+        versions,
+        hyperfine,
+        hyperfine_version,
+        gnu_time,
+        floor,
+        load_before,
+        load_after,
+        import_info,
+        large_rows,
+    )
     write_results(meta, table.rows, budgets, checks, typer_cmp, table.by_key)
     if args.strict and any(b.status != "PASS" for b in budgets):
         return 1

@@ -14,26 +14,57 @@ from harness import Row, imported_modules, measure, of_package
 from report import ms
 
 
-def typer_compare(args: argparse.Namespace, allow_install: bool, python: Path,
-                  env: dict[str, str], hyperfine: str | None, gnu_time: str | None, cwd: Path,
-                  scratch: Path, rows: list[Row], by_key: dict[str, Row],
-                  installed: str) -> dict[str, Any]:
+def typer_compare(
+    args: argparse.Namespace,
+    allow_install: bool,
+    python: Path,
+    env: dict[str, str],
+    hyperfine: str | None,
+    gnu_time: str | None,
+    cwd: Path,
+    scratch: Path,
+    rows: list[Row],
+    by_key: dict[str, Row],
+    installed: str,
+) -> dict[str, Any]:
     """`import typer` and the hello-world under the installed Typer and under 0.29.x."""
     hello = str(BENCH / "hello_typer.py")
     venv_python = TYPER029_VENV / "bin" / "python"
-    ok, why = ensure_side_venv(TYPER029_VENV, python, "typer>=0.29,<0.30",
-                               [str(venv_python), "-c",
-                                "import typer, sys; sys.exit(not typer.__version__.startswith('0.29'))"],
-                               allow_install)
+    ok, why = ensure_side_venv(
+        TYPER029_VENV,
+        python,
+        "typer>=0.29,<0.30",
+        [
+            str(venv_python),
+            "-c",
+            "import typer, sys; sys.exit(not typer.__version__.startswith('0.29'))",
+        ],
+        allow_install,
+    )
     other = package_version(venv_python, "typer") if ok else "0.29.x"
     pythons = [(installed, python), (other, venv_python)]
     per_version: dict[str, dict[str, Any]] = {}
     for version, py in pythons:
-        imp = Row(f"typer-import|{version}", f'python -c "import typer"  (Typer {version})', "—",
-                  [str(py), "-c", "import typer"], env, "typer")
-        hw = by_key["hello"] if py == python else Row(
-            f"typer-hello|{version}", f"python bench/hello_typer.py --name World  (Typer {version})",
-            "—", [str(py), hello, "--name", "World"], env, "typer")
+        imp = Row(
+            f"typer-import|{version}",
+            f'python -c "import typer"  (Typer {version})',
+            "—",
+            [str(py), "-c", "import typer"],
+            env,
+            "typer",
+        )
+        hw = (
+            by_key["hello"]
+            if py == python
+            else Row(
+                f"typer-hello|{version}",
+                f"python bench/hello_typer.py --name World  (Typer {version})",
+                "—",
+                [str(py), hello, "--name", "World"],
+                env,
+                "typer",
+            )
+        )
         if py != python and not ok:
             for row in (imp, hw):
                 row.status, row.note = "unavailable", why
@@ -58,16 +89,32 @@ def typer_compare(args: argparse.Namespace, allow_install: bool, python: Path,
         return "—" if not (x.ok and y.ok) else f"{y.rss_mib - x.rss_mib:+.1f} MiB"
 
     lines = [
-        ["`import typer`, median ms", ms(a["import"].median_ms) if a["import"].ok else "—",
-         ms(b["import"].median_ms) if b["import"].ok else "—", diff_ms(a["import"], b["import"])],
-        ["hello-world, median ms", ms(a["hello"].median_ms) if a["hello"].ok else "—",
-         ms(b["hello"].median_ms) if b["hello"].ok else "—", diff_ms(a["hello"], b["hello"])],
-        ["hello-world, peak RSS MiB",
-         f"{a['hello'].rss_mib:.1f}" if a["hello"].ok else "—",
-         f"{b['hello'].rss_mib:.1f}" if b["hello"].ok else "—", diff_mib(a["hello"], b["hello"])],
+        [
+            "`import typer`, median ms",
+            ms(a["import"].median_ms) if a["import"].ok else "—",
+            ms(b["import"].median_ms) if b["import"].ok else "—",
+            diff_ms(a["import"], b["import"]),
+        ],
+        [
+            "hello-world, median ms",
+            ms(a["hello"].median_ms) if a["hello"].ok else "—",
+            ms(b["hello"].median_ms) if b["hello"].ok else "—",
+            diff_ms(a["hello"], b["hello"]),
+        ],
+        [
+            "hello-world, peak RSS MiB",
+            f"{a['hello'].rss_mib:.1f}" if a["hello"].ok else "—",
+            f"{b['hello'].rss_mib:.1f}" if b["hello"].ok else "—",
+            diff_mib(a["hello"], b["hello"]),
+        ],
         ["hello-world imports pydantic", a["pydantic"], b["pydantic"], ""],
     ]
-    return {"versions": versions, "lines": lines,
-            "note": "" if ok else f"Typer 0.29.x unavailable: {why}",
-            "rows": {v: {"import": d["import"].key, "hello": d["hello"].key, "pydantic": d["pydantic"]}
-                     for v, d in per_version.items()}}
+    return {
+        "versions": versions,
+        "lines": lines,
+        "note": "" if ok else f"Typer 0.29.x unavailable: {why}",
+        "rows": {
+            v: {"import": d["import"].key, "hello": d["hello"].key, "pydantic": d["pydantic"]}
+            for v, d in per_version.items()
+        },
+    }

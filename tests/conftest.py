@@ -14,7 +14,9 @@ import pytest
 
 # Hypothesis keeps caches under .hypothesis/ in the working directory; the suite runs from any
 # directory, so they go to a temporary one instead.
-os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", os.path.join(tempfile.gettempdir(), "aicompare-hypothesis"))
+os.environ.setdefault(
+    "HYPOTHESIS_STORAGE_DIRECTORY", os.path.join(tempfile.gettempdir(), "aicompare-hypothesis")
+)
 
 from hypothesis import settings
 from typer.testing import CliRunner
@@ -29,12 +31,24 @@ DATA = Path(__file__).parent / "data"
 FIXTURE = DATA / "fixture.toml"
 AS_OF = "2026-11-21"
 # Colour and width switches that change human output; tests set them explicitly when they matter.
-ENV_SWITCHES = ("NO_COLOR", "FORCE_COLOR", "GITHUB_ACTIONS", "COLUMNS", "LINES", "TERM",
-                "AICOMPARE_CATALOG", "AICOMPARE_BASE_CATALOG", "CLICOLOR_FORCE", "TTY_COMPATIBLE")
+ENV_SWITCHES = (
+    "NO_COLOR",
+    "FORCE_COLOR",
+    "GITHUB_ACTIONS",
+    "COLUMNS",
+    "LINES",
+    "TERM",
+    "AICOMPARE_CATALOG",
+    "AICOMPARE_BASE_CATALOG",
+    "CLICOLOR_FORCE",
+    "TTY_COMPATIBLE",
+)
 
 
 @pytest.fixture(autouse=True)
-def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+def clean_env(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[None]:
     for name in ENV_SWITCHES:
         monkeypatch.delenv(name, raising=False)
     config = tmp_path_factory.mktemp("config")

@@ -37,8 +37,14 @@ class Child:
     def __init__(self, args: list[str], env: dict[str, str]) -> None:
         self.out = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close())
         self.err = tempfile.TemporaryFile()  # noqa: SIM115
-        self.proc = subprocess.Popen([*aicompare(), *args], env=env, stdin=subprocess.DEVNULL,
-                                     stdout=self.out, stderr=self.err, cwd="/")
+        self.proc = subprocess.Popen(
+            [*aicompare(), *args],
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=self.out,
+            stderr=self.err,
+            cwd="/",
+        )
         self.pid = self.proc.pid
 
     def stopped(self, timeout: float = 120) -> bool:

@@ -68,22 +68,42 @@ def _drain(fd: int, sink: list[bytes], deadline: float) -> None:
         sink.append(chunk)
 
 
-def run(args: list[str], env: dict[str, str], *, tty: str = "", columns: int = 80, rows: int = 50,
-        timeout: float = 60, cwd: str | os.PathLike[str] = "/") -> Ran:
+def run(
+    args: list[str],
+    env: dict[str, str],
+    *,
+    tty: str = "",
+    columns: int = 80,
+    rows: int = 50,
+    timeout: float = 60,
+    cwd: str | os.PathLike[str] = "/",
+) -> Ran:
     """Run aicompare; tty="stdout" or "stderr" puts that stream on a pseudo-terminal, the other on a pipe.
 
     Everything the program writes is read and returned as it is (only decoded).
     """
     argv = [*aicompare(), *args]
     if not tty:
-        proc = subprocess.run(argv, capture_output=True, env=env, timeout=timeout, cwd=cwd,
-                              stdin=subprocess.DEVNULL)
-        return Ran(proc.returncode, proc.stdout.decode("utf-8", "replace"), proc.stderr.decode("utf-8", "replace"))
+        proc = subprocess.run(
+            argv, capture_output=True, env=env, timeout=timeout, cwd=cwd, stdin=subprocess.DEVNULL
+        )
+        return Ran(
+            proc.returncode,
+            proc.stdout.decode("utf-8", "replace"),
+            proc.stderr.decode("utf-8", "replace"),
+        )
     master, slave = pty.openpty()
     _set_size(slave, columns, rows)
     streams = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, tty: slave}
-    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=streams["stdout"], stderr=streams["stderr"],
-                            env=env, cwd=cwd, start_new_session=True)
+    proc = subprocess.Popen(
+        argv,
+        stdin=subprocess.DEVNULL,
+        stdout=streams["stdout"],
+        stderr=streams["stderr"],
+        env=env,
+        cwd=cwd,
+        start_new_session=True,
+    )
     os.close(slave)
     other = proc.stderr if tty == "stdout" else proc.stdout
     assert other is not None

@@ -21,8 +21,13 @@ def test_every_path_named_exists() -> None:
 
 def test_every_dotted_name_exists() -> None:
     text = DOC.read_text("utf-8")
-    names = set(re.findall(r"`((?:_entry|cli|stdout_guard|loader|cache|catalog|pricing|costing|"
-                           r"render/\w+|plain|filters|safe_text|errors)\.[\w.]+)", text))
+    names = set(
+        re.findall(
+            r"`((?:_entry|cli|stdout_guard|loader|cache|catalog|pricing|costing|"
+            r"render/\w+|plain|filters|safe_text|errors)\.[\w.]+)",
+            text,
+        )
+    )
     assert len(names) >= 12
     missing = []
     for name in sorted(n for n in names if not n.endswith(".py")):

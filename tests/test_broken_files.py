@@ -31,16 +31,28 @@ FIXTURE = DATA / "fixture.toml"
 FIXTURE_TEXT = FIXTURE.read_text("utf-8")
 RUNNER = CliRunner()
 CHECKED = {"files": 0}
-SETTINGS = settings(max_examples=100, deadline=None, database=None, derandomize=True,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+SETTINGS = settings(
+    max_examples=100,
+    deadline=None,
+    database=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 # Messages that may name the file without a position (none left: every problem now has one).
 KNOWN_GAPS: tuple[str, ...] = ()
 
 
 class Outcome:
-    def __init__(self, exit_code: int, stdout: str, stderr: str, exception: BaseException | None) -> None:
-        self.exit_code, self.stdout, self.stderr, self.exception = exit_code, stdout, stderr, exception
+    def __init__(
+        self, exit_code: int, stdout: str, stderr: str, exception: BaseException | None
+    ) -> None:
+        self.exit_code, self.stdout, self.stderr, self.exception = (
+            exit_code,
+            stdout,
+            stderr,
+            exception,
+        )
 
 
 def invoke(*args: str, env: dict[str, str | None] | None = None) -> Outcome:
@@ -64,15 +76,17 @@ def report(request: pytest.FixtureRequest) -> Iterator[None]:
     capture = request.config.pluginmanager.get_plugin("capturemanager")
     if reporter is not None and capture is not None and CHECKED["files"]:
         with capture.global_and_fixture_disabled():
-            reporter.write_line(f"\ntest_broken_files: {CHECKED['files']} catalog files checked, "
-                                "each with catalog validate and as a --catalog layer")
+            reporter.write_line(
+                f"\ntest_broken_files: {CHECKED['files']} catalog files checked, "
+                "each with catalog validate and as a --catalog layer"
+            )
 
 
 def located(problem: str, path: str) -> bool:
     """`path:line:col: message`, or `path[:line]: key.path: message`."""
     if not problem.startswith(path + ":"):
         return False
-    rest = problem[len(path) + 1:]
+    rest = problem[len(path) + 1 :]
     if re.match(r"\d+:\d+: \S", rest):
         return True
     rest = re.sub(r"^\d+:", "", rest)
@@ -123,19 +137,56 @@ def write(folder: Path, data: bytes | str, name: str = "layer.toml") -> Path:
 
 # --- random bytes and text -----------------------------------------------------------------------
 
-toml_like = st.lists(st.sampled_from([
-    "[models.x]", "[models.alpha-mini]", "[models.alpha-mini.prices]", "[[models.x.prices.tiers]]",
-    'provider = "acme"', 'type = "text"', "input = 1.5", "input = -1", "input = inf", "input = nan",
-    "context_window = 0", "context_window = 1_000", 'name = "weird[/]name"', "aliases = [1, 2]",
-    "release_date = 2025-02-28", 'release_date = "2025-02-30"', "x = {", "= 1", "[", "]", "'''",
-    '"""', "a.b.c = 1", "schema_version = 2", "models = 5", "tasks = []", "\t", "", "# comment",
-    "\\u0000", "é = 1", '"é" = 1', "a = 1979-05-27T07:32:00Z", "a = 0x1F", "a = 1e999",
-]), max_size=12).map("\n".join)
+toml_like = st.lists(
+    st.sampled_from(
+        [
+            "[models.x]",
+            "[models.alpha-mini]",
+            "[models.alpha-mini.prices]",
+            "[[models.x.prices.tiers]]",
+            'provider = "acme"',
+            'type = "text"',
+            "input = 1.5",
+            "input = -1",
+            "input = inf",
+            "input = nan",
+            "context_window = 0",
+            "context_window = 1_000",
+            'name = "weird[/]name"',
+            "aliases = [1, 2]",
+            "release_date = 2025-02-28",
+            'release_date = "2025-02-30"',
+            "x = {",
+            "= 1",
+            "[",
+            "]",
+            "'''",
+            '"""',
+            "a.b.c = 1",
+            "schema_version = 2",
+            "models = 5",
+            "tasks = []",
+            "\t",
+            "",
+            "# comment",
+            "\\u0000",
+            "é = 1",
+            '"é" = 1',
+            "a = 1979-05-27T07:32:00Z",
+            "a = 0x1F",
+            "a = 1e999",
+        ]
+    ),
+    max_size=12,
+).map("\n".join)
 
 
 @SETTINGS
-@given(st.one_of(st.binary(max_size=600), toml_like.map(str.encode),
-                 st.text(max_size=300).map(str.encode)))
+@given(
+    st.one_of(
+        st.binary(max_size=600), toml_like.map(str.encode), st.text(max_size=300).map(str.encode)
+    )
+)
 def test_random_bytes(data: bytes) -> None:
     with tempfile.TemporaryDirectory() as folder:
         check_file(write(Path(folder), data), broken=None)
@@ -171,7 +222,10 @@ def test_invalid_utf8_names_line_and_column(tmp_path: Path, bad: bytes) -> None:
 
 
 def test_latin1_file(tmp_path: Path) -> None:
-    path = write(tmp_path, FIXTURE_TEXT.replace('name = "Alpha Mini"', 'name = "Alpha Mini é"').encode("latin-1"))
+    path = write(
+        tmp_path,
+        FIXTURE_TEXT.replace('name = "Alpha Mini"', 'name = "Alpha Mini é"').encode("latin-1"),
+    )
     (problem,) = check_file(path)
     line = FIXTURE_TEXT.splitlines().index('name = "Alpha Mini"') + 1
     assert problem.startswith(f"{path}:{line}:20: invalid UTF-8")
@@ -199,7 +253,7 @@ def test_fixture_truncated_anywhere(tmp_path: Path) -> None:
 
 
 def test_syntax_error_position_matches_the_parser(tmp_path: Path) -> None:
-    text = FIXTURE_TEXT.replace('input = 1.10\noutput = 4.40', 'input = 1.10\noutput = 4.40 4.50')
+    text = FIXTURE_TEXT.replace("input = 1.10\noutput = 4.40", "input = 1.10\noutput = 4.40 4.50")
     path = write(tmp_path, text)
     (problem,) = check_file(path)
     line = text.splitlines().index("output = 4.40 4.50") + 1
@@ -221,8 +275,11 @@ def _leaves(value: Any, path: str) -> Iterator[tuple[str, Any]]:
 
 FIXTURE_DOC = tomllib.loads(FIXTURE_TEXT, parse_float=Decimal)
 # Every place in models and providers (tasks have their own tests), and the top level.
-PLACES = [(p, v) for p, v in _leaves(FIXTURE_DOC, "")
-          if p and (p.startswith(("models.", "providers.")) or "." not in p) and p != "tasks"]
+PLACES = [
+    (p, v)
+    for p, v in _leaves(FIXTURE_DOC, "")
+    if p and (p.startswith(("models.", "providers.")) or "." not in p) and p != "tasks"
+]
 WRONG: dict[type, list[Any]] = {
     str: [5, True, [1], {"a": 1}, Decimal("1.5")],
     int: ["five", True, [1], {"a": 1}],
@@ -251,13 +308,23 @@ def _replace(doc: Any, path: str, value: Any) -> Any:
 @given(st.sampled_from(PLACES), st.data())
 def test_wrong_types_name_the_key_path(place: tuple[str, Any], data: st.DataObject) -> None:
     path, original = place
-    kind = next(t for t in WRONG if isinstance(original, t) and not (t is int and isinstance(original, bool)))
+    kind = next(
+        t
+        for t in WRONG
+        if isinstance(original, t) and not (t is int and isinstance(original, bool))
+    )
     bad = data.draw(st.sampled_from(WRONG[kind]))
     # a model's name may be any string and a string id of a superseding model any model:
     # only replacements that no reading of the schema accepts
     assume(not (isinstance(bad, str) and path.endswith(("name", "release_date", "as_of"))))
-    assume(not (isinstance(bad, (int, Decimal)) and not isinstance(bad, bool)
-                and isinstance(original, (int, Decimal)) and "prices" in path))
+    assume(
+        not (
+            isinstance(bad, (int, Decimal))
+            and not isinstance(bad, bool)
+            and isinstance(original, (int, Decimal))
+            and "prices" in path
+        )
+    )
     doc = _replace(tomllib.loads(FIXTURE_TEXT, parse_float=Decimal), path, bad)
     with tempfile.TemporaryDirectory() as folder:
         target = write(Path(folder), tomli_w.dumps(doc))
@@ -266,29 +333,66 @@ def test_wrong_types_name_the_key_path(place: tuple[str, Any], data: st.DataObje
     ancestors = [path]
     while "." in ancestors[-1] or "[" in ancestors[-1]:
         ancestors.append(re.sub(r"(\.[^.\[\]]+|\[\d+\])$", "", ancestors[-1]))
-    named = [p for p in problems if any(f": {a}:" in p or f": {a}." in p for a in ancestors[:-1] or ancestors)]
+    named = [
+        p
+        for p in problems
+        if any(f": {a}:" in p or f": {a}." in p for a in ancestors[:-1] or ancestors)
+    ]
     assert named, (path, bad, problems)
     for problem in problems:
         match = re.match(rf"{re.escape(str(target))}:(\d+)", problem)
         assert match is None or 1 <= int(match.group(1)) <= lines, problem
 
 
-@pytest.mark.parametrize(("toml", "where", "message"), [
-    ("models = 5", "models", "expected a table"),
-    ('schema_version = "1"', "schema_version", "unsupported schema_version"),
-    ("providers = []", "providers", "expected a table"),
-    ("[models.alpha-mini]\nprices = 5", "models.alpha-mini.prices", "expected a table"),
-    ("[models.alpha-mini.prices]\ntiers = 5", "models.alpha-mini.prices.tiers", "expected an array"),
-    ("[models.pixel-one.image_prices]\nlow = 5", "models.pixel-one.image_prices.low", "expected a table"),
-    ('[models.pixel-one.image_prices.low]\n"1024by1024" = 1', "models.pixel-one.image_prices.low.1024by1024",
-     "bad size"),
-    ('[models.alpha-mini]\naliases = "a"', "models.alpha-mini.aliases", "expected a list of strings"),
-    ("[models.alpha-mini]\ncontext_window = 1.5", "models.alpha-mini.context_window", "expected an integer"),
-    ('[models.alpha-mini]\nrelease_date = "2025-02-30"', "models.alpha-mini.release_date", "not a valid date"),
-    ("[models.alpha-mini.lifecycle]\nsuperseded_by = 5", "models.alpha-mini.lifecycle.superseded_by",
-     "expected a string"),
-    ("[models.alpha-mini.benchmarks.x]\nscore = 5", "models.alpha-mini.benchmarks.x.source", "required"),
-])
+@pytest.mark.parametrize(
+    ("toml", "where", "message"),
+    [
+        ("models = 5", "models", "expected a table"),
+        ('schema_version = "1"', "schema_version", "unsupported schema_version"),
+        ("providers = []", "providers", "expected a table"),
+        ("[models.alpha-mini]\nprices = 5", "models.alpha-mini.prices", "expected a table"),
+        (
+            "[models.alpha-mini.prices]\ntiers = 5",
+            "models.alpha-mini.prices.tiers",
+            "expected an array",
+        ),
+        (
+            "[models.pixel-one.image_prices]\nlow = 5",
+            "models.pixel-one.image_prices.low",
+            "expected a table",
+        ),
+        (
+            '[models.pixel-one.image_prices.low]\n"1024by1024" = 1',
+            "models.pixel-one.image_prices.low.1024by1024",
+            "bad size",
+        ),
+        (
+            '[models.alpha-mini]\naliases = "a"',
+            "models.alpha-mini.aliases",
+            "expected a list of strings",
+        ),
+        (
+            "[models.alpha-mini]\ncontext_window = 1.5",
+            "models.alpha-mini.context_window",
+            "expected an integer",
+        ),
+        (
+            '[models.alpha-mini]\nrelease_date = "2025-02-30"',
+            "models.alpha-mini.release_date",
+            "not a valid date",
+        ),
+        (
+            "[models.alpha-mini.lifecycle]\nsuperseded_by = 5",
+            "models.alpha-mini.lifecycle.superseded_by",
+            "expected a string",
+        ),
+        (
+            "[models.alpha-mini.benchmarks.x]\nscore = 5",
+            "models.alpha-mini.benchmarks.x.source",
+            "required",
+        ),
+    ],
+)
 def test_wrong_type_examples(tmp_path: Path, toml: str, where: str, message: str) -> None:
     problems = check_file(write(tmp_path, toml + "\n"))
     assert any(f": {where}: " in p and message in p for p in problems), problems
@@ -297,29 +401,47 @@ def test_wrong_type_examples(tmp_path: Path, toml: str, where: str, message: str
 # --- numbers --------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("toml", "where", "message"), [
-    ("input = 1e999", "prices.input", "implausibly large price"),
-    ("input = 1000000001", "prices.input", "implausibly large price"),
-    ("input = -0.01", "prices.input", "must not be negative"),
-    ("input = inf", "prices.input", "must be a finite number"),
-    ("input = -inf", "prices.input", "must be a finite number"),
-    ("input = nan", "prices.input", "must be a finite number"),
-    ("[[models.new.prices.tiers]]\nabove_input_tokens = 99999999999999999999", "tiers[0].above_input_tokens",
-     "positive integer"),
-])
+@pytest.mark.parametrize(
+    ("toml", "where", "message"),
+    [
+        ("input = 1e999", "prices.input", "implausibly large price"),
+        ("input = 1000000001", "prices.input", "implausibly large price"),
+        ("input = -0.01", "prices.input", "must not be negative"),
+        ("input = inf", "prices.input", "must be a finite number"),
+        ("input = -inf", "prices.input", "must be a finite number"),
+        ("input = nan", "prices.input", "must be a finite number"),
+        (
+            "[[models.new.prices.tiers]]\nabove_input_tokens = 99999999999999999999",
+            "tiers[0].above_input_tokens",
+            "positive integer",
+        ),
+    ],
+)
 def test_bad_prices(tmp_path: Path, toml: str, where: str, message: str) -> None:
-    head = '[models.new]\nprovider = "acme"\ntype = "text"\n' if toml.startswith("[") else "[models.alpha-mini.prices]\n"
+    head = (
+        '[models.new]\nprovider = "acme"\ntype = "text"\n'
+        if toml.startswith("[")
+        else "[models.alpha-mini.prices]\n"
+    )
     problems = check_file(write(tmp_path, head + toml + "\n"))
     assert any(where in p and message in p for p in problems), problems
 
 
 @pytest.mark.parametrize("field", ["context_window", "max_output_tokens", "max_input_tokens"])
-@pytest.mark.parametrize("value", ["0", "-5", "99999999999999999999999999999999999999999", "1000000000000001"])
+@pytest.mark.parametrize(
+    "value", ["0", "-5", "99999999999999999999999999999999999999999", "1000000000000001"]
+)
 def test_bad_token_limits(tmp_path: Path, field: str, value: str) -> None:
     problems = check_file(write(tmp_path, f"[models.alpha-mini]\n{field} = {value}\n"))
-    assert problems == [f"{tmp_path / 'layer.toml'}:2: models.alpha-mini.{field}: "
-                        + ("implausibly large token count " if len(value) > 3 else "must be a positive integer, got ")
-                        + value]
+    assert problems == [
+        f"{tmp_path / 'layer.toml'}:2: models.alpha-mini.{field}: "
+        + (
+            "implausibly large token count "
+            if len(value) > 3
+            else "must be a positive integer, got "
+        )
+        + value
+    ]
 
 
 EXTREME = """\
@@ -339,33 +461,54 @@ def test_extreme_but_valid_numbers_are_shown_exactly(tmp_path: Path) -> None:
     path = write(tmp_path, EXTREME)
     assert check_file(path, broken=False) == []
     layer = ("--catalog", str(path), "--as-of", "2026-11-21")
-    prices = json.loads(invoke("show", "alpha-mini", "--json", *layer).stdout)["model"]["prices"]["standard"]
-    assert prices == {"input": "1000000000", "output": "0." + "0" * 71 + "1",
-                      "cached_input": "0.12345678901234567890123456789012345678901234567890".rstrip("0")}
-    for args in (("list",), ("show", "alpha-mini"), ("diff", "alpha-mini", "alpha-large", "alpha-old"),
-                 ("cost", "--tokens", "1000T"), ("cost", "alpha-mini", "--cached-input", "7", "--input", "1"),
-                 ("best", "--for", "chat")):
+    prices = json.loads(invoke("show", "alpha-mini", "--json", *layer).stdout)["model"]["prices"][
+        "standard"
+    ]
+    assert prices == {
+        "input": "1000000000",
+        "output": "0." + "0" * 71 + "1",
+        "cached_input": "0.12345678901234567890123456789012345678901234567890".rstrip("0"),
+    }
+    for args in (
+        ("list",),
+        ("show", "alpha-mini"),
+        ("diff", "alpha-mini", "alpha-large", "alpha-old"),
+        ("cost", "--tokens", "1000T"),
+        ("cost", "alpha-mini", "--cached-input", "7", "--input", "1"),
+        ("best", "--for", "chat"),
+    ):
         for fmt in ("table", "json", "csv", "markdown"):
             run = invoke(*args, "--format", fmt, *layer, env={"COLUMNS": "80"})
             assert run.exit_code == 0, (args, fmt, run.stderr)
-            assert "E-" not in run.stdout and "E+" not in run.stdout, (args, fmt)  # never an exponent
-    cost = json.loads(invoke("cost", "alpha-mini", "--cached-input", "7", "--input", "1", "--json", *layer).stdout)
+            assert "E-" not in run.stdout and "E+" not in run.stdout, (
+                args,
+                fmt,
+            )  # never an exponent
+    cost = json.loads(
+        invoke("cost", "alpha-mini", "--cached-input", "7", "--input", "1", "--json", *layer).stdout
+    )
     with localcontext() as exact:
         exact.prec = 200
-        total = Decimal(1000000000) / 10**6 + 7 * Decimal("0.1234567890123456789012345678901234567890123456789") / 10**6
+        total = (
+            Decimal(1000000000) / 10**6
+            + 7 * Decimal("0.1234567890123456789012345678901234567890123456789") / 10**6
+        )
     assert cost["results"][0]["total"] == format(total, "f").rstrip("0")
 
 
 # --- deep nesting and size ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("toml", [
-    "a = " + "[" * 5000 + "]" * 5000,
-    "a = " + "{b = " * 3000 + "1" + "}" * 3000,
-    "[" + ".".join(["a"] * 5000) + "]\nx = 1",
-    "[models.alpha-mini.prices." + ".".join(["deep"] * 5000) + "]\nx = 1",
-    "[models.alpha-mini]\nnotes = " + "[" * 400 + "1" + "]" * 400,
-])
+@pytest.mark.parametrize(
+    "toml",
+    [
+        "a = " + "[" * 5000 + "]" * 5000,
+        "a = " + "{b = " * 3000 + "1" + "}" * 3000,
+        "[" + ".".join(["a"] * 5000) + "]\nx = 1",
+        "[models.alpha-mini.prices." + ".".join(["deep"] * 5000) + "]\nx = 1",
+        "[models.alpha-mini]\nnotes = " + "[" * 400 + "1" + "]" * 400,
+    ],
+)
 def test_deep_nesting(tmp_path: Path, toml: str) -> None:
     problems = check_file(write(tmp_path, toml + "\n"))
     assert problems
@@ -378,9 +521,11 @@ def test_ten_megabytes_of_comments_then_a_syntax_error(tmp_path: Path) -> None:
 
 
 def test_ten_megabyte_string_then_a_wrong_type(tmp_path: Path) -> None:
-    text = ('[models.alpha-mini]\nnotes = "' + "n" * 10_000_000 + '"\ncontext_window = "wide"\n')
+    text = '[models.alpha-mini]\nnotes = "' + "n" * 10_000_000 + '"\ncontext_window = "wide"\n'
     path = write(tmp_path, text)
-    assert check_file(path) == [f"{path}:3: models.alpha-mini.context_window: expected an integer, got a string"]
+    assert check_file(path) == [
+        f"{path}:3: models.alpha-mini.context_window: expected an integer, got a string"
+    ]
 
 
 def test_ten_megabytes_of_one_long_line(tmp_path: Path) -> None:
@@ -391,19 +536,28 @@ def test_ten_megabytes_of_one_long_line(tmp_path: Path) -> None:
 # --- duplicates ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("toml", "expected"), [
-    ('[models.alpha-mini]\nname = "a"\n[models.alpha-mini]\nname = "b"', ":3:"),
-    ('[models.alpha-mini]\nname = "a"\nname = "b"', ":3:11: Cannot overwrite a value"),
-    ("a = {b = 1, b = 2}", ":1:18: Duplicate inline table key 'b'"),
-    ("[[models.x]]\n[models.x]", ":2:"),
-    ("a.b = 1\na.b.c = 2", ":2:"),
-    ('[models.ALPHA-MINI]\nprovider = "acme"\ntype = "text"',
-     ":1: models.ALPHA-MINI: duplicate name 'ALPHA-MINI': already used by 'alpha-mini'"),
-    ('[models.new]\nprovider = "acme"\ntype = "text"\naliases = ["Alpha-Mini"]',
-     ":4: models.new.aliases: duplicate name 'Alpha-Mini': already used by 'alpha-mini'"),
-    ('[models.new]\nprovider = "acme"\ntype = "text"\nsnapshots = ["alpha-large-2025-01-15"]',
-     ":4: models.new.snapshots: duplicate name"),
-])
+@pytest.mark.parametrize(
+    ("toml", "expected"),
+    [
+        ('[models.alpha-mini]\nname = "a"\n[models.alpha-mini]\nname = "b"', ":3:"),
+        ('[models.alpha-mini]\nname = "a"\nname = "b"', ":3:11: Cannot overwrite a value"),
+        ("a = {b = 1, b = 2}", ":1:18: Duplicate inline table key 'b'"),
+        ("[[models.x]]\n[models.x]", ":2:"),
+        ("a.b = 1\na.b.c = 2", ":2:"),
+        (
+            '[models.ALPHA-MINI]\nprovider = "acme"\ntype = "text"',
+            ":1: models.ALPHA-MINI: duplicate name 'ALPHA-MINI': already used by 'alpha-mini'",
+        ),
+        (
+            '[models.new]\nprovider = "acme"\ntype = "text"\naliases = ["Alpha-Mini"]',
+            ":4: models.new.aliases: duplicate name 'Alpha-Mini': already used by 'alpha-mini'",
+        ),
+        (
+            '[models.new]\nprovider = "acme"\ntype = "text"\nsnapshots = ["alpha-large-2025-01-15"]',
+            ":4: models.new.snapshots: duplicate name",
+        ),
+    ],
+)
 def test_duplicates(tmp_path: Path, toml: str, expected: str) -> None:
     path = write(tmp_path, toml + "\n")
     problems = check_file(path)
@@ -415,13 +569,18 @@ def test_duplicates(tmp_path: Path, toml: str, expected: str) -> None:
 LAYER_CASES = {
     "syntax": ("[models.x\n", ":1:10: "),
     "utf8": (b"notes = '\xff'\n", ":1:10: invalid UTF-8"),
-    "type": ("[models.alpha-mini]\ncontext_window = 'wide'\n", ":2: models.alpha-mini.context_window: "),
+    "type": (
+        "[models.alpha-mini]\ncontext_window = 'wide'\n",
+        ":2: models.alpha-mini.context_window: ",
+    ),
 }
 
 
 @pytest.mark.parametrize("case", LAYER_CASES, ids=list(LAYER_CASES))
 @pytest.mark.parametrize("how", ["AICOMPARE_CATALOG", "user file"])
-def test_broken_env_and_user_layers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, case: str, how: str) -> None:
+def test_broken_env_and_user_layers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, case: str, how: str
+) -> None:
     data, expected = LAYER_CASES[case]
     if how == "user file":
         monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
@@ -430,7 +589,12 @@ def test_broken_env_and_user_layers(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     else:
         path = write(tmp_path, data)
         monkeypatch.setenv("AICOMPARE_CATALOG", str(path))
-    for args in (("list",), ("show", "alpha-mini"), ("cost", "--tokens", "1M"), ("catalog", "validate")):
+    for args in (
+        ("list",),
+        ("show", "alpha-mini"),
+        ("cost", "--tokens", "1M"),
+        ("catalog", "validate"),
+    ):
         run = invoke(*args)
         assert run.exit_code == 1 and run.stdout == "", (args, run.stderr)
         assert f"{path}{expected}" in run.stderr, run.stderr
@@ -474,8 +638,14 @@ def test_layer_path_too_long_for_the_os(monkeypatch: pytest.MonkeyPatch, how: st
     assert run.exit_code == 1 and "too long" in run.stderr
 
 
-@pytest.mark.parametrize("toml", ["[[models.alpha-mini.prices.tiers]]\nabove_input_tokens = 0\ninput = 2\n",
-                                  '[providers]\nacme = "Acme"\n'], ids=["tiers", "providers"])
+@pytest.mark.parametrize(
+    "toml",
+    [
+        "[[models.alpha-mini.prices.tiers]]\nabove_input_tokens = 0\ninput = 2\n",
+        '[providers]\nacme = "Acme"\n',
+    ],
+    ids=["tiers", "providers"],
+)
 def test_problem_is_blamed_on_the_layer_that_has_it(tmp_path: Path, toml: str) -> None:
     path = write(tmp_path, toml)
     problems = check_file(path, blamed_below=True)

@@ -14,11 +14,13 @@ from aicompare.loader import load_catalog
 
 @pytest.fixture
 def layer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("AICOMPARE_BASE_CATALOG", str(Path(__file__).parent / "data" / "fixture.toml"))
+    monkeypatch.setenv(
+        "AICOMPARE_BASE_CATALOG", str(Path(__file__).parent / "data" / "fixture.toml")
+    )
     path = tmp_path / "xdg" / "aicompare" / "models.toml"
     path.parent.mkdir(parents=True)
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
-    path.write_text('[models.alpha-mini.prices]\ninput = 0.90\n')
+    path.write_text("[models.alpha-mini.prices]\ninput = 0.90\n")
     return path
 
 
@@ -37,7 +39,7 @@ def test_second_load_comes_from_cache(layer: Path) -> None:
 def test_same_size_edit_with_old_mtime_is_seen(layer: Path) -> None:
     load_catalog()
     stat = layer.stat()
-    layer.write_text('[models.alpha-mini.prices]\ninput = 0.91\n')  # same size
+    layer.write_text("[models.alpha-mini.prices]\ninput = 0.91\n")  # same size
     os.utime(layer, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # and the old mtime
     assert layer.stat().st_size == stat.st_size
     assert load_catalog().resolve("alpha-mini").price("input") == Decimal("0.91")
@@ -48,7 +50,7 @@ def test_new_and_removed_layers_are_seen(layer: Path, tmp_path: Path) -> None:
     layer.unlink()
     assert load_catalog().resolve("alpha-mini").price("input") == Decimal("1.10")
     extra = tmp_path / "extra.toml"
-    extra.write_text('[models.alpha-mini.prices]\ninput = 0.5\n')
+    extra.write_text("[models.alpha-mini.prices]\ninput = 0.5\n")
     assert load_catalog([str(extra)]).resolve("alpha-mini").price("input") == Decimal("0.5")
     assert load_catalog().resolve("alpha-mini").price("input") == Decimal("1.10")
 
@@ -80,7 +82,7 @@ def test_unwritable_cache_dir_is_not_an_error(layer: Path, tmp_path: Path, monke
 
 
 def test_invalid_layer_is_never_cached(layer: Path) -> None:
-    layer.write_text('[models.alpha-mini.prices]\ninput = -1\n')
+    layer.write_text("[models.alpha-mini.prices]\ninput = -1\n")
     for _ in range(2):
         with pytest.raises(Exception) as info:
             load_catalog()
@@ -100,9 +102,16 @@ def test_tasks_are_built_once_typed_and_kept_in_the_cache(layer: Path) -> None:
     first = load_catalog()
     assert list(first.tasks) == ["image-generation", "chat", "huge"]
     chat = first.tasks["chat"]
-    assert chat == Task("chat", "Chat", None, Requirements(types=("text",),
-                        capabilities=("function_calling",)), ("prefer", "newest", "cost"),
-                        ("vision",), {"tokens": "1M"}, ())
+    assert chat == Task(
+        "chat",
+        "Chat",
+        None,
+        Requirements(types=("text",), capabilities=("function_calling",)),
+        ("prefer", "newest", "cost"),
+        ("vision",),
+        {"tokens": "1M"},
+        (),
+    )
     assert type(chat) is Task and type(chat.requires) is Requirements
     second = load_catalog()
     assert isinstance(second.models, cache.LazyModels)  # served by the cache

@@ -79,14 +79,23 @@ def shared_cache(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     shutil.rmtree(root, ignore_errors=True)
 
 
-def run(args: list[str], *, umask: int | None = None,
-        **extra: str) -> subprocess.CompletedProcess[str]:
+def run(
+    args: list[str], *, umask: int | None = None, **extra: str
+) -> subprocess.CompletedProcess[str]:
     """The console script with this process's environment (conftest cleaned it) plus `extra`."""
     env = dict(os.environ, **extra)
     preexec = None if umask is None else (lambda: os.umask(umask))
-    return subprocess.run([*aicompare(), *args], capture_output=True, text=True, env=env,
-                          timeout=120, stdin=subprocess.DEVNULL, cwd="/", preexec_fn=preexec,
-                          check=False)
+    return subprocess.run(
+        [*aicompare(), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+        cwd="/",
+        preexec_fn=preexec,
+        check=False,
+    )
 
 
 def uncached(args: list[str]) -> str:
@@ -128,16 +137,20 @@ def as_second_user(*argv: str) -> None:
         command = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", *argv]
         done = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
     elif os.geteuid() == 0:
+
         def drop() -> None:
             os.setgroups([])
             os.setgid(NOBODY)
             os.setuid(NOBODY)
 
-        done = subprocess.run(list(argv), capture_output=True, text=True, timeout=60,
-                              preexec_fn=drop, check=False)
+        done = subprocess.run(
+            list(argv), capture_output=True, text=True, timeout=60, preexec_fn=drop, check=False
+        )
     else:
-        pytest.skip("planting as a second user needs root (setpriv or setuid); the permission-only "
-                    "tests below plant the same files without it")
+        pytest.skip(
+            "planting as a second user needs root (setpriv or setuid); the permission-only "
+            "tests below plant the same files without it"
+        )
     assert done.returncode == 0, done.stderr
 
 
@@ -176,9 +189,15 @@ def old_format(sig: tuple[Any, ...], ids: list[str], payload: bytes) -> bytes:
     That version checked nothing but the key and unpickled `tasks` as soon as a catalog was built.
     """
     sections: dict[str, Any] = {
-        "ids": tuple(ids), "everything": payload, "cards": payload, "providers": {},
-        "tasks": payload, "provider_ids": [], "models.0": dict.fromkeys(ids, payload),
-        "exact.0": {i: i for i in ids}, "loose.0": {i.replace("-", ""): i for i in ids},
+        "ids": tuple(ids),
+        "everything": payload,
+        "cards": payload,
+        "providers": {},
+        "tasks": payload,
+        "provider_ids": [],
+        "models.0": dict.fromkeys(ids, payload),
+        "exact.0": {i: i for i in ids},
+        "loose.0": {i.replace("-", ""): i for i in ids},
     }
     blobs, offsets, at = [], {}, 0
     for name, value in sections.items():
@@ -186,8 +205,14 @@ def old_format(sig: tuple[Any, ...], ids: list[str], payload: bytes) -> bytes:
         blobs.append(blob)
         offsets[name] = (at, at + len(blob))
         at += len(blob)
-    header = marshal.dumps({"sig": sig, "offsets": offsets, "size": at,
-                            "buckets": {"models": 1, "exact": 1, "loose": 1}})
+    header = marshal.dumps(
+        {
+            "sig": sig,
+            "offsets": offsets,
+            "size": at,
+            "buckets": {"models": 1, "exact": 1, "loose": 1},
+        }
+    )
     return b"".join([b"aicompare-cache\n", len(header).to_bytes(8, "little"), header, *blobs])
 
 
@@ -202,8 +227,11 @@ def current_format(sig: tuple[Any, ...], catalog: Catalog, marker: Path) -> byte
     ids = list(catalog.models)
     providers = {p.id: (p.name, p.url) for p in catalog.providers.values()}
     sections: dict[str, tuple[Any, bool]] = {
-        "ids": (tuple(ids), True), "everything": (code, True), "cards": (pickled, False),
-        "providers": (providers, False), "tasks": (code, False),
+        "ids": (tuple(ids), True),
+        "everything": (code, True),
+        "cards": (pickled, False),
+        "providers": (providers, False),
+        "tasks": (code, False),
         "provider_ids": (tuple(sorted(catalog.provider_ids)), False),
         "models.0": (dict.fromkeys(ids, pickled), True),
         "exact.0": ({k: "\x1f".join(v) for k, v in catalog.exact_index.items()}, True),
@@ -216,8 +244,14 @@ def current_format(sig: tuple[Any, ...], catalog: Catalog, marker: Path) -> byte
         blobs.append(blob)
         offsets[name] = (at, at + len(blob), packed)
         at += len(blob)
-    header = marshal.dumps({"sig": sig, "offsets": offsets, "size": at,
-                            "buckets": {"models": 1, "exact": 1, "loose": 1}})
+    header = marshal.dumps(
+        {
+            "sig": sig,
+            "offsets": offsets,
+            "size": at,
+            "buckets": {"models": 1, "exact": 1, "loose": 1},
+        }
+    )
     body = b"".join([len(header).to_bytes(8, "little"), header, *blobs])
     return b"".join([b"aicompare-cache\n", blake2b(body, digest_size=32).digest(), body])
 
@@ -241,8 +275,9 @@ def load_catalog_uncached() -> Catalog:
 
 @pytest.mark.parametrize("kind", ["old format", "current format"])
 @pytest.mark.parametrize("where", ["their own folder", "our folder left 0777"])
-def test_a_file_planted_by_another_user_never_runs(home: Path, shared_cache: Path, kind: str,
-                                                   where: str) -> None:
+def test_a_file_planted_by_another_user_never_runs(
+    home: Path, shared_cache: Path, kind: str, where: str
+) -> None:
     expected_show, expected_list = uncached(SHOW), uncached(LIST)
     marker = shared_cache.parent / "marker"
     target = cache.cache_file(current_layers())
@@ -273,13 +308,16 @@ def planted_cache(staging: Path) -> bytes:
     fresh = load_catalog_uncached()
     models = dict(fresh.models)
     mini = models["alpha-mini"]
-    prices = mini.prices._replace(standard=PriceSet({**mini.prices.standard.values,
-                                                      "input": Decimal(PLANTED_PRICE)}))
+    prices = mini.prices._replace(
+        standard=PriceSet({**mini.prices.standard.values, "input": Decimal(PLANTED_PRICE)})
+    )
     models["alpha-mini"] = mini._replace(prices=prices)
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("XDG_CACHE_HOME", str(staging))
-        cache.write(Catalog(models, fresh.providers, fresh.tasks, fresh.layers),
-                    cache.signature(fresh.layers))
+        cache.write(
+            Catalog(models, fresh.providers, fresh.tasks, fresh.layers),
+            cache.signature(fresh.layers),
+        )
         (written,) = (staging / "aicompare").iterdir()
     return written.read_bytes()
 
@@ -354,7 +392,8 @@ def test_the_planted_cache_is_valid_and_used_when_planted_properly(home: Path) -
 
 @pytest.mark.parametrize(("plant", "folder_is_ours"), DISTRUSTED)
 def test_a_valid_cache_planted_where_it_cannot_be_trusted_is_ignored(
-        home: Path, plant: Callable[[Path, bytes], None], folder_is_ours: bool) -> None:
+    home: Path, plant: Callable[[Path, bytes], None], folder_is_ours: bool
+) -> None:
     expected = uncached(SHOW)
     target = cache.cache_file(current_layers())
     data = planted_cache(home / "staging")
@@ -384,8 +423,11 @@ def test_a_payload_in_the_users_own_valid_file_is_rejected_not_run(home: Path) -
     expected_show, expected_list = uncached(SHOW), uncached(LIST)
     hostile = current_format(cache.signature(current_layers()), load_catalog_uncached(), marker)
     _as_is(cache.cache_file(current_layers()), hostile)
-    for args, expected in ((SHOW, expected_show), (LIST, expected_list),
-                           (["cost", "--tokens", "5M", "--json", "--as-of", AS_OF], None)):
+    for args, expected in (
+        (SHOW, expected_show),
+        (LIST, expected_list),
+        (["cost", "--tokens", "5M", "--json", "--as-of", AS_OF], None),
+    ):
         done = run(args)
         assert (done.returncode, done.stderr) == (0, "")
         if expected is not None:
@@ -421,7 +463,7 @@ def _changed(data: tuple[Any, ...], table: int, column: int, value: Any) -> tupl
         tables[table] = ((value, *column[1:]),)
     else:
         count, columns = tables[table]
-        tables[table] = (count, columns[:column] + ((value,),) + columns[column + 1:])
+        tables[table] = (count, columns[:column] + ((value,),) + columns[column + 1 :])
     return (*data[:4], tuple(tables))
 
 
@@ -429,17 +471,21 @@ def test_decoding_rejects_references_out_of_range() -> None:
     """A graph refers to records by index: -1 only where None is allowed, nothing past the end."""
     from aicompare.model import ImagePrice, Model
 
-    record = Model("a", "acme", "text", "A", image_prices=(ImagePrice("low", "any", Decimal("1.25")),))
+    record = Model(
+        "a", "acme", "text", "A", image_prices=(ImagePrice("low", "any", Decimal("1.25")),)
+    )
     data = codec.encode([record], Model)
     assert codec.decode(data, Model) == [record]
     model_table = schema.order(Model).index("Model")
     image_table = schema.order(Model).index("ImagePrice")
 
-    for bad in (_changed(data, model_table, 20, -1),  # a lifecycle that is None
-                _changed(data, model_table, 20, 5),  # past the end of the lifecycle table
-                _changed(data, model_table, 20, "0"),
-                _changed(data, image_table, 2, -1),  # a required Decimal that is None
-                _changed(data, image_table, 2, 1)):
+    for bad in (
+        _changed(data, model_table, 20, -1),  # a lifecycle that is None
+        _changed(data, model_table, 20, 5),  # past the end of the lifecycle table
+        _changed(data, model_table, 20, "0"),
+        _changed(data, image_table, 2, -1),  # a required Decimal that is None
+        _changed(data, image_table, 2, 1),
+    ):
         with pytest.raises(codec.CacheError):
             codec.decode(bad, Model)
     release = _changed(data, model_table, 15, -1)  # an optional date: -1 is None
@@ -451,8 +497,20 @@ def test_decoding_rejects_rates_out_of_range() -> None:
     from aicompare.model import Lifecycle
     from aicompare.pricing import RateCard
 
-    card = RateCard("a", "acme", "text", (), Lifecycle(), True, False, None,
-                    (Decimal("2.50"), None, Decimal(10)), (None, None, None), (), ())
+    card = RateCard(
+        "a",
+        "acme",
+        "text",
+        (),
+        Lifecycle(),
+        True,
+        False,
+        None,
+        (Decimal("2.50"), None, Decimal(10)),
+        (None, None, None),
+        (),
+        (),
+    )
     data = codec.encode([card], RateCard)
     assert repr(codec.decode(data, RateCard)) == repr([card])
     rates = schema.order(RateCard).index("*d?")
@@ -544,11 +602,13 @@ damage = st.one_of(
 )
 
 
-@settings(max_examples=40, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(change=damage)
 def test_damaged_cache_gives_the_uncached_output_and_is_rebuilt(
-        written: Path, change: tuple[str, int, int]) -> None:
+    written: Path, change: tuple[str, int, int]
+) -> None:
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("AICOMPARE_NO_CACHE", "1")
         expected = [_invoke(args) for args in (SHOW, LIST)]
@@ -556,9 +616,9 @@ def test_damaged_cache_gives_the_uncached_output_and_is_rebuilt(
     kind, at, value = change
     if kind == "flip":
         at %= len(good)
-        bad = good[:at] + bytes([good[at] ^ value]) + good[at + 1:]
+        bad = good[:at] + bytes([good[at] ^ value]) + good[at + 1 :]
     elif kind == "cut":
-        bad = good[:at % len(good)]
+        bad = good[: at % len(good)]
     else:
         bad = good + bytes([value]) * at
     written.write_bytes(bad)
@@ -591,7 +651,7 @@ def test_stale_files_are_pruned_oldest_first(home: Path) -> None:
         names.append(name.name)
         os.utime(name, (1_000_000 + index, 1_000_000 + index))  # in this order, a second apart
     where = home / "cache" / "aicompare"
-    assert _cache_files(where) == sorted(names[-cache.KEEP_FILES:])
+    assert _cache_files(where) == sorted(names[-cache.KEEP_FILES :])
     # reading an old file marks it used: it survives the next prune, the oldest other goes
     assert isinstance(load_catalog([_layer(home, 4)]).models, cache.LazyModels)  # read, not rebuilt
     load_catalog([_layer(home, 99)])
@@ -605,9 +665,13 @@ def test_the_byte_cap_keeps_the_newest(home: Path, monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(cache_folder, "KEEP_BYTES", one.stat().st_size * 2 + 10)
     for index in range(2, 6):
         load_catalog([_layer(home, index)])
-        os.utime(cache.cache_file(load_catalog([_layer(home, index)]).layers),
-                 (2_000_000 + index, 2_000_000 + index))
-    monkeypatch.setattr(cache_folder, "KEEP_BYTES", 1)  # less than one file: the newest is still kept
+        os.utime(
+            cache.cache_file(load_catalog([_layer(home, index)]).layers),
+            (2_000_000 + index, 2_000_000 + index),
+        )
+    monkeypatch.setattr(
+        cache_folder, "KEEP_BYTES", 1
+    )  # less than one file: the newest is still kept
     newest = load_catalog([_layer(home, 6)])
     assert _cache_files(home / "cache" / "aicompare") == [cache.cache_file(newest.layers).name]
 
@@ -631,14 +695,23 @@ def test_pruning_leaves_everything_else_alone(home: Path) -> None:
     assert "catalog-0000000a.marshal" in left and outside.read_bytes() == b"not ours to delete"
     assert "notes.txt" in left and "catalog-0000000d.marshal" in left
     assert fresh_temp.name in left and stale_temp.name not in left  # a live writer's temp stays
-    assert len([n for n in left if n.endswith(".marshal") and (where / n).is_file()
-                and not (where / n).is_symlink()]) == cache.KEEP_FILES
+    assert (
+        len(
+            [
+                n
+                for n in left
+                if n.endswith(".marshal") and (where / n).is_file() and not (where / n).is_symlink()
+            ]
+        )
+        == cache.KEEP_FILES
+    )
 
 
 def test_a_run_leaves_no_temporary_file(home: Path) -> None:
     load_catalog()
     assert [p.name for p in (home / "cache" / "aicompare").iterdir()] == [
-        cache.cache_file(current_layers()).name]
+        cache.cache_file(current_layers()).name
+    ]
 
 
 def _reachable(root: type) -> list[type]:
@@ -740,10 +813,24 @@ class _Listy(NamedTuple):
 def test_a_record_of_every_field_kind_round_trips() -> None:
     """A field added to a record with any of these types is stored with no change to the cache,
     in a graph and as nested rows, digits and None kept."""
-    first = _Every("a", None, 1, None, True, Decimal("2.50"), None, None, ("x", "y"), (("k", "v"),),
-                   {"input": Decimal("1E+1")}, {"tokens": "5M"}, Lifecycle(note="n"),
-                   (ImagePrice("low", "any", Decimal("0.010")),), (Decimal("-0"),),
-                   (Decimal("1.10"), None))
+    first = _Every(
+        "a",
+        None,
+        1,
+        None,
+        True,
+        Decimal("2.50"),
+        None,
+        None,
+        ("x", "y"),
+        (("k", "v"),),
+        {"input": Decimal("1E+1")},
+        {"tokens": "5M"},
+        Lifecycle(note="n"),
+        (ImagePrice("low", "any", Decimal("0.010")),),
+        (Decimal("-0"),),
+        (Decimal("1.10"), None),
+    )
     second = first._replace(so="b", io=0, do=Decimal(0), t=dt.date(2026, 1, 2), rates=())
     data = marshal.loads(marshal.dumps(codec.encode([first, second], _Every)))
     assert repr(codec.decode(data, _Every)) == repr([first, second])
@@ -765,31 +852,66 @@ def test_a_new_billed_kind_needs_no_change_to_the_cache() -> None:
 
     rates = (Decimal("2.50"), None, *(Decimal(10),) * (len(BILLED) - 2), Decimal("3.75"))
     assert len(rates) == len(BILLED) + 1
-    card = RateCard("a", "acme", "text", ("batch",), Lifecycle(), True, False, 128_000, rates,
-                    (None,) * len(rates), (), ())
+    card = RateCard(
+        "a",
+        "acme",
+        "text",
+        ("batch",),
+        Lifecycle(),
+        True,
+        False,
+        128_000,
+        rates,
+        (None,) * len(rates),
+        (),
+        (),
+    )
     assert repr(codec.decode(codec.encode([card], RateCard), RateCard)) == repr([card])
 
 
 def test_a_cached_run_imports_no_pickle_and_no_hashlib(written: Path) -> None:
     """The digest comes from _blake2 directly (hashlib would load OpenSSL); nothing unpickles."""
-    script = ("import sys; from aicompare.loader import load_catalog; c = load_catalog(); "
-              "c.resolve('alpha-mini'); c.rate_cards(); list(c.models.values()); dict(c.tasks); "
-              "print(' '.join(sorted(sys.modules)))")
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          timeout=60, env=dict(os.environ), check=False)
+    script = (
+        "import sys; from aicompare.loader import load_catalog; c = load_catalog(); "
+        "c.resolve('alpha-mini'); c.rate_cards(); list(c.models.values()); dict(c.tasks); "
+        "print(' '.join(sorted(sys.modules)))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=dict(os.environ),
+        check=False,
+    )
     loaded = set(done.stdout.split())
     assert "aicompare.cache" in loaded and "_blake2" in loaded
-    assert not loaded & {"pickle", "_pickle", "hashlib", "_hashlib", "rich", "tomllib",
-                          "aicompare.schema"}, loaded  # tasks come built, not validated again
+    assert not loaded & {
+        "pickle",
+        "_pickle",
+        "hashlib",
+        "_hashlib",
+        "rich",
+        "tomllib",
+        "aicompare.schema",
+    }, loaded  # tasks come built, not validated again
 
 
 def test_a_cached_lookup_decodes_no_tasks_and_no_cards(written: Path) -> None:
     """What a command does not read is not decoded: resolving names imports neither the task
     records nor pricing (the start-up budget of `diff --json`, docs/performance.md)."""
-    script = ("import sys; from aicompare.loader import load_catalog; c = load_catalog(); "
-              "c.resolve('alpha-mini'); print(' '.join(sorted(sys.modules)))")
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          timeout=60, env=dict(os.environ), check=False)
+    script = (
+        "import sys; from aicompare.loader import load_catalog; c = load_catalog(); "
+        "c.resolve('alpha-mini'); print(' '.join(sorted(sys.modules)))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=dict(os.environ),
+        check=False,
+    )
     loaded = set(done.stdout.split())
     assert "aicompare.cache" in loaded
     assert not loaded & {"aicompare.tasks", "aicompare.pricing", "aicompare.schema"}, loaded

@@ -56,8 +56,9 @@ def test_fixture_build(fixture_curation: Path) -> None:
     pixel = models["pixel-one"]
     assert pixel["notes"].startswith("Price from resale.example")
     assert pixel["source_url"] == "https://resale.example/pixel-one"
-    assert {q: {s: str(v) for s, v in sizes.items()} for q, sizes in pixel["image_prices"].items()} \
-        == {"low": {"1024x1024": "0.02"}, "any": {"any": "0.04"}}
+    assert {
+        q: {s: str(v) for s, v in sizes.items()} for q, sizes in pixel["image_prices"].items()
+    } == {"low": {"1024x1024": "0.02"}, "any": {"any": "0.04"}}
     assert all(table["as_of"] == dt.date(2026, 1, 15) for table in models.values())
     assert any(line.startswith("acme acme-unpriced: no price") for line in result.skipped)
     assert "ft:acme-large" not in models and "acme-large" in models
@@ -71,8 +72,9 @@ def test_fixture_build(fixture_curation: Path) -> None:
 def test_unresolved_and_stale_choices_are_problems(fixture_curation: Path) -> None:
     # the context-window choice becomes an input choice the data sets do not need
     text = fixture_curation.read_text()
-    fixture_curation.write_text(text.replace('field = "context_window"\nvalue = 128000',
-                                             'field = "input"\nvalue = 0.1'))
+    fixture_curation.write_text(
+        text.replace('field = "context_window"\nvalue = 128000', 'field = "input"\nvalue = 0.1')
+    )
     check = fixture_build(fixture_curation).check
     assert any("acme-mini: context_window: the data sets disagree" in p for p in check.problems)
     assert any("acme-mini: input: the data sets now agree" in p for p in check.problems)
@@ -81,11 +83,14 @@ def test_unresolved_and_stale_choices_are_problems(fixture_curation: Path) -> No
 MINI = '[models.acme-mini]\nname = "Acme Mini"\nfold = ["acme-mini-latest"]\n'
 
 
-@pytest.mark.parametrize(("block", "message"), [
-    ('[models.acme-mini]\nfold = ["acme-mini-latest", "acme-old"]\n', "cannot fold 'acme-old'"),
-    (MINI + "context_window = 5\n", "set checked figures through [[choices]]"),
-    ('[models.acme-nothing]\nname = "x"\n\n' + MINI, "models.acme-nothing: no such model"),
-])
+@pytest.mark.parametrize(
+    ("block", "message"),
+    [
+        ('[models.acme-mini]\nfold = ["acme-mini-latest", "acme-old"]\n', "cannot fold 'acme-old'"),
+        (MINI + "context_window = 5\n", "set checked figures through [[choices]]"),
+        ('[models.acme-nothing]\nname = "x"\n\n' + MINI, "models.acme-nothing: no such model"),
+    ],
+)
 def test_bad_curation_stops_the_build(fixture_curation: Path, block: str, message: str) -> None:
     text = fixture_curation.read_text()
     assert MINI in text
@@ -97,48 +102,70 @@ def test_bad_curation_stops_the_build(fixture_curation: Path, block: str, messag
 
 def test_curated_successor_is_written_as_its_id(fixture_curation: Path) -> None:
     text = fixture_curation.read_text()
-    fixture_curation.write_text(text.replace('superseded_by = "acme-large"',
-                                             'superseded_by = "ACME-LARGE-2025-03-01"'))
+    fixture_curation.write_text(
+        text.replace('superseded_by = "acme-large"', 'superseded_by = "ACME-LARGE-2025-03-01"')
+    )
     result = fixture_build(fixture_curation)
     assert result.doc["models"]["acme-old"]["lifecycle"]["superseded_by"] == "acme-large"
     assert '\nsuperseded_by = "acme-large"\n' in result.text
 
 
-@pytest.mark.parametrize(("successor", "message"), [
-    ("acme-old", "models.acme-old.lifecycle.superseded_by: names the model itself"),
-    ("acme-nothing", "names no model in the catalog: 'acme-nothing'"),
-])
+@pytest.mark.parametrize(
+    ("successor", "message"),
+    [
+        ("acme-old", "models.acme-old.lifecycle.superseded_by: names the model itself"),
+        ("acme-nothing", "names no model in the catalog: 'acme-nothing'"),
+    ],
+)
 def test_curated_successor_is_checked(fixture_curation: Path, successor: str, message: str) -> None:
     text = fixture_curation.read_text()
-    fixture_curation.write_text(text.replace('superseded_by = "acme-large"',
-                                             f'superseded_by = "{successor}"'))
+    fixture_curation.write_text(
+        text.replace('superseded_by = "acme-large"', f'superseded_by = "{successor}"')
+    )
     with pytest.raises(CatalogError) as info:
         fixture_build(fixture_curation)
     assert [p.split(": ", 1)[1] for p in info.value.problems] == [
-        message if message.startswith("models.") else
-        f"models.acme-old.lifecycle.superseded_by: {message}"]
+        message
+        if message.startswith("models.")
+        else f"models.acme-old.lifecycle.superseded_by: {message}"
+    ]
 
 
 def test_curated_succession_cycle_stops_the_build(fixture_curation: Path) -> None:
     text = fixture_curation.read_text()
     assert "[models.acme-large]" not in text
     fixture_curation.write_text(
-        text + '\n[models.acme-large.lifecycle]\nsuperseded_by = "Acme-Old"\n')
+        text + '\n[models.acme-large.lifecycle]\nsuperseded_by = "Acme-Old"\n'
+    )
     with pytest.raises(CatalogError) as info:
         fixture_build(fixture_curation)
     assert [p.split(": ", 1)[1] for p in info.value.problems] == [
-        ("models.acme-large.lifecycle.superseded_by: "
-         "succession cycle acme-large -> acme-old -> acme-large")]
+        (
+            "models.acme-large.lifecycle.superseded_by: "
+            "succession cycle acme-large -> acme-old -> acme-large"
+        )
+    ]
 
 
 def test_build_command(tmp_path: Path, fixture_curation: Path) -> None:
     out = tmp_path / "models.toml"
-    args = ["catalog", "build", "--reference", str(FIXTURE / "reference"),
-            "--curation", str(fixture_curation), "--out", str(out)]
+    args = [
+        "catalog",
+        "build",
+        "--reference",
+        str(FIXTURE / "reference"),
+        "--curation",
+        str(fixture_curation),
+        "--out",
+        str(out),
+    ]
     run = CliRunner().invoke(app, args, catch_exceptions=False)
     assert run.exit_code == 0, run.stderr
-    assert re.match(r"wrote .*: 5 models from 2 makers \(1 image models with per-image prices\); "
-                    r"cross-check: \d+ figures checked, \d+ agree, 2 curated", run.stdout)
+    assert re.match(
+        r"wrote .*: 5 models from 2 makers \(1 image models with per-image prices\); "
+        r"cross-check: \d+ figures checked, \d+ agree, 2 curated",
+        run.stdout,
+    )
     first = out.read_bytes()
     run = CliRunner().invoke(app, [*args, "--check"], catch_exceptions=False)
     assert run.exit_code == 0 and run.stdout.startswith("ok: ")
@@ -148,11 +175,14 @@ def test_build_command(tmp_path: Path, fixture_curation: Path) -> None:
     run = CliRunner().invoke(app, [*args, "--check"], catch_exceptions=False)
     assert run.exit_code == 1 and "run 'aicompare catalog build'" in run.stderr
     # a disagreement without a choice: nothing is written
-    fixture_curation.write_text(fixture_curation.read_text().replace('field = "output"', 'field = "input"'))
+    fixture_curation.write_text(
+        fixture_curation.read_text().replace('field = "output"', 'field = "input"')
+    )
     before = out.read_bytes()
     run = CliRunner().invoke(app, args, catch_exceptions=False)
     assert run.exit_code == 1 and "acme-mini: output: the data sets disagree" in run.stderr
     assert out.read_bytes() == before
-    run = CliRunner().invoke(app, [*args[:2], "--reference", str(tmp_path / "nope")],
-                             catch_exceptions=False)
+    run = CliRunner().invoke(
+        app, [*args[:2], "--reference", str(tmp_path / "nope")], catch_exceptions=False
+    )
     assert run.exit_code == 2 and "is not a folder" in run.stderr

@@ -38,7 +38,7 @@ AS_OF = dt.date(2026, 11, 21)
 needs_reference = pytest.mark.skipif(
     not REFERENCE.is_dir(),
     reason=f"reference data sets not found at {REFERENCE}: the cross-check and the regeneration "
-           "test need them (CI has them next to the checkout)",
+    "test need them (CI has them next to the checkout)",
 )
 
 
@@ -65,9 +65,26 @@ def test_size_makers_and_types(catalog: Catalog) -> None:
     assert len(catalog) >= 300
     makers = {m.provider for m in catalog}
     assert len(makers) >= 15
-    for maker in ("openai", "anthropic", "google", "xai", "mistral", "deepseek", "cohere", "amazon",
-                  "alibaba", "moonshot", "zhipu", "minimax", "perplexity", "ai21",
-                  "black-forest-labs", "stability", "recraft", "ideogram"):
+    for maker in (
+        "openai",
+        "anthropic",
+        "google",
+        "xai",
+        "mistral",
+        "deepseek",
+        "cohere",
+        "amazon",
+        "alibaba",
+        "moonshot",
+        "zhipu",
+        "minimax",
+        "perplexity",
+        "ai21",
+        "black-forest-labs",
+        "stability",
+        "recraft",
+        "ideogram",
+    ):
         assert maker in makers, maker
         assert catalog.providers[maker].name and catalog.providers[maker].name != maker
     types = Counter(m.type for m in catalog)
@@ -85,11 +102,31 @@ def test_every_model_has_a_source_and_a_date(catalog: Catalog) -> None:
 
 
 def test_ids_are_the_makers_api_names(catalog: Catalog) -> None:
-    routes = ("openai/", "anthropic/", "gemini/", "xai/", "mistral/", "deepseek/", "cohere/",
-              "dashscope/", "moonshot/", "zai/", "minimax/", "bedrock/", "fal_ai/", "azure/")
+    routes = (
+        "openai/",
+        "anthropic/",
+        "gemini/",
+        "xai/",
+        "mistral/",
+        "deepseek/",
+        "cohere/",
+        "dashscope/",
+        "moonshot/",
+        "zai/",
+        "minimax/",
+        "bedrock/",
+        "fal_ai/",
+        "azure/",
+    )
     for model in catalog:
         assert not model.id.startswith(routes), model.id
-    for model_id in ("gpt-4.1-mini", "o4-mini", "gpt-image-1", "gemini-2.5-pro", "claude-sonnet-4-5"):
+    for model_id in (
+        "gpt-4.1-mini",
+        "o4-mini",
+        "gpt-image-1",
+        "gemini-2.5-pro",
+        "claude-sonnet-4-5",
+    ):
         assert catalog.get(model_id) is not None, model_id
     assert "gpt-4.1-mini-2025-04-14" in catalog.get("gpt-4.1-mini").snapshots  # type: ignore[union-attr]
     assert catalog.resolve("GPT-4.1 Mini").id == "gpt-4.1-mini"
@@ -116,8 +153,11 @@ def test_prices_are_exact_decimals(doc: dict[str, Any]) -> None:
 
 
 def test_retired_models_say_so_with_their_successor(catalog: Catalog, curation: dict) -> None:
-    curated = {mid: table["lifecycle"]["superseded_by"] for mid, table in curation["models"].items()
-               if "superseded_by" in table.get("lifecycle", {})}
+    curated = {
+        mid: table["lifecycle"]["superseded_by"]
+        for mid, table in curation["models"].items()
+        if "superseded_by" in table.get("lifecycle", {})
+    }
     assert curated["gpt-4.1-mini"] == curated["o4-mini"] == "gpt-5-mini"
     for model_id, successor in curated.items():
         model = catalog.get(model_id)
@@ -134,22 +174,49 @@ def test_retired_models_show_as_retired_in_list(bundled_cli) -> None:
     assert run.exit_code == 0, run.stderr
     rows = {row["id"]: row for row in run.json()["models"]}
     assert len(rows) >= 300 and len({row["provider"] for row in rows.values()}) >= 15
-    assert rows["o4-mini"]["status"] == "retired" and rows["o4-mini"]["superseded_by"] == "gpt-5-mini"
+    assert (
+        rows["o4-mini"]["status"] == "retired" and rows["o4-mini"]["superseded_by"] == "gpt-5-mini"
+    )
     assert rows["gpt-image-1"]["status"] == "retired"
     images = bundled_cli("list", "--type", "image", "--json").json()["models"]
     assert sum(1 for row in images if row["image_price_from"] is not None) >= 40
 
 
-REQUIRED_DETAIL = ("gpt-image-1", "gpt-image-1-mini", "o3-mini", "o4-mini", "gpt-4.1-mini",
-                   "gpt-4o-mini", "gpt-5-mini",
-                   # the current flagship and small model of the major makers
-                   "gpt-6-astra", "gpt-6-luna", "claude-fable-5-1", "claude-opus-5-5",
-                   "claude-haiku-5-5", "gemini-4-argon", "gemini-3.5-flash-lite", "grok-4.7",
-                   "grok-4.3", "mistral-large-4", "mistral-small-2603", "deepseek-v4-pro",
-                   "deepseek-v4-flash", "qwen3.8-max", "qwen3.8-flash", "amazon.nova-premier-v1:0",
-                   "amazon.nova-micro-v1:0", "command-a-plus-05-2026", "command-r7b-12-2024",
-                   "kimi-k3.1-pro", "glm-5.3", "glm-5.3-flash", "MiniMax-M3", "jamba-large-1.7",
-                   "jamba-mini-1.7")
+REQUIRED_DETAIL = (
+    "gpt-image-1",
+    "gpt-image-1-mini",
+    "o3-mini",
+    "o4-mini",
+    "gpt-4.1-mini",
+    "gpt-4o-mini",
+    "gpt-5-mini",
+    # the current flagship and small model of the major makers
+    "gpt-6-astra",
+    "gpt-6-luna",
+    "claude-fable-5-1",
+    "claude-opus-5-5",
+    "claude-haiku-5-5",
+    "gemini-4-argon",
+    "gemini-3.5-flash-lite",
+    "grok-4.7",
+    "grok-4.3",
+    "mistral-large-4",
+    "mistral-small-2603",
+    "deepseek-v4-pro",
+    "deepseek-v4-flash",
+    "qwen3.8-max",
+    "qwen3.8-flash",
+    "amazon.nova-premier-v1:0",
+    "amazon.nova-micro-v1:0",
+    "command-a-plus-05-2026",
+    "command-r7b-12-2024",
+    "kimi-k3.1-pro",
+    "glm-5.3",
+    "glm-5.3-flash",
+    "MiniMax-M3",
+    "jamba-large-1.7",
+    "jamba-mini-1.7",
+)
 
 
 @pytest.mark.parametrize("model_id", REQUIRED_DETAIL)
@@ -192,9 +259,11 @@ def test_cross_check_against_the_data_sets(doc: dict[str, Any], curation: dict) 
     or with the choice the curation records where they disagree."""
     refs = References(REFERENCE, curation["sets"], curation["meta"]["as_of"])
     report = cross_check(doc, refs, curation)
-    sys.stdout.write(f"\ncross-check: {report.models_found} models found in the data sets, "
-                     f"{report.checked} figures checked ({report.multi_source} in two or more sets), "
-                     f"{report.agreeing} agree, {report.curated} curated\n")
+    sys.stdout.write(
+        f"\ncross-check: {report.models_found} models found in the data sets, "
+        f"{report.checked} figures checked ({report.multi_source} in two or more sets), "
+        f"{report.agreeing} agree, {report.curated} curated\n"
+    )
     assert report.problems == []
     assert report.models_found >= 300
     assert report.agreeing + report.curated == report.checked
@@ -205,7 +274,8 @@ def test_regeneration_is_byte_identical(real_build) -> None:
     again = build(REFERENCE, CURATION)
     assert again.text == real_build.text
     assert real_build.text.encode("utf-8") == BUNDLED.read_bytes(), (
-        "data/models.toml is not what `aicompare catalog build` generates; regenerate it")
+        "data/models.toml is not what `aicompare catalog build` generates; regenerate it"
+    )
 
 
 # --- it validates ---------------------------------------------------------------------------------
@@ -241,8 +311,9 @@ def test_prices_stay_exact() -> None:
 def test_readme_diff_example(bundled_cli) -> None:
     """`aicompare diff gpt-image-1 o4-mini` (README): the figures and the sentences."""
     doc = bundled_cli("diff", "gpt-image-1", "o4-mini", "--json").json()
-    price = next(d for d in doc["differences"]
-                 if d["kind"] == "price" and d["field"] == "prices.input")
+    price = next(
+        d for d in doc["differences"] if d["kind"] == "price" and d["field"] == "prices.input"
+    )
     assert price == {
         "kind": "price",
         "text": "o4-mini is 78% cheaper on input tokens ($1.10 vs $5.00 per 1M).",
@@ -260,37 +331,52 @@ def test_readme_diff_example(bundled_cli) -> None:
     input_row = next(r for r in doc["rows"] if r["field"] == "prices.input")
     assert input_row["values"] == ["5", "1.1"] and input_row["better"] == ["o4-mini"]
     text = bundled_cli("diff", "gpt-image-1", "o4-mini").stdout
-    for line in ("- o4-mini is 78% cheaper on input tokens ($1.10 vs $5.00 per 1M).",
-                 "- o4-mini is 78% cheaper on cached input tokens ($0.275 vs $1.25 per 1M).",
-                 "- Only gpt-image-1 supports image generation and image editing.",
-                 ("- gpt-image-1 was retired on 2026-10-23 (29 days ago); its successor is "
-                  "gpt-image-2.5-sunburst."),
-                 "- o4-mini was retired on 2026-10-23 (29 days ago); its successor is gpt-5-mini."):
+    for line in (
+        "- o4-mini is 78% cheaper on input tokens ($1.10 vs $5.00 per 1M).",
+        "- o4-mini is 78% cheaper on cached input tokens ($0.275 vs $1.25 per 1M).",
+        "- Only gpt-image-1 supports image generation and image editing.",
+        (
+            "- gpt-image-1 was retired on 2026-10-23 (29 days ago); its successor is "
+            "gpt-image-2.5-sunburst."
+        ),
+        "- o4-mini was retired on 2026-10-23 (29 days ago); its successor is gpt-5-mini.",
+    ):
         assert line in text.splitlines(), line
 
 
 def test_readme_cost_example(bundled_cli) -> None:
     """`aicompare cost o4-mini gpt-5-mini gpt-4.1-mini --input 4M --output 1M` (README)."""
-    doc = bundled_cli("cost", "o4-mini", "gpt-5-mini", "gpt-4.1-mini", "--input", "4M",
-                      "--output", "1M", "--json").json()
-    assert [(r["rank"], r["model"], r["total"], r["delta"], r["delta_percent"])
-            for r in doc["results"]] == [
+    doc = bundled_cli(
+        "cost", "o4-mini", "gpt-5-mini", "gpt-4.1-mini", "--input", "4M", "--output", "1M", "--json"
+    ).json()
+    assert [
+        (r["rank"], r["model"], r["total"], r["delta"], r["delta_percent"]) for r in doc["results"]
+    ] == [
         (1, "gpt-5-mini", "3", "0", "0.00"),
         (2, "gpt-4.1-mini", "3.2", "0.2", "6.67"),
         (3, "o4-mini", "8.8", "5.8", "193.33"),
     ]
-    items = {r["model"]: [(i["kind"], i["quantity"], i["unit_price"], i["cost"])
-                          for i in r["line_items"]] for r in doc["results"]}
-    assert items["gpt-5-mini"] == [("input", 4_000_000, "0.25", "1"),
-                                   ("output", 1_000_000, "2", "2")]
-    assert items["o4-mini"] == [("input", 4_000_000, "1.1", "4.4"),
-                                ("output", 1_000_000, "4.4", "4.4")]
+    items = {
+        r["model"]: [
+            (i["kind"], i["quantity"], i["unit_price"], i["cost"]) for i in r["line_items"]
+        ]
+        for r in doc["results"]
+    }
+    assert items["gpt-5-mini"] == [
+        ("input", 4_000_000, "0.25", "1"),
+        ("output", 1_000_000, "2", "2"),
+    ]
+    assert items["o4-mini"] == [
+        ("input", 4_000_000, "1.1", "4.4"),
+        ("output", 1_000_000, "4.4", "4.4"),
+    ]
     assert doc["workload"]["input_tokens"] == 4_000_000 and doc["workload"]["period"] == "month"
 
 
 def test_readme_image_cost_example(bundled_cli) -> None:
-    run = bundled_cli("cost", "gpt-image-1", "--images", "1_000", "--quality", "medium",
-                      "--size", "1024x1536")
+    run = bundled_cli(
+        "cost", "gpt-image-1", "--images", "1_000", "--quality", "medium", "--size", "1024x1536"
+    )
     assert run.exit_code == 0, run.stderr
     assert "1k images × $0.063 per image = $63.00 (medium 1024x1536)" in run.stdout
 

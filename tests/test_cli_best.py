@@ -19,8 +19,10 @@ def test_image_generation_verdict(cli) -> None:
     out = run.stdout
     # pixel-one supports image_generation (preferred); pixel-flat is cheaper: 1k x 0.03 vs 1k x 0.01? no:
     # pixel-one low 1024x1024 = $0.01 -> $10.00; pixel-flat any = $0.03 -> $30.00
-    assert ("pixel-one is the top pick for image generation: it supports image generation and it would cost "
-            "$10.00 for 1,000 low 1024x1024 images a month.") in out
+    assert (
+        "pixel-one is the top pick for image generation: it supports image generation and it would cost "
+        "$10.00 for 1,000 low 1024x1024 images a month."
+    ) in out
     assert "pixel-one is also the cheapest model that qualifies." in out
     assert "alpha-mini cannot generate images: its output is text only." in out
     assert "No benchmark scores are used" in out
@@ -34,7 +36,8 @@ def test_budget_pick_percent(cli) -> None:
     assert doc["budget_pick"] == {
         "model": "alpha-mini",
         "reason": "alpha-mini is the budget pick: 78% cheaper than alpha-large for 1M tokens a month "
-                  "($1.925 vs $8.75)."}
+        "($1.925 vs $8.75).",
+    }
     assert [c["model"] for c in doc["candidates"]] == ["alpha-large", "alpha-mini"]
     assert doc["left_out"] == {"not_current": 0, "over_budget": 0}
 
@@ -50,7 +53,10 @@ def test_budget_filters(cli) -> None:
     assert [c["model"] for c in doc["candidates"]] == ["alpha-mini"]
     assert doc["left_out"]["over_budget"] == 1
     run = cli("best", "--for", "chat", "--budget", "1")
-    assert run.exit_code == 0 and "No model in the catalog qualifies for chat within the budget" in run.stdout
+    assert (
+        run.exit_code == 0
+        and "No model in the catalog qualifies for chat within the budget" in run.stdout
+    )
     bad = cli("best", "--for", "chat", "--budget", "lots")
     assert bad.exit_code == 2 and "--budget" in bad.stderr
 
@@ -65,19 +71,25 @@ def test_nothing_qualifies(cli) -> None:
 
 def test_explain_model(cli) -> None:
     doc = cli("best", "--for", "chat", "-m", "pixel-one", "--json").json()
-    assert {"model": "pixel-one", "reason": "pixel-one is an image model, not a text model"} in doc["not_qualifying"]
+    assert {"model": "pixel-one", "reason": "pixel-one is an image model, not a text model"} in doc[
+        "not_qualifying"
+    ]
 
 
 def test_unknown_task_and_missing_for(cli) -> None:
     run = cli("best", "--for", "imagegen")
-    assert run.exit_code == 1 and run.stderr.splitlines()[1].startswith("did you mean: image-generation")
+    assert run.exit_code == 1 and run.stderr.splitlines()[1].startswith(
+        "did you mean: image-generation"
+    )
     assert cli("best").exit_code == 2
 
 
 def test_user_layer_adds_a_task(cli, tmp_path: Path, monkeypatch) -> None:
     layer = tmp_path / "tasks.toml"
-    layer.write_text('[tasks.cheap-text]\nname = "Cheap text"\n[tasks.cheap-text.requires]\ntypes = ["text"]\n'
-                     '[tasks.cheap-text.rank]\nby = ["cost"]\n[tasks.cheap-text.workload]\ninput = "1M"\n')
+    layer.write_text(
+        '[tasks.cheap-text]\nname = "Cheap text"\n[tasks.cheap-text.requires]\ntypes = ["text"]\n'
+        '[tasks.cheap-text.rank]\nby = ["cost"]\n[tasks.cheap-text.workload]\ninput = "1M"\n'
+    )
     doc = cli("best", "--for", "cheap-text", "--catalog", str(layer), "--json").json()
     assert doc["top_pick"]["model"] == "alpha-mini"
     bad = tmp_path / "bad.toml"
@@ -88,13 +100,16 @@ def test_user_layer_adds_a_task(cli, tmp_path: Path, monkeypatch) -> None:
 
 def test_free_budget_pick_is_called_free(cli, tmp_path: Path) -> None:
     layer = tmp_path / "free.toml"
-    layer.write_text('[models.gratis]\nprovider = "acme"\ntype = "text"\ncapabilities = ["function_calling"]\n'
-                     '[models.gratis.prices]\ninput = 0\noutput = 0\n')
+    layer.write_text(
+        '[models.gratis]\nprovider = "acme"\ntype = "text"\ncapabilities = ["function_calling"]\n'
+        "[models.gratis.prices]\ninput = 0\noutput = 0\n"
+    )
     doc = cli("best", "--for", "chat", "--catalog", str(layer), "--json").json()
     assert doc["budget_pick"]["model"] == "gratis"
     assert doc["budget_pick"]["reason"] == (
         "gratis is the budget pick: the catalog lists it as free ($0) for 1M tokens a month, against $8.75 "
-        "for alpha-large; check the maker's rate limits for free use.")
+        "for alpha-large; check the maker's rate limits for free use."
+    )
 
 
 def test_exported_tasks_build_the_same_tasks(cli, tmp_path: Path, monkeypatch) -> None:
@@ -109,8 +124,10 @@ def test_exported_tasks_build_the_same_tasks(cli, tmp_path: Path, monkeypatch) -
     assert cli("catalog", "export", "-o", str(out)).exit_code == 0
     exported = tomllib.loads(out.read_text("utf-8"))["tasks"]
     assert exported["huge"] == {"name": "Huge context", "requires": {"min_context_window": 5000000}}
-    assert exported["image-generation"]["rank"] == {"by": ["prefer", "cost"],
-                                                    "prefer": ["image_generation"]}
+    assert exported["image-generation"]["rank"] == {
+        "by": ["prefer", "cost"],
+        "prefer": ["image_generation"],
+    }
     catalog = load_catalog()
     problems = Problems(lambda path: ("export", None))
     assert build_tasks(exported, problems, set(catalog.models)) == dict(catalog.tasks)

@@ -10,7 +10,16 @@ def test_list_table(cli) -> None:
     run = cli("list")
     assert run.exit_code == 0, run.stderr
     lines = run.stdout.splitlines()
-    assert lines[0].split() == ["id", "provider", "type", "context", "input", "output", "image", "status"]
+    assert lines[0].split() == [
+        "id",
+        "provider",
+        "type",
+        "context",
+        "input",
+        "output",
+        "image",
+        "status",
+    ]
     row = next(line for line in lines if line.startswith("alpha-large"))
     assert row.split()[:6] == ["alpha-large", "Acme", "AI", "text", "1M", "$5.00"]
     old = next(line for line in lines if line.startswith("alpha-old"))
@@ -25,9 +34,15 @@ def test_list_filters(cli) -> None:
     ids = lambda run: [m["id"] for m in run.json()["models"]]  # noqa: E731
     assert ids(cli("list", "--provider", "pixel", "--json")) == ["pixel-flat", "pixel-one"]
     assert ids(cli("list", "--type", "image", "--json")) == ["pixel-flat", "pixel-one"]
-    assert ids(cli("list", "--capability", "function_calling", "--capability", "vision", "--json")) == ["alpha-large"]
+    assert ids(
+        cli("list", "--capability", "function_calling", "--capability", "vision", "--json")
+    ) == ["alpha-large"]
     assert ids(cli("list", "--current", "--json")) == ["alpha-large", "alpha-mini", "pixel-flat"]
-    assert ids(cli("list", "--sort", "input", "--json"))[:3] == ["alpha-mini", "alpha-old", "alpha-large"]
+    assert ids(cli("list", "--sort", "input", "--json"))[:3] == [
+        "alpha-mini",
+        "alpha-old",
+        "alpha-large",
+    ]
     assert ids(cli("list", "--sort", "context", "--json"))[0] == "alpha-large"
 
 
@@ -49,9 +64,18 @@ def test_show_card(cli) -> None:
     run = cli("show", "alpha")
     assert run.exit_code == 0, run.stderr
     out = run.stdout
-    for text in ("Alpha Large (alpha-large)", "$5.00 per 1M tokens", "$10.00 per 1M tokens",
-                 "input tokens above 200,000", "batch input tokens", "1,000,000", "Long documents",
-                 "https://example.com/alpha", "2026-11-01", "alpha-large-2025-01-15"):
+    for text in (
+        "Alpha Large (alpha-large)",
+        "$5.00 per 1M tokens",
+        "$10.00 per 1M tokens",
+        "input tokens above 200,000",
+        "batch input tokens",
+        "1,000,000",
+        "Long documents",
+        "https://example.com/alpha",
+        "2026-11-01",
+        "alpha-large-2025-01-15",
+    ):
         assert text in out, text
 
 
@@ -75,7 +99,10 @@ def test_diff_sentences(cli) -> None:
     assert run.exit_code == 0, run.stderr
     assert "alpha-mini is 78% cheaper on input tokens ($1.10 vs $5.00 per 1M)." in run.stdout
     assert "alpha-mini is 78% cheaper on output tokens ($4.40 vs $20.00 per 1M)." in run.stdout
-    assert "alpha-large has the larger context window: 1,000,000 vs 200,000 tokens (5x alpha-mini's)." in run.stdout
+    assert (
+        "alpha-large has the larger context window: 1,000,000 vs 200,000 tokens (5x alpha-mini's)."
+        in run.stdout
+    )
     assert "alpha-large and alpha-mini have the same output limit (64,000 tokens)." in run.stdout
     assert "★ marks the better value" in run.stdout
     input_row = next(line for line in run.stdout.splitlines() if line.startswith("input tokens"))
@@ -86,7 +113,10 @@ def test_diff_equal_and_missing_prices(cli) -> None:
     run = cli("diff", "alpha-mini", "alpha-old")
     assert "alpha-mini and alpha-old cost the same on input tokens ($1.10 per 1M)." in run.stdout
     assert "0% cheaper" not in run.stdout
-    assert "alpha-old was retired on 2026-01-01 (324 days ago); its successor is alpha-mini." in run.stdout
+    assert (
+        "alpha-old was retired on 2026-01-01 (324 days ago); its successor is alpha-mini."
+        in run.stdout
+    )
     run = cli("diff", "alpha-large", "alpha-mini")
     cached = next(line for line in run.stdout.splitlines() if line.startswith("cached input"))
     assert cached.split()[-2:] == ["$0.50", "n/a"]
@@ -96,15 +126,20 @@ def test_diff_equal_and_missing_prices(cli) -> None:
 
 def test_diff_kinds_and_lifecycle(cli) -> None:
     run = cli("diff", "pixel-one", "alpha-mini")
-    assert ("These are different kinds of model: pixel-one is an image model and alpha-mini a text model, "
-            "so they often complement each other rather than compete.") in run.stdout
+    assert (
+        "These are different kinds of model: pixel-one is an image model and alpha-mini a text model, "
+        "so they often complement each other rather than compete."
+    ) in run.stdout
     assert "pixel-one is deprecated and shuts down on 2027-03-01 (in 100 days)." in run.stdout
 
 
 def test_diff_three_models(cli) -> None:
     run = cli("diff", "alpha-large", "alpha-mini", "alpha-old", "--json")
     texts = [d["text"] for d in run.json()["differences"]]
-    assert "alpha-mini is the cheapest on output tokens, 78% cheaper than alpha-large ($4.40 vs $20.00 per 1M)." in texts
+    assert (
+        "alpha-mini is the cheapest on output tokens, 78% cheaper than alpha-large ($4.40 vs $20.00 per 1M)."
+        in texts
+    )
 
 
 def test_diff_needs_two_distinct_models(cli) -> None:
@@ -118,7 +153,10 @@ def test_diff_unknown_model(cli) -> None:
     run = cli("diff", "alpha-mini", "alpah-mini")
     assert run.exit_code == 1
     assert run.stdout == ""
-    assert run.stderr.splitlines() == ["error: unknown model 'alpah-mini'", "did you mean: alpha-mini?"]
+    assert run.stderr.splitlines() == [
+        "error: unknown model 'alpah-mini'",
+        "did you mean: alpha-mini?",
+    ]
 
 
 def test_csv_and_markdown(cli) -> None:

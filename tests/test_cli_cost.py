@@ -16,7 +16,9 @@ def test_worked_example_tokens(cli) -> None:
     (row,) = doc["results"]
     assert row["total"] == "8.8"
     assert [(i["kind"], i["quantity"], i["unit_price"], i["cost"]) for i in row["line_items"]] == [
-        ("input", 4_000_000, "1.1", "4.4"), ("output", 1_000_000, "4.4", "4.4")]
+        ("input", 4_000_000, "1.1", "4.4"),
+        ("output", 1_000_000, "4.4", "4.4"),
+    ]
     assert doc["workload"]["input_tokens"] == 4_000_000 and doc["workload"]["period"] == "month"
 
 
@@ -40,7 +42,9 @@ def test_split_is_stated_and_exact(cli) -> None:
     run = cli("cost", "alpha-mini", "--tokens", "5M")
     assert "--tokens 5M split 75% input (3.75M) / 25% output (1.25M)" in run.stdout
     doc = cli("cost", "alpha-mini", "--tokens", "5M", "--output-share", "10%", "--json").json()
-    assert doc["workload"]["input_tokens"] == 4_500_000 and doc["workload"]["output_tokens"] == 500_000
+    assert (
+        doc["workload"]["input_tokens"] == 4_500_000 and doc["workload"]["output_tokens"] == 500_000
+    )
     assert any("split 90% input" in a for a in doc["workload"]["assumptions"])
     # 4.5M x 1.10 + 0.5M x 4.40 = 4.95 + 2.20
     assert doc["results"][0]["total"] == "7.15"
@@ -50,12 +54,19 @@ def test_ranking_browse_catalog(cli) -> None:
     doc = cli("cost", "--tokens", "1M", "--json").json()
     ranked = [(r["rank"], r["model"], r["total"], r["servable"]) for r in doc["results"]]
     # 750k in + 250k out: mini 0.825+1.1=1.925, old 0.825+2=2.825, large 3.75+5=8.75
-    assert ranked == [(1, "alpha-mini", "1.925", True), (2, "alpha-old", "2.825", True),
-                      (3, "alpha-large", "8.75", True)]
+    assert ranked == [
+        (1, "alpha-mini", "1.925", True),
+        (2, "alpha-old", "2.825", True),
+        (3, "alpha-large", "8.75", True),
+    ]
     assert doc["results"][2]["delta"] == "6.825" and doc["results"][2]["delta_percent"] == "354.55"
     assert doc["omitted"] == {"servable": 0, "cannot_serve": 2}
-    assert doc["results"][1]["lifecycle"][0] == {"model": "alpha-old", "status": "retired",
-                                                 "superseded_by": "alpha-mini", "shutdown_date": "2026-01-01"}
+    assert doc["results"][1]["lifecycle"][0] == {
+        "model": "alpha-old",
+        "status": "retired",
+        "superseded_by": "alpha-mini",
+        "shutdown_date": "2026-01-01",
+    }
 
 
 def test_top_and_all(cli) -> None:
@@ -68,10 +79,22 @@ def test_top_and_all(cli) -> None:
 
 
 def test_cannot_serve_is_explained_and_last(cli) -> None:
-    run = cli("cost", "alpha-mini", "pixel-one", "--images", "10", "--quality", "high", "--size", "1024x1536")
+    run = cli(
+        "cost",
+        "alpha-mini",
+        "pixel-one",
+        "--images",
+        "10",
+        "--quality",
+        "high",
+        "--size",
+        "1024x1536",
+    )
     lines = run.stdout.splitlines()
     pixel = next(i for i, line in enumerate(lines) if "pixel-one" in line and "$" in line)
-    mini = next(i for i, line in enumerate(lines) if "alpha-mini" in line and "cannot serve" in line)
+    mini = next(
+        i for i, line in enumerate(lines) if "alpha-mini" in line and "cannot serve" in line
+    )
     assert pixel < mini
     assert "$0.60" in lines[pixel]
     assert "$0.00" not in run.stdout
@@ -80,8 +103,20 @@ def test_cannot_serve_is_explained_and_last(cli) -> None:
 
 
 def test_pipeline(cli) -> None:
-    doc = cli("cost", "alpha-mini+pixel-one", "alpha-large+pixel-flat", "--input", "1M", "--images", "100",
-              "--quality", "low", "--size", "1024x1024", "--json").json()
+    doc = cli(
+        "cost",
+        "alpha-mini+pixel-one",
+        "alpha-large+pixel-flat",
+        "--input",
+        "1M",
+        "--images",
+        "100",
+        "--quality",
+        "low",
+        "--size",
+        "1024x1024",
+        "--json",
+    ).json()
     rows = {r["model"]: r for r in doc["results"]}
     # 1M x 1.10 + 100 x 0.01 ; 1M x 5.00 + 100 x 0.03
     assert rows["alpha-mini+pixel-one"]["total"] == "2.1"
@@ -95,7 +130,9 @@ def test_mixed_workload_needs_pipelines(cli) -> None:
 
 
 def test_baseline_and_period(cli) -> None:
-    doc = cli("cost", "alpha-mini", "alpha-large", "--input", "1M", "--baseline", "alpha-large", "--json").json()
+    doc = cli(
+        "cost", "alpha-mini", "alpha-large", "--input", "1M", "--baseline", "alpha-large", "--json"
+    ).json()
     rows = {r["model"]: r for r in doc["results"]}
     assert rows["alpha-mini"]["delta"] == "-3.9" and rows["alpha-mini"]["delta_percent"] == "-78.00"
     doc = cli("cost", "alpha-mini", "--input", "1M", "--per", "year", "--json").json()
@@ -116,7 +153,8 @@ def test_long_context_tier(cli) -> None:
     doc = cli("cost", "alpha-large", "--input", "1M", "--json").json()
     assert doc["results"][0]["total"] == "5"
     assert doc["results"][0]["notes"] == [
-        "prompts assumed at most 200,000 tokens (no --request-tokens); above that, long-context prices apply"]
+        "prompts assumed at most 200,000 tokens (no --request-tokens); above that, long-context prices apply"
+    ]
 
 
 @pytest.mark.parametrize("bad", ["-5M", "inf", "5X", "1e999", "", "1.5", "nan", "1.0001k", "5 M M"])
@@ -129,7 +167,13 @@ def test_bad_quantities_exit_2(cli, bad: str) -> None:
 
 
 def test_accepted_quantity_forms(cli) -> None:
-    for form, tokens in (("5M", 5_000_000), ("1.5k", 1_500), ("200_000", 200_000), ("2b", 2_000_000_000), ("42", 42)):
+    for form, tokens in (
+        ("5M", 5_000_000),
+        ("1.5k", 1_500),
+        ("200_000", 200_000),
+        ("2b", 2_000_000_000),
+        ("42", 42),
+    ):
         doc = cli("cost", "alpha-mini", "--input", form, "--json").json()
         assert doc["workload"]["input_tokens"] == tokens, form
 

@@ -25,7 +25,11 @@ def test_path_lists_layers(cli, user_file: Path, tmp_path: Path, monkeypatch) ->
     extra.write_text("schema_version = 1\n")
     monkeypatch.setenv("AICOMPARE_CATALOG", str(extra))
     doc = cli("catalog", "path", "--json").json()
-    assert [(layer["kind"], layer["exists"]) for layer in doc["layers"]] == [("bundled", True), ("user", False), ("env", True)]
+    assert [(layer["kind"], layer["exists"]) for layer in doc["layers"]] == [
+        ("bundled", True),
+        ("user", False),
+        ("env", True),
+    ]
     assert doc["layers"][1]["path"] == str(user_file)
 
 
@@ -33,7 +37,10 @@ def test_set_overrides_one_field_and_show_says_where(cli, user_file: Path) -> No
     run = cli("catalog", "set", "Alpha Mini", "--input", "0.90", "--note", "negotiated")
     assert run.exit_code == 0, run.stderr
     written = tomllib.loads(user_file.read_text(), parse_float=Decimal)
-    assert written["models"]["alpha-mini"] == {"notes": "negotiated", "prices": {"input": Decimal("0.90")}}
+    assert written["models"]["alpha-mini"] == {
+        "notes": "negotiated",
+        "prices": {"input": Decimal("0.90")},
+    }
     show = cli("show", "alpha-mini")
     assert f"$0.90 per 1M tokens  (from {user_file})" in show.stdout
     assert "$4.40 per 1M tokens" in show.stdout and "$4.40 per 1M tokens  (from" not in show.stdout
@@ -42,12 +49,27 @@ def test_set_overrides_one_field_and_show_says_where(cli, user_file: Path) -> No
     diff = cli("diff", "alpha-mini", "alpha-large").stdout
     assert "alpha-mini is 82% cheaper on input tokens ($0.90 vs $5.00 per 1M)." in diff
     assert cli("show", "alpha-mini", "--json").json()["model"]["origins"] == {
-        "notes": str(user_file), "prices.input": str(user_file)}
+        "notes": str(user_file),
+        "prices.input": str(user_file),
+    }
 
 
 def test_add_and_remove_private_model(cli, user_file: Path) -> None:
-    run = cli("catalog", "add", "acme-secret", "--provider", "acme", "--type", "text", "--input", "0.2",
-              "--output", "0.8", "--context-window", "64k".replace("k", "000"))
+    run = cli(
+        "catalog",
+        "add",
+        "acme-secret",
+        "--provider",
+        "acme",
+        "--type",
+        "text",
+        "--input",
+        "0.2",
+        "--output",
+        "0.8",
+        "--context-window",
+        "64k".replace("k", "000"),
+    )
     assert run.exit_code == 0, run.stderr
     listed = [m["id"] for m in cli("list", "--json").json()["models"]]
     assert "acme-secret" in listed
@@ -101,7 +123,9 @@ def test_import_litellm_sample(cli, user_file: Path) -> None:
     assert f"added {len(added)}" in run.stdout
     doc = tomllib.loads(user_file.read_text(), parse_float=Decimal)
     assert set(doc["models"]) == set(added)
-    again = cli("catalog", "import", "--from", "litellm", str(sample), "--only-new", "--json").json()
+    again = cli(
+        "catalog", "import", "--from", "litellm", str(sample), "--only-new", "--json"
+    ).json()
     assert again["added"] == [] and again["updated"] == []
 
 
@@ -128,9 +152,15 @@ def test_export_round_trips(cli, tmp_path: Path) -> None:
     original = cli("show", "alpha-large", "--json").json()["model"]
     csv_text = cli("catalog", "export", "--format", "csv").stdout.splitlines()
     assert csv_text[0].startswith("id,name,provider,type,context_window")
-    assert any(line.startswith("alpha-large,Alpha Large,acme,text,1000000,64000,5,0.5,20,2.5,10") for line in csv_text)
+    assert any(
+        line.startswith("alpha-large,Alpha Large,acme,text,1000000,64000,5,0.5,20,2.5,10")
+        for line in csv_text
+    )
     exported = json.loads(cli("catalog", "export", "--format", "json").stdout)
-    assert next(m for m in exported["models"] if m["id"] == "alpha-large")["prices"] == original["prices"]
+    assert (
+        next(m for m in exported["models"] if m["id"] == "alpha-large")["prices"]
+        == original["prices"]
+    )
 
 
 @pytest.mark.skipif(not REFERENCE.is_dir(), reason="../shared/reference is not present")

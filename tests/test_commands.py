@@ -50,8 +50,10 @@ def test_every_command_is_one_module_named_after_it() -> None:
         path = SRC / "commands" / Path(*module.split("."))
         group = any(other.startswith(f"{words} ") for other in COMMANDS)
         assert (path / "__init__.py" if group else path.with_suffix(".py")).is_file(), words
-    modules = {p.relative_to(SRC / "commands").with_suffix("").as_posix().replace("/", ".")
-               for p in (SRC / "commands").rglob("*.py")}
+    modules = {
+        p.relative_to(SRC / "commands").with_suffix("").as_posix().replace("/", ".")
+        for p in (SRC / "commands").rglob("*.py")
+    }
     modules = {m.removesuffix(".__init__") for m in modules} - {"__init__"}
     modules = {m for m in modules if m.split(".")[0] != "options"}  # the shared options
     assert modules == set(COMMANDS.values())  # no command module outside the table
@@ -71,24 +73,38 @@ def test_the_cli_is_the_table_and_nothing_registers_by_import() -> None:
     assert app.registered_commands == [] and app.registered_groups == []
 
 
-@pytest.mark.parametrize(("argv", "loaded"), [
-    (["diff", "alpha", "alpha-mini", "--json"], ["diff", "options"]),
-    (["show", "alpha", "--json"], ["show", "options"]),
-    (["list", "--json"], ["list", "options", "options.filters"]),
-    (["cost", "--tokens", "1M", "--json"], ["cost", "options", "options.filters", "options.workload"]),
-    (["catalog", "path", "--json"], ["catalog", "catalog.path", "options"]),
-    (["catalog", "validate", "--json"], ["catalog", "catalog.validate", "options"]),
-])
+@pytest.mark.parametrize(
+    ("argv", "loaded"),
+    [
+        (["diff", "alpha", "alpha-mini", "--json"], ["diff", "options"]),
+        (["show", "alpha", "--json"], ["show", "options"]),
+        (["list", "--json"], ["list", "options", "options.filters"]),
+        (
+            ["cost", "--tokens", "1M", "--json"],
+            ["cost", "options", "options.filters", "options.workload"],
+        ),
+        (["catalog", "path", "--json"], ["catalog", "catalog.path", "options"]),
+        (["catalog", "validate", "--json"], ["catalog", "catalog.validate", "options"]),
+    ],
+)
 def test_a_run_imports_only_the_command_it_runs(argv: list[str], loaded: list[str]) -> None:
     """Its module and the options it takes, nothing of the other commands."""
-    code = ("import sys; sys.argv = ['aicompare', *sys.argv[1:]]\n"
-            "from aicompare._entry import main\n"
-            "try:\n    main()\nexcept SystemExit:\n    pass\n"
-            "print(sorted(m for m in sys.modules if m.startswith('aicompare.commands.')),"
-            " file=sys.stderr)")
-    proc = subprocess.run([sys.executable, "-c", code, *argv], check=False, capture_output=True,
-                          text=True, env=base_env(AICOMPARE_BASE_CATALOG=str(FIXTURE)), cwd="/",
-                          timeout=60)
+    code = (
+        "import sys; sys.argv = ['aicompare', *sys.argv[1:]]\n"
+        "from aicompare._entry import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in sys.modules if m.startswith('aicompare.commands.')),"
+        " file=sys.stderr)"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code, *argv],
+        check=False,
+        capture_output=True,
+        text=True,
+        env=base_env(AICOMPARE_BASE_CATALOG=str(FIXTURE)),
+        cwd="/",
+        timeout=60,
+    )
     assert proc.stdout.startswith("{"), proc.stderr
     assert proc.stderr.strip() == str(sorted(f"aicompare.commands.{m}" for m in loaded))
 
@@ -97,14 +113,20 @@ TOP = [words for words in COMMANDS if " " not in words]
 CATALOG = [words.split()[1] for words in COMMANDS if words.startswith("catalog ")]
 
 
-@pytest.mark.parametrize(("words", "expected"), [
-    ("aicompare ", TOP), ("aicompare catalog ", CATALOG), ("aicompare catalog ex", ["export"]),
-])
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        ("aicompare ", TOP),
+        ("aicompare catalog ", CATALOG),
+        ("aicompare catalog ex", ["export"]),
+    ],
+)
 def test_completion_lists_every_command(words: str, expected: list[str]) -> None:
     assert {"list", "cost", "catalog"} <= set(TOP) and {"import", "export"} <= set(CATALOG)
     cword = len(words.split()) - (0 if words.endswith(" ") else 1)
-    ran = run([], base_env(_AICOMPARE_COMPLETE="complete_bash", COMP_WORDS=words,
-                           COMP_CWORD=str(cword)))
+    ran = run(
+        [], base_env(_AICOMPARE_COMPLETE="complete_bash", COMP_WORDS=words, COMP_CWORD=str(cword))
+    )
     assert ran.code == 0 and ran.stderr == ""
     assert ran.stdout.split() == expected
 
@@ -122,26 +144,53 @@ def test_help_and_typos_know_every_command(cli) -> None:
 # --- one envelope, one emit ---------------------------------------------------------------------
 
 
-def test_every_json_document_has_the_envelope(cli, tmp_path: Path,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_every_json_document_has_the_envelope(
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
     sample = Path(__file__).parent / "data" / "importers" / "litellm.json"
     runs = {
-        ("list", "--json"): "list", ("show", "alpha", "--json"): "show",
-        ("diff", "alpha", "alpha-mini", "--json"): "diff", ("cost", "--tokens", "1M", "--json"): "cost",
-        ("best", "--for", "chat", "--json"): "best", ("best", "--list", "--json"): "best",
+        ("list", "--json"): "list",
+        ("show", "alpha", "--json"): "show",
+        ("diff", "alpha", "alpha-mini", "--json"): "diff",
+        ("cost", "--tokens", "1M", "--json"): "cost",
+        ("best", "--for", "chat", "--json"): "best",
+        ("best", "--list", "--json"): "best",
         ("catalog", "path", "--json"): "catalog path",
         ("catalog", "validate", "--json"): "catalog validate",
         ("catalog", "export", "--format", "json"): "catalog export",
         ("catalog", "set", "alpha-mini", "--input", "2", "--json"): "catalog set",
-        ("catalog", "add", "acme-x", "--provider", "acme", "--type", "text", "--json"):
-            "catalog added",
+        (
+            "catalog",
+            "add",
+            "acme-x",
+            "--provider",
+            "acme",
+            "--type",
+            "text",
+            "--json",
+        ): "catalog added",
         ("catalog", "remove", "acme-x", "--json"): "catalog removed",
-        ("catalog", "import", "--from", "litellm", str(sample), "--dry-run", "--json"):
-            "catalog import",
-        ("catalog", "build", "--reference", str(CURATE / "reference"), "--curation",
-         str(CURATE / "curation.toml"), "--out", str(tmp_path / "built.toml"), "--json"):
-            "catalog build",
+        (
+            "catalog",
+            "import",
+            "--from",
+            "litellm",
+            str(sample),
+            "--dry-run",
+            "--json",
+        ): "catalog import",
+        (
+            "catalog",
+            "build",
+            "--reference",
+            str(CURATE / "reference"),
+            "--curation",
+            str(CURATE / "curation.toml"),
+            "--out",
+            str(tmp_path / "built.toml"),
+            "--json",
+        ): "catalog build",
     }
     for args, command in runs.items():
         ran = cli(*args, as_of=False)
@@ -214,22 +263,28 @@ def test_cost_query_is_the_cost_command(cli, catalog: Catalog) -> None:
     assert browsed.hidden_servable == shown["omitted"]["servable"] > 0
     everything = cost_query(catalog, [], WorkloadSpec(tokens="5M"), day, every=True)
     assert len(everything.ranked) == len(catalog)
-    named = cost_query(catalog, ["alpha-large", "alpha-mini"], WorkloadSpec(tokens="1M"), day,
-                       baseline="alpha-old")  # a baseline that is not among them is added
+    named = cost_query(
+        catalog, ["alpha-large", "alpha-mini"], WorkloadSpec(tokens="1M"), day, baseline="alpha-old"
+    )  # a baseline that is not among them is added
     assert named.explicit and named.baseline == "alpha-old"
     assert "alpha-old" in [r.estimate.key for r in named.ranked]
     with pytest.raises(WorkloadError, match="apply only when no models are named"):
-        cost_query(catalog, ["alpha"], WorkloadSpec(tokens="1M"), day, filters=Filters(current=True))
+        cost_query(
+            catalog, ["alpha"], WorkloadSpec(tokens="1M"), day, filters=Filters(current=True)
+        )
 
 
 def test_the_top_default_has_one_source() -> None:
     """--top's default is costing.DEFAULT_TOP, not a second number in the command."""
-    code = ("import aicompare.costing as c; c.DEFAULT_TOP = 3\n"
-            "from typer.main import get_command\nfrom aicompare.cli import app\n"
-            "cost = get_command(app).get_command(None, 'cost')\n"
-            "print(next(p.default for p in cost.params if p.name == 'top'))")
-    proc = subprocess.run([sys.executable, "-c", code], check=False, capture_output=True,
-                          text=True, timeout=60)
+    code = (
+        "import aicompare.costing as c; c.DEFAULT_TOP = 3\n"
+        "from typer.main import get_command\nfrom aicompare.cli import app\n"
+        "cost = get_command(app).get_command(None, 'cost')\n"
+        "print(next(p.default for p in cost.params if p.name == 'top'))"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], check=False, capture_output=True, text=True, timeout=60
+    )
     assert proc.stdout.strip() == "3", proc.stderr
 
 
@@ -243,8 +298,9 @@ def test_best_falls_back_to_a_small_workload_in_the_domain() -> None:
 
     assert typical_workload(task({}), WorkloadSpec()) == WorkloadSpec(tokens="1M")
     assert typical_workload(task({}, types=("image",)), WorkloadSpec()) == WorkloadSpec(images="1k")
-    assert typical_workload(task({"tokens": "5M"}), WorkloadSpec(per="day")) == \
-        WorkloadSpec(tokens="5M", per="day")
+    assert typical_workload(task({"tokens": "5M"}), WorkloadSpec(per="day")) == WorkloadSpec(
+        tokens="5M", per="day"
+    )
     given = WorkloadSpec(images="10")
     assert typical_workload(task({"tokens": "5M"}), given) is given
 
@@ -253,8 +309,12 @@ def test_filters_take_models_and_rate_cards_alike(catalog: Catalog) -> None:
     from aicompare.filters import Filters, filter_models
 
     day = dt.date(2026, 11, 21)
-    for chosen in (Filters(provider="acme"), Filters(type="image"),
-                   Filters(capabilities=("vision",)), Filters(current=True)):
+    for chosen in (
+        Filters(provider="acme"),
+        Filters(type="image"),
+        Filters(capabilities=("vision",)),
+        Filters(current=True),
+    ):
         on_models = [m.id for m in filter_models(catalog.models.values(), day, chosen)]
         assert on_models == [c.id for c in filter_models(catalog.rate_cards(), day, chosen)]
         assert on_models and len(on_models) < len(catalog), chosen
@@ -308,13 +368,21 @@ def test_version_answers_the_same_on_every_path(argv: list[str]) -> None:
 def test_ctrl_c_in_a_command_ends_the_line_and_exits_130(tmp_path: Path) -> None:
     """A Ctrl-C inside a command (Typer ends the run) ends like one before Typer: exit 130, a new
     line on stderr, nothing else."""
-    code = ("import os, signal, sys\n"
-            "sys.argv = ['aicompare', 'list']\n"
-            "import aicompare.loader as loader\n"
-            "def interrupted(*args, **kwargs):\n    os.kill(os.getpid(), signal.SIGINT)\n"
-            "loader.load_catalog = interrupted\n"
-            "from aicompare._entry import run\nrun()\n")
-    proc = subprocess.run([sys.executable, "-c", code], check=False, capture_output=True,
-                          text=True, env=base_env(AICOMPARE_BASE_CATALOG=str(FIXTURE)), cwd="/",
-                          timeout=60)
+    code = (
+        "import os, signal, sys\n"
+        "sys.argv = ['aicompare', 'list']\n"
+        "import aicompare.loader as loader\n"
+        "def interrupted(*args, **kwargs):\n    os.kill(os.getpid(), signal.SIGINT)\n"
+        "loader.load_catalog = interrupted\n"
+        "from aicompare._entry import run\nrun()\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        check=False,
+        capture_output=True,
+        text=True,
+        env=base_env(AICOMPARE_BASE_CATALOG=str(FIXTURE)),
+        cwd="/",
+        timeout=60,
+    )
     assert (proc.returncode, proc.stdout, proc.stderr) == (130, "", "\n")

@@ -20,21 +20,39 @@ FIXTURE = Path(__file__).resolve().parent / "data" / "fixture.toml"
 FIXTURE_ENV = {"AICOMPARE_BASE_CATALOG": str(FIXTURE)}
 
 
-def run(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def run(
+    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
     """The installed console entry point, as a user runs it, from outside the checkout, on the
     fixture catalog."""
-    full_env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "NO_COLOR", "COLUMNS")}
+    full_env = {
+        k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "NO_COLOR", "COLUMNS")
+    }
     full_env.update(FIXTURE_ENV)
     full_env.update(env or {})
-    return subprocess.run([sys.executable, "-m", "aicompare", *args], capture_output=True, text=True,
-                          env=full_env, cwd=cwd or Path("/"), timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "aicompare", *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        cwd=cwd or Path("/"),
+        timeout=60,
+    )
 
 
 def test_diff_json_document() -> None:
     # pixel-one: an image model at $5.00 per 1M input tokens, with a per-image grid; alpha-old: a
     # text model at $1.10 in, $8.00 out, shut down on 2026-01-01 for alpha-mini.
     # (5.00 - 1.10) / 5.00 = 78%.
-    proc = run("diff", "pixel-one", "alpha-old", "--json", "--as-of", "2026-11-21", env={"FORCE_COLOR": "1"})
+    proc = run(
+        "diff",
+        "pixel-one",
+        "alpha-old",
+        "--json",
+        "--as-of",
+        "2026-11-21",
+        env={"FORCE_COLOR": "1"},
+    )
     assert proc.returncode == 0
     assert proc.stderr == ""
     assert "\x1b" not in proc.stdout
@@ -44,7 +62,9 @@ def test_diff_json_document() -> None:
     assert [m["id"] for m in doc["models"]] == ["pixel-one", "alpha-old"]
     first = doc["differences"][0]
     assert first["kind"] == "kind"
-    price = next(d for d in doc["differences"] if d["kind"] == "price" and d["field"] == "prices.input")
+    price = next(
+        d for d in doc["differences"] if d["kind"] == "price" and d["field"] == "prices.input"
+    )
     assert price == {
         "kind": "price",
         "text": "alpha-old is 78% cheaper on input tokens ($1.10 vs $5.00 per 1M).",
@@ -80,19 +100,35 @@ def test_money_is_never_a_float() -> None:
 
 def test_json_path_does_not_import_rich() -> None:
     # _entry.main is what the console script runs (before it ends the process without teardown)
-    code = ("import sys; sys.argv=['aicompare', *sys.argv[1:]]\n"
-            "from aicompare._entry import main\n"
-            "try:\n    main()\nexcept SystemExit:\n    pass\n"
-            "print('RICH' if any(m == 'rich' or m.startswith('rich.') for m in sys.modules) else 'CLEAN', file=sys.stderr)")
+    code = (
+        "import sys; sys.argv=['aicompare', *sys.argv[1:]]\n"
+        "from aicompare._entry import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print('RICH' if any(m == 'rich' or m.startswith('rich.') for m in sys.modules) else 'CLEAN', file=sys.stderr)"
+    )
     env = {**os.environ, **FIXTURE_ENV}
-    for argv in (["diff", "pixel-one", "alpha-mini", "--json"], ["cost", "--tokens", "5M", "--json"], ["--version"]):
-        proc = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True, cwd="/",
-                              env=env)
+    for argv in (
+        ["diff", "pixel-one", "alpha-mini", "--json"],
+        ["cost", "--tokens", "5M", "--json"],
+        ["--version"],
+    ):
+        proc = subprocess.run(
+            [sys.executable, "-c", code, *argv], capture_output=True, text=True, cwd="/", env=env
+        )
         assert proc.stderr.strip() == "CLEAN", (argv, proc.stderr)
         assert proc.stdout.startswith("{" if "--json" in argv else "aicompare "), proc.stdout[:100]
-    proc = subprocess.run([sys.executable, "-c", "import sys; sys.argv=['aicompare','--version']\n"
-                           "from aicompare.cli import main\ntry:\n    main()\nexcept SystemExit:\n    pass\n"
-                           "print('rich' in sys.modules, file=sys.stderr)"], capture_output=True, text=True, cwd="/")
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; sys.argv=['aicompare','--version']\n"
+            "from aicompare.cli import main\ntry:\n    main()\nexcept SystemExit:\n    pass\n"
+            "print('rich' in sys.modules, file=sys.stderr)",
+        ],
+        capture_output=True,
+        text=True,
+        cwd="/",
+    )
     assert proc.stdout == f"aicompare {__version__}\n"
     assert proc.stderr.strip() == "False"
 
@@ -146,7 +182,11 @@ def test_help_has_examples(cmd: tuple[str, ...]) -> None:
 
 @pytest.mark.parametrize("columns", ["40", "60", "80", "200"])
 def test_tables_fit_columns(columns: str) -> None:
-    for args in (("list",), ("diff", "pixel-one", "alpha-mini", "alpha-large"), ("show", "pixel-one")):
+    for args in (
+        ("list",),
+        ("diff", "pixel-one", "alpha-mini", "alpha-large"),
+        ("show", "pixel-one"),
+    ):
         proc = run(*args, env={"COLUMNS": columns})
         assert proc.returncode == 0
         widest = max(len(line) for line in proc.stdout.splitlines())
@@ -167,7 +207,13 @@ def test_colour_switches() -> None:
 def test_closed_pipe_is_quiet() -> None:
     # env given explicitly: with env=None a child inherits the C-level environment, where readline
     # (loaded by pytest) may have put COLUMNS and LINES that os.environ does not show
-    proc = subprocess.run(f"{sys.executable} -m aicompare list | head -1", shell=True, capture_output=True,
-                          text=True, cwd="/", env={**os.environ, **FIXTURE_ENV})
+    proc = subprocess.run(
+        f"{sys.executable} -m aicompare list | head -1",
+        shell=True,
+        capture_output=True,
+        text=True,
+        cwd="/",
+        env={**os.environ, **FIXTURE_ENV},
+    )
     assert proc.stdout.startswith("id")
     assert proc.stderr == ""

@@ -48,11 +48,17 @@ def user_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 # --- 1. Only the result on stdout; an error run leaves stdout empty, a --json run stderr empty ------
 
 JSON_RUNS = [
-    ("list", "--json"), ("list", "--format", "json"), ("show", "alpha", "--json"),
-    ("diff", "alpha", "alpha-mini", "pixel-one", "--json"), ("cost", "--tokens", "5M", "--json"),
+    ("list", "--json"),
+    ("list", "--format", "json"),
+    ("show", "alpha", "--json"),
+    ("diff", "alpha", "alpha-mini", "pixel-one", "--json"),
+    ("cost", "--tokens", "5M", "--json"),
     ("cost", "alpha+pixel-one", "--tokens", "1M", "--images", "10", "--format", "json"),
-    ("best", "--for", "chat", "--json"), ("best", "--list", "--json"), ("catalog", "path", "--json"),
-    ("catalog", "validate", "--json"), ("catalog", "export", "--format", "json"),
+    ("best", "--for", "chat", "--json"),
+    ("best", "--list", "--json"),
+    ("catalog", "path", "--json"),
+    ("catalog", "validate", "--json"),
+    ("catalog", "export", "--format", "json"),
     ("catalog", "set", "alpha-mini", "--input", "2", "--json"),
     ("catalog", "add", "acme-x", "--provider", "acme", "--type", "text", "--json"),
     ("catalog", "remove", "acme-x", "--json"),
@@ -91,19 +97,28 @@ def test_exit_codes_are_documented_in_help_and_readme(cli) -> None:
 # --- 3. No traceback for anything a user can cause: arguments that are not UTF-8 -----------------
 
 
-@pytest.mark.parametrize(("args", "code"), [
-    ([b"catalog", b"path", b"--catalog", b"\xff.toml"], 0),
-    ([b"catalog", b"path", b"--json", b"--catalog", b"caf\xe9.toml"], 0),
-    ([b"catalog", b"validate", b"\xff.toml", b"--json"], 1),
-    ([b"show", b"\xff"], 1),
-    ([b"list", b"--provider", b"\xff"], 1),
-    ([b"catalog", b"set", b"alpha-mini", b"--note", b"\xff"], 1),
-])
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        ([b"catalog", b"path", b"--catalog", b"\xff.toml"], 0),
+        ([b"catalog", b"path", b"--json", b"--catalog", b"caf\xe9.toml"], 0),
+        ([b"catalog", b"validate", b"\xff.toml", b"--json"], 1),
+        ([b"show", b"\xff"], 1),
+        ([b"list", b"--provider", b"\xff"], 1),
+        ([b"catalog", b"set", b"alpha-mini", b"--note", b"\xff"], 1),
+    ],
+)
 def test_arguments_that_are_not_utf8(tmp_path: Path, args: list[bytes], code: int) -> None:
     """$'\\xff' on a command line: never a traceback, even with a strict UTF-8 stdout."""
     env = base_env(PYTHONIOENCODING="utf-8:strict", XDG_CONFIG_HOME=str(tmp_path))
-    proc = subprocess.run([*map(os.fsencode, aicompare()), *args], check=False, env=env, capture_output=True, timeout=60,
-                          cwd=tmp_path)
+    proc = subprocess.run(
+        [*map(os.fsencode, aicompare()), *args],
+        check=False,
+        env=env,
+        capture_output=True,
+        timeout=60,
+        cwd=tmp_path,
+    )
     assert proc.returncode == code, proc.stderr
     assert b"Traceback" not in proc.stderr
     proc.stdout.decode("utf-8")  # valid UTF-8, the bad bytes shown as escapes
@@ -116,19 +131,47 @@ def test_arguments_that_are_not_utf8(tmp_path: Path, args: list[bytes], code: in
 ERRORS = [
     (("show", "alpah-mini"), 1, "error: unknown model 'alpah-mini'", "did you mean: alpha-mini?"),
     (("cost", "--tokens", "5MM"), 2, "--tokens: '5MM' is not a quantity", "use a whole number"),
-    (("list", "--as-of", "2025-13-01"), 2, "'2025-13-01' is not a date", "Try 'aicompare list -h' for help."),
-    (("best", "--for", "imag-generation"), 1, "error: unknown task 'imag-generation'",
-     "did you mean: image-generation?"),
-    (("list", "--sort", "colour"), 2, "Invalid value for '--sort'", "Try 'aicompare list -h' for help."),
-    (("catalog", "set", "alpha-mini", "--input", "-1"), 2, "'-1' is not a price", "use a plain non-negative decimal"),
+    (
+        ("list", "--as-of", "2025-13-01"),
+        2,
+        "'2025-13-01' is not a date",
+        "Try 'aicompare list -h' for help.",
+    ),
+    (
+        ("best", "--for", "imag-generation"),
+        1,
+        "error: unknown task 'imag-generation'",
+        "did you mean: image-generation?",
+    ),
+    (
+        ("list", "--sort", "colour"),
+        2,
+        "Invalid value for '--sort'",
+        "Try 'aicompare list -h' for help.",
+    ),
+    (
+        ("catalog", "set", "alpha-mini", "--input", "-1"),
+        2,
+        "'-1' is not a price",
+        "use a plain non-negative decimal",
+    ),
     (("diff", "alpha-mini"), 2, "give at least two models", "Try 'aicompare diff -h' for help."),
-    (("catalog", "validate", "/no/such/file.toml"), 1, "/no/such/file.toml: no such file", "fix these entries"),
+    (
+        ("catalog", "validate", "/no/such/file.toml"),
+        1,
+        "/no/such/file.toml: no such file",
+        "fix these entries",
+    ),
     (("list", "--provider", "acmee"), 1, "error: unknown provider 'acmee'", "did you mean: acme?"),
 ]
 
 
-@pytest.mark.parametrize(("args", "code", "what", "todo"), ERRORS, ids=[" ".join(e[0]) for e in ERRORS])
-def test_errors_say_what_where_and_what_to_do(cli, args: tuple[str, ...], code: int, what: str, todo: str) -> None:
+@pytest.mark.parametrize(
+    ("args", "code", "what", "todo"), ERRORS, ids=[" ".join(e[0]) for e in ERRORS]
+)
+def test_errors_say_what_where_and_what_to_do(
+    cli, args: tuple[str, ...], code: int, what: str, todo: str
+) -> None:
     run_ = cli(*args, as_of=False)
     assert run_.exit_code == code and run_.stdout == "", run_.stderr
     lines = [line for line in run_.stderr.splitlines() if line.strip()]
@@ -151,7 +194,9 @@ MONEY_KEYS = {"total", "cost", "unit_price", "delta", "image_price_from", "budge
 PRICE_TABLES = {"prices", "standard", "batch", "tiers", "image_prices"}
 
 
-def _money(value: Any, key: str = "", inside: bool = False, found: list[str] | None = None) -> list[str]:
+def _money(
+    value: Any, key: str = "", inside: bool = False, found: list[str] | None = None
+) -> list[str]:
     found = [] if found is None else found
     assert not isinstance(value, float), f"a float at {key!r}: {value}"
     if isinstance(value, dict):
@@ -160,7 +205,11 @@ def _money(value: Any, key: str = "", inside: bool = False, found: list[str] | N
     elif isinstance(value, list):
         for v in value:
             _money(v, key, inside, found)
-    elif (key in MONEY_KEYS or inside) and key not in ("above_input_tokens", "unit") and value is not None:
+    elif (
+        (key in MONEY_KEYS or inside)
+        and key not in ("above_input_tokens", "unit")
+        and value is not None
+    ):
         assert isinstance(value, str) and DECIMAL.fullmatch(value), f"money at {key!r} is {value!r}"
         found.append(value)
     return found
@@ -168,8 +217,10 @@ def _money(value: Any, key: str = "", inside: bool = False, found: list[str] | N
 
 def test_money_is_an_exact_decimal_string_in_every_document(cli) -> None:
     found: list[str] = []
-    for args in JSON_RUNS[:9] + [("catalog", "export", "--format", "json"),
-                                 ("best", "--for", "image-generation", "--budget", "50", "--json")]:
+    for args in JSON_RUNS[:9] + [
+        ("catalog", "export", "--format", "json"),
+        ("best", "--for", "image-generation", "--budget", "50", "--json"),
+    ]:
         _money(cli(*args).json(), found=found)
     assert {"1.1", "0.5", "0.015", "0.03", "2.5"} <= set(found), sorted(set(found))[:20]
 
@@ -195,7 +246,16 @@ def _documented_example(marker: str) -> Any:
     return json.loads(block)
 
 
-DATA_KEYED = {"standard", "batch", "image_prices", "origins", "benchmarks", "prices", "requires", "workload"}
+DATA_KEYED = {
+    "standard",
+    "batch",
+    "image_prices",
+    "origins",
+    "benchmarks",
+    "prices",
+    "requires",
+    "workload",
+}
 
 
 def _contains(example: Any, actual: Any, where: str) -> None:
@@ -234,19 +294,28 @@ def test_documented_json_fields_are_all_present(cli) -> None:
 # --- 9. Colour switches, on a real terminal -----------------------------------------------------------
 
 
-@pytest.mark.parametrize(("env", "flags", "coloured"), [
-    ({}, (), True),
-    ({"NO_COLOR": "1"}, (), False),
-    ({"NO_COLOR": "0"}, (), False),       # any non-empty value
-    ({"NO_COLOR": "false"}, (), False),
-    ({"NO_COLOR": ""}, (), True),         # empty means unset
-    ({"TERM": "dumb"}, (), False),
-    ({}, ("--no-color",), False),
-    ({"FORCE_COLOR": "1"}, ("--no-color",), False),  # the flag beats the environment (line 18)
-])
-def test_colour_switches_on_a_terminal(env: dict[str, str], flags: tuple[str, ...], coloured: bool) -> None:
-    ran = run(["diff", "alpha-large", "alpha-mini", *AS_OF, *flags], base_env(**{"TERM": "xterm-256color", **env}),
-              tty="stdout", columns=120)
+@pytest.mark.parametrize(
+    ("env", "flags", "coloured"),
+    [
+        ({}, (), True),
+        ({"NO_COLOR": "1"}, (), False),
+        ({"NO_COLOR": "0"}, (), False),  # any non-empty value
+        ({"NO_COLOR": "false"}, (), False),
+        ({"NO_COLOR": ""}, (), True),  # empty means unset
+        ({"TERM": "dumb"}, (), False),
+        ({}, ("--no-color",), False),
+        ({"FORCE_COLOR": "1"}, ("--no-color",), False),  # the flag beats the environment (line 18)
+    ],
+)
+def test_colour_switches_on_a_terminal(
+    env: dict[str, str], flags: tuple[str, ...], coloured: bool
+) -> None:
+    ran = run(
+        ["diff", "alpha-large", "alpha-mini", *AS_OF, *flags],
+        base_env(**{"TERM": "xterm-256color", **env}),
+        tty="stdout",
+        columns=120,
+    )
     assert ran.code == 0, ran.stderr
     assert ("\x1b[" in ran.stdout) is coloured
     assert "★" in ran.stdout  # line 10: the mark is there with or without colour
@@ -254,36 +323,94 @@ def test_colour_switches_on_a_terminal(env: dict[str, str], flags: tuple[str, ..
 
 # --- 12. Text from the catalog is shown literally --------------------------------------------------
 
-MARKUP = ["weird[/]name", "[bold]x[/bold]", "[/]", "[link=https://x]y[/link]", "[red]", ":smile:", "\\[x]",
-          "<b>x</b>", "$(id)", "`x`", "**x**", "{0}", "%s", "a|b", "α β γ", "日本語モデル", "🦄 model", "x" * 60]
-text_value = st.one_of(st.sampled_from(MARKUP),
-                       st.text(st.characters(categories=["L", "N", "P", "S", "Zs"]), min_size=1, max_size=40)
-                       .map(str.strip).filter(bool))
+MARKUP = [
+    "weird[/]name",
+    "[bold]x[/bold]",
+    "[/]",
+    "[link=https://x]y[/link]",
+    "[red]",
+    ":smile:",
+    "\\[x]",
+    "<b>x</b>",
+    "$(id)",
+    "`x`",
+    "**x**",
+    "{0}",
+    "%s",
+    "a|b",
+    "α β γ",
+    "日本語モデル",
+    "🦄 model",
+    "x" * 60,
+]
+text_value = st.one_of(
+    st.sampled_from(MARKUP),
+    st.text(st.characters(categories=["L", "N", "P", "S", "Zs"]), min_size=1, max_size=40)
+    .map(str.strip)
+    .filter(bool),
+)
 
 
-@settings(max_examples=80, deadline=None, database=None, derandomize=True,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=80,
+    deadline=None,
+    database=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(name=text_value, notes=text_value)
 def test_catalog_text_is_shown_literally(tmp_path: Path, name: str, notes: str) -> None:
     layer = tmp_path / "literal.toml"
-    layer.write_text(tomli_w.dumps({"models": {"lit": {"provider": "acme", "type": "text", "name": name,
-                                                       "notes": notes, "prices": {"input": 1}}}}), "utf-8")
+    layer.write_text(
+        tomli_w.dumps(
+            {
+                "models": {
+                    "lit": {
+                        "provider": "acme",
+                        "type": "text",
+                        "name": name,
+                        "notes": notes,
+                        "prices": {"input": 1},
+                    }
+                }
+            }
+        ),
+        "utf-8",
+    )
     env = {"AICOMPARE_BASE_CATALOG": str(FIXTURE), "COLUMNS": None, "AICOMPARE_NO_CACHE": "1"}
     runner = CliRunner()
-    doc = json.loads(runner.invoke(app, ["show", "lit", "--json", "--catalog", str(layer)], env=env).stdout)
+    doc = json.loads(
+        runner.invoke(app, ["show", "lit", "--json", "--catalog", str(layer)], env=env).stdout
+    )
     assert doc["model"]["name"] == name and doc["model"]["notes"] == notes
-    table = runner.invoke(app, ["show", "lit", "--catalog", str(layer)], env=env, catch_exceptions=False)
+    table = runner.invoke(
+        app, ["show", "lit", "--catalog", str(layer)], env=env, catch_exceptions=False
+    )
     assert table.exit_code == 0
     assert name in table.stdout and notes in table.stdout
-    csv_out = runner.invoke(app, ["diff", "lit", "alpha-mini", "--format", "markdown", "--catalog", str(layer)], env=env)
+    csv_out = runner.invoke(
+        app, ["diff", "lit", "alpha-mini", "--format", "markdown", "--catalog", str(layer)], env=env
+    )
     assert csv_out.exit_code == 0
 
 
 def test_catalog_text_cannot_write_terminal_escapes_into_a_table(cli, tmp_path: Path) -> None:
     layer = tmp_path / "evil.toml"
-    layer.write_text(tomli_w.dumps({"models": {"evil": {"provider": "acme", "type": "text",
-                                                        "name": "\x1b[2J\x1b]0;owned\x07evil",
-                                                        "notes": "bell\x07 and \x1b[31mred"}}}), "utf-8")
+    layer.write_text(
+        tomli_w.dumps(
+            {
+                "models": {
+                    "evil": {
+                        "provider": "acme",
+                        "type": "text",
+                        "name": "\x1b[2J\x1b]0;owned\x07evil",
+                        "notes": "bell\x07 and \x1b[31mred",
+                    }
+                }
+            }
+        ),
+        "utf-8",
+    )
     table = cli("show", "evil", "--catalog", str(layer))
     assert table.exit_code == 0 and "\x1b" not in table.stdout and "\x07" not in table.stdout
     assert "\\x1b[2J\\x1b]0;owned\\x07evil" in table.stdout  # shown, as escapes
@@ -310,7 +437,9 @@ def test_progress_only_when_stderr_is_a_terminal(tmp_path: Path) -> None:
 # --- 14. -h and --help everywhere, with examples; bare aicompare shows help ------------------------
 
 
-@pytest.mark.parametrize("path", COMMAND_PATHS, ids=[" ".join(p) or "aicompare" for p in COMMAND_PATHS])
+@pytest.mark.parametrize(
+    "path", COMMAND_PATHS, ids=[" ".join(p) or "aicompare" for p in COMMAND_PATHS]
+)
 def test_help_on_every_command(cli, path: tuple[str, ...]) -> None:
     for flag in ("-h", "--help"):
         run_ = cli(*path, flag)
@@ -323,7 +452,9 @@ def test_help_on_every_command(cli, path: tuple[str, ...]) -> None:
 def test_bare_commands_show_help(cli) -> None:
     assert cli().stdout == cli("--help").stdout
     group = cli("catalog")  # a group without a command: help, as a usage error on stderr
-    assert group.exit_code == 2 and group.stdout == "" and "Usage: aicompare catalog" in group.stderr
+    assert (
+        group.exit_code == 2 and group.stdout == "" and "Usage: aicompare catalog" in group.stderr
+    )
 
 
 def test_root_help_has_examples(cli) -> None:
@@ -341,7 +472,9 @@ def test_version_is_exact_and_fast() -> None:
             ran = run([flag], base_env(PYTHONPROFILEIMPORTTIME="1"))
             timings.append(time.perf_counter() - started)
             assert ran.code == 0 and ran.stdout == f"aicompare {__version__}\n"
-        assert not re.search(r"\| +(typer|rich|aicompare\.cli)$", ran.stderr, re.MULTILINE), "--version loads the CLI"
+        assert not re.search(r"\| +(typer|rich|aicompare\.cli)$", ran.stderr, re.MULTILINE), (
+            "--version loads the CLI"
+        )
         assert min(timings) < 1.0, timings
 
 
@@ -352,7 +485,10 @@ TYPOS = [
     (("catalog", "valdate"), "Did you mean 'validate'"),
     (("list", "--jsn"), "(Possible options: --json)"),
     (("cost", "--tokns", "5M"), "(Possible options: --request-tokens, --tokens, --top)"),
-    (("catalog", "set", "alpha-mini", "--inptu", "1"), "(Possible options: --input, --into, --note)"),
+    (
+        ("catalog", "set", "alpha-mini", "--inptu", "1"),
+        "(Possible options: --input, --into, --note)",
+    ),
     (("show", "alpah-mini"), "did you mean: alpha-mini?"),
     (("diff", "alpha-mini", "alpah-large"), "did you mean: alpha-large?"),
     (("cost", "alpah-mini", "--tokens", "1M"), "did you mean: alpha-mini?"),
@@ -381,47 +517,79 @@ def test_completion_is_offered(cli) -> None:
     # Typer detects the shell from the parent processes: run under bash, as a user would (pytest
     # itself may have no shell above it, e.g. when started in the background)
     command = " ".join(shlex.quote(a) for a in [*aicompare(), "--show-completion"])
-    proc = subprocess.run(["bash", "-c", f"{command}; exit $?"], check=False, capture_output=True, text=True,
-                          env=base_env(), timeout=60, cwd="/")
+    proc = subprocess.run(
+        ["bash", "-c", f"{command}; exit $?"],
+        check=False,
+        capture_output=True,
+        text=True,
+        env=base_env(),
+        timeout=60,
+        cwd="/",
+    )
     assert proc.returncode == 0 and "_AICOMPARE_COMPLETE=complete_bash" in proc.stdout, proc.stderr
 
 
-@pytest.mark.parametrize(("words", "expected"), [
-    ("aicompare show alp", ["alpha-large", "alpha-mini", "alpha-old"]),
-    ("aicompare diff alpha-mini pix", ["pixel-one", "pixel-flat"]),
-    ("aicompare cost alpha-m", ["alpha-mini"]),
-    ("aicompare catalog set pixel-f", ["pixel-flat"]),
-    ("aicompare best --for ima", ["image-generation"]),
-    ("aicompare show zzz", []),
-])
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        ("aicompare show alp", ["alpha-large", "alpha-mini", "alpha-old"]),
+        ("aicompare diff alpha-mini pix", ["pixel-one", "pixel-flat"]),
+        ("aicompare cost alpha-m", ["alpha-mini"]),
+        ("aicompare catalog set pixel-f", ["pixel-flat"]),
+        ("aicompare best --for ima", ["image-generation"]),
+        ("aicompare show zzz", []),
+    ],
+)
 def test_completion_of_model_ids_in_bash(words: str, expected: list[str]) -> None:
     cword = len(words.split()) - 1
-    ran = run([], base_env(_AICOMPARE_COMPLETE="complete_bash", COMP_WORDS=words, COMP_CWORD=str(cword)))
+    ran = run(
+        [], base_env(_AICOMPARE_COMPLETE="complete_bash", COMP_WORDS=words, COMP_CWORD=str(cword))
+    )
     assert ran.code == 0 and ran.stderr == ""
     assert ran.stdout.split() == expected
 
 
 def test_completion_in_zsh_and_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AICOMPARE_BASE_CATALOG", str(FIXTURE))
-    ran = run([], base_env(_AICOMPARE_COMPLETE="complete_zsh", _TYPER_COMPLETE_ARGS="aicompare show alpha-m"))
+    ran = run(
+        [],
+        base_env(_AICOMPARE_COMPLETE="complete_zsh", _TYPER_COMPLETE_ARGS="aicompare show alpha-m"),
+    )
     assert ran.code == 0 and '"alpha-mini"' in ran.stdout
-    result = CliRunner().invoke(app, [], prog_name="aicompare", env={
-        "_AICOMPARE_COMPLETE": "complete_bash", "COMP_WORDS": "aicompare show pixel", "COMP_CWORD": "2"})
+    result = CliRunner().invoke(
+        app,
+        [],
+        prog_name="aicompare",
+        env={
+            "_AICOMPARE_COMPLETE": "complete_bash",
+            "COMP_WORDS": "aicompare show pixel",
+            "COMP_CWORD": "2",
+        },
+    )
     assert result.exit_code == 0 and result.stdout.split() == ["pixel-one", "pixel-flat"]
 
 
 def test_completion_with_a_broken_catalog_is_quiet(tmp_path: Path) -> None:
     broken = tmp_path / "broken.toml"
     broken.write_text("[models.x\n", "utf-8")
-    ran = run([], base_env(AICOMPARE_CATALOG=str(broken), _AICOMPARE_COMPLETE="complete_bash",
-                           COMP_WORDS="aicompare show alp", COMP_CWORD="2"))
+    ran = run(
+        [],
+        base_env(
+            AICOMPARE_CATALOG=str(broken),
+            _AICOMPARE_COMPLETE="complete_bash",
+            COMP_WORDS="aicompare show alp",
+            COMP_CWORD="2",
+        ),
+    )
     assert ran.code == 0 and ran.stdout.strip() == "" and "Traceback" not in ran.stderr
 
 
 # --- 18. Precedence: flags > environment > the user's file > the bundled default ---------------------
 
 
-def test_precedence_of_catalog_layers(cli, user_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_precedence_of_catalog_layers(
+    cli, user_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def price() -> str:
         return cli(*args).json()["model"]["prices"]["standard"]["input"]
 
@@ -437,7 +605,10 @@ def test_precedence_of_catalog_layers(cli, user_file: Path, tmp_path: Path, monk
     flag_layer.write_text("[models.alpha-mini.prices]\ninput = 1.40\n", "utf-8")
     args = (*args, "--catalog", str(flag_layer))
     assert price() == "1.4"  # the flag
-    layers = [layer["kind"] for layer in cli("catalog", "path", "--json", "--catalog", str(flag_layer)).json()["layers"]]
+    layers = [
+        layer["kind"]
+        for layer in cli("catalog", "path", "--json", "--catalog", str(flag_layer)).json()["layers"]
+    ]
     assert layers == ["bundled", "user", "env", "option"]
 
 
@@ -449,13 +620,19 @@ def test_user_files_follow_xdg(tmp_path: Path) -> None:
     work.mkdir()
     env = base_env(XDG_CONFIG_HOME=str(tmp_path / "cfg"), XDG_CACHE_HOME=str(tmp_path / "cache"))
     layers = json.loads(run(["catalog", "path", "--json"], env, cwd=work).stdout)["layers"]
-    assert layers[1] == {"kind": "user", "path": str(tmp_path / "cfg" / "aicompare" / "models.toml"), "exists": False}
+    assert layers[1] == {
+        "kind": "user",
+        "path": str(tmp_path / "cfg" / "aicompare" / "models.toml"),
+        "exists": False,
+    }
     assert run(["catalog", "set", "alpha-mini", "--input", "1"], env, cwd=work).code == 0
     assert (tmp_path / "cfg" / "aicompare" / "models.toml").is_file()
     assert run(["list"], env, cwd=work).code == 0
     assert list((tmp_path / "cache" / "aicompare").iterdir()), "no cache under XDG_CACHE_HOME"
     assert list(work.iterdir()) == [], "something was written to the working directory"
-    home = {k: v for k, v in env.items() if not k.startswith("XDG_")} | {"HOME": str(tmp_path / "home")}
+    home = {k: v for k, v in env.items() if not k.startswith("XDG_")} | {
+        "HOME": str(tmp_path / "home")
+    }
     layers = json.loads(run(["catalog", "path", "--json"], home, cwd=work).stdout)["layers"]
     assert layers[1]["path"] == str(tmp_path / "home" / ".config" / "aicompare" / "models.toml")
 
@@ -478,15 +655,33 @@ def test_no_network_access(tmp_path: Path) -> None:
     guard = tmp_path / "guard"
     guard.mkdir()
     (guard / "sitecustomize.py").write_text(GUARD, "utf-8")
-    env = base_env(PYTHONPATH=str(guard), XDG_CONFIG_HOME=str(tmp_path / "cfg"), XDG_CACHE_HOME=str(tmp_path / "c"))
-    probe = subprocess.run([sys.executable, "-c", "import socket; socket.getaddrinfo('localhost', 80)"],
-                           check=False, env=env, capture_output=True, text=True)
+    env = base_env(
+        PYTHONPATH=str(guard),
+        XDG_CONFIG_HOME=str(tmp_path / "cfg"),
+        XDG_CACHE_HOME=str(tmp_path / "c"),
+    )
+    probe = subprocess.run(
+        [sys.executable, "-c", "import socket; socket.getaddrinfo('localhost', 80)"],
+        check=False,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert probe.returncode == 99, "the guard does not catch network access"
     source = LITELLM if LITELLM.is_file() else SAMPLE
-    for args in (["list"], ["show", "alpha"], ["diff", "alpha", "alpha-mini"], ["cost", "--tokens", "1M"],
-                 ["best", "--for", "chat"], ["catalog", "validate"], ["catalog", "export"],
-                 ["catalog", "import", "--from", "litellm", str(source)], ["catalog", "set", "alpha-mini", "--input", "3"],
-                 ["--version"], ["--help"]):
+    for args in (
+        ["list"],
+        ["show", "alpha"],
+        ["diff", "alpha", "alpha-mini"],
+        ["cost", "--tokens", "1M"],
+        ["best", "--for", "chat"],
+        ["catalog", "validate"],
+        ["catalog", "export"],
+        ["catalog", "import", "--from", "litellm", str(source)],
+        ["catalog", "set", "alpha-mini", "--input", "3"],
+        ["--version"],
+        ["--help"],
+    ):
         ran = run(args, env)
         assert ran.code == 0 and "NETWORK ACCESS" not in ran.stderr, (args, ran.stderr)
 
@@ -501,10 +696,25 @@ def test_suite_passes_in_ci_conditions_from_another_directory(tmp_path: Path) ->
     environment and working directory are rerun on every CI run.
     """
     tests = Path(__file__).parent
-    files = [str(tests / name) for name in ("test_contract.py", "test_cli_browse.py", "test_cli_cost.py",
-                                             "test_cli_best.py", "test_cli_layers.py")]
+    files = [
+        str(tests / name)
+        for name in (
+            "test_contract.py",
+            "test_cli_browse.py",
+            "test_cli_cost.py",
+            "test_cli_best.py",
+            "test_cli_layers.py",
+        )
+    ]
     env = dict(os.environ, GITHUB_ACTIONS="true", COLUMNS="40")
-    proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *files],
-                          check=False, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *files],
+        check=False,
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert proc.returncode == 0, proc.stdout[-3000:]
     assert list(tmp_path.iterdir()) == [], "the tests wrote into the working directory"

@@ -36,8 +36,11 @@ from aicompare import store
 
 SAMPLE = Path(__file__).parent / "data" / "importers" / "litellm.json"
 SEED = 20261121
-needs_litellm = pytest.mark.skipif(not LITELLM.is_file(), reason=f"reference data set absent: {LITELLM} "
-                                   "(CI checks out ../shared/reference, so this never skips there)")
+needs_litellm = pytest.mark.skipif(
+    not LITELLM.is_file(),
+    reason=f"reference data set absent: {LITELLM} "
+    "(CI checks out ../shared/reference, so this never skips there)",
+)
 
 USER_TOML = """\
 schema_version = 1
@@ -97,6 +100,7 @@ def _half_writes(mp: pytest.MonkeyPatch) -> None:
 def _raiser(exc: BaseException) -> Callable[..., Any]:
     def fail(*args: object, **kwargs: object) -> Any:
         raise exc
+
     return fail
 
 
@@ -108,17 +112,27 @@ def _replace_of(name: str, exc: BaseException) -> Callable[[pytest.MonkeyPatch],
             if Path(dst).name == name:
                 raise exc
             real(src, dst)
+
         mp.setattr(os, "replace", replace)
+
     return inject
 
 
 INJECTIONS: dict[str, Callable[[pytest.MonkeyPatch], None]] = {
     "serialising raises": lambda mp: mp.setattr(tomli_w, "dumps", _raiser(RuntimeError("boom"))),
-    "serialising TypeError": lambda mp: mp.setattr(tomli_w, "dumps", _raiser(TypeError("no TOML for it"))),
+    "serialising TypeError": lambda mp: mp.setattr(
+        tomli_w, "dumps", _raiser(TypeError("no TOML for it"))
+    ),
     "write fails half-way": _half_writes,
-    "fsync: disk full": lambda mp: mp.setattr(os, "fsync", _raiser(OSError(errno.ENOSPC, "No space left"))),
-    "rename of the file fails": _replace_of("models.toml", OSError(errno.EIO, "Input/output error")),
-    "rename of the backup fails": _replace_of("models.toml.bak", OSError(errno.EROFS, "Read-only file system")),
+    "fsync: disk full": lambda mp: mp.setattr(
+        os, "fsync", _raiser(OSError(errno.ENOSPC, "No space left"))
+    ),
+    "rename of the file fails": _replace_of(
+        "models.toml", OSError(errno.EIO, "Input/output error")
+    ),
+    "rename of the backup fails": _replace_of(
+        "models.toml.bak", OSError(errno.EROFS, "Read-only file system")
+    ),
     "Ctrl-C during the write": lambda mp: mp.setattr(os, "fsync", _raiser(KeyboardInterrupt())),
 }
 EDITS = {
@@ -132,9 +146,13 @@ EDITS = {
 
 @pytest.mark.parametrize("edit", list(EDITS))
 @pytest.mark.parametrize("inject", list(INJECTIONS))
-def test_failed_write_leaves_the_old_file(cli: Callable[..., Any], user_file: Path,
-                                          monkeypatch: pytest.MonkeyPatch, inject: str,
-                                          edit: str) -> None:
+def test_failed_write_leaves_the_old_file(
+    cli: Callable[..., Any],
+    user_file: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    inject: str,
+    edit: str,
+) -> None:
     old = user_file.read_bytes()
     store.backup_path(user_file).write_bytes(b"# the previous backup\n")
     with monkeypatch.context() as patched:
@@ -156,8 +174,9 @@ def test_failed_write_leaves_the_old_file(cli: Callable[..., Any], user_file: Pa
     assert temps(user_file.parent) == []
 
 
-def test_failed_export_leaves_the_old_file(cli: Callable[..., Any], tmp_path: Path,
-                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failed_export_leaves_the_old_file(
+    cli: Callable[..., Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     out = tmp_path / "export.toml"
     out.write_text("# an older export\n", "utf-8")
     for inject in ("write fails half-way", "fsync: disk full"):
@@ -171,9 +190,11 @@ def test_failed_export_leaves_the_old_file(cli: Callable[..., Any], tmp_path: Pa
 def test_missing_folder_that_cannot_be_made(cli: Callable[..., Any], tmp_path: Path) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder\n")
-    for args in (("catalog", "set", "alpha-mini", "--input", "1", "--into", str(blocker / "models.toml")),
-                 ("catalog", "export", "-o", str(blocker / "out.toml")),
-                 ("catalog", "import", "--from", "litellm", str(SAMPLE), "--into", str(blocker / "m.toml"))):
+    for args in (
+        ("catalog", "set", "alpha-mini", "--input", "1", "--into", str(blocker / "models.toml")),
+        ("catalog", "export", "-o", str(blocker / "out.toml")),
+        ("catalog", "import", "--from", "litellm", str(SAMPLE), "--into", str(blocker / "m.toml")),
+    ):
         run = cli(*args)
         assert run.exit_code == 1 and run.stdout == "" and run.stderr.startswith("error: "), args
     assert blocker.read_text() == "not a folder\n"
@@ -188,15 +209,19 @@ TEMP = r"models\.toml\.\d+-[0-9a-f]+\.tmp"
 BACKUP_TEMP = r"models\.toml\.bak\.\d+-[0-9a-f]+\.tmp"
 # Inside each of the two atomic writes (the backup's, then the file's): just after the temp file
 # is created, once it is written and synced but not renamed, and just after the rename.
-WRITE_POINTS = [f"{when}:{temp}" for temp in (BACKUP_TEMP, TEMP)
-                for when in ("open", "replace", "replaced")]
+WRITE_POINTS = [
+    f"{when}:{temp}" for temp in (BACKUP_TEMP, TEMP) for when in ("open", "replace", "replaced")
+]
 
 
 def _point_id(point: str) -> str:
     when, _, where = point.partition(":")
     what = "backup" if where == BACKUP_TEMP else "file" if where == TEMP else where
-    return {"open": f"{what} temp created", "replace": f"{what} temp written",
-            "replaced": f"{what} renamed"}.get(when, point)
+    return {
+        "open": f"{what} temp created",
+        "replace": f"{what} temp written",
+        "replaced": f"{what} renamed",
+    }.get(when, point)
 
 
 def _env(config: Path) -> dict[str, str]:
@@ -204,8 +229,14 @@ def _env(config: Path) -> dict[str, str]:
 
 
 def _spawn(args: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([*aicompare(), *args], env=env, stdin=subprocess.DEVNULL,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd="/")
+    return subprocess.Popen(
+        [*aicompare(), *args],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd="/",
+    )
 
 
 def _stopped_at(args: list[str], config: Path, *points: str) -> Child:
@@ -231,8 +262,14 @@ def _killed_at(args: list[str], config: Path, point: str) -> int:
 
 def _finish_with_an_edit(config: Path) -> None:
     """The next edit takes the lock (a killed writer's lock is gone with it) and clears its temps."""
-    done = subprocess.run([*aicompare(), "catalog", "set", "alpha-mini", "--note", "after"], env=_env(config),
-                          capture_output=True, timeout=120, cwd="/", check=False)
+    done = subprocess.run(
+        [*aicompare(), "catalog", "set", "alpha-mini", "--note", "after"],
+        env=_env(config),
+        capture_output=True,
+        timeout=120,
+        cwd="/",
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     assert temps(config / "aicompare") == []
 
@@ -252,9 +289,14 @@ def full_import(tmp_path_factory: pytest.TempPathFactory) -> tuple[float, bytes]
         pytest.skip(f"reference data set absent: {LITELLM} (CI has it)")
     folder, _ = _user_folder(tmp_path_factory.mktemp("full-import"))
     started = time.monotonic()
-    full = subprocess.run([*aicompare(), "catalog", "import", "--from", "litellm", str(LITELLM)],
-                          env=_env(folder.parent), capture_output=True, timeout=300, cwd="/",
-                          check=False)
+    full = subprocess.run(
+        [*aicompare(), "catalog", "import", "--from", "litellm", str(LITELLM)],
+        env=_env(folder.parent),
+        capture_output=True,
+        timeout=300,
+        cwd="/",
+        check=False,
+    )
     duration = time.monotonic() - started
     assert full.returncode == 0, full.stderr
     new = (folder / "models.toml").read_bytes()
@@ -265,7 +307,8 @@ def full_import(tmp_path_factory: pytest.TempPathFactory) -> tuple[float, bytes]
 @needs_litellm
 @pytest.mark.parametrize("point", WRITE_POINTS, ids=_point_id)
 def test_sigkill_inside_the_write_of_the_full_litellm_import(
-        tmp_path: Path, point: str, full_import: tuple[float, bytes]) -> None:
+    tmp_path: Path, point: str, full_import: tuple[float, bytes]
+) -> None:
     """Kill `catalog import --from litellm <full file>` at each point of its two atomic writes:
     the file is the old version until its own rename, the new one from then on, and the backup
     likewise; the one temp file left (the killed writer's) goes with the next edit."""
@@ -287,7 +330,9 @@ def test_sigkill_inside_the_write_of_the_full_litellm_import(
 
 
 @needs_litellm
-def test_sigkill_during_the_full_litellm_import(tmp_path: Path, full_import: tuple[float, bytes]) -> None:
+def test_sigkill_during_the_full_litellm_import(
+    tmp_path: Path, full_import: tuple[float, bytes]
+) -> None:
     """Kill `catalog import --from litellm <full file>` at random moments: whenever it lands
     (before, inside or after the write), the file is the old or the new version, never a mix."""
     args = ["catalog", "import", "--from", "litellm", str(LITELLM)]
@@ -300,7 +345,9 @@ def test_sigkill_during_the_full_litellm_import(tmp_path: Path, full_import: tup
         proc.send_signal(signal.SIGKILL)
         proc.communicate(timeout=60)
         now = (folder / "models.toml").read_bytes()
-        assert now in (old, new), f"killed at {moment}: the file is neither the old nor the new version"
+        assert now in (old, new), (
+            f"killed at {moment}: the file is neither the old nor the new version"
+        )
         left = temps(folder)
         assert len(left) <= 1 and all(f".{proc.pid}-" in name for name in left), left
         _finish_with_an_edit(folder.parent)
@@ -324,7 +371,12 @@ def test_sigkill_during_catalog_set(tmp_path: Path) -> None:
             proc.communicate(timeout=60)
         else:
             _killed_at(args, config, point)
-        cells = tomllib.loads(path.read_text("utf-8"))["models"].get("pixel-one", {}).get("image_prices", {}).get("k", {})
+        cells = (
+            tomllib.loads(path.read_text("utf-8"))["models"]
+            .get("pixel-one", {})
+            .get("image_prices", {})
+            .get("k", {})
+        )
         sizes = {int(size.split("x")[0]) - 1000 for size in cells}
         if point is None:
             assert sizes in (applied, applied | {i}), (i, sizes, applied)
@@ -353,9 +405,21 @@ def test_two_processes_fifty_edits_each(tmp_path: Path) -> None:
 
     def writer(quality: str) -> None:
         for i in range(50):
-            ran = subprocess.run([*aicompare(), "catalog", "set", "pixel-one", "--set",
-                                  f"image_prices.{quality}.{1000 + i}x1000=0.0{i % 9 + 1}"],
-                                 env=env, capture_output=True, timeout=120, cwd="/", check=False)
+            ran = subprocess.run(
+                [
+                    *aicompare(),
+                    "catalog",
+                    "set",
+                    "pixel-one",
+                    "--set",
+                    f"image_prices.{quality}.{1000 + i}x1000=0.0{i % 9 + 1}",
+                ],
+                env=env,
+                capture_output=True,
+                timeout=120,
+                cwd="/",
+                check=False,
+            )
             if ran.returncode != 0:
                 failures.append(f"{quality} {i}: {ran.stderr.decode()}")
 
@@ -373,8 +437,9 @@ def test_two_processes_fifty_edits_each(tmp_path: Path) -> None:
             for quality, last in seen.items():
                 count = len(grid.get(quality, {}))
                 if count < last:
-                    failures.append(f"{quality} went from {last} to {count} cells: "
-                                    "an edit was lost")
+                    failures.append(
+                        f"{quality} went from {last} to {count} cells: an edit was lost"
+                    )
                 seen[quality] = count
             time.sleep(0.001)
 
@@ -388,7 +453,9 @@ def test_two_processes_fifty_edits_each(tmp_path: Path) -> None:
     stop.set()
     watcher.join()
     assert not failures, failures[:5]
-    grid = tomllib.loads(path.read_text("utf-8"), parse_float=Decimal)["models"]["pixel-one"]["image_prices"]
+    grid = tomllib.loads(path.read_text("utf-8"), parse_float=Decimal)["models"]["pixel-one"][
+        "image_prices"
+    ]
     for quality in ("qa", "qb"):
         assert sorted(grid[quality]) == sorted(f"{1000 + i}x1000" for i in range(50))
         assert grid[quality]["1000x1000"] == Decimal("0.01")
@@ -402,8 +469,9 @@ def test_two_processes_fifty_edits_each(tmp_path: Path) -> None:
 STARTED = "import:aicompare.cli"
 
 
-def _interrupt(args: list[str], config: Path, moment: str | float, *,
-               before: str | None = None) -> tuple[int, str, str]:
+def _interrupt(
+    args: list[str], config: Path, moment: str | float, *, before: str | None = None
+) -> tuple[int, str, str]:
     """Ctrl-C (SIGINT) at `moment`: a stop point (tests/hooks/sitecustomize.py), or that many
     seconds after STARTED. With `before`, a run that gets that far first stops there, and the
     SIGINT lands at that point. The exit code, stdout and stderr."""
@@ -423,14 +491,23 @@ def _interrupt(args: list[str], config: Path, moment: str | float, *,
 # the run stops before its first rename if it gets that far: the SIGINT then lands there, so
 # whatever the timing it comes before any change.
 CTRL_C_MOMENTS: list[str | float] = [
-    "import:typer.colors", "import:typer._click.core", STARTED, "import:aicompare.store",
-    "import:aicompare.importers", 0.1, 0.3, 0.5, *WRITE_POINTS]
+    "import:typer.colors",
+    "import:typer._click.core",
+    STARTED,
+    "import:aicompare.store",
+    "import:aicompare.importers",
+    0.1,
+    0.3,
+    0.5,
+    *WRITE_POINTS,
+]
 MOMENT_IDS = [f"{m} of the run" if isinstance(m, float) else _point_id(m) for m in CTRL_C_MOMENTS]
 
 
 @pytest.mark.parametrize("moment", CTRL_C_MOMENTS, ids=MOMENT_IDS)
-def test_ctrl_c_during_import_exits_130_quietly(tmp_path: Path, moment: str | float,
-                                                request: pytest.FixtureRequest) -> None:
+def test_ctrl_c_during_import_exits_130_quietly(
+    tmp_path: Path, moment: str | float, request: pytest.FixtureRequest
+) -> None:
     before = None
     if isinstance(moment, float):
         duration, _ = request.getfixturevalue("full_import")
@@ -474,13 +551,24 @@ def test_ctrl_c_while_waiting_for_the_lock(tmp_path: Path) -> None:
 
 
 CLOSED_PIPE_COMMANDS = [
-    "list --catalog @BIG@", "list --format csv --catalog @BIG@", "list --format markdown --catalog @BIG@",
-    "list --json --catalog @BIG@", "show alpha-large", "diff alpha alpha-mini pixel-one --catalog @BIG@",
-    "cost --tokens 5M --all --catalog @BIG@", "cost --tokens 5M --all --json --catalog @BIG@",
-    "best --for chat --catalog @BIG@", "best --list", "catalog export --catalog @BIG@",
-    "catalog export --format json --catalog @BIG@", "catalog export --format csv --catalog @BIG@",
-    "catalog path", "catalog validate @BIG@", "catalog set alpha-mini --input 1 --into @DIR@/mine.toml",
-    "--help", "--version",
+    "list --catalog @BIG@",
+    "list --format csv --catalog @BIG@",
+    "list --format markdown --catalog @BIG@",
+    "list --json --catalog @BIG@",
+    "show alpha-large",
+    "diff alpha alpha-mini pixel-one --catalog @BIG@",
+    "cost --tokens 5M --all --catalog @BIG@",
+    "cost --tokens 5M --all --json --catalog @BIG@",
+    "best --for chat --catalog @BIG@",
+    "best --list",
+    "catalog export --catalog @BIG@",
+    "catalog export --format json --catalog @BIG@",
+    "catalog export --format csv --catalog @BIG@",
+    "catalog path",
+    "catalog validate @BIG@",
+    "catalog set alpha-mini --input 1 --into @DIR@/mine.toml",
+    "--help",
+    "--version",
 ]
 
 
@@ -493,13 +581,24 @@ def test_closed_pipe_prints_no_error(tmp_path: Path, command: str, reader: str) 
     reader is gone from the start."""
     big = tmp_path / "big.toml"
     # enough output that the reader is gone long before the writer is done
-    big.write_text("".join(f'[models.extra-{i}]\nprovider = "acme"\ntype = "text"\nnotes = "{"x" * 200}"\n'
-                           for i in range(300)), "utf-8")
+    big.write_text(
+        "".join(
+            f'[models.extra-{i}]\nprovider = "acme"\ntype = "text"\nnotes = "{"x" * 200}"\n'
+            for i in range(300)
+        ),
+        "utf-8",
+    )
     script = " ".join(aicompare())
     args = command.replace("@BIG@", str(big)).replace("@DIR@", str(tmp_path))
     # pipefail: the pipeline's status is aicompare's (every reader here exits 0)
-    proc = subprocess.run(["bash", "-c", f"set -o pipefail; {script} {args} | {reader}"], capture_output=True,
-                          env=base_env(), timeout=60, cwd="/", check=False)
+    proc = subprocess.run(
+        ["bash", "-c", f"set -o pipefail; {script} {args} | {reader}"],
+        capture_output=True,
+        env=base_env(),
+        timeout=60,
+        cwd="/",
+        check=False,
+    )
     assert proc.stderr == b"", proc.stderr.decode()
     assert proc.returncode == 0, command
 
@@ -508,27 +607,53 @@ def test_closed_pipe_prints_no_error(tmp_path: Path, command: str, reader: str) 
 
 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full on this system")
-@pytest.mark.parametrize("command", ["--version", "list", "list --json", "list --format csv",
-                                     "diff alpha alpha-mini", "cost --tokens 5M", "catalog export"])
+@pytest.mark.parametrize(
+    "command",
+    [
+        "--version",
+        "list",
+        "list --json",
+        "list --format csv",
+        "diff alpha alpha-mini",
+        "cost --tokens 5M",
+        "catalog export",
+    ],
+)
 def test_a_full_disk_on_stdout_is_an_error_not_a_traceback(command: str) -> None:
     with open("/dev/full", "wb") as full:
-        proc = subprocess.run([*aicompare(), *command.split()], stdout=full, stderr=subprocess.PIPE,
-                              env=base_env(), timeout=60, cwd="/", check=False)
+        proc = subprocess.run(
+            [*aicompare(), *command.split()],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            env=base_env(),
+            timeout=60,
+            cwd="/",
+            check=False,
+        )
     err = proc.stderr.decode()
     assert proc.returncode == 1, err
     assert err.startswith("error: cannot write the output: No space left on device\n"), err
     assert "Traceback" not in err and err.count("error:") == 1, err
 
 
-@pytest.mark.parametrize("command", ["catalog export --format json", "list --json", "cost --tokens 5M --all --json"])
+@pytest.mark.parametrize(
+    "command", ["catalog export --format json", "list --json", "cost --tokens 5M --all --json"]
+)
 def test_a_slow_reader_gets_every_byte(tmp_path: Path, command: str) -> None:
     """The process ends without the interpreter's teardown (`_entry.run`): the output must be
     flushed first, also when it is far larger than a pipe holds and the reader takes its time."""
     big = tmp_path / "big.toml"
-    big.write_text("".join(f'[models.extra-{i}]\nprovider = "acme"\ntype = "text"\nnotes = "{"x" * 200}"\n'
-                           for i in range(1000)), "utf-8")
+    big.write_text(
+        "".join(
+            f'[models.extra-{i}]\nprovider = "acme"\ntype = "text"\nnotes = "{"x" * 200}"\n'
+            for i in range(1000)
+        ),
+        "utf-8",
+    )
     argv = [*aicompare(), *command.split(), "--catalog", str(big)]
-    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=base_env(), cwd="/")
+    proc = subprocess.Popen(
+        argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=base_env(), cwd="/"
+    )
     assert proc.stdout is not None and proc.stderr is not None
     time.sleep(0.5)  # the writer fills the pipe and waits
     out = b""

@@ -45,8 +45,12 @@ type = "text"
 [models.mine.prices]
 input = 0.25
 """
-KIND_NAMES = {"fifo": "a named pipe (FIFO)", "socket": "a socket", "directory": "a directory",
-              "device": "a character device"}
+KIND_NAMES = {
+    "fifo": "a named pipe (FIFO)",
+    "socket": "a socket",
+    "directory": "a directory",
+    "device": "a character device",
+}
 
 
 @pytest.fixture
@@ -83,8 +87,12 @@ def make_node(kind: str, path: Path) -> None:
 
 def is_kind(kind: str, path: Path) -> bool:
     mode = os.lstat(path).st_mode
-    return {"fifo": stat.S_ISFIFO, "socket": stat.S_ISSOCK, "directory": stat.S_ISDIR,
-            "device": stat.S_ISCHR}[kind](mode)
+    return {
+        "fifo": stat.S_ISFIFO,
+        "socket": stat.S_ISSOCK,
+        "directory": stat.S_ISDIR,
+        "device": stat.S_ISCHR,
+    }[kind](mode)
 
 
 def tree(folder: Path) -> list[str]:
@@ -92,18 +100,28 @@ def tree(folder: Path) -> list[str]:
 
 
 def env_for(folder: Path, **extra: str) -> dict[str, str]:
-    return base_env(XDG_CONFIG_HOME=str(folder / "config"), XDG_CACHE_HOME=str(cache_of(folder)),
-                    **extra)
+    return base_env(
+        XDG_CONFIG_HOME=str(folder / "config"), XDG_CACHE_HOME=str(cache_of(folder)), **extra
+    )
 
 
-def run(args: list[str], env: dict[str, str], *,
-        umask: int | None = None) -> subprocess.CompletedProcess[str]:
+def run(
+    args: list[str], env: dict[str, str], *, umask: int | None = None
+) -> subprocess.CompletedProcess[str]:
     def set_umask() -> None:
         if umask is not None:
             os.umask(umask)
 
-    return subprocess.run([*aicompare(), *args], env=env, capture_output=True, text=True,
-                          timeout=TIMEOUT, stdin=subprocess.DEVNULL, cwd="/", preexec_fn=set_umask)
+    return subprocess.run(
+        [*aicompare(), *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        stdin=subprocess.DEVNULL,
+        cwd="/",
+        preexec_fn=set_umask,
+    )
 
 
 def mode_of(path: Path) -> int:
@@ -128,8 +146,10 @@ WRITES: dict[str, Callable[[Path], list[str]]] = {
     "import --into": lambda p: [*IMPORT, "--into", str(p)],
     "import --dry-run --into": lambda p: [*IMPORT, "--dry-run", "--into", str(p)],
 }
-USER_HINT = ("your layer must be a regular file: replace or remove it "
-             "(aicompare catalog path lists the layers)")
+USER_HINT = (
+    "your layer must be a regular file: replace or remove it "
+    "(aicompare catalog path lists the layers)"
+)
 
 
 def refused(path: Path, kind: str, hint: str = WRITE_HINT) -> str:
@@ -151,8 +171,9 @@ def test_a_write_to_a_special_file_is_refused(short_dir: Path, command: str, kin
 
 @pytest.mark.parametrize("kind", list(KIND_NAMES))
 @pytest.mark.parametrize("command", ["set", "add", "remove", "import"])
-def test_a_user_layer_that_is_a_special_file_is_not_written(short_dir: Path, command: str,
-                                                            kind: str) -> None:
+def test_a_user_layer_that_is_a_special_file_is_not_written(
+    short_dir: Path, command: str, kind: str
+) -> None:
     target = user_layer(short_dir)
     make_node(kind, target)
     before = tree(short_dir)
@@ -180,12 +201,14 @@ def test_every_write_follows_a_symlink_and_keeps_it(short_dir: Path) -> None:
     export_link = short_dir / "export.toml"
     export_link.symlink_to(short_dir / "real" / "exported.toml")  # dangling: the export creates it
     env = env_for(short_dir)
-    for argv in (["catalog", "set", "alpha-mini", "--input", "0.8"],
-                 ["catalog", "set", "alpha-mini", "--output", "3.2", "--into", str(into_link)],
-                 [*ADD, "--into", str(into_link)],
-                 ["catalog", "remove", "mine", "--into", str(into_link)],
-                 [*IMPORT, "--into", str(into_link)],
-                 ["catalog", "export", "-o", str(export_link)]):
+    for argv in (
+        ["catalog", "set", "alpha-mini", "--input", "0.8"],
+        ["catalog", "set", "alpha-mini", "--output", "3.2", "--into", str(into_link)],
+        [*ADD, "--into", str(into_link)],
+        ["catalog", "remove", "mine", "--into", str(into_link)],
+        [*IMPORT, "--into", str(into_link)],
+        ["catalog", "export", "-o", str(export_link)],
+    ):
         ran = run(argv, env)
         assert ran.returncode == 0, (argv, ran.stderr)
     for link in (layer_link, into_link, export_link):
@@ -194,7 +217,11 @@ def test_every_write_follows_a_symlink_and_keeps_it(short_dir: Path) -> None:
     assert doc["models"]["alpha-mini"]["prices"] == {"input": 0.8, "output": 3.2}
     assert "new-one" in doc["models"] and "mine" not in doc["models"] and len(doc["models"]) > 3
     assert sorted(p.name for p in real.parent.iterdir()) == [
-        "exported.toml", "models.toml", "models.toml.bak", "models.toml.lock"]
+        "exported.toml",
+        "models.toml",
+        "models.toml.bak",
+        "models.toml.lock",
+    ]
     assert "[models.new-one]" in (short_dir / "real" / "exported.toml").read_text("utf-8")
 
 
@@ -228,8 +255,10 @@ def test_a_planted_link_in_a_shared_folder_is_not_followed(short_dir: Path, comm
     before = tree(short_dir)
     ran = run(WRITES[command](link), env_for(short_dir))
     assert (ran.returncode, ran.stdout) == (1, ""), ran.stderr
-    assert ran.stderr == (f"error: {link}: a symbolic link of another user in a shared folder; "
-                          "not followed\nwrite to a path of your own\n")
+    assert ran.stderr == (
+        f"error: {link}: a symbolic link of another user in a shared folder; "
+        "not followed\nwrite to a path of your own\n"
+    )
     assert victim.read_text("utf-8") == USER_TOML and link.is_symlink()
     assert tree(short_dir) == before
 
@@ -237,16 +266,19 @@ def test_a_planted_link_in_a_shared_folder_is_not_followed(short_dir: Path, comm
 # --- modes -------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("umask", [0o000, 0o022, 0o077],
-                         ids=["umask 000", "umask 022", "umask 077"])
+@pytest.mark.parametrize(
+    "umask", [0o000, 0o022, 0o077], ids=["umask 000", "umask 022", "umask 077"]
+)
 def test_an_edit_keeps_a_private_layer_private(short_dir: Path, umask: int) -> None:
     layer = user_layer(short_dir)
     layer.parent.mkdir(parents=True)
     layer.write_text(USER_TOML, "utf-8")
     layer.chmod(0o600)
     env = env_for(short_dir)
-    for argv in (["catalog", "set", "alpha-mini", "--input", "0.8"],
-                 ["catalog", "import", "--from", "litellm", str(SAMPLE)]):
+    for argv in (
+        ["catalog", "set", "alpha-mini", "--input", "0.8"],
+        ["catalog", "import", "--from", "litellm", str(SAMPLE)],
+    ):
         ran = run(argv, env, umask=umask)
         assert ran.returncode == 0, ran.stderr
         modes = {p.name: mode_of(p) for p in layer.parent.iterdir()}
@@ -257,29 +289,40 @@ def test_a_shared_layer_keeps_its_mode(short_dir: Path) -> None:
     layer = short_dir / "team.toml"
     layer.write_text(USER_TOML, "utf-8")
     layer.chmod(0o640)
-    ran = run(["catalog", "set", "alpha-mini", "--input", "0.8", "--into", str(layer)],
-              env_for(short_dir), umask=0o077)
+    ran = run(
+        ["catalog", "set", "alpha-mini", "--input", "0.8", "--into", str(layer)],
+        env_for(short_dir),
+        umask=0o077,
+    )
     assert ran.returncode == 0, ran.stderr
     assert {p.name: mode_of(p) for p in short_dir.iterdir() if p.is_file()} == {
-        "team.toml": 0o640, "team.toml.bak": 0o640, "team.toml.lock": 0o640}
+        "team.toml": 0o640,
+        "team.toml.bak": 0o640,
+        "team.toml.lock": 0o640,
+    }
 
 
 @pytest.mark.parametrize("umask", [0o000, 0o022], ids=["umask 000", "umask 022"])
 def test_a_new_layer_is_created_private_whatever_the_umask(short_dir: Path, umask: int) -> None:
     env = env_for(short_dir)
     new_into = short_dir / "new.toml"
-    for argv in (["catalog", "set", "alpha-mini", "--input", "0.8"],
-                 [*ADD, "--into", str(new_into)]):
+    for argv in (
+        ["catalog", "set", "alpha-mini", "--input", "0.8"],
+        [*ADD, "--into", str(new_into)],
+    ):
         ran = run(argv, env, umask=umask)
         assert ran.returncode == 0, ran.stderr
     layer = user_layer(short_dir)
     assert {p.name: mode_of(p) for p in layer.parent.iterdir()} == {
-        "models.toml": 0o600, "models.toml.lock": 0o600}
+        "models.toml": 0o600,
+        "models.toml.lock": 0o600,
+    }
     assert (mode_of(new_into), mode_of(store.lock_path(new_into))) == (0o600, 0o600)
 
 
-def _export_mode(short_dir: Path, layer_modes: list[int], *, existing: int | None = None,
-                 fmt: str = "toml") -> int:
+def _export_mode(
+    short_dir: Path, layer_modes: list[int], *, existing: int | None = None, fmt: str = "toml"
+) -> int:
     env = env_for(short_dir)
     catalogs: list[str] = []
     for i, mode in enumerate(layer_modes):
@@ -297,18 +340,30 @@ def _export_mode(short_dir: Path, layer_modes: list[int], *, existing: int | Non
     return mode_of(out)
 
 
-@pytest.mark.parametrize(("layers", "existing", "expected"), [
-    ([], None, 0o644),                 # the bundled catalog only: what the umask gives
-    ([0o644], None, 0o644),
-    ([0o600], None, 0o600),            # a private layer: the export is private
-    ([0o644, 0o600], None, 0o600),
-    ([0o640], None, 0o640),            # readable by the group, not by others
-    ([0o600], 0o644, 0o600),           # an existing world-readable file is narrowed
-    ([0o644], 0o640, 0o640),           # an existing file keeps its own mode otherwise
-], ids=["bundled only", "public layer", "private layer", "public and private", "group layer",
-        "existing file narrowed", "existing file kept"])
-def test_an_export_is_no_more_readable_than_its_layers(short_dir: Path, layers: list[int],
-                                                      existing: int | None, expected: int) -> None:
+@pytest.mark.parametrize(
+    ("layers", "existing", "expected"),
+    [
+        ([], None, 0o644),  # the bundled catalog only: what the umask gives
+        ([0o644], None, 0o644),
+        ([0o600], None, 0o600),  # a private layer: the export is private
+        ([0o644, 0o600], None, 0o600),
+        ([0o640], None, 0o640),  # readable by the group, not by others
+        ([0o600], 0o644, 0o600),  # an existing world-readable file is narrowed
+        ([0o644], 0o640, 0o640),  # an existing file keeps its own mode otherwise
+    ],
+    ids=[
+        "bundled only",
+        "public layer",
+        "private layer",
+        "public and private",
+        "group layer",
+        "existing file narrowed",
+        "existing file kept",
+    ],
+)
+def test_an_export_is_no_more_readable_than_its_layers(
+    short_dir: Path, layers: list[int], existing: int | None, expected: int
+) -> None:
     assert _export_mode(short_dir, layers, existing=existing) == expected
 
 
@@ -320,15 +375,17 @@ def test_an_export_from_the_cache_is_private_too(short_dir: Path) -> None:
     private.chmod(0o600)
     env = env_for(short_dir)
     for name in ("first.csv", "second.csv"):
-        ran = run(["catalog", "export", "--format", "csv", "-o", str(short_dir / name)], env,
-                  umask=0o022)
+        ran = run(
+            ["catalog", "export", "--format", "csv", "-o", str(short_dir / name)], env, umask=0o022
+        )
         assert ran.returncode == 0, ran.stderr
         assert mode_of(short_dir / name) == 0o600, name
         assert "mine" in (short_dir / name).read_text("utf-8")
 
 
 def test_a_temp_file_has_its_final_mode_before_a_byte_is_written(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """umask 0 would create the temp file 0666: it must be 0600 (the file's mode) from the start."""
     path = tmp_path / "models.toml"
     path.write_text("a = 1\n", "utf-8")
@@ -360,28 +417,52 @@ def _read_case(case: str, node: Path, folder: Path) -> tuple[list[str], dict[str
     env = env_for(folder)
     layer_hint = "check the --catalog path and AICOMPARE_CATALOG"
     if case == "catalog validate PATH":
-        return ["catalog", "validate", str(node)], env, (
-            f"error: {node}: is {{kind}}, not a catalog file\n"
-            "fix these entries; the format is in docs/catalog.md\n")
+        return (
+            ["catalog", "validate", str(node)],
+            env,
+            (
+                f"error: {node}: is {{kind}}, not a catalog file\n"
+                "fix these entries; the format is in docs/catalog.md\n"
+            ),
+        )
     if case == "catalog import FILE":
-        return ["catalog", "import", "--from", "litellm", str(node)], env, (
-            f"error: {node}: is {{kind}}, not a data file\n"
-            "a data file must be a regular file (a symbolic link to one is followed)\n")
+        return (
+            ["catalog", "import", "--from", "litellm", str(node)],
+            env,
+            (
+                f"error: {node}: is {{kind}}, not a data file\n"
+                "a data file must be a regular file (a symbolic link to one is followed)\n"
+            ),
+        )
     if case == "--catalog":
-        return ["list", "--catalog", str(node)], env, (
-            f"error: {node}: is {{kind}}, not a regular file\n{layer_hint}\n")
+        return (
+            ["list", "--catalog", str(node)],
+            env,
+            (f"error: {node}: is {{kind}}, not a regular file\n{layer_hint}\n"),
+        )
     if case == "AICOMPARE_CATALOG":
         env["AICOMPARE_CATALOG"] = str(node)
         return ["list"], env, f"error: {node}: is {{kind}}, not a regular file\n{layer_hint}\n"
     if case == "AICOMPARE_BASE_CATALOG":
         env["AICOMPARE_BASE_CATALOG"] = str(node)
-        return ["list"], env, (f"error: {node}: is {{kind}}, not a regular file\n"
-                               "AICOMPARE_BASE_CATALOG must name a catalog file\n")
+        return (
+            ["list"],
+            env,
+            (
+                f"error: {node}: is {{kind}}, not a regular file\n"
+                "AICOMPARE_BASE_CATALOG must name a catalog file\n"
+            ),
+        )
     raise AssertionError(case)
 
 
-READS = ["catalog validate PATH", "catalog import FILE", "--catalog", "AICOMPARE_CATALOG",
-         "AICOMPARE_BASE_CATALOG"]
+READS = [
+    "catalog validate PATH",
+    "catalog import FILE",
+    "--catalog",
+    "AICOMPARE_CATALOG",
+    "AICOMPARE_BASE_CATALOG",
+]
 
 
 @pytest.mark.parametrize("kind", list(KIND_NAMES))
@@ -397,8 +478,9 @@ def test_a_read_of_a_special_file_is_an_error(short_dir: Path, case: str, kind: 
 
 
 @pytest.mark.parametrize("kind", list(KIND_NAMES))
-def test_a_user_layer_that_is_a_special_file_is_an_error_not_skipped(short_dir: Path,
-                                                                     kind: str) -> None:
+def test_a_user_layer_that_is_a_special_file_is_an_error_not_skipped(
+    short_dir: Path, kind: str
+) -> None:
     env = env_for(short_dir)
     layer = user_layer(short_dir)
     # a first run with a regular layer fills the cache: the special file must be caught before it
@@ -412,8 +494,10 @@ def test_a_user_layer_that_is_a_special_file_is_an_error_not_skipped(short_dir: 
     assert ran.stderr == refused(layer, kind, USER_HINT)
     ran = run(["catalog", "validate"], env)
     assert (ran.returncode, ran.stdout) == (1, ""), ran.stderr
-    assert ran.stderr == (f"error: {layer}: is {KIND_NAMES[kind]}, not a catalog file\n"
-                          "fix these entries; the format is in docs/catalog.md\n")
+    assert ran.stderr == (
+        f"error: {layer}: is {KIND_NAMES[kind]}, not a catalog file\n"
+        "fix these entries; the format is in docs/catalog.md\n"
+    )
 
 
 def test_a_missing_user_layer_is_still_fine(short_dir: Path) -> None:
@@ -435,8 +519,9 @@ def test_a_symlink_to_a_regular_file_is_read(short_dir: Path) -> None:
 # --- Ctrl-C at the one moment that made test_ctrl_c_during_import_exits_130_quietly flaky -----
 
 
-def test_ctrl_c_just_after_the_temp_file_object_is_built(tmp_path: Path,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_ctrl_c_just_after_the_temp_file_object_is_built(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """SIGINT handled right after io.open returned inside os.fdopen: the new file object is dropped
     unreturned. When it owned the descriptor, dropping it closed the descriptor and the cleanup
     closed it again: EBADF replaced the KeyboardInterrupt, and the run exited 1 ("Bad file

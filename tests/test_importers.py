@@ -111,32 +111,46 @@ def test_litellm_snapshots_fold_only_when_prices_agree(lite: ImportResult) -> No
     # gpt-4o-2024-05-13 has other prices: it stays its own row
     assert lite.models["gpt-4o"]["snapshots"] == ["gpt-4o-2024-08-06"]
     assert lite.models["gpt-4o-2024-05-13"]["prices"]["input"] == Decimal("5")
-    assert any("its own lifecycle is not kept" in line and "2027-01-14" in line
-               for line in notes_of(lite, "gpt-4o-2024-08-06"))
+    assert any(
+        "its own lifecycle is not kept" in line and "2027-01-14" in line
+        for line in notes_of(lite, "gpt-4o-2024-08-06")
+    )
 
 
 def test_litellm_gpt_image_1_grid(lite: ImportResult) -> None:
     image = lite.models["gpt-image-1"]
     assert image["type"] == "image"
     assert image["image_prices"] == {
-        "low": {"1024x1024": Decimal("0.011"), "1024x1536": Decimal("0.016"),
-                "1536x1024": Decimal("0.016")},
-        "medium": {"1024x1024": Decimal("0.042"), "1024x1536": Decimal("0.063"),
-                   "1536x1024": Decimal("0.063")},
-        "high": {"1024x1024": Decimal("0.167"), "1024x1536": Decimal("0.25"),
-                 "1536x1024": Decimal("0.25")},
+        "low": {
+            "1024x1024": Decimal("0.011"),
+            "1024x1536": Decimal("0.016"),
+            "1536x1024": Decimal("0.016"),
+        },
+        "medium": {
+            "1024x1024": Decimal("0.042"),
+            "1024x1536": Decimal("0.063"),
+            "1536x1024": Decimal("0.063"),
+        },
+        "high": {
+            "1024x1024": Decimal("0.167"),
+            "1024x1536": Decimal("0.25"),
+            "1536x1024": Decimal("0.25"),
+        },
     }
     assert image["image_prices"]["medium"]["1024x1536"] == Decimal("0.063")
     assert image["prices"]["image_output"] == Decimal("40")
     assert image["endpoints"] == ["images_edits", "images_generations"]
     assert reasons(lite)["medium/1024-x-1536/gpt-image-1"] == (
-        "per-image price folded into gpt-image-1")
+        "per-image price folded into gpt-image-1"
+    )
 
 
 def test_litellm_gpt_image_15_duplicate_keys_skipped(lite: ImportResult) -> None:
     grid = lite.models["gpt-image-1.5"]["image_prices"]
-    assert grid == {"low": {"1024x1024": Decimal("0.009")},
-                    "medium": {"1024x1024": Decimal("0.034")}}
+    assert grid == {
+        "low": {"1024x1024": Decimal("0.009")},
+        "medium": {"1024x1024": Decimal("0.034")},
+    }
     why = reasons(lite)
     duplicate = "duplicates the low-quality price of gpt-image-1.5"
     assert why["standard/1024-x-1024/gpt-image-1.5"] == duplicate
@@ -146,22 +160,32 @@ def test_litellm_gpt_image_15_duplicate_keys_skipped(lite: ImportResult) -> None
 def test_litellm_provider_prefixed_keyed_images(lite: ImportResult) -> None:
     fal = lite.models["fal_ai/openai/gpt-image-2"]
     # the flat 0.145 is the default-request fallback, already the high 1024x768 cell
-    assert fal["image_prices"] == {"high": {"1024x768": Decimal("0.145")},
-                                   "low": {"1024x1024": Decimal("0.006")}}
+    assert fal["image_prices"] == {
+        "high": {"1024x768": Decimal("0.145")},
+        "low": {"1024x1024": Decimal("0.006")},
+    }
     why = reasons(lite)
     assert why["fal_ai/low/1024-x-1024/openai/gpt-image-2"] == (
-        "per-image price folded into fal_ai/openai/gpt-image-2")
+        "per-image price folded into fal_ai/openai/gpt-image-2"
+    )
     assert why["1024-x-1024/50-steps/stability.stable-diffusion-xl-v1"].startswith(
-        "per-image price without a base model entry")
+        "per-image price without a base model entry"
+    )
     assert why["azure/hd/1024-x-1024/dall-e-3"].startswith("only a per-pixel price")
 
 
 def test_litellm_long_context_tiers_and_notes(lite: ImportResult) -> None:
     pro = lite.models["gemini-2.5-pro"]["prices"]
     assert pro["input"] == Decimal("1.25") and pro["output"] == Decimal("10")
-    assert pro["tiers"] == [{"above_input_tokens": 200_000, "cache_write": Decimal("0.25"),
-                             "cached_input": Decimal("0.25"), "input": Decimal("2.5"),
-                             "output": Decimal("15")}]
+    assert pro["tiers"] == [
+        {
+            "above_input_tokens": 200_000,
+            "cache_write": Decimal("0.25"),
+            "cached_input": Decimal("0.25"),
+            "input": Decimal("2.5"),
+            "output": Decimal("15"),
+        }
+    ]
     assert pro["batch"] == {"input": Decimal("0.625"), "output": Decimal("5")}
     lines = notes_of(lite, "gemini-2.5-pro")
     assert any("service-tier" in line and "input_cost_per_token_priority" in line for line in lines)
@@ -172,8 +196,9 @@ def test_litellm_long_context_tiers_and_notes(lite: ImportResult) -> None:
 def test_litellm_tiered_pricing_ranges(lite: ImportResult) -> None:
     prices = lite.models["dashscope/qwen-flash"]["prices"]
     assert prices["input"] == Decimal("0.05") and prices["output"] == Decimal("0.4")
-    assert prices["tiers"] == [{"above_input_tokens": 256_000, "input": Decimal("0.25"),
-                                "output": Decimal("2")}]
+    assert prices["tiers"] == [
+        {"above_input_tokens": 256_000, "input": Decimal("0.25"), "output": Decimal("2")}
+    ]
 
 
 def test_litellm_non_text_types_and_units(lite: ImportResult) -> None:
@@ -245,13 +270,20 @@ def mdev() -> ImportResult:
 
 def test_modelsdev_prices_and_fields(mdev: ImportResult) -> None:
     o4 = mdev.models["openai/o4-mini"]
-    assert o4["prices"] == {"cached_input": Decimal("0.275"), "input": Decimal("1.1"),
-                            "output": Decimal("4.4")}
+    assert o4["prices"] == {
+        "cached_input": Decimal("0.275"),
+        "input": Decimal("1.1"),
+        "output": Decimal("4.4"),
+    }
     assert o4["context_window"] == 200_000 and o4["max_output_tokens"] == 100_000
     assert o4["knowledge_cutoff"] == "2024-05"
     assert o4["release_date"] == dt.date(2025, 4, 16)
-    assert set(o4["capabilities"]) == {"function_calling", "reasoning", "structured_outputs",
-                                       "vision"}
+    assert set(o4["capabilities"]) == {
+        "function_calling",
+        "reasoning",
+        "structured_outputs",
+        "vision",
+    }
     assert_no_float(mdev.models)
     validate(mdev)
 
@@ -269,22 +301,43 @@ def test_modelsdev_types_and_unknown_limits(mdev: ImportResult) -> None:
 
 def test_modelsdev_tiers(mdev: ImportResult) -> None:
     pro = mdev.models["google/gemini-2.5-pro"]["prices"]
-    assert pro["tiers"] == [{"above_input_tokens": 200_000, "cached_input": Decimal("0.25"),
-                             "input": Decimal("2.5"), "output": Decimal("15")}]
+    assert pro["tiers"] == [
+        {
+            "above_input_tokens": 200_000,
+            "cached_input": Decimal("0.25"),
+            "input": Decimal("2.5"),
+            "output": Decimal("15"),
+        }
+    ]
     # context_over_200k repeats the 272k tier here; it must not become a second tier
     gpt = mdev.models["aihubmix/gpt-5.4"]["prices"]
     assert [tier["above_input_tokens"] for tier in gpt["tiers"]] == [272_000]
 
 
 def test_modelsdev_legacy_over_200k_without_tiers() -> None:
-    data = {"providers": {"x": {"id": "x", "models": {"m": {
-        "id": "m", "cost": {"input": Decimal("1"), "output": Decimal("2"),
-                            "context_over_200k": {"input": Decimal("2"), "output": Decimal("4")}},
-        "limit": {"context": 0, "output": 0}, "modalities": {"input": ["text"], "output": ["text"]},
-    }}}}}
+    data = {
+        "providers": {
+            "x": {
+                "id": "x",
+                "models": {
+                    "m": {
+                        "id": "m",
+                        "cost": {
+                            "input": Decimal("1"),
+                            "output": Decimal("2"),
+                            "context_over_200k": {"input": Decimal("2"), "output": Decimal("4")},
+                        },
+                        "limit": {"context": 0, "output": 0},
+                        "modalities": {"input": ["text"], "output": ["text"]},
+                    }
+                },
+            }
+        }
+    }
     result = modelsdev.convert(data, source="inline", provider="x", as_of=AS_OF)
     assert result.models["m"]["prices"]["tiers"] == [
-        {"above_input_tokens": 200_000, "input": Decimal("2"), "output": Decimal("4")}]
+        {"above_input_tokens": 200_000, "input": Decimal("2"), "output": Decimal("4")}
+    ]
 
 
 def test_modelsdev_accepts_api_json_shape() -> None:
@@ -300,8 +353,12 @@ def test_modelsdev_notes_and_filter(mdev: ImportResult) -> None:
     assert mdev.models["azure/claude-haiku-4-5"]["knowledge_cutoff"] == "2025-02"  # was 2025-02-31
     assert any("reasoning 4" in line for line in notes_of(mdev, "alibaba/qwen-plus"))
     only = run("models.dev", "modelsdev.json", provider="openai")
-    assert sorted(only.models) == ["gpt-4o-mini", "gpt-image-1", "o4-mini",
-                                   "text-embedding-3-small"]
+    assert sorted(only.models) == [
+        "gpt-4o-mini",
+        "gpt-image-1",
+        "o4-mini",
+        "text-embedding-3-small",
+    ]
     assert only.models["o4-mini"]["provider"] == "openai"
 
 
@@ -327,10 +384,19 @@ def test_genai_prices_basic_and_names(genai: ImportResult) -> None:
 
 def test_genai_prices_tiers_and_batch(genai: ImportResult) -> None:
     gpt = genai.models["openai/gpt-5.4"]["prices"]
-    assert gpt["tiers"] == [{"above_input_tokens": 272_000, "cached_input": Decimal("0.5"),
-                             "input": Decimal("5"), "output": Decimal("22.5")}]
-    assert gpt["batch"] == {"cached_input": Decimal("0.13"), "input": Decimal("1.25"),
-                            "output": Decimal("7.5")}
+    assert gpt["tiers"] == [
+        {
+            "above_input_tokens": 272_000,
+            "cached_input": Decimal("0.5"),
+            "input": Decimal("5"),
+            "output": Decimal("22.5"),
+        }
+    ]
+    assert gpt["batch"] == {
+        "cached_input": Decimal("0.13"),
+        "input": Decimal("1.25"),
+        "output": Decimal("7.5"),
+    }
     assert any("batch long-context tier" in line for line in notes_of(genai, "openai/gpt-5.4"))
     pro = genai.models["google/gemini-2.5-pro"]["prices"]
     assert pro["tiers"][0]["above_input_tokens"] == 200_000
@@ -342,8 +408,9 @@ def test_genai_prices_time_windows_and_dates(genai: ImportResult) -> None:
     assert any("time-window" in line for line in notes_of(genai, "deepseek/deepseek-chat"))
     later = run("genai-prices", "genai-prices.json", provider="google")
     now = later.models["gemini-3.6-flash"]["prices"]
-    future = import_file("genai-prices", DATA / "genai-prices.json", provider="google",
-                         as_of=dt.date(2027, 1, 1)).models["gemini-3.6-flash"]["prices"]
+    future = import_file(
+        "genai-prices", DATA / "genai-prices.json", provider="google", as_of=dt.date(2027, 1, 1)
+    ).models["gemini-3.6-flash"]["prices"]
     assert now != future
     assert any("after as_of" in line for line in notes_of(later, "gemini-3.6-flash"))
 
@@ -400,14 +467,17 @@ def test_nan_is_rejected(tmp_path: Path) -> None:
         import_file("litellm", bad, as_of=AS_OF)
 
 
-@pytest.mark.parametrize(("fmt", "name"), [
-    ("litellm", "modelsdev.json"),
-    ("litellm", "genai-prices.json"),
-    ("models.dev", "litellm.json"),
-    ("models.dev", "genai-prices.json"),
-    ("genai-prices", "litellm.json"),
-    ("genai-prices", "modelsdev.json"),
-])
+@pytest.mark.parametrize(
+    ("fmt", "name"),
+    [
+        ("litellm", "modelsdev.json"),
+        ("litellm", "genai-prices.json"),
+        ("models.dev", "litellm.json"),
+        ("models.dev", "genai-prices.json"),
+        ("genai-prices", "litellm.json"),
+        ("genai-prices", "modelsdev.json"),
+    ],
+)
 def test_wrong_format(fmt: str, name: str) -> None:
     with pytest.raises(CatalogError) as err:
         run(fmt, name)
@@ -486,7 +556,9 @@ def test_every_registered_importer_satisfies_the_protocol() -> None:
 
 def test_import_summary_counts_notes_by_kind_even_without_details(cli: Any) -> None:
     # "deprecated on models.dev (no date given)" carries no details; it was once counted as "other"
-    out = cli("catalog", "import", "--from", "models.dev", str(DATA / "modelsdev.json"), "--dry-run")
+    out = cli(
+        "catalog", "import", "--from", "models.dev", str(DATA / "modelsdev.json"), "--dry-run"
+    )
     assert out.exit_code == 0, out.stderr
     assert "    1  deprecated on models.dev (no date given)\n" in out.stdout
     assert "other" not in out.stdout

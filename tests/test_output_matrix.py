@@ -33,7 +33,15 @@ COMMANDS = {
     "show": ("show", "pixel-one"),
     "diff": ("diff", "alpha-large", "alpha-mini", "pixel-one"),
     "cost": ("cost", "--tokens", "5M"),
-    "pipelines": ("cost", "alpha+pixel-one", "alpha-mini+pixel-flat", "--tokens", "5M", "--images", "2k"),
+    "pipelines": (
+        "cost",
+        "alpha+pixel-one",
+        "alpha-mini+pixel-flat",
+        "--tokens",
+        "5M",
+        "--images",
+        "2k",
+    ),
     "best": ("best", "--for", "image-generation"),
 }
 COLOURS = {
@@ -44,7 +52,9 @@ COLOURS = {
 }
 # Data formats are checked for every command as JSON, and as CSV and Markdown for the two
 # commands whose output has every kind of block (sections, text, the better-value mark).
-DATA_CELLS = [(c, "json") for c in COMMANDS] + [(c, f) for c in ("diff", "pipelines") for f in ("csv", "markdown")]
+DATA_CELLS = [(c, "json") for c in COMMANDS] + [
+    (c, f) for c in ("diff", "pipelines") for f in ("csv", "markdown")
+]
 WIDTHS = (40, 80, 200)
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07")
 BOX = re.compile("[\u2500-\u257f]")
@@ -91,8 +101,15 @@ def expected_characters(command: str) -> Counter[str]:
     return chars
 
 
-def check_cell(command: str, fmt: str, mode: str, colour: str, width: int, stdout: str,
-               limit: int | None = None) -> None:
+def check_cell(
+    command: str,
+    fmt: str,
+    mode: str,
+    colour: str,
+    width: int,
+    stdout: str,
+    limit: int | None = None,
+) -> None:
     """limit: the widest a line may be, when not COLUMNS (a word wider than COLUMNS is folded)."""
     where = f"{command} --format {fmt} on a {mode}, {colour}, COLUMNS={width}"
     limit = limit or width
@@ -111,7 +128,8 @@ def check_cell(command: str, fmt: str, mode: str, colour: str, width: int, stdou
     lines = visible.split("\n")
     widest = max(cell_len(line) for line in lines)
     assert widest <= limit, f"{where}: a line is {widest} cells wide:\n" + "\n".join(
-        line for line in lines if cell_len(line) > limit)
+        line for line in lines if cell_len(line) > limit
+    )
     missing = expected_characters(command) - Counter(c for c in visible if not c.isspace())
     assert not missing, f"{where}: characters of the data are missing: {dict(missing)}"
     assert "…" not in visible, f"{where}: something was truncated"
@@ -128,12 +146,16 @@ def check_cell(command: str, fmt: str, mode: str, colour: str, width: int, stdou
 @pytest.mark.parametrize("colour", list(COLOURS))
 @pytest.mark.parametrize("mode", ["terminal", "pipe"])
 def test_matrix(mode: str, colour: str, width: int) -> None:
-    cells = [(command, "table") for command in COMMANDS] + (DATA_CELLS if colour != "default" else [])
+    cells = [(command, "table") for command in COMMANDS] + (
+        DATA_CELLS if colour != "default" else []
+    )
     env = base_env(COLUMNS=str(width), **COLOURS[colour])
 
     def one(cell: tuple[str, str]) -> tuple[str, str, str, int, str]:
         command, fmt = cell
-        ran = run(_args(command, fmt), env, tty="stdout" if mode == "terminal" else "", columns=width)
+        ran = run(
+            _args(command, fmt), env, tty="stdout" if mode == "terminal" else "", columns=width
+        )
         return command, fmt, ran.stdout, ran.code, ran.stderr
 
     for command, fmt in cells:  # the references, before the threads
@@ -149,15 +171,20 @@ def test_matrix(mode: str, colour: str, width: int) -> None:
 
 def test_json_never_carries_ansi_even_when_forced_on_a_terminal() -> None:
     for command in COMMANDS:
-        ran = run([*COMMANDS[command], *AS_OF, "--json"], base_env(FORCE_COLOR="1", TERM="xterm-256color",
-                                                                   CLICOLOR_FORCE="1"), tty="stdout")
+        ran = run(
+            [*COMMANDS[command], *AS_OF, "--json"],
+            base_env(FORCE_COLOR="1", TERM="xterm-256color", CLICOLOR_FORCE="1"),
+            tty="stdout",
+        )
         assert ran.code == 0 and "\x1b" not in ran.stdout, command
         assert json.loads(ran.stdout.replace("\r\n", "\n"))["schema_version"] == 1
 
 
 def test_tables_at_odd_widths_lose_nothing() -> None:
     """Beyond the matrix: narrower than any table fits, and the widths between."""
-    cells = [(command, width) for command in COMMANDS for width in (1, 10, 20, 30, 50, 60, 100, 120)]
+    cells = [
+        (command, width) for command in COMMANDS for width in (1, 10, 20, 30, 50, 60, 100, 120)
+    ]
 
     def one(cell: tuple[str, int]) -> tuple[str, int, str, int, str]:
         command, width = cell
@@ -170,7 +197,9 @@ def test_tables_at_odd_widths_lose_nothing() -> None:
         results = list(pool.map(one, cells))
     for command, width, stdout, code, stderr in results:
         assert code == 0, stderr
-        check_cell(command, "table", "pipe", "NO_COLOR", width, stdout, max(width, _longest_word(command)))
+        check_cell(
+            command, "table", "pipe", "NO_COLOR", width, stdout, max(width, _longest_word(command))
+        )
 
 
 def _longest_word(command: str) -> int:
@@ -183,8 +212,12 @@ def _longest_word(command: str) -> int:
 def test_nonsense_columns_is_ignored(value: str) -> None:
     """COLUMNS=0 used to print nothing at all; a 5000-digit value made rich raise."""
     for mode in ("pipe", "terminal"):
-        ran = run([*COMMANDS["diff"], *AS_OF], base_env(COLUMNS=value, TERM="dumb"),
-                  tty="stdout" if mode == "terminal" else "", columns=100)
+        ran = run(
+            [*COMMANDS["diff"], *AS_OF],
+            base_env(COLUMNS=value, TERM="dumb"),
+            tty="stdout" if mode == "terminal" else "",
+            columns=100,
+        )
         assert ran.code == 0 and ran.stderr == "", ran.stderr
         out = ran.stdout.replace("\r\n", "\n")
         assert "pixel-one is deprecated and shuts down on 2027-03-01" in out.replace("\n", " ")
@@ -210,6 +243,8 @@ def report(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
     capture = request.config.pluginmanager.get_plugin("capturemanager")
     if reporter is not None and capture is not None and RUNS["count"]:
         with capture.global_and_fixture_disabled():
-            reporter.write_line(f"\ntest_output_matrix: {RUNS['count']} matrix runs "
-                                f"(2 modes x {len(COLOURS)} colour settings x {len(WIDTHS)} widths x "
-                                f"{len(COMMANDS)} commands as tables and {len(DATA_CELLS)} data outputs)")
+            reporter.write_line(
+                f"\ntest_output_matrix: {RUNS['count']} matrix runs "
+                f"(2 modes x {len(COLOURS)} colour settings x {len(WIDTHS)} widths x "
+                f"{len(COMMANDS)} commands as tables and {len(DATA_CELLS)} data outputs)"
+            )

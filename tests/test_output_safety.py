@@ -35,17 +35,40 @@ EVIL = "evil\x1b[2Jid"  # clears the screen
 FORMULA = '=HYPERLINK("http://x")'
 HEADING = "# heading"
 MINUS = "-1+2"
-SNEAKY = "bell\x07 " + OSC8 + " rtl\u202eabc zw\u200bx ls\u2028x bom\ufeff lrm\u200e iso\u2066x\u2069 del\x7f c1\x9b"
+SNEAKY = (
+    "bell\x07 "
+    + OSC8
+    + " rtl\u202eabc zw\u200bx ls\u2028x bom\ufeff lrm\u200e iso\u2066x\u2069 del\x7f c1\x9b"
+)
 HOSTILE = {
     "models": {
-        EVIL: {"provider": "acme", "type": "text", "name": "Twin", "notes": SNEAKY,
-               "prices": {"input": 1, "output": 2}},
-        FORMULA: {"provider": "acme", "type": "text", "name": "Twin", "description": "+cmd|' /C calc'!A0",
-                  "prices": {"input": 0.5, "output": 1}},
-        HEADING: {"provider": "acme", "type": "text", "name": "[link](http://evil)",
-                  "notes": "<script>alert(1)</script> a|b\n# next\n![img](http://evil/i.png) *em* `code` &amp;",
-                  "prices": {"input": 3, "output": 4}},
-        MINUS: {"provider": "acme", "type": "text", "name": "@SUM(A1)", "prices": {"input": 2, "output": 2}},
+        EVIL: {
+            "provider": "acme",
+            "type": "text",
+            "name": "Twin",
+            "notes": SNEAKY,
+            "prices": {"input": 1, "output": 2},
+        },
+        FORMULA: {
+            "provider": "acme",
+            "type": "text",
+            "name": "Twin",
+            "description": "+cmd|' /C calc'!A0",
+            "prices": {"input": 0.5, "output": 1},
+        },
+        HEADING: {
+            "provider": "acme",
+            "type": "text",
+            "name": "[link](http://evil)",
+            "notes": "<script>alert(1)</script> a|b\n# next\n![img](http://evil/i.png) *em* `code` &amp;",
+            "prices": {"input": 3, "output": 4},
+        },
+        MINUS: {
+            "provider": "acme",
+            "type": "text",
+            "name": "@SUM(A1)",
+            "prices": {"input": 2, "output": 2},
+        },
     }
 }
 # The characters that must never reach a reader as they are (a newline of the output is its own).
@@ -54,8 +77,13 @@ SHOWN_CATEGORIES = {"Cc", "Cf", "Cs", "Zl", "Zp"}
 
 def raw_controls(text: str) -> list[str]:
     """Control and invisible characters in an output, other than its line breaks."""
-    return sorted({f"U+{ord(c):04X}" for c in text.replace("\r\n", "\n")
-                   if c != "\n" and unicodedata.category(c) in SHOWN_CATEGORIES})
+    return sorted(
+        {
+            f"U+{ord(c):04X}"
+            for c in text.replace("\r\n", "\n")
+            if c != "\n" and unicodedata.category(c) in SHOWN_CATEGORIES
+        }
+    )
 
 
 @pytest.fixture
@@ -69,8 +97,13 @@ def layer(tmp_path: Path) -> Path:
 def env(tmp_path: Path) -> dict[str, str]:
     # NO_COLOR: on a terminal the table then carries no escape at all of its own, so any ESC in
     # the output would be the catalog's
-    return base_env(XDG_CONFIG_HOME=str(tmp_path / "config"), XDG_CACHE_HOME=str(tmp_path / "cache"),
-                    NO_COLOR="1", TERM="xterm-256color", COLUMNS="200")
+    return base_env(
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
+        XDG_CACHE_HOME=str(tmp_path / "cache"),
+        NO_COLOR="1",
+        TERM="xterm-256color",
+        COLUMNS="200",
+    )
 
 
 def cli(args: list[str], env: dict[str, str], layer: Path | None = None, **kw: object) -> Ran:
@@ -83,32 +116,59 @@ def cli(args: list[str], env: dict[str, str], layer: Path | None = None, **kw: o
 # --- 1. Catalog text and user input are escaped in every message ---------------------------------
 
 
-def test_messages_show_control_and_invisible_characters(layer: Path, env: dict[str, str], tmp_path: Path) -> None:
+def test_messages_show_control_and_invisible_characters(
+    layer: Path, env: dict[str, str], tmp_path: Path
+) -> None:
     """Error lines, hints, did-you-mean, ambiguous lists, problem paths, parser errors and plain
     text lines: every one shows ESC, BEL, bidi and zero-width characters as escapes."""
     outputs: list[str] = []
 
     suggestion = cli(["show", "evil[2Jidd"], env, layer)  # a typo of EVIL: the hint names it
     assert suggestion.code == 1 and suggestion.stdout == ""
-    assert suggestion.stderr.splitlines() == ["error: unknown model 'evil[2Jidd'",
-                                              "did you mean: evil\\x1b[2Jid?"]
+    assert suggestion.stderr.splitlines() == [
+        "error: unknown model 'evil[2Jidd'",
+        "did you mean: evil\\x1b[2Jid?",
+    ]
     ambiguous = cli(["show", "Twin"], env, layer)
     assert ambiguous.code == 1
-    assert ambiguous.stderr.splitlines()[0] == \
-        "error: ambiguous model 'Twin': it matches =HYPERLINK(\"http://x\"), evil\\x1b[2Jid"
+    assert (
+        ambiguous.stderr.splitlines()[0]
+        == "error: ambiguous model 'Twin': it matches =HYPERLINK(\"http://x\"), evil\\x1b[2Jid"
+    )
     typed = cli(["show", "=evil\x1b[2J\x1b]0;title\x07\u202e"], env, layer)
-    assert typed.stderr.splitlines()[0] == "error: unknown model '=evil\\x1b[2J\\x1b]0;title\\x07\\u202e'"
+    assert (
+        typed.stderr.splitlines()[0]
+        == "error: unknown model '=evil\\x1b[2J\\x1b]0;title\\x07\\u202e'"
+    )
     outputs += [suggestion.stderr, ambiguous.stderr, typed.stderr]
 
     broken = tmp_path / "broken.toml"
-    broken.write_text(tomli_w.dumps({"models": {"bad\x1b[2J\u202eid": {"provider": "acme", "type": "text",
-                                                                     "bogus\u200b": 1, "other\x07": 2}}}),
-                      "utf-8")
+    broken.write_text(
+        tomli_w.dumps(
+            {
+                "models": {
+                    "bad\x1b[2J\u202eid": {
+                        "provider": "acme",
+                        "type": "text",
+                        "bogus\u200b": 1,
+                        "other\x07": 2,
+                    }
+                }
+            }
+        ),
+        "utf-8",
+    )
     problems = run(["catalog", "validate", str(broken)], env)
     assert problems.code == 1 and problems.stdout == ""
     assert problems.stderr.splitlines()[0] == "error: the catalog has 2 problems:"
-    assert f"  {broken}: models.bad\\x1b[2J\\u202eid.bogus\\u200b: unknown key" in problems.stderr.splitlines()
-    assert f"  {broken}: models.bad\\x1b[2J\\u202eid.other\\x07: unknown key" in problems.stderr.splitlines()
+    assert (
+        f"  {broken}: models.bad\\x1b[2J\\u202eid.bogus\\u200b: unknown key"
+        in problems.stderr.splitlines()
+    )
+    assert (
+        f"  {broken}: models.bad\\x1b[2J\\u202eid.other\\x07: unknown key"
+        in problems.stderr.splitlines()
+    )
     outputs.append(problems.stderr)
 
     option = run(["list", "--bogus\x1b[2J"], env)  # the parser's own message quotes what was typed
@@ -118,8 +178,22 @@ def test_messages_show_control_and_invisible_characters(layer: Path, env: dict[s
     outputs += [option.stderr, date.stderr]
 
     into = tmp_path / "mine\x1b[2J.toml"
-    added = run(["catalog", "add", "new\x1b]0;t\x07id", "--provider", "acme", "--type", "text",
-                 "--note", "n\u202eote\nsecond", "--into", str(into)], env)
+    added = run(
+        [
+            "catalog",
+            "add",
+            "new\x1b]0;t\x07id",
+            "--provider",
+            "acme",
+            "--type",
+            "text",
+            "--note",
+            "n\u202eote\nsecond",
+            "--into",
+            str(into),
+        ],
+        env,
+    )
     assert added.code == 0, added.stderr
     shown_into = str(into).replace("\x1b", "\\x1b")
     assert added.stdout.splitlines()[0] == f"added: new\\x1b]0;t\\x07id in {shown_into}"
@@ -135,14 +209,29 @@ def test_messages_show_control_and_invisible_characters(layer: Path, env: dict[s
 @pytest.mark.parametrize("tty", ["stdout", ""], ids=["terminal", "pipe"])
 def test_tables_show_catalog_text_inert(layer: Path, env: dict[str, str], tty: str) -> None:
     """Tables on a terminal and in a pipe: every catalog character is there, as an escape."""
-    for args in (["show", EVIL], ["list"], ["diff", EVIL, FORMULA], ["cost", EVIL, HEADING, "--tokens", "1M"]):
+    for args in (
+        ["show", EVIL],
+        ["list"],
+        ["diff", EVIL, FORMULA],
+        ["cost", EVIL, HEADING, "--tokens", "1M"],
+    ):
         ran = cli([*args, *AS_OF], env, layer, tty=tty)
         assert ran.code == 0, ran.stderr
         assert raw_controls(ran.stdout) == [], args
         assert "evil\\x1b[2Jid" in ran.stdout, args
     shown = cli(["show", EVIL, *AS_OF], env, layer, tty=tty).stdout.replace("\r\n", "\n")
-    for escape in ("bell\\x07", "\\x1b]8;;http://evil\\x07click\\x1b]8;;\\x07", "rtl\\u202eabc", "zw\\u200bx",
-                   "ls\\u2028x", "bom\\ufeff", "lrm\\u200e", "iso\\u2066x\\u2069", "del\\x7f", "c1\\x9b"):
+    for escape in (
+        "bell\\x07",
+        "\\x1b]8;;http://evil\\x07click\\x1b]8;;\\x07",
+        "rtl\\u202eabc",
+        "zw\\u200bx",
+        "ls\\u2028x",
+        "bom\\ufeff",
+        "lrm\\u200e",
+        "iso\\u2066x\\u2069",
+        "del\\x7f",
+        "c1\\x9b",
+    ):
         assert escape in shown.replace("\n", ""), escape
 
 
@@ -154,9 +243,18 @@ def _rows(text: str) -> list[list[str]]:
 
 
 def test_csv_neutralises_formulas_in_every_csv(layer: Path, env: dict[str, str]) -> None:
-    listed = {row[0]: row for row in _rows(cli(["list", "--format", "csv", *AS_OF], env, layer).stdout)}
+    listed = {
+        row[0]: row for row in _rows(cli(["list", "--format", "csv", *AS_OF], env, layer).stdout)
+    }
     assert "'" + FORMULA in listed and "'" + MINUS in listed and "'" + HEADING not in listed
-    assert listed["'" + MINUS][1:7] == ["Acme AI", "text", "n/a", "$2.00", "$2.00", "-"]  # "-": the tool's own
+    assert listed["'" + MINUS][1:7] == [
+        "Acme AI",
+        "text",
+        "n/a",
+        "$2.00",
+        "$2.00",
+        "-",
+    ]  # "-": the tool's own
     assert HEADING in listed and "evil\\x1b[2Jid" in listed
 
     exported = _rows(cli(["catalog", "export", "--format", "csv"], env, layer).stdout)
@@ -170,22 +268,57 @@ def test_csv_neutralises_formulas_in_every_csv(layer: Path, env: dict[str, str])
     assert fields["id"] == "'" + FORMULA and fields["description"].startswith("'+cmd|' /C calc'!A0")
 
     # the tool's own numbers and differences stay as they are: -$2.00 is a difference, not text
-    cost = _rows(cli(["cost", "--tokens", "1M", "--baseline", HEADING, "--format", "csv", *AS_OF, "--", FORMULA,
-                      EVIL, HEADING], env, layer).stdout)
+    cost = _rows(
+        cli(
+            [
+                "cost",
+                "--tokens",
+                "1M",
+                "--baseline",
+                HEADING,
+                "--format",
+                "csv",
+                *AS_OF,
+                "--",
+                FORMULA,
+                EVIL,
+                HEADING,
+            ],
+            env,
+            layer,
+        ).stdout
+    )
     totals = {row[1]: row for row in cost[1:] if len(row) == 6}
     assert totals["'" + FORMULA][2:4] == ["$0.625", "-$2.625 (-81%)"], totals
     assert totals["evil\\x1b[2Jid"][2:4] == ["$1.25", "-$2.00 (-62%)"], totals
 
-    csv_runs = (["list", "--format", "csv", *AS_OF], ["catalog", "export", "--format", "csv"],
-                ["show", "--format", "csv", *AS_OF, FORMULA], ["diff", "--format", "csv", *AS_OF, "--", MINUS, FORMULA],
-                ["cost", "--format", "csv", *AS_OF, "--tokens", "1M", "--baseline", HEADING, "--", FORMULA, EVIL])
+    csv_runs = (
+        ["list", "--format", "csv", *AS_OF],
+        ["catalog", "export", "--format", "csv"],
+        ["show", "--format", "csv", *AS_OF, FORMULA],
+        ["diff", "--format", "csv", *AS_OF, "--", MINUS, FORMULA],
+        [
+            "cost",
+            "--format",
+            "csv",
+            *AS_OF,
+            "--tokens",
+            "1M",
+            "--baseline",
+            HEADING,
+            "--",
+            FORMULA,
+            EVIL,
+        ],
+    )
     for command in csv_runs:
         text = cli(command, env, layer).stdout
         assert text.count("\n") > 2, command
         for row in _rows(text):
             for cell in row:
-                dangerous = cell[:1] in ("=", "+", "@", "\t", "\r") or (cell[:1] == "-" and not (
-                    cell == "-" or cell.startswith("-$")))
+                dangerous = cell[:1] in ("=", "+", "@", "\t", "\r") or (
+                    cell[:1] == "-" and not (cell == "-" or cell.startswith("-$"))
+                )
                 assert not dangerous, (command, cell)
 
 
@@ -200,8 +333,12 @@ def test_markdown_escapes_catalog_text(layer: Path, env: dict[str, str]) -> None
     outputs = {
         "list": cli(["list", "--format", "markdown", *AS_OF], env, layer).stdout,
         "show": cli(["show", HEADING, "--format", "markdown", *AS_OF], env, layer).stdout,
-        "diff": cli(["diff", "--format", "markdown", *AS_OF, "--", HEADING, FORMULA, MINUS], env, layer).stdout,
-        "cost": cli(["cost", HEADING, FORMULA, "--tokens", "1M", "--format", "markdown", *AS_OF], env, layer).stdout,
+        "diff": cli(
+            ["diff", "--format", "markdown", *AS_OF, "--", HEADING, FORMULA, MINUS], env, layer
+        ).stdout,
+        "cost": cli(
+            ["cost", HEADING, FORMULA, "--tokens", "1M", "--format", "markdown", *AS_OF], env, layer
+        ).stdout,
     }
     for name, markdown in outputs.items():
         assert raw_controls(markdown) == [], name
@@ -210,19 +347,28 @@ def test_markdown_escapes_catalog_text(layer: Path, env: dict[str, str]) -> None
         assert "<em>" not in html and "<code>" not in html, (name, html)
         headings = [line for line in html.splitlines() if line.startswith("<h")]
         titles = [line for line in markdown.splitlines() if line.startswith("### ")]
-        assert len(headings) == len(titles) and all(h.startswith("<h3>") for h in headings), (name, headings)
+        assert len(headings) == len(titles) and all(h.startswith("<h3>") for h in headings), (
+            name,
+            headings,
+        )
         for table in html.split("<table>")[1:]:  # every row has the header's number of cells
             head = table.split("</thead>")[0].count("</th>")
             rows = table.split("<tbody>")[1].split("</tbody>")[0].split("<tr>")[1:]
             assert rows and all(row.count("</td>") == head for row in rows), (name, table)
     shown = _html(outputs["show"])
     assert "<h3>[link](http://evil) (# heading)</h3>" in shown  # the title, as text
-    assert ("&lt;script&gt;alert(1)&lt;/script&gt; a|b # next ![img](http://evil/i.png) *em* `code` &amp;amp;"
-            in shown)
+    assert (
+        "&lt;script&gt;alert(1)&lt;/script&gt; a|b # next ![img](http://evil/i.png) *em* `code` &amp;amp;"
+        in shown
+    )
     diff = _html(outputs["diff"])
-    assert "<h3>Key differences</h3>" in diff and "<li># heading is" not in diff  # bullets stay text
-    assert ("<li>=HYPERLINK(&quot;http://x&quot;) is the cheapest on input tokens, 83% cheaper than # heading "
-            "($0.50 vs $3.00 per 1M).</li>") in diff
+    assert (
+        "<h3>Key differences</h3>" in diff and "<li># heading is" not in diff
+    )  # bullets stay text
+    assert (
+        "<li>=HYPERLINK(&quot;http://x&quot;) is the cheapest on input tokens, 83% cheaper than # heading "
+        "($0.50 vs $3.00 per 1M).</li>"
+    ) in diff
     assert "<h1>" not in diff and "<h2>" not in diff
 
 
@@ -230,22 +376,34 @@ def test_markdown_escapes_catalog_text(layer: Path, env: dict[str, str]) -> None
 
 
 def _closed_stdout(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["sh", "-c", 'exec "$@" >&-', "sh", *aicompare(), *args], capture_output=False,
-                          stdout=None, stderr=subprocess.PIPE, text=True, env=env, cwd="/", timeout=60)
+    return subprocess.run(
+        ["sh", "-c", 'exec "$@" >&-', "sh", *aicompare(), *args],
+        capture_output=False,
+        stdout=None,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd="/",
+        timeout=60,
+    )
 
 
 @pytest.mark.parametrize("args", [["list"], ["--version"], ["list", "--json"], ["catalog", "path"]])
 def test_closed_stdout_is_an_error_not_a_traceback(args: list[str], env: dict[str, str]) -> None:
     proc = _closed_stdout(args, env)
     assert proc.returncode == 1, proc.stderr
-    assert proc.stderr == ("error: cannot write the output: stdout is closed\n"
-                           "run it with stdout open for writing: a terminal, a file or a pipe\n")
+    assert proc.stderr == (
+        "error: cannot write the output: stdout is closed\n"
+        "run it with stdout open for writing: a terminal, a file or a pipe\n"
+    )
 
 
 def test_a_closed_stdout_never_lands_in_a_file(env: dict[str, str], tmp_path: Path) -> None:
     """Descriptor 1 closed: the layer file `catalog set` writes must not become the program's stdout."""
     into = tmp_path / "mine.toml"
-    proc = _closed_stdout(["catalog", "add", "n1", "--provider", "acme", "--type", "text", "--into", str(into)], env)
+    proc = _closed_stdout(
+        ["catalog", "add", "n1", "--provider", "acme", "--type", "text", "--into", str(into)], env
+    )
     assert proc.returncode == 1 and "stdout is closed" in proc.stderr
     assert tomllib.loads(into.read_text("utf-8"))["models"]["n1"]["provider"] == "acme"
     assert "added:" not in into.read_text("utf-8")
@@ -255,20 +413,37 @@ GLYPHS = str.maketrans({"★": "*", "█": "#", "×": "x"})
 
 
 @pytest.mark.parametrize("encoding,locale", [("ascii", None), ("latin-1", "C")])
-def test_non_utf8_outputs_get_ascii_stand_ins(env: dict[str, str], encoding: str, locale: str | None) -> None:
+def test_non_utf8_outputs_get_ascii_stand_ins(
+    env: dict[str, str], encoding: str, locale: str | None
+) -> None:
     """★, the cost bars and × have stand-ins; everything else is the same output."""
     odd = {**env, "PYTHONIOENCODING": encoding, **({"LC_ALL": locale} if locale else {})}
-    for args in (["diff", "alpha-large", "alpha-mini", "pixel-one"], ["cost", "--tokens", "5M"],
-                 ["cost", "alpha+pixel-one", "alpha-mini+pixel-flat", "--tokens", "5M", "--images", "2k"]):
+    for args in (
+        ["diff", "alpha-large", "alpha-mini", "pixel-one"],
+        ["cost", "--tokens", "5M"],
+        ["cost", "alpha+pixel-one", "alpha-mini+pixel-flat", "--tokens", "5M", "--images", "2k"],
+    ):
         for fmt in ("table", "markdown", "csv"):
             utf8 = run([*args, *AS_OF, "--format", fmt], env)
-            proc = subprocess.run([*aicompare(), *args, *AS_OF, "--format", fmt], capture_output=True, env=odd,
-                                  cwd="/", timeout=60)
-            assert proc.returncode == 0 and proc.stderr == b"", proc.stderr.decode(encoding, "replace")
-            expected = utf8.stdout.translate(GLYPHS) if encoding == "ascii" else \
-                utf8.stdout.replace("★", "*").replace("█", "#")
+            proc = subprocess.run(
+                [*aicompare(), *args, *AS_OF, "--format", fmt],
+                capture_output=True,
+                env=odd,
+                cwd="/",
+                timeout=60,
+            )
+            assert proc.returncode == 0 and proc.stderr == b"", proc.stderr.decode(
+                encoding, "replace"
+            )
+            expected = (
+                utf8.stdout.translate(GLYPHS)
+                if encoding == "ascii"
+                else utf8.stdout.replace("★", "*").replace("█", "#")
+            )
             assert proc.stdout.decode(encoding) == expected, (args, fmt)
-    assert "★" in run(["diff", "alpha-large", "alpha-mini", *AS_OF], env).stdout  # the test compares something
+    assert (
+        "★" in run(["diff", "alpha-large", "alpha-mini", *AS_OF], env).stdout
+    )  # the test compares something
     for args in (["diff", "alpha-large", "alpha-mini", *AS_OF], ["cost", "--tokens", "5M", *AS_OF]):
         terminal = run(args, odd, tty="stdout")  # a terminal in that encoding: rich draws the table
         assert terminal.code == 0 and terminal.stderr == "", terminal.stderr
@@ -280,23 +455,59 @@ def test_non_utf8_outputs_get_ascii_stand_ins(env: dict[str, str], encoding: str
 def test_data_stays_exact_on_a_non_utf8_stdout(env: dict[str, str], tmp_path: Path) -> None:
     """JSON and TOML carry characters the encoding lacks as their own escapes: the same data."""
     layer = tmp_path / "unicode.toml"
-    layer.write_text(tomli_w.dumps({"models": {"café-日本": {"provider": "acme", "type": "text",
-                                                             "name": "Café — 日本", "prices": {"input": 1}}}}), "utf-8")
+    layer.write_text(
+        tomli_w.dumps(
+            {
+                "models": {
+                    "café-日本": {
+                        "provider": "acme",
+                        "type": "text",
+                        "name": "Café — 日本",
+                        "prices": {"input": 1},
+                    }
+                }
+            }
+        ),
+        "utf-8",
+    )
     emoji = tmp_path / "emoji.toml"
-    emoji.write_text(tomli_w.dumps({"models": {"café-日本": {"provider": "acme", "type": "text",
-                                                             "name": "Café — 🦄", "prices": {"input": 1}}}}), "utf-8")
+    emoji.write_text(
+        tomli_w.dumps(
+            {
+                "models": {
+                    "café-日本": {
+                        "provider": "acme",
+                        "type": "text",
+                        "name": "Café — 🦄",
+                        "prices": {"input": 1},
+                    }
+                }
+            }
+        ),
+        "utf-8",
+    )
     ascii_env = {**env, "PYTHONIOENCODING": "ascii"}
 
     def ascii_run(args: list[str], catalog: Path) -> subprocess.CompletedProcess[bytes]:
-        return subprocess.run([*aicompare(), *args, "--catalog", str(catalog)], capture_output=True, env=ascii_env,
-                              cwd="/", timeout=60)
+        return subprocess.run(
+            [*aicompare(), *args, "--catalog", str(catalog)],
+            capture_output=True,
+            env=ascii_env,
+            cwd="/",
+            timeout=60,
+        )
 
-    for args, catalog in ((["show", "café-日本", "--json", *AS_OF], emoji), (["list", "--json", *AS_OF], emoji),
-                          (["catalog", "export", "--format", "json"], layer)):
+    for args, catalog in (
+        (["show", "café-日本", "--json", *AS_OF], emoji),
+        (["list", "--json", *AS_OF], emoji),
+        (["catalog", "export", "--format", "json"], layer),
+    ):
         utf8 = json.loads(cli(args, env, catalog).stdout)
         ran = ascii_run(args, catalog)
         assert ran.returncode == 0 and ran.stderr == b"", ran.stderr
-        assert json.loads(ran.stdout.decode("ascii")) == utf8, args  # (export's as_of is today in both)
+        assert json.loads(ran.stdout.decode("ascii")) == utf8, (
+            args
+        )  # (export's as_of is today in both)
     toml = ascii_run(["catalog", "export"], emoji)
     assert toml.returncode == 0 and toml.stderr == b""
     assert tomllib.loads(toml.stdout.decode("ascii"))["models"]["café-日本"]["name"] == "Café — 🦄"
@@ -304,16 +515,24 @@ def test_data_stays_exact_on_a_non_utf8_stdout(env: dict[str, str], tmp_path: Pa
     assert table.returncode == 0 and "Caf\\xe9 - \\U0001f984" in table.stdout.decode("ascii")
     error = ascii_run(["show", "café-日本x"], emoji)
     assert error.returncode == 1 and b"Traceback" not in error.stderr
-    assert error.stderr.decode("ascii").splitlines()[0] == "error: unknown model 'caf\\xe9-\\u65e5\\u672cx'"
+    assert (
+        error.stderr.decode("ascii").splitlines()[0]
+        == "error: unknown model 'caf\\xe9-\\u65e5\\u672cx'"
+    )
 
 
 # --- 5. A closed pipe ends every command the same way: exit 0, nothing on stderr -----------------
 
 
 def _big_layer(path: Path) -> Path:
-    path.write_text("".join(f'[models.extra-{i}]\nprovider = "acme"\ntype = "text"\nnotes = "{"x" * 200}"\n'
-                            "[models.extra-{i}.prices]\ninput = 1\n".replace("{i}", str(i)) for i in range(300)),
-                    "utf-8")
+    path.write_text(
+        "".join(
+            f'[models.extra-{i}]\nprovider = "acme"\ntype = "text"\nnotes = "{"x" * 200}"\n'
+            "[models.extra-{i}.prices]\ninput = 1\n".replace("{i}", str(i))
+            for i in range(300)
+        ),
+        "utf-8",
+    )
     return path
 
 
@@ -322,16 +541,27 @@ def closed_pipe_commands(tmp: str) -> Iterator[list[str]]:
     for fmt in ("table", "json", "csv", "markdown"):
         yield ["list", "--format", fmt, big]
         yield ["cost", "--tokens", "5M", "--all", "--format", fmt, big]
-    yield from (["show", "alpha-large", big], ["diff", "alpha", "alpha-mini", "pixel-one", big],
-                ["best", "--for", "chat", big], ["best", "--list"], ["best", "--for", "chat", "--json"],
-                ["catalog", "export", big], ["catalog", "export", "--format", "json", big],
-                ["catalog", "export", "--format", "csv", big], ["catalog", "path"], ["catalog", "validate", big],
-                ["catalog", "validate", "--json", big], ["--help"], ["list", "--help"], ["--version"],
-                ["catalog", "set", "alpha-mini", "--input", "1", f"--into={tmp}/mine.toml"],
-                ["catalog", "add", "n1", "--provider", "acme", "--type", "text", f"--into={tmp}/mine.toml"],
-                ["catalog", "remove", "n1", f"--into={tmp}/mine.toml"],
-                ["catalog", "import", "--from", "litellm", str(SAMPLE), f"--into={tmp}/mine.toml"],
-                ["catalog", "import", "--from", "litellm", str(SAMPLE), "--dry-run", "--json"])
+    yield from (
+        ["show", "alpha-large", big],
+        ["diff", "alpha", "alpha-mini", "pixel-one", big],
+        ["best", "--for", "chat", big],
+        ["best", "--list"],
+        ["best", "--for", "chat", "--json"],
+        ["catalog", "export", big],
+        ["catalog", "export", "--format", "json", big],
+        ["catalog", "export", "--format", "csv", big],
+        ["catalog", "path"],
+        ["catalog", "validate", big],
+        ["catalog", "validate", "--json", big],
+        ["--help"],
+        ["list", "--help"],
+        ["--version"],
+        ["catalog", "set", "alpha-mini", "--input", "1", f"--into={tmp}/mine.toml"],
+        ["catalog", "add", "n1", "--provider", "acme", "--type", "text", f"--into={tmp}/mine.toml"],
+        ["catalog", "remove", "n1", f"--into={tmp}/mine.toml"],
+        ["catalog", "import", "--from", "litellm", str(SAMPLE), f"--into={tmp}/mine.toml"],
+        ["catalog", "import", "--from", "litellm", str(SAMPLE), "--dry-run", "--json"],
+    )
 
 
 def test_a_closed_pipe_ends_every_command_the_same_way(env: dict[str, str], tmp_path: Path) -> None:
@@ -343,8 +573,14 @@ def test_a_closed_pipe_ends_every_command_the_same_way(env: dict[str, str], tmp_
         read, write = os.pipe()
         os.close(read)
         try:
-            proc = subprocess.run([*aicompare(), *args], stdout=write, stderr=subprocess.PIPE, env=env, cwd="/",
-                                  timeout=60)
+            proc = subprocess.run(
+                [*aicompare(), *args],
+                stdout=write,
+                stderr=subprocess.PIPE,
+                env=env,
+                cwd="/",
+                timeout=60,
+            )
         finally:
             os.close(write)
         if proc.returncode != 0 or proc.stderr:
@@ -355,8 +591,14 @@ def test_a_closed_pipe_ends_every_command_the_same_way(env: dict[str, str], tmp_
     # and an error stays an error: same message, same exit status as with a reader
     read, write = os.pipe()
     os.close(read)
-    proc = subprocess.run([*aicompare(), "show", "nope"], stdout=write, stderr=subprocess.PIPE, env=env, cwd="/",
-                          timeout=60)
+    proc = subprocess.run(
+        [*aicompare(), "show", "nope"],
+        stdout=write,
+        stderr=subprocess.PIPE,
+        env=env,
+        cwd="/",
+        timeout=60,
+    )
     os.close(write)
     assert proc.returncode == 1 and proc.stderr.decode().startswith("error: unknown model 'nope'\n")
 
@@ -367,14 +609,21 @@ def test_a_closed_pipe_ends_every_command_the_same_way(env: dict[str, str], tmp_
 def json_commands(tmp: str) -> Iterator[list[str]]:
     into = f"--into={tmp}/mine.toml"
     source = LITELLM if LITELLM.is_file() else SAMPLE
-    yield from (["list", "--json"], ["show", "alpha", "--json"], ["diff", "alpha", "alpha-mini", "--json"],
-                ["cost", "--tokens", "5M", "--json"], ["best", "--for", "chat", "--json"], ["best", "--list", "--json"],
-                ["catalog", "path", "--json"], ["catalog", "validate", "--json"],
-                ["catalog", "set", "alpha-mini", "--input", "1", into, "--json"],
-                ["catalog", "add", "n1", "--provider", "acme", "--type", "text", into, "--json"],
-                ["catalog", "remove", "n1", into, "--json"],
-                ["catalog", "import", "--from", "litellm", str(source), "--dry-run", "--json"],
-                ["catalog", "import", "--from", "litellm", str(SAMPLE), into, "--json"])
+    yield from (
+        ["list", "--json"],
+        ["show", "alpha", "--json"],
+        ["diff", "alpha", "alpha-mini", "--json"],
+        ["cost", "--tokens", "5M", "--json"],
+        ["best", "--for", "chat", "--json"],
+        ["best", "--list", "--json"],
+        ["catalog", "path", "--json"],
+        ["catalog", "validate", "--json"],
+        ["catalog", "set", "alpha-mini", "--input", "1", into, "--json"],
+        ["catalog", "add", "n1", "--provider", "acme", "--type", "text", into, "--json"],
+        ["catalog", "remove", "n1", into, "--json"],
+        ["catalog", "import", "--from", "litellm", str(source), "--dry-run", "--json"],
+        ["catalog", "import", "--from", "litellm", str(SAMPLE), into, "--json"],
+    )
 
 
 def test_json_runs_leave_a_terminal_stderr_empty(env: dict[str, str], tmp_path: Path) -> None:
@@ -384,7 +633,9 @@ def test_json_runs_leave_a_terminal_stderr_empty(env: dict[str, str], tmp_path: 
         assert json.loads(ran.stdout)["schema_version"] == 1, args
 
 
-def test_the_export_message_shows_the_path_it_wrote_safely(env: dict[str, str], tmp_path: Path) -> None:
+def test_the_export_message_shows_the_path_it_wrote_safely(
+    env: dict[str, str], tmp_path: Path
+) -> None:
     target = tmp_path / "out\x1b[2J\u202e.toml"
     done = run(["catalog", "export", "-o", str(target)], env)
     assert done.code == 0 and done.stdout == "" and target.is_file()

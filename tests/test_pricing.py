@@ -75,8 +75,9 @@ def line(est: Estimate, kind: str) -> Decimal:
 
 
 def test_four_million_in_one_million_out(fixture: Catalog) -> None:
-    w = build_workload(input_tokens=parse_quantity("4M", "--input"),
-                       output_tokens=parse_quantity("1M", "--output"))
+    w = build_workload(
+        input_tokens=parse_quantity("4M", "--input"), output_tokens=parse_quantity("1M", "--output")
+    )
     est = one(fixture, "batch-text", w)  # 4M x 1.10 + 1M x 4.40 = 4.40 + 4.40
     assert est.servable and est.total == Decimal("8.80")
     assert line(est, "input") == Decimal("4.40") and line(est, "output") == Decimal("4.40")
@@ -89,7 +90,11 @@ def test_thousand_medium_portrait_images(fixture: Catalog) -> None:
     assert est.total == Decimal("63.00")
     (item,) = est.line_items
     assert (item.kind, item.quantity, item.unit, item.unit_price) == (
-        "images", 1000, "per image", Decimal("0.063"))
+        "images",
+        1000,
+        "per image",
+        Decimal("0.063"),
+    )
     assert item.detail == "medium 1024x1536"
     assert fmt.money(est.total) == "$63.00"
     assert est.notes == ()  # quality and size were given: nothing assumed
@@ -253,8 +258,13 @@ def test_cached_input_without_a_cached_price_is_billed_as_input(fixture: Catalog
 
 
 def tiered(request_tokens: int | None, *, batch: bool = False) -> Workload:
-    return build_workload(input_tokens=1_000_000, cached_input_tokens=1_000_000,
-                          output_tokens=1_000_000, request_tokens=request_tokens, batch=batch)
+    return build_workload(
+        input_tokens=1_000_000,
+        cached_input_tokens=1_000_000,
+        output_tokens=1_000_000,
+        request_tokens=request_tokens,
+        batch=batch,
+    )
 
 
 def test_without_request_tokens_prompts_are_below_the_first_tier(fixture: Catalog) -> None:
@@ -304,13 +314,24 @@ def test_prompt_over_the_context_window_cannot_be_served(fixture: Catalog) -> No
     [
         ("plain-text", Workload(images=5), "images (plain-text is a text model)"),
         ("flat-image", Workload(input_tokens=5), "text tokens (flat-image is an image model)"),
-        ("token-image", Workload(images=5),
-         "images (no per-image price for token-image in the catalog)"),
-        ("no-output", Workload(output_tokens=5),
-         "output tokens (no output price for no-output in the catalog)"),
-        ("grid-image", Workload(images=5, quality="medium", size="1024x1024"),
-         ("medium 1024x1024 images (grid-image sells low 1536x1024, low 1024x1024, "
-          "high 1024x1024, high any)")),
+        (
+            "token-image",
+            Workload(images=5),
+            "images (no per-image price for token-image in the catalog)",
+        ),
+        (
+            "no-output",
+            Workload(output_tokens=5),
+            "output tokens (no output price for no-output in the catalog)",
+        ),
+        (
+            "grid-image",
+            Workload(images=5, quality="medium", size="1024x1024"),
+            (
+                "medium 1024x1024 images (grid-image sells low 1536x1024, low 1024x1024, "
+                "high 1024x1024, high any)"
+            ),
+        ),
         ("grid-image", Workload(images=5, quality="medium"), "medium images (grid-image sells"),
     ],
 )
@@ -328,8 +349,10 @@ def test_no_output_model_still_prices_input_only(fixture: Catalog) -> None:
 
 def test_every_reason_is_listed(fixture: Catalog) -> None:
     est = one(fixture, "token-image", Workload(input_tokens=1, images=1))
-    assert est.cannot_serve == ("text tokens (token-image is an image model)",
-                                "images (no per-image price for token-image in the catalog)")
+    assert est.cannot_serve == (
+        "text tokens (token-image is an image model)",
+        "images (no per-image price for token-image in the catalog)",
+    )
 
 
 # --- images ------------------------------------------------------------------------------------
@@ -364,7 +387,9 @@ def test_any_quality_grid(fixture: Catalog) -> None:
     assert est.total == Decimal("0.80") and est.line_items[0].detail == "high 1792x1024"
     assert est.notes == ()
     est = one(fixture, "sized-image", Workload(images=1, size="1536x1024"))
-    assert est.cannot_serve == ("1536x1024 images (sized-image sells any 1024x1024, any 1792x1024)",)
+    assert est.cannot_serve == (
+        "1536x1024 images (sized-image sells any 1024x1024, any 1792x1024)",
+    )
 
 
 def test_image_line_agrees_with_model_image_price(bundled: Catalog, fixture: Catalog) -> None:
@@ -385,8 +410,14 @@ def test_image_line_agrees_with_model_image_price(bundled: Catalog, fixture: Cat
 
 
 def test_pipeline_prices_both_models(fixture: Catalog) -> None:
-    w = build_workload(input_tokens=4_000_000, output_tokens=1_000_000, images=1000,
-                       quality="medium", size="1024x1536", catalog=fixture)
+    w = build_workload(
+        input_tokens=4_000_000,
+        output_tokens=1_000_000,
+        images=1000,
+        quality="medium",
+        size="1024x1536",
+        catalog=fixture,
+    )
     est = pipe(fixture, "batch-text+grid-full", w)
     assert est.servable and est.total == Decimal("71.80")  # 4.40 + 4.40 + 1,000 x 0.063
     assert est.model_ids == ("batch-text", "grid-full") and est.key == "batch-text+grid-full"
@@ -400,8 +431,7 @@ def test_pipeline_notes_name_their_model(fixture: Catalog) -> None:
     w = build_workload(cached_input_tokens=5, images=1, batch=True)
     est = pipe(fixture, "batch-text+grid-full", w)
     assert "batch-text: no batch price for cached input tokens; standard rate used" in est.notes
-    assert ("grid-full: no batch per-image price in the catalog; standard price used"
-            in est.notes)
+    assert "grid-full: no batch per-image price in the catalog; standard price used" in est.notes
 
 
 def test_pipeline_that_cannot_serve(fixture: Catalog) -> None:
@@ -410,8 +440,9 @@ def test_pipeline_that_cannot_serve(fixture: Catalog) -> None:
     assert est.cannot_serve == ("images (no per-image price for token-image in the catalog)",)
 
 
-@pytest.mark.parametrize("names", ["batch-text+plain-text", "grid-full+grid-image",
-                                   "batch-text+batch-text"])
+@pytest.mark.parametrize(
+    "names", ["batch-text+plain-text", "grid-full+grid-image", "batch-text+batch-text"]
+)
 def test_bad_pipelines(fixture: Catalog, names: str) -> None:
     with pytest.raises(WorkloadError, match="not a pipeline"):
         pipe(fixture, names, Workload(input_tokens=1))
@@ -433,13 +464,25 @@ def priced(key: str, total: str | None) -> Estimate:
 
 
 def test_rank_cheapest_first_with_deltas() -> None:
-    ranked = rank([priced("a", "10.00"), priced("x", None), priced("b", "8.00"),
-                   priced("c", "12.50"), priced("y", None)])
+    ranked = rank(
+        [
+            priced("a", "10.00"),
+            priced("x", None),
+            priced("b", "8.00"),
+            priced("c", "12.50"),
+            priced("y", None),
+        ]
+    )
     assert [r.estimate.key for r in ranked] == ["b", "a", "c", "x", "y"]
     assert [r.rank for r in ranked] == [1, 2, 3, None, None]
     assert [r.delta for r in ranked] == [Decimal(0), Decimal("2.00"), Decimal("4.50"), None, None]
     assert [r.delta_percent for r in ranked] == [
-        Decimal("0.00"), Decimal("25.00"), Decimal("56.25"), None, None]
+        Decimal("0.00"),
+        Decimal("25.00"),
+        Decimal("56.25"),
+        None,
+        None,
+    ]
     assert {r.reference for r in ranked[:3]} == {"b"}
 
 
@@ -480,14 +523,22 @@ def test_rank_real_estimates(fixture: Catalog) -> None:
     servable = [r for r in ranked if r.rank is not None]
     totals = [r.estimate.total for r in servable]
     assert totals == sorted(totals)  # type: ignore[type-var]
-    assert all(r.rank is None for r in ranked[len(servable):])
-    for r in ranked[len(servable):]:  # only models that cannot take a token workload, or lack a price
+    assert all(r.rank is None for r in ranked[len(servable) :])
+    for r in ranked[
+        len(servable) :
+    ]:  # only models that cannot take a token workload, or lack a price
         model = fixture.get(r.estimate.model_ids[0])
         assert model is not None
-        assert (model.type == "image" or model.price("input") is None or model.price("output") is None
-                or model.type not in ("text", "embedding")), model.id
+        assert (
+            model.type == "image"
+            or model.price("input") is None
+            or model.price("output") is None
+            or model.type not in ("text", "embedding")
+        ), model.id
     base = next(r for r in ranked if r.estimate.key == "batch-text")
-    assert base.estimate.total == Decimal("9.625") and base.delta == 0  # 3.75M x 1.10 + 1.25M x 4.40
+    assert (
+        base.estimate.total == Decimal("9.625") and base.delta == 0
+    )  # 3.75M x 1.10 + 1.25M x 4.40
 
 
 # --- periods -----------------------------------------------------------------------------------
@@ -506,10 +557,23 @@ choices = st.sampled_from([(None, None), ("low", None), (None, "1536x1024"), ("h
 
 
 @st.composite
-def workloads(draw: st.DrawFn, quality: str | None = None, size: str | None = None,
-              batch: bool = False, request_tokens: int | None = None) -> Workload:
-    return Workload(draw(counts), draw(counts), draw(counts), draw(st.integers(0, 10**9)),
-                    quality, size, batch, request_tokens)
+def workloads(
+    draw: st.DrawFn,
+    quality: str | None = None,
+    size: str | None = None,
+    batch: bool = False,
+    request_tokens: int | None = None,
+) -> Workload:
+    return Workload(
+        draw(counts),
+        draw(counts),
+        draw(counts),
+        draw(st.integers(0, 10**9)),
+        quality,
+        size,
+        batch,
+        request_tokens,
+    )
 
 
 def all_models() -> list[Model]:
@@ -521,8 +585,9 @@ MODELS = all_models()
 
 @settings(max_examples=200)
 @given(st.data(), choices, st.booleans(), st.none() | st.integers(1, 2_000_000))
-def test_total_is_the_sum_of_the_line_items(data: st.DataObject, choice: Choice, batch: bool,
-                                            request_tokens: int | None) -> None:
+def test_total_is_the_sum_of_the_line_items(
+    data: st.DataObject, choice: Choice, batch: bool, request_tokens: int | None
+) -> None:
     w = data.draw(workloads(*choice, batch=batch, request_tokens=request_tokens))
     model = data.draw(st.sampled_from(MODELS))
     est = estimate([model], w)
@@ -550,14 +615,17 @@ def test_costs_add_up_over_workloads(data: st.DataObject, choice: Choice, batch:
 
 # Catalog prices are exact decimals with any number of places, up to the schema's $1e9 cap.
 prices = st.decimals(min_value=0, max_value=10**9, places=6) | st.builds(
-    lambda digits, places: Decimal(f"{digits}E-{places}"), st.integers(1, 10**30),
-    st.integers(21, 400))
+    lambda digits, places: Decimal(f"{digits}E-{places}"),
+    st.integers(1, 10**30),
+    st.integers(21, 400),
+)
 
 
 @settings(max_examples=200)
 @given(prices, prices, st.integers(0, 10**15), st.integers(0, 10**15))
-def test_any_catalog_price_is_priced_exactly(inp: Decimal, out: Decimal, n_in: int,
-                                             n_out: int) -> None:
+def test_any_catalog_price_is_priced_exactly(
+    inp: Decimal, out: Decimal, n_in: int, n_out: int
+) -> None:
     standard = PriceSet({"input": inp, "output": out})
     model = Model("m", "p", "text", "M", prices=Prices(standard=standard))
     est = estimate([model], Workload(input_tokens=n_in, output_tokens=n_out))
@@ -574,7 +642,6 @@ def test_only_like_workloads_add() -> None:
     with pytest.raises(ValueError):
         Workload(input_tokens=-1)
     assert (Workload(1, 2, 3, 4) + Workload(10, 20, 30, 40)) == Workload(11, 22, 33, 44)
-
 
 
 # --- the table of billed kinds ---------------------------------------------------------------------
@@ -605,8 +672,15 @@ def test_the_billed_table_drives_cards_and_line_items() -> None:
     workload = Workload(**quantities)
     est = estimate([model], workload)
     assert [(ln.kind, ln.quantity, ln.label, ln.unit, ln.cost) for ln in est.line_items] == [
-        (kind.key, quantities[kind.quantity], kind.label, kind.unit,
-         prices[kind.key] * quantities[kind.quantity] / kind.per) for kind in BILLED]
+        (
+            kind.key,
+            quantities[kind.quantity],
+            kind.label,
+            kind.unit,
+            prices[kind.key] * quantities[kind.quantity] / kind.per,
+        )
+        for kind in BILLED
+    ]
     assert est.total == quote_all([card], workload)[0] == sum(ln.cost for ln in est.line_items)
 
 

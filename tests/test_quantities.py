@@ -201,8 +201,24 @@ def test_parse_share_accepts(text: str, expected: Decimal) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["1.5", "2", "101%", "100.01%", "-0.1", "-5%", "nan", "inf", "", "abc", "25%%", "%", "1e-1",
-     "0.1234567890123456789", "1000%", "0,25"],
+    [
+        "1.5",
+        "2",
+        "101%",
+        "100.01%",
+        "-0.1",
+        "-5%",
+        "nan",
+        "inf",
+        "",
+        "abc",
+        "25%%",
+        "%",
+        "1e-1",
+        "0.1234567890123456789",
+        "1000%",
+        "0,25",
+    ],
 )
 def test_parse_share_rejects(text: str) -> None:
     with pytest.raises(WorkloadError) as info:
@@ -232,8 +248,14 @@ def test_format_share() -> None:
 
 @pytest.mark.parametrize(
     ("text", "period"),
-    [("day", Period.DAY), ("Month", Period.MONTH), (" YEAR ", Period.YEAR),
-     ("monthly", Period.MONTH), ("daily", Period.DAY), ("yearly", Period.YEAR)],
+    [
+        ("day", Period.DAY),
+        ("Month", Period.MONTH),
+        (" YEAR ", Period.YEAR),
+        ("monthly", Period.MONTH),
+        ("daily", Period.DAY),
+        ("yearly", Period.YEAR),
+    ],
 )
 def test_parse_period(text: str, period: Period) -> None:
     assert parse_period(text) is period

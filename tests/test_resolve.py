@@ -59,7 +59,9 @@ def test_ambiguous_lists_candidates(cli) -> None:
     from aicompare.catalog import Catalog
     from aicompare.model import Model
 
-    cat = Catalog({"a-1": Model("a-1", "x", "text", "Twin"), "b-1": Model("b-1", "y", "text", "twin")})
+    cat = Catalog(
+        {"a-1": Model("a-1", "x", "text", "Twin"), "b-1": Model("b-1", "y", "text", "twin")}
+    )
     with pytest.raises(AmbiguousModelError) as info:
         cat.resolve("TWIN")
     assert info.value.candidates == ["a-1", "b-1"]

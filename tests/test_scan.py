@@ -29,7 +29,9 @@ from aicompare.quantities import Period
 
 HERE = Path(__file__).resolve().parent
 PRICING_FIXTURE = HERE / "data" / "pricing" / "models.toml"
-LITELLM = HERE.parents[1] / "shared" / "reference" / "litellm" / "model_prices_and_context_window.json"
+LITELLM = (
+    HERE.parents[1] / "shared" / "reference" / "litellm" / "model_prices_and_context_window.json"
+)
 SAMPLE = HERE / "data" / "importers" / "litellm.json"
 TODAY = dt.date(2026, 11, 21)
 
@@ -50,8 +52,13 @@ def catalogs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Cat
     """bundled, the pricing fixture, and bundled + LiteLLM's map (the sample when it is absent)."""
     root = tmp_path_factory.mktemp("scan")
     source = LITELLM if LITELLM.is_file() else SAMPLE
-    env = {"XDG_CONFIG_HOME": str(root / "config"), "XDG_CACHE_HOME": str(root / "cache"),
-           "HOME": str(root), "AICOMPARE_CATALOG": None, "AICOMPARE_BASE_CATALOG": None}
+    env = {
+        "XDG_CONFIG_HOME": str(root / "config"),
+        "XDG_CACHE_HOME": str(root / "cache"),
+        "HOME": str(root),
+        "AICOMPARE_CATALOG": None,
+        "AICOMPARE_BASE_CATALOG": None,
+    }
     done = CliRunner().invoke(app, ["catalog", "import", "--from", "litellm", str(source)], env=env)
     assert done.exit_code == 0, done.stderr
     layer = root / "config" / "aicompare" / "models.toml"
@@ -65,26 +72,44 @@ def test_the_large_catalog_is_large(catalogs: dict[str, Catalog]) -> None:
 
 workloads = st.builds(
     lambda inp, out, cached, batch, request, period: (inp, out, cached, batch, request, period),
-    st.integers(1, 10**12), st.sampled_from([0, 1, 999, 10**6, 123_456_789_012]), st.sampled_from([0, 1, 10**5]),
-    st.booleans(), st.one_of(st.none(), st.sampled_from([1, 128_000, 200_001, 272_001, 10**6, 10**7])),
-    st.sampled_from(list(Period)))
+    st.integers(1, 10**12),
+    st.sampled_from([0, 1, 999, 10**6, 123_456_789_012]),
+    st.sampled_from([0, 1, 10**5]),
+    st.booleans(),
+    st.one_of(st.none(), st.sampled_from([1, 128_000, 200_001, 272_001, 10**6, 10**7])),
+    st.sampled_from(list(Period)),
+)
 
 
 def _tokens(spec: tuple, catalog: Catalog) -> Workload:  # type: ignore[type-arg]
     inp, out, cached, batch, request, period = spec
-    return build_workload(input_tokens=inp, output_tokens=out, cached_input_tokens=cached, batch=batch,
-                          request_tokens=request, period=period, catalog=catalog.models.values())
+    return build_workload(
+        input_tokens=inp,
+        output_tokens=out,
+        cached_input_tokens=cached,
+        batch=batch,
+        request_tokens=request,
+        period=period,
+        catalog=catalog.models.values(),
+    )
 
 
-def _images(catalog: Catalog, images: int, quality: str | None, size: str | None, batch: bool) -> Workload:
-    return build_workload(images=images, quality=quality, size=size, batch=batch,
-                          catalog=catalog.models.values())
+def _images(
+    catalog: Catalog, images: int, quality: str | None, size: str | None, batch: bool
+) -> Workload:
+    return build_workload(
+        images=images, quality=quality, size=size, batch=batch, catalog=catalog.models.values()
+    )
 
 
 @pytest.mark.parametrize("name", ["bundled", "fixture", "litellm"])
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(spec=workloads)
-def test_quotes_equal_full_estimates_for_tokens(catalogs: dict[str, Catalog], name: str, spec: tuple) -> None:  # type: ignore[type-arg]
+def test_quotes_equal_full_estimates_for_tokens(
+    catalogs: dict[str, Catalog], name: str, spec: tuple
+) -> None:  # type: ignore[type-arg]
     catalog = catalogs[name]
     workload = _tokens(spec, catalog)
     models = list(catalog.models.values())
@@ -118,11 +143,26 @@ def test_quotes_equal_full_estimates_for_images(catalogs: dict[str, Catalog], na
 
 
 def _rows(result) -> list[tuple]:  # type: ignore[no-untyped-def,type-arg]
-    return [(r.rank, r.estimate.key, r.estimate.total, str(r.estimate.total), r.delta, r.delta_percent,
-             r.reference, r.estimate.line_items, r.estimate.notes, r.estimate.cannot_serve) for r in result.ranked]
+    return [
+        (
+            r.rank,
+            r.estimate.key,
+            r.estimate.total,
+            str(r.estimate.total),
+            r.delta,
+            r.delta_percent,
+            r.reference,
+            r.estimate.line_items,
+            r.estimate.notes,
+            r.estimate.cannot_serve,
+        )
+        for r in result.ranked
+    ]
 
 
-def _same(catalog: Catalog, workload: Workload, top: int, baseline: tuple[Model, ...] | None) -> None:
+def _same(
+    catalog: Catalog, workload: Workload, top: int, baseline: tuple[Model, ...] | None
+) -> None:
     models = list(catalog.models.values())
     targets = [(m,) for m in models]
     base_key = None if baseline is None else "+".join(m.id for m in baseline)
@@ -131,23 +171,47 @@ def _same(catalog: Catalog, workload: Workload, top: int, baseline: tuple[Model,
     try:
         full = compare_costs(targets, workload, TODAY, explicit=False, top=top, baseline=base_key)
     except WorkloadError as error:
-        with pytest.raises(WorkloadError, match=str(error.message)[:40].replace("(", ".").replace(")", ".")):
-            browse_costs(catalog.rate_cards(), workload, TODAY, top=top, fetch=catalog.models.__getitem__,
-                         baseline=baseline)
+        with pytest.raises(
+            WorkloadError, match=str(error.message)[:40].replace("(", ".").replace(")", ".")
+        ):
+            browse_costs(
+                catalog.rate_cards(),
+                workload,
+                TODAY,
+                top=top,
+                fetch=catalog.models.__getitem__,
+                baseline=baseline,
+            )
         return
-    scan = browse_costs(catalog.rate_cards(), workload, TODAY, top=top, fetch=catalog.models.__getitem__,
-                        baseline=baseline)
+    scan = browse_costs(
+        catalog.rate_cards(),
+        workload,
+        TODAY,
+        top=top,
+        fetch=catalog.models.__getitem__,
+        baseline=baseline,
+    )
     assert _rows(scan) == _rows(full)
     assert (scan.hidden_servable, scan.hidden_unservable, scan.baseline) == (
-        full.hidden_servable, full.hidden_unservable, full.baseline)
+        full.hidden_servable,
+        full.hidden_unservable,
+        full.baseline,
+    )
     assert scan.models == full.models
 
 
 @pytest.mark.parametrize("name", ["bundled", "fixture", "litellm"])
-@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(spec=workloads, top=st.integers(1, 30), base=st.integers(0, 10**6))
-def test_scan_ranks_like_pricing_every_model(catalogs: dict[str, Catalog], name: str, spec: tuple,  # type: ignore[type-arg]
-                                            top: int, base: int) -> None:
+def test_scan_ranks_like_pricing_every_model(
+    catalogs: dict[str, Catalog],
+    name: str,
+    spec: tuple,  # type: ignore[type-arg]
+    top: int,
+    base: int,
+) -> None:
     catalog = catalogs[name]
     models = list(catalog.models.values())
     workload = _tokens(spec, catalog)
@@ -159,8 +223,11 @@ def test_scan_ranks_like_pricing_every_model(catalogs: dict[str, Catalog], name:
 def test_scan_with_a_pipeline_baseline_and_images(catalogs: dict[str, Catalog]) -> None:
     catalog = catalogs["bundled"]
     # a text model with token prices and an image model with a per-image grid, whichever they are
-    text = next(m for m in catalog if m.type == "text" and m.price("input") is not None
-                and m.price("output") is not None)
+    text = next(
+        m
+        for m in catalog
+        if m.type == "text" and m.price("input") is not None and m.price("output") is not None
+    )
     image = next(m for m in catalog if m.type == "image" and m.image_prices)
     images = _images(catalog, 1000, None, None, False)
     _same(catalog, images, 5, None)
@@ -192,8 +259,9 @@ def _through_cache(fresh: Catalog, folder: Path, monkeypatch: pytest.MonkeyPatch
     return cached
 
 
-def test_cached_cards_are_the_models_cards(catalogs: dict[str, Catalog], tmp_path: Path,
-                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cached_cards_are_the_models_cards(
+    catalogs: dict[str, Catalog], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     fresh = catalogs["litellm"]
     cached = _through_cache(fresh, tmp_path, monkeypatch)
     assert cached.rate_cards() == [rate_card(m) for m in fresh.models.values()]
@@ -208,8 +276,9 @@ def test_cached_cards_are_the_models_cards(catalogs: dict[str, Catalog], tmp_pat
     assert cached.exact_index.get("no such model") is None
 
 
-def test_a_broken_card_section_falls_back_to_the_models(catalogs: dict[str, Catalog], tmp_path: Path,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_broken_card_section_falls_back_to_the_models(
+    catalogs: dict[str, Catalog], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     fresh = catalogs["fixture"]
     cached = _through_cache(fresh, tmp_path, monkeypatch)
     cached._cards = lambda: codec.decode(("not", "a graph"), RateCard)
@@ -221,11 +290,21 @@ def test_a_broken_card_section_falls_back_to_the_models(catalogs: dict[str, Cata
 def test_equal_values_are_stored_once_and_keep_their_digits() -> None:
     life = Lifecycle(dt.date(2026, 1, 2), None, "beta", None)
     cell = ImagePrice("low", "1024x1024", Decimal("0.010"))
-    first = Model("a", "acme", "text", "A", lifecycle=life, image_prices=(cell,),
-                  prices=Prices(PriceSet({"input": Decimal("2.50"), "output": Decimal("1E+1")})))
-    second = first._replace(id="b", lifecycle=Lifecycle(dt.date(2026, 1, 2), None, "beta", None),
-                            image_prices=(ImagePrice("low", "1024x1024", Decimal("0.010")),),
-                            prices=Prices(PriceSet({"input": Decimal("2.5"), "output": Decimal("-0")})))
+    first = Model(
+        "a",
+        "acme",
+        "text",
+        "A",
+        lifecycle=life,
+        image_prices=(cell,),
+        prices=Prices(PriceSet({"input": Decimal("2.50"), "output": Decimal("1E+1")})),
+    )
+    second = first._replace(
+        id="b",
+        lifecycle=Lifecycle(dt.date(2026, 1, 2), None, "beta", None),
+        image_prices=(ImagePrice("low", "1024x1024", Decimal("0.010")),),
+        prices=Prices(PriceSet({"input": Decimal("2.5"), "output": Decimal("-0")})),
+    )
     data = codec.encode([first, second], Model)
     decimals, dates = data[0], data[1]
     assert sorted(decimals) == sorted(["2.50", "2.5", "1E+1", "-0", "0.010"]) and len(dates) == 1
@@ -236,13 +315,16 @@ def test_equal_values_are_stored_once_and_keep_their_digits() -> None:
     assert [type(v) for v in again[0].prices.standard.values.values()] == [Decimal, Decimal]
 
 
-@pytest.mark.parametrize("record", [
-    Model("a", "acme", "text", "A", context_window=True),  # a bool where an int goes
-    Model("a", "acme", "text", "A", prices=Prices(PriceSet({"input": 2.5}))),  # a float price
-    Model("a", "acme", "text", "A", prices=Prices(PriceSet({"input": Decimal("NaN")}))),
-    Model("a", "acme", "text", "A", aliases=["x"]),  # a list where a tuple goes
-    Model("a", "acme", "text", "A", release_date=dt.datetime(2026, 1, 1)),
-])
+@pytest.mark.parametrize(
+    "record",
+    [
+        Model("a", "acme", "text", "A", context_window=True),  # a bool where an int goes
+        Model("a", "acme", "text", "A", prices=Prices(PriceSet({"input": 2.5}))),  # a float price
+        Model("a", "acme", "text", "A", prices=Prices(PriceSet({"input": Decimal("NaN")}))),
+        Model("a", "acme", "text", "A", aliases=["x"]),  # a list where a tuple goes
+        Model("a", "acme", "text", "A", release_date=dt.datetime(2026, 1, 1)),
+    ],
+)
 def test_the_writer_refuses_what_the_schema_does_not_describe(record: Model) -> None:
     with pytest.raises(TypeError):
         codec.encode([record], Model)

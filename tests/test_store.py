@@ -114,8 +114,19 @@ def set_price(doc: dict[str, Any]) -> None:
 
 # --- exact values ----------------------------------------------------------------------------
 
-DECIMALS = ["0.90", "0.1", "1.0", "5.0", "0.025", "1E-7", "1.50E-7", "0E-8", "-0.0", "2.5E+3",
-            "123456789012345678901234567890.123456789012345678901234567890"]
+DECIMALS = [
+    "0.90",
+    "0.1",
+    "1.0",
+    "5.0",
+    "0.025",
+    "1E-7",
+    "1.50E-7",
+    "0E-8",
+    "-0.0",
+    "2.5E+3",
+    "123456789012345678901234567890.123456789012345678901234567890",
+]
 
 
 @pytest.mark.parametrize("literal", DECIMALS)
@@ -137,7 +148,9 @@ def test_any_finite_decimal_round_trips(value: Decimal) -> None:
 
 
 def test_decimal_090_stays_090_in_the_file(user_file: Path) -> None:
-    store.edit_layer(user_file, lambda d: store.set_fields(d, "my-model", {"prices.output": Decimal("0.90")}))
+    store.edit_layer(
+        user_file, lambda d: store.set_fields(d, "my-model", {"prices.output": Decimal("0.90")})
+    )
     text = user_file.read_text("utf-8")
     assert "input = 0.90\n" in text and "output = 0.90\n" in text
     assert str(parse(user_file)["models"]["my-model"]["prices"]["output"]) == "0.90"
@@ -164,7 +177,9 @@ def test_dates_and_times_round_trip_exactly() -> None:
     values = {
         "d": dt.date(2025, 2, 28),
         "local": dt.datetime(2025, 1, 2, 3, 4, 5, 678900),
-        "aware": dt.datetime(2025, 1, 2, 3, 4, 5, tzinfo=dt.timezone(dt.timedelta(hours=5, minutes=30))),
+        "aware": dt.datetime(
+            2025, 1, 2, 3, 4, 5, tzinfo=dt.timezone(dt.timedelta(hours=5, minutes=30))
+        ),
         "t": dt.time(12, 30, 1),
         "s": "2025-02-28",
     }
@@ -208,15 +223,21 @@ def test_edit_changes_only_the_target_and_keeps_a_backup(user_file: Path) -> Non
 
 def test_missing_folder_and_file_are_created(tmp_path: Path) -> None:
     path = tmp_path / "a" / "b" / "models.toml"
-    store.edit_layer(path, lambda d: store.set_fields(d, "base-chat", {"prices.input": Decimal("2.00")}))
-    assert strict(parse(path), {"schema_version": 1,
-                                "models": {"base-chat": {"prices": {"input": Decimal("2.00")}}}})
+    store.edit_layer(
+        path, lambda d: store.set_fields(d, "base-chat", {"prices.input": Decimal("2.00")})
+    )
+    assert strict(
+        parse(path),
+        {"schema_version": 1, "models": {"base-chat": {"prices": {"input": Decimal("2.00")}}}},
+    )
     assert store.lock_path(path).exists() and not store.backup_path(path).exists()
 
 
 def test_edit_that_changes_nothing_leaves_the_file_alone(user_file: Path, tmp_path: Path) -> None:
     old = user_file.read_bytes()
-    result = store.edit_layer(user_file, lambda d: store.set_fields(d, "my-model", {"prices.input": Decimal("0.10")}))
+    result = store.edit_layer(
+        user_file, lambda d: store.set_fields(d, "my-model", {"prices.input": Decimal("0.10")})
+    )
     assert result is None and user_file.read_bytes() == old
     assert not store.backup_path(user_file).exists()
     missing = tmp_path / "none" / "models.toml"
@@ -230,7 +251,10 @@ def test_atomic_write_text_alone(tmp_path: Path) -> None:
     store.atomic_write_text(path, "a = 2\n", backup=False)
     assert not store.backup_path(path).exists()
     store.atomic_write_text(path, "a = 3\n")
-    assert store.backup_path(path).read_text("utf-8") == "a = 2\n" and path.read_text("utf-8") == "a = 3\n"
+    assert (
+        store.backup_path(path).read_text("utf-8") == "a = 2\n"
+        and path.read_text("utf-8") == "a = 3\n"
+    )
     blocker = tmp_path / "file"
     blocker.write_text("x")
     with pytest.raises(WriteError):
@@ -287,6 +311,7 @@ def _half_writes(monkeypatch: pytest.MonkeyPatch, path: Path) -> None:
 def _raise(exc: BaseException) -> Any:
     def fail(*args: object, **kwargs: object) -> Any:
         raise exc
+
     return fail
 
 
@@ -299,6 +324,7 @@ def _nth_call_fails(monkeypatch: pytest.MonkeyPatch, name: str, n: int, exc: Bas
         if calls[0] == n:
             raise exc
         return real(*args, **kwargs)
+
     monkeypatch.setattr(os, name, maybe)
 
 
@@ -309,6 +335,7 @@ def _replace_main_fails(monkeypatch: pytest.MonkeyPatch, path: Path) -> None:
         if Path(dst) == path:
             raise OSError(errno.EIO, "Input/output error")
         real(src, dst)
+
     monkeypatch.setattr(os, "replace", replace)
 
 
@@ -319,12 +346,15 @@ def _open_tmp_denied(monkeypatch: pytest.MonkeyPatch, path: Path) -> None:
         if str(file).endswith(".tmp"):
             raise PermissionError(errno.EACCES, "Permission denied", str(file))
         return real(file, *args, **kwargs)
+
     monkeypatch.setattr(os, "open", opener)
 
 
 ENOSPC = OSError(errno.ENOSPC, "No space left on device")
 INJECTIONS = {
-    "tomli_w.dumps raises": lambda mp, p: mp.setattr(tomli_w, "dumps", _raise(RuntimeError("boom"))),
+    "tomli_w.dumps raises": lambda mp, p: mp.setattr(
+        tomli_w, "dumps", _raise(RuntimeError("boom"))
+    ),
     "tomli_w.dumps TypeError": lambda mp, p: mp.setattr(tomli_w, "dumps", _raise(TypeError("bad"))),
     "os.replace raises": lambda mp, p: mp.setattr(os, "replace", _raise(OSError(errno.EXDEV, "x"))),
     "replace of the file raises": _replace_main_fails,
@@ -337,22 +367,26 @@ INJECTIONS = {
 
 
 @pytest.mark.parametrize("inject", list(INJECTIONS.values()), ids=list(INJECTIONS))
-def test_injected_failure_leaves_old_file_and_no_temp(inject: Any, user_file: Path,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_injected_failure_leaves_old_file_and_no_temp(
+    inject: Any, user_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     old = user_file.read_bytes()
     with monkeypatch.context() as patched, pytest.raises(WriteError) as info:
         inject(patched, user_file)
         store.edit_layer(user_file, set_price)
     assert user_file.read_bytes() == old
     assert temps(user_file.parent) == []
-    assert "previous file is unchanged" in (info.value.hint or "") or "nothing was written" in (info.value.hint or "")
+    assert "previous file is unchanged" in (info.value.hint or "") or "nothing was written" in (
+        info.value.hint or ""
+    )
     # and the next edit works normally
     store.edit_layer(user_file, set_price)
     assert parse(user_file)["models"]["my-model"]["prices"]["input"] == Decimal("0.11")
 
 
-def test_interrupt_during_write_cleans_up_and_propagates(user_file: Path,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_interrupt_during_write_cleans_up_and_propagates(
+    user_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     old = user_file.read_bytes()
     monkeypatch.setattr(os, "fsync", _raise(KeyboardInterrupt()))
     with pytest.raises(KeyboardInterrupt):
@@ -360,12 +394,15 @@ def test_interrupt_during_write_cleans_up_and_propagates(user_file: Path,
     assert user_file.read_bytes() == old and temps(user_file.parent) == []
 
 
-@pytest.mark.parametrize("fields", [
-    {"prices.input": Decimal(-1)},
-    {"lifecycle.superseded_by": "no-such-model"},
-    {"type": "hologram"},
-    {"release_date": "2025-02-30"},
-])
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"prices.input": Decimal(-1)},
+        {"lifecycle.superseded_by": "no-such-model"},
+        {"type": "hologram"},
+        {"release_date": "2025-02-30"},
+    ],
+)
 def test_invalid_result_is_refused_before_writing(fields: dict[str, Any], user_file: Path) -> None:
     old = user_file.read_bytes()
     with pytest.raises(CatalogError) as info:
@@ -384,11 +421,14 @@ def test_new_model_missing_required_fields_is_refused(user_file: Path) -> None:
 
 def test_custom_validator_replaces_the_default(user_file: Path) -> None:
     seen: list[dict[str, Any]] = []
-    store.edit_layer(user_file, lambda d: store.set_fields(d, "x", {"anything": 1}), validate=seen.append)
+    store.edit_layer(
+        user_file, lambda d: store.set_fields(d, "x", {"anything": 1}), validate=seen.append
+    )
     assert seen and seen[0]["models"]["x"] == {"anything": 1}
 
     def refuse(doc: dict[str, Any]) -> None:
         raise ValueError("no")
+
     old = user_file.read_bytes()
     with pytest.raises(WriteError):
         store.edit_layer(user_file, set_price, validate=refuse)
@@ -412,6 +452,7 @@ def test_lock_held_elsewhere_times_out_as_write_error(user_file: Path) -> None:
         with FileLock(store.lock_path(user_file)):
             held.set()
             done.wait()  # until the edit below has timed out: the finally sets it in any case
+
     thread = threading.Thread(target=holder)
     thread.start()
     try:
@@ -428,6 +469,7 @@ def _append(model: str, item: str) -> Any:
     def mutate(doc: dict[str, Any]) -> None:
         items = doc["models"].get(model, {}).get("strengths", [])
         store.set_fields(doc, model, {"strengths": [*items, item]})
+
     return mutate
 
 
@@ -445,6 +487,7 @@ def test_threads_do_not_lose_edits(tmp_path: Path) -> None:
     def work(model: str) -> None:
         for i in range(10):
             store.edit_layer(path, _append(model, f"{model}-{i}"))
+
     threads = [threading.Thread(target=work, args=(m,)) for m in models]
     for t in threads:
         t.start()
@@ -497,8 +540,9 @@ elif mode == "hang":
 
 def _worker(*args: str) -> subprocess.Popen[str]:
     env = dict(os.environ, PYTHONPATH=str(SRC))
-    return subprocess.Popen([sys.executable, "-c", WORKER, *args], env=env, stdout=subprocess.PIPE,
-                            text=True)
+    return subprocess.Popen(
+        [sys.executable, "-c", WORKER, *args], env=env, stdout=subprocess.PIPE, text=True
+    )
 
 
 def test_processes_do_not_lose_edits(tmp_path: Path) -> None:
@@ -594,12 +638,29 @@ def test_stale_temp_cleanup_rules(tmp_path: Path) -> None:
 
 def test_set_fields_creates_nested_tables_and_unsets() -> None:
     doc: dict[str, Any] = {"models": {"m": {"provider": "acme"}}}
-    store.set_fields(doc, "M", {"prices.batch.input": Decimal("0.5"), "lifecycle.superseded_by": "x",
-                                "aliases": ("a", "b")})
-    assert doc["models"]["m"] == {"provider": "acme", "prices": {"batch": {"input": Decimal("0.5")}},
-                                  "lifecycle": {"superseded_by": "x"}, "aliases": ["a", "b"]}
-    store.set_fields(doc, "m", {"prices.batch.input": None, "lifecycle.note": None, "nope.deep": None})
-    assert doc["models"]["m"] == {"provider": "acme", "lifecycle": {"superseded_by": "x"}, "aliases": ["a", "b"]}
+    store.set_fields(
+        doc,
+        "M",
+        {
+            "prices.batch.input": Decimal("0.5"),
+            "lifecycle.superseded_by": "x",
+            "aliases": ("a", "b"),
+        },
+    )
+    assert doc["models"]["m"] == {
+        "provider": "acme",
+        "prices": {"batch": {"input": Decimal("0.5")}},
+        "lifecycle": {"superseded_by": "x"},
+        "aliases": ["a", "b"],
+    }
+    store.set_fields(
+        doc, "m", {"prices.batch.input": None, "lifecycle.note": None, "nope.deep": None}
+    )
+    assert doc["models"]["m"] == {
+        "provider": "acme",
+        "lifecycle": {"superseded_by": "x"},
+        "aliases": ["a", "b"],
+    }
     store.set_fields(doc, "m", {"provider": None, "lifecycle.superseded_by": None, "aliases": None})
     assert doc["models"] == {}
 
@@ -626,10 +687,16 @@ def test_add_and_remove_model() -> None:
 
 
 def test_merge_models_report() -> None:
-    doc: dict[str, Any] = {"models": {
-        "same": {"provider": "acme", "prices": {"input": Decimal("1.00")}},
-        "old": {"provider": "acme", "notes": "mine", "prices": {"input": Decimal("1.00"), "output": Decimal(2)}},
-    }}
+    doc: dict[str, Any] = {
+        "models": {
+            "same": {"provider": "acme", "prices": {"input": Decimal("1.00")}},
+            "old": {
+                "provider": "acme",
+                "notes": "mine",
+                "prices": {"input": Decimal("1.00"), "output": Decimal(2)},
+            },
+        }
+    }
     incoming = {
         "same": {"prices": {"input": Decimal("1.00")}},
         "OLD": {"prices": {"input": Decimal("0.80")}, "context_window": 1000},
@@ -640,16 +707,37 @@ def test_merge_models_report() -> None:
     assert report.added == ["new"] and report.updated == ["old"] and report.unchanged == ["same"]
     assert report.skipped == [("junk", "not a table")] and report.changed
     assert report.changed_fields == {"old": ["prices.input", "context_window"]}
-    assert doc["models"]["old"] == {"provider": "acme", "notes": "mine", "context_window": 1000,
-                                    "prices": {"input": Decimal("0.80"), "output": Decimal(2)}}
+    assert doc["models"]["old"] == {
+        "provider": "acme",
+        "notes": "mine",
+        "context_window": 1000,
+        "prices": {"input": Decimal("0.80"), "output": Decimal(2)},
+    }
     again = store.merge_models(doc, incoming | {"newer": {"provider": "acme"}}, only_new=True)
     assert again.added == ["newer"] and again.updated == [] and again.unchanged == []
-    assert ("old", "already in the file") in again.skipped and ("same", "already in the file") in again.skipped
+    assert ("old", "already in the file") in again.skipped and (
+        "same",
+        "already in the file",
+    ) in again.skipped
 
 
 def test_merge_models_through_edit_layer(user_file: Path) -> None:
-    report = store.edit_layer(user_file, lambda d: store.merge_models(
-        d, {"imported": {"provider": "acme", "type": "text", "prices": {"input": Decimal("0.30")}}},
-        only_new=True))
+    report = store.edit_layer(
+        user_file,
+        lambda d: store.merge_models(
+            d,
+            {
+                "imported": {
+                    "provider": "acme",
+                    "type": "text",
+                    "prices": {"input": Decimal("0.30")},
+                }
+            },
+            only_new=True,
+        ),
+    )
     assert report.added == ["imported"]
-    assert parse(user_file)["models"]["imported"]["prices"]["input"].as_tuple() == Decimal("0.30").as_tuple()
+    assert (
+        parse(user_file)["models"]["imported"]["prices"]["input"].as_tuple()
+        == Decimal("0.30").as_tuple()
+    )

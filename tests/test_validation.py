@@ -9,7 +9,7 @@ import pytest
 from aicompare.errors import CatalogError
 from aicompare.loader import load_catalog, read_document
 
-GOOD_HEAD = 'schema_version = 1\n'
+GOOD_HEAD = "schema_version = 1\n"
 
 
 def write(tmp_path: Path, text: str | bytes, name: str = "cat.toml") -> Path:
@@ -42,7 +42,9 @@ def test_invalid_utf8(cli, tmp_path: Path) -> None:
 
 
 def test_all_problems_at_once(cli, tmp_path: Path) -> None:
-    text = GOOD_HEAD + """
+    text = (
+        GOOD_HEAD
+        + """
 [models.bad-one]
 provider = "acme"
 type = "text"
@@ -65,6 +67,7 @@ aliases = ["alpha-mini"]
 [models.bad-two.image_prices]
 low = { "1024by1024" = 0.01 }
 """
+    )
     path = write(tmp_path, text)
     code, out, err = problems_of(cli, path)
     assert code == 1 and out == ""
@@ -87,11 +90,17 @@ low = { "1024by1024" = 0.01 }
 
 
 def test_superseded_by_must_name_a_model(cli, tmp_path: Path) -> None:
-    path = write(tmp_path, GOOD_HEAD + '[models.z]\nprovider = "a"\ntype = "text"\n'
-                 '[models.z.lifecycle]\nsuperseded_by = "nobody"\n')
+    path = write(
+        tmp_path,
+        GOOD_HEAD + '[models.z]\nprovider = "a"\ntype = "text"\n'
+        '[models.z.lifecycle]\nsuperseded_by = "nobody"\n',
+    )
     code, _, err = problems_of(cli, path)
     assert code == 1
-    assert err.splitlines()[0] == f"error: {path}:6: models.z.lifecycle.superseded_by: names no model in the catalog: 'nobody'"
+    assert (
+        err.splitlines()[0]
+        == f"error: {path}:6: models.z.lifecycle.superseded_by: names no model in the catalog: 'nobody'"
+    )
 
 
 def test_duplicate_table_is_a_syntax_error(cli, tmp_path: Path) -> None:
@@ -101,7 +110,7 @@ def test_duplicate_table_is_a_syntax_error(cli, tmp_path: Path) -> None:
 
 
 def test_unknown_top_level_and_schema_version(cli, tmp_path: Path) -> None:
-    path = write(tmp_path, 'schema_version = 7\nmodelz = {}\n')
+    path = write(tmp_path, "schema_version = 7\nmodelz = {}\n")
     code, _, err = problems_of(cli, path)
     assert code == 1
     assert f"{path}:2: modelz: unknown top-level key" in err
@@ -160,10 +169,13 @@ def test_catalog_error_carries_all_problems(tmp_path: Path, monkeypatch) -> None
     with pytest.raises(CatalogError) as info:
         load_catalog(include_user=False)
     assert [p.split(": ", 1)[1] for p in info.value.problems] == [
-        "models.a.provider: required key is missing", "models.b.type: required key is missing"]
+        "models.a.provider: required key is missing",
+        "models.b.type: required key is missing",
+    ]
 
 
 # --- succession: self, cycles of any length, case and names -------------------------------------
+
 
 def table(model_id: str, successor: str | None, extra: str = "") -> str:
     """A model table of 3 lines plus its extra lines, then a 4th naming its successor."""
@@ -172,56 +184,70 @@ def table(model_id: str, successor: str | None, extra: str = "") -> str:
 
 
 def test_superseded_by_itself(cli, tmp_path: Path) -> None:
-    path = write(tmp_path, GOOD_HEAD + '[models.z]\nprovider = "a"\ntype = "text"\n'
-                 '[models.z.lifecycle]\nsuperseded_by = "z"\n')
+    path = write(
+        tmp_path,
+        GOOD_HEAD + '[models.z]\nprovider = "a"\ntype = "text"\n'
+        '[models.z.lifecycle]\nsuperseded_by = "z"\n',
+    )
     code, out, err = problems_of(cli, path)
     assert (code, out) == (1, "")
     assert err.splitlines() == [
         f"error: {path}:6: models.z.lifecycle.superseded_by: names the model itself",
-        "fix these entries; the format is in docs/catalog.md"]
+        "fix these entries; the format is in docs/catalog.md",
+    ]
 
 
 def test_superseded_by_itself_through_an_alias(cli, tmp_path: Path) -> None:
-    path = write(tmp_path, GOOD_HEAD + '[models.z]\nprovider = "a"\ntype = "text"\n'
-                 'aliases = ["zed"]\n[models.z.lifecycle]\nsuperseded_by = "ZED"\n')
+    path = write(
+        tmp_path,
+        GOOD_HEAD + '[models.z]\nprovider = "a"\ntype = "text"\n'
+        'aliases = ["zed"]\n[models.z.lifecycle]\nsuperseded_by = "ZED"\n',
+    )
     code, _, err = problems_of(cli, path)
     assert code == 1
     assert err.splitlines()[0] == (
-        f"error: {path}:7: models.z.lifecycle.superseded_by: names the model itself ('ZED' is z)")
+        f"error: {path}:7: models.z.lifecycle.superseded_by: names the model itself ('ZED' is z)"
+    )
 
 
 def test_two_cycle_is_reported_once_with_the_chain(cli, tmp_path: Path) -> None:
-    path = write(tmp_path, GOOD_HEAD
-                 + table("a", "b") + table("b", "a"))
+    path = write(tmp_path, GOOD_HEAD + table("a", "b") + table("b", "a"))
     code, out, err = problems_of(cli, path)
     assert (code, out) == (1, "")
     assert err.splitlines() == [
         f"error: {path}:5: models.a.lifecycle.superseded_by: succession cycle a -> b -> a",
-        "fix these entries; the format is in docs/catalog.md"]
+        "fix these entries; the format is in docs/catalog.md",
+    ]
 
 
 def test_three_cycle_through_a_snapshot_and_another_case(cli, tmp_path: Path) -> None:
     # a -> b (by its snapshot), b -> c, c -> a (as "A"); d leads into the cycle and is not in it
-    path = write(tmp_path, GOOD_HEAD
-                 + table("a", "b-0101") + table("b", "c", 'snapshots = ["b-0101"]\n')
-                 + table("c", "A") + table("d", "a"))
+    path = write(
+        tmp_path,
+        GOOD_HEAD
+        + table("a", "b-0101")
+        + table("b", "c", 'snapshots = ["b-0101"]\n')
+        + table("c", "A")
+        + table("d", "a"),
+    )
     code, _, err = problems_of(cli, path)
     assert code == 1
     assert err.splitlines() == [
         f"error: {path}:5: models.a.lifecycle.superseded_by: succession cycle a -> b -> c -> a",
-        "fix these entries; the format is in docs/catalog.md"]
+        "fix these entries; the format is in docs/catalog.md",
+    ]
 
 
 def test_two_cycles_are_two_problems(cli, tmp_path: Path) -> None:
-    path = write(tmp_path, GOOD_HEAD
-                 + table("a", "a") + table("b", "c") + table("c", "b"))
+    path = write(tmp_path, GOOD_HEAD + table("a", "a") + table("b", "c") + table("c", "b"))
     code, _, err = problems_of(cli, path)
     assert code == 1
     assert err.splitlines() == [
         "error: the catalog has 2 problems:",
         f"  {path}:5: models.a.lifecycle.superseded_by: names the model itself",
         f"  {path}:9: models.b.lifecycle.superseded_by: succession cycle b -> c -> b",
-        "fix these entries; the format is in docs/catalog.md"]
+        "fix these entries; the format is in docs/catalog.md",
+    ]
 
 
 @pytest.fixture
@@ -235,33 +261,43 @@ def user_layer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def test_cycle_closed_by_the_user_layer_points_at_it(cli, user_layer: Path) -> None:
     # the fixture has alpha-old -> alpha-mini; the user layer adds alpha-mini -> alpha-old
-    user_layer.write_text('schema_version = 1\n\n[models.alpha-mini.lifecycle]\n'
-                          'superseded_by = "Alpha-Old"\n', encoding="utf-8")
+    user_layer.write_text(
+        'schema_version = 1\n\n[models.alpha-mini.lifecycle]\nsuperseded_by = "Alpha-Old"\n',
+        encoding="utf-8",
+    )
     for args in (("catalog", "validate"), ("list",), ("show", "alpha-mini")):
         run = cli(*args)
         assert (run.exit_code, run.stdout) == (1, ""), args
         assert run.stderr.splitlines()[0] == (
             f"error: {user_layer}:4: models.alpha-mini.lifecycle.superseded_by: "
-            "succession cycle alpha-mini -> alpha-old -> alpha-mini"), args
+            "succession cycle alpha-mini -> alpha-old -> alpha-mini"
+        ), args
         assert len(run.stderr.splitlines()) == 2, args
 
 
 def test_cycle_across_layers_via_validate_paths(cli, tmp_path: Path) -> None:
     # `catalog validate PATH` checks PATH over the bundled (here: fixture) catalog
-    path = write(tmp_path, GOOD_HEAD + '[models.alpha-mini.lifecycle]\nsuperseded_by = "alpha"\n'
-                 '[models.alpha-large.lifecycle]\nsuperseded_by = "alpha-old"\n')
+    path = write(
+        tmp_path,
+        GOOD_HEAD + '[models.alpha-mini.lifecycle]\nsuperseded_by = "alpha"\n'
+        '[models.alpha-large.lifecycle]\nsuperseded_by = "alpha-old"\n',
+    )
     code, _, err = problems_of(cli, path)
     assert code == 1
     # every link of the cycle is set by PATH, the higher layer: the first of them in catalog order
     assert err.splitlines()[0] == (
         f"error: {path}:5: models.alpha-large.lifecycle.superseded_by: "
-        "succession cycle alpha-large -> alpha-old -> alpha-mini -> alpha-large")
+        "succession cycle alpha-large -> alpha-old -> alpha-mini -> alpha-large"
+    )
 
 
 def test_successor_resolves_like_a_name_and_is_shown_by_its_id(cli, user_layer: Path) -> None:
-    user_layer.write_text('schema_version = 1\n\n[models.alpha-large.lifecycle]\n'
-                          'superseded_by = "ALPHA-MINI"\n\n[models.pixel-flat.lifecycle]\n'
-                          'superseded_by = "Alpha-Large-2025-01-15"\n', encoding="utf-8")
+    user_layer.write_text(
+        "schema_version = 1\n\n[models.alpha-large.lifecycle]\n"
+        'superseded_by = "ALPHA-MINI"\n\n[models.pixel-flat.lifecycle]\n'
+        'superseded_by = "Alpha-Large-2025-01-15"\n',
+        encoding="utf-8",
+    )
     run = cli("catalog", "validate")
     assert run.exit_code == 0, run.stderr
     show = cli("show", "alpha-large")
@@ -277,55 +313,74 @@ def test_successor_resolves_like_a_name_and_is_shown_by_its_id(cli, user_layer: 
 
 
 def test_successor_that_names_no_model_still_fails(cli, user_layer: Path) -> None:
-    user_layer.write_text('[models.alpha-large.lifecycle]\nsuperseded_by = "alpha-mega"\n',
-                          encoding="utf-8")
+    user_layer.write_text(
+        '[models.alpha-large.lifecycle]\nsuperseded_by = "alpha-mega"\n', encoding="utf-8"
+    )
     run = cli("catalog", "validate")
     assert run.exit_code == 1
     assert run.stderr.splitlines()[0] == (
         f"error: {user_layer}:2: models.alpha-large.lifecycle.superseded_by: "
-        "names no model in the catalog: 'alpha-mega'")
+        "names no model in the catalog: 'alpha-mega'"
+    )
 
 
-@pytest.mark.parametrize(("key", "problem"), [
-    ('""', "models.'': the model id is empty"),
-    ('"   "', "models.'   ': the model id is only whitespace"),
-    ('"\t"', "models.'\\t': the model id is only whitespace"),
-    ('" beta "',
-     "models.' beta ': the model id begins or ends with whitespace (did you mean 'beta'?)"),
-])
+@pytest.mark.parametrize(
+    ("key", "problem"),
+    [
+        ('""', "models.'': the model id is empty"),
+        ('"   "', "models.'   ': the model id is only whitespace"),
+        ('"\t"', "models.'\\t': the model id is only whitespace"),
+        (
+            '" beta "',
+            "models.' beta ': the model id begins or ends with whitespace (did you mean 'beta'?)",
+        ),
+    ],
+)
 def test_blank_or_padded_model_id(cli, tmp_path: Path, key: str, problem: str) -> None:
     path = write(tmp_path, GOOD_HEAD + f'[models.{key}]\nprovider = "a"\ntype = "text"\n')
     code, out, err = problems_of(cli, path)
     assert (code, out) == (1, "")
-    assert err.splitlines() == [f"error: {path}:2: {problem}",
-                                "fix these entries; the format is in docs/catalog.md"]
+    assert err.splitlines() == [
+        f"error: {path}:2: {problem}",
+        "fix these entries; the format is in docs/catalog.md",
+    ]
 
 
 def test_a_padded_id_does_not_hide_the_other_problems_of_its_table(cli, tmp_path: Path) -> None:
-    path = write(tmp_path, GOOD_HEAD + '[models." beta "]\nprovider = "a"\ntype = "text"\nbogus = 1\n')
+    path = write(
+        tmp_path, GOOD_HEAD + '[models." beta "]\nprovider = "a"\ntype = "text"\nbogus = 1\n'
+    )
     code, out, err = problems_of(cli, path)
     assert (code, out) == (1, "")
     assert err.splitlines() == [
         "error: the catalog has 2 problems:",
         f"  {path}:2: models.' beta ': the model id begins or ends with whitespace (did you mean 'beta'?)",
         f"  {path}:5: models.' beta '.bogus: unknown key",
-        "fix these entries; the format is in docs/catalog.md"]
+        "fix these entries; the format is in docs/catalog.md",
+    ]
 
 
 def test_blank_id_fails_every_command(cli, monkeypatch, tmp_path: Path) -> None:
-    path = write(tmp_path, GOOD_HEAD + '[models.ok]\nprovider = "a"\ntype = "text"\n'
-                 '[models."  "]\nprovider = "a"\ntype = "text"\n')
+    path = write(
+        tmp_path,
+        GOOD_HEAD + '[models.ok]\nprovider = "a"\ntype = "text"\n'
+        '[models."  "]\nprovider = "a"\ntype = "text"\n',
+    )
     monkeypatch.setenv("AICOMPARE_BASE_CATALOG", str(path))
     for args in (("list",), ("show", "ok"), ("cost", "--tokens", "1M")):
         run = cli(*args)
         assert (run.exit_code, run.stdout) == (1, ""), args
         assert run.stderr.splitlines()[0] == (
-            f"error: {path}:5: models.'  ': the model id is only whitespace")
+            f"error: {path}:5: models.'  ': the model id is only whitespace"
+        )
 
 
 def test_blank_or_padded_alias_and_snapshot(cli, tmp_path: Path) -> None:
-    path = write(tmp_path, GOOD_HEAD + '[models.q]\nprovider = "a"\ntype = "text"\n'
-                 'aliases = ["", "ok"]\nsnapshots = ["q-1 "]\n')
+    path = write(
+        tmp_path,
+        GOOD_HEAD + '[models.q]\nprovider = "a"\ntype = "text"\n'
+        'aliases = ["", "ok"]\nsnapshots = ["q-1 "]\n',
+    )
     code, _, err = problems_of(cli, path)
     assert code == 1
     assert err.splitlines() == [
@@ -333,27 +388,37 @@ def test_blank_or_padded_alias_and_snapshot(cli, tmp_path: Path) -> None:
         f"  {path}:5: models.q.aliases: alias '' is empty",
         f"  {path}:6: models.q.snapshots: snapshot 'q-1 ' begins or ends with whitespace "
         "(did you mean 'q-1'?)",
-        "fix these entries; the format is in docs/catalog.md"]
+        "fix these entries; the format is in docs/catalog.md",
+    ]
 
 
-@pytest.mark.parametrize(("written", "problem"), [
-    ("", "must not be empty"),
-    ("  ", "must not be empty"),
-    ("twin", "'twin' could be any of t1, t2: use an id"),
-])
+@pytest.mark.parametrize(
+    ("written", "problem"),
+    [
+        ("", "must not be empty"),
+        ("  ", "must not be empty"),
+        ("twin", "'twin' could be any of t1, t2: use an id"),
+    ],
+)
 def test_successor_empty_or_ambiguous(cli, tmp_path: Path, written: str, problem: str) -> None:
-    path = write(tmp_path, GOOD_HEAD
-                 + table("t1", None, 'name = "Twin"\n') + table("t2", None, 'name = "TWIN"\n')
-                 + table("z", written))
+    path = write(
+        tmp_path,
+        GOOD_HEAD
+        + table("t1", None, 'name = "Twin"\n')
+        + table("t2", None, 'name = "TWIN"\n')
+        + table("z", written),
+    )
     code, _, err = problems_of(cli, path)
     assert code == 1
     assert err.splitlines()[0] == f"error: {path}:13: models.z.lifecycle.superseded_by: {problem}"
 
 
 def test_successor_by_display_name_and_provider_prefix(cli, user_layer: Path) -> None:
-    user_layer.write_text('[models.alpha-large.lifecycle]\nsuperseded_by = "Alpha Mini"\n'
-                          '[models.pixel-flat.lifecycle]\nsuperseded_by = "pixel:weird[/]name"\n',
-                          encoding="utf-8")
+    user_layer.write_text(
+        '[models.alpha-large.lifecycle]\nsuperseded_by = "Alpha Mini"\n'
+        '[models.pixel-flat.lifecycle]\nsuperseded_by = "pixel:weird[/]name"\n',
+        encoding="utf-8",
+    )
     assert cli("catalog", "validate").exit_code == 0
     doc = cli("list", "--json").json()
     successors = {m["id"]: m["superseded_by"] for m in doc["models"]}
@@ -361,11 +426,15 @@ def test_successor_by_display_name_and_provider_prefix(cli, user_layer: Path) ->
 
 
 def test_invisible_model_id(cli, tmp_path: Path) -> None:
-    path = write(tmp_path, GOOD_HEAD + '[models."\\u200b"]\nprovider = "a"\ntype = "text"\n'
-                 '[models."b\\u200b"]\nprovider = "a"\ntype = "text"\n')
+    path = write(
+        tmp_path,
+        GOOD_HEAD + '[models."\\u200b"]\nprovider = "a"\ntype = "text"\n'
+        '[models."b\\u200b"]\nprovider = "a"\ntype = "text"\n',
+    )
     code, _, err = problems_of(cli, path)
     assert code == 1
     assert err.splitlines()[1:3] == [
         "  " + f"{path}: models.'\\u200b': the model id has no visible character",
         "  " + f"{path}: models.'b\\u200b': the model id begins or ends with an invisible "
-        "character (did you mean 'b'?)"]
+        "character (did you mean 'b'?)",
+    ]

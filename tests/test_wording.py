@@ -76,15 +76,16 @@ def test_ratio_is_rounded_down_and_over_99_below_the_threshold(prices) -> None:
 def test_a_tiny_difference_is_under_1_percent_not_0(prices) -> None:
     # 1 vs 1.00004 is 0.004% cheaper: rounding would say 0%
     assert "tiny is under 1% cheaper on output tokens ($1.00 vs $1.00004 per 1M)." in sentences(
-        prices("diff", "tiny", "near"))
+        prices("diff", "tiny", "near")
+    )
 
 
 def test_three_models_and_json(prices) -> None:
     doc = prices("diff", "tiny", "near", "big", "--json").json()
     by_field = {d["field"]: d for d in doc["differences"] if d["kind"] == "price"}
     assert by_field["prices.input"]["text"] == (
-        "tiny is the cheapest on input tokens, 25,000× cheaper than big "
-        "($0.0001 vs $2.50 per 1M).")
+        "tiny is the cheapest on input tokens, 25,000× cheaper than big ($0.0001 vs $2.50 per 1M)."
+    )
     # two places, but never "100.00" for a price above 0 nor "0.00" for a real difference
     assert by_field["prices.input"]["percent"] == "99.99"
     assert by_field["prices.output"]["percent"] == "0.40"
@@ -95,7 +96,8 @@ def test_three_models_and_json(prices) -> None:
 
 def test_free_keeps_its_wording(prices) -> None:
     assert "free is 100% cheaper on input tokens ($0.00 vs $2.50 per 1M)." in sentences(
-        prices("diff", "free", "big"))
+        prices("diff", "free", "big")
+    )
     doc = prices("diff", "free", "big", "--json").json()
     inputs = next(d for d in doc["differences"] if d.get("field") == "prices.input")
     assert inputs["percent"] == "100.00"
@@ -104,7 +106,8 @@ def test_free_keeps_its_wording(prices) -> None:
 def test_image_sentence(prices) -> None:
     assert sentences(prices("diff", "pic-cheap", "pic-dear")) == [
         "pic-cheap is 25,000× cheaper per image at its lowest price "
-        "(from $0.0001 vs from $2.50 per image)."]
+        "(from $0.0001 vs from $2.50 per image)."
+    ]
 
 
 def test_cost_table_never_says_0_or_100_percent(prices) -> None:
@@ -127,60 +130,73 @@ def write_layer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str) -> N
 
 def test_budget_pick_far_cheaper(cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # alpha-large stays the top pick (vision); 750k in + 250k out: $8.75 vs $0.00035
-    write_layer(tmp_path, monkeypatch,
-                "[models.alpha-mini.prices]\ninput = 0.0002\noutput = 0.0008\n")
+    write_layer(
+        tmp_path, monkeypatch, "[models.alpha-mini.prices]\ninput = 0.0002\noutput = 0.0008\n"
+    )
     doc = cli("best", "--for", "chat", "--json").json()
     assert doc["budget_pick"]["reason"] == (
         "alpha-mini is the budget pick: 25,000× cheaper than alpha-large for 1M tokens a month "
-        "($0.00035 vs $8.75).")
+        "($0.00035 vs $8.75)."
+    )
 
 
 def test_budget_pick_barely_cheaper(cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # $8.749975 vs $8.75: 0.0003% cheaper
-    write_layer(tmp_path, monkeypatch,
-                "[models.alpha-mini.prices]\ninput = 5.00\noutput = 19.9999\n")
+    write_layer(
+        tmp_path, monkeypatch, "[models.alpha-mini.prices]\ninput = 5.00\noutput = 19.9999\n"
+    )
     doc = cli("best", "--for", "chat", "--json").json()
     assert doc["budget_pick"]["reason"] == (
         "alpha-mini is the budget pick: under 1% cheaper than alpha-large for 1M tokens a month "
-        "($8.749975 vs $8.75).")
+        "($8.749975 vs $8.75)."
+    )
 
 
 # --- the helpers, exactly ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("low", "high", "text"), [
-    ("0.0001", "2.50", "25,000× cheaper"),
-    ("1", "1.004", "under 1% cheaper"),
-    ("1.10", "5.00", "78% cheaper"),
-    ("0.005", "1", "over 99% cheaper"),  # 99.5% exactly rounds to 100: 200x
-    ("0.0051", "1", "99% cheaper"),
-    ("0.001", "1", "1,000× cheaper"),  # RATIO_FROM exactly
-    ("0.0010001", "1", "over 99% cheaper"),
-    ("0.995", "1", "1% cheaper"),  # 0.5% exactly rounds half up to 1%
-    ("0.9951", "1.000", "under 1% cheaper"),
-    ("0", "3", "100% cheaper"),
-    # 87.495% is 87%; rounding to 87.50 first would have said 88%
-    ("0.12505", "1", "87% cheaper"),
-    ("1E-40", "1", "10,000,000,000,000,000,000,000,000,000,000,000,000,000× cheaper"),
-    ("0.9999999999999999999999999999999", "1", "under 1% cheaper"),
-    ("0.0000000000000000000000000000001", "1.0000000000000000000000000000001",
-     "10,000,000,000,000,000,000,000,000,000,001× cheaper"),
-])
+@pytest.mark.parametrize(
+    ("low", "high", "text"),
+    [
+        ("0.0001", "2.50", "25,000× cheaper"),
+        ("1", "1.004", "under 1% cheaper"),
+        ("1.10", "5.00", "78% cheaper"),
+        ("0.005", "1", "over 99% cheaper"),  # 99.5% exactly rounds to 100: 200x
+        ("0.0051", "1", "99% cheaper"),
+        ("0.001", "1", "1,000× cheaper"),  # RATIO_FROM exactly
+        ("0.0010001", "1", "over 99% cheaper"),
+        ("0.995", "1", "1% cheaper"),  # 0.5% exactly rounds half up to 1%
+        ("0.9951", "1.000", "under 1% cheaper"),
+        ("0", "3", "100% cheaper"),
+        # 87.495% is 87%; rounding to 87.50 first would have said 88%
+        ("0.12505", "1", "87% cheaper"),
+        ("1E-40", "1", "10,000,000,000,000,000,000,000,000,000,000,000,000,000× cheaper"),
+        ("0.9999999999999999999999999999999", "1", "under 1% cheaper"),
+        (
+            "0.0000000000000000000000000000001",
+            "1.0000000000000000000000000000001",
+            "10,000,000,000,000,000,000,000,000,000,001× cheaper",
+        ),
+    ],
+)
 def test_cheaper_text_examples(low: str, high: str, text: str) -> None:
     assert fmt.cheaper_text(Decimal(low), Decimal(high)) == text
 
 
-@pytest.mark.parametrize(("part", "whole", "text", "json"), [
-    ("2.4999", "2.5", ">99%", "99.99"),
-    ("0.00004", "1.0001", "<1%", "0.01"),
-    ("0", "1", "0%", "0.00"),
-    ("2.5", "2.5", "100%", "100.00"),
-    ("-3.9", "5", "78%", "-78.00"),
-    ("6.825", "1.925", "355%", "354.55"),
-    ("0.124995", "1", "12%", "12.50"),
-    ("1.0000000000000000000000000000001", "1", "100%", "100.00"),
-    ("0.9999999999999999999999999999999", "1", ">99%", "99.99"),
-])
+@pytest.mark.parametrize(
+    ("part", "whole", "text", "json"),
+    [
+        ("2.4999", "2.5", ">99%", "99.99"),
+        ("0.00004", "1.0001", "<1%", "0.01"),
+        ("0", "1", "0%", "0.00"),
+        ("2.5", "2.5", "100%", "100.00"),
+        ("-3.9", "5", "78%", "-78.00"),
+        ("6.825", "1.925", "355%", "354.55"),
+        ("0.124995", "1", "12%", "12.50"),
+        ("1.0000000000000000000000000000001", "1", "100%", "100.00"),
+        ("0.9999999999999999999999999999999", "1", ">99%", "99.99"),
+    ],
+)
 def test_percent_and_percent_text(part: str, whole: str, text: str, json: str) -> None:
     assert fmt.percent_text(Decimal(part), Decimal(whole)) == text
     assert format(fmt.percent(Decimal(part), Decimal(whole)), "f") == json
@@ -188,12 +204,17 @@ def test_percent_and_percent_text(part: str, whole: str, text: str, json: str) -
 
 def decimals(low: int = 0) -> st.SearchStrategy[Decimal]:
     """Prices as catalogs write them: up to 12 digits, from 1E-30 to 1E+9."""
-    return st.builds(lambda digits, exponent: Decimal(digits).scaleb(exponent),
-                     st.integers(low, 10**12), st.integers(-30, -3))
+    return st.builds(
+        lambda digits, exponent: Decimal(digits).scaleb(exponent),
+        st.integers(low, 10**12),
+        st.integers(-30, -3),
+    )
 
 
-PHRASE = re.compile(r"^(?:(?P<pct>\d+)% cheaper|under 1% cheaper|over 99% cheaper|"
-                    r"(?P<times>[\d,]+)× cheaper)$")
+PHRASE = re.compile(
+    r"^(?:(?P<pct>\d+)% cheaper|under 1% cheaper|over 99% cheaper|"
+    r"(?P<times>[\d,]+)× cheaper)$"
+)
 
 
 @settings(max_examples=400, deadline=None, derandomize=True)

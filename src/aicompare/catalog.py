@@ -37,12 +37,18 @@ class Catalog:
     `loose` (name -> ids) the prebuilt indexes; without them everything is computed here.
     """
 
-    def __init__(self, models: Mapping[str, Model], providers: Mapping[str, Provider] | None = None,
-                 tasks: Mapping[str, Task] | None = None, layers: tuple[Layer, ...] = (), *,
-                 exact: Mapping[str, list[str]] | None = None,
-                 loose: Mapping[str, list[str]] | None = None,
-                 provider_ids: frozenset[str] = frozenset(),
-                 cards: Callable[[], list[RateCard]] | None = None) -> None:
+    def __init__(
+        self,
+        models: Mapping[str, Model],
+        providers: Mapping[str, Provider] | None = None,
+        tasks: Mapping[str, Task] | None = None,
+        layers: tuple[Layer, ...] = (),
+        *,
+        exact: Mapping[str, list[str]] | None = None,
+        loose: Mapping[str, list[str]] | None = None,
+        provider_ids: frozenset[str] = frozenset(),
+        cards: Callable[[], list[RateCard]] | None = None,
+    ) -> None:
         self.models = models
         self._cards = cards
         self.providers: Mapping[str, Provider] = {} if providers is None else providers

@@ -59,8 +59,11 @@ class _Commands(MutableMapping[str, ClickCommand]):
 
     def __init__(self, words: str) -> None:
         self._prefix = f"{words} " if words else ""  # "" for the root, "catalog " for its group
-        self._names = [key[len(self._prefix):] for key in COMMANDS
-                       if key.startswith(self._prefix) and " " not in key[len(self._prefix):]]
+        self._names = [
+            key[len(self._prefix) :]
+            for key in COMMANDS
+            if key.startswith(self._prefix) and " " not in key[len(self._prefix) :]
+        ]
         self._built: dict[str, ClickCommand] = {}
 
     def __getitem__(self, name: str) -> ClickCommand:
@@ -97,13 +100,22 @@ def _build(key: str) -> ClickCommand:
     module = _module(f"aicompare.commands.{COMMANDS[key]}")
     name = key.rsplit(" ", 1)[-1]
     if any(other.startswith(f"{key} ") for other in COMMANDS):
-        return AicompareGroup(words=key, name=name, help=module.HELP, no_args_is_help=True,
-                              rich_markup_mode=None, context_settings=HELP_OPTIONS)
+        return AicompareGroup(
+            words=key,
+            name=name,
+            help=module.HELP,
+            no_args_is_help=True,
+            rich_markup_mode=None,
+            context_settings=HELP_OPTIONS,
+        )
     from typer.main import get_command_from_info
     from typer.models import CommandInfo
 
-    return get_command_from_info(CommandInfo(name=name, callback=module.command),
-                                 pretty_exceptions_short=True, rich_markup_mode=None)
+    return get_command_from_info(
+        CommandInfo(name=name, callback=module.command),
+        pretty_exceptions_short=True,
+        rich_markup_mode=None,
+    )
 
 
 class AicompareGroup(TyperGroup):
@@ -117,8 +129,13 @@ class AicompareGroup(TyperGroup):
     def list_commands(self, ctx: ClickContext) -> list[str]:
         return list(self.commands)  # the names, without building the commands
 
-    def make_context(self, info_name: str | None, args: list[str],
-                     parent: ClickContext | None = None, **extra: Any) -> ClickContext:
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: ClickContext | None = None,
+        **extra: Any,
+    ) -> ClickContext:
         try:
             return super().make_context(info_name, args, parent=parent, **extra)
         except ClickException as error:
@@ -138,13 +155,13 @@ app = typer.Typer(
     name="aicompare",
     cls=AicompareGroup,
     help="Compare AI models on specs and price, and price your workload on each. Offline.\n\n"
-         "\b\nExamples:\n"
-         "  aicompare diff gpt-image-1 o4-mini\n"
-         "  aicompare cost o4-mini gpt-5-mini --tokens 5M\n"
-         "  aicompare best --for image-generation\n"
-         "  aicompare list --type image --json | jq -r '.models[].id'",
+    "\b\nExamples:\n"
+    "  aicompare diff gpt-image-1 o4-mini\n"
+    "  aicompare cost o4-mini gpt-5-mini --tokens 5M\n"
+    "  aicompare best --for image-generation\n"
+    "  aicompare list --type image --json | jq -r '.models[].id'",
     epilog="Exit codes: 0 success, 1 runtime or data error, 2 usage error, 130 interrupted. "
-           "A reader that stops early (| head) is not an error.",
+    "A reader that stops early (| head) is not an error.",
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
     context_settings=HELP_OPTIONS,
@@ -163,8 +180,12 @@ def _version(value: bool) -> None:
 @app.callback(invoke_without_command=True)
 def root(
     ctx: typer.Context,
-    version: Annotated[bool, typer.Option("--version", "-V", callback=_version, is_eager=True,
-                                          help="Print the version and exit.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", "-V", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
 ) -> None:
     """Compare AI models on specs and price, and price your workload on each. Offline."""
     if ctx.invoked_subcommand is None:
@@ -188,8 +209,9 @@ def document(view: View, result: tuple[object, ...], as_of: dt.date) -> dict[str
     return envelope(view.command, as_of, **_function(view.document)(*result))
 
 
-def rendered(fmt: OutputFormat, view: View, *result: object, as_of: dt.date,
-             encoding: str | None = None) -> str:
+def rendered(
+    fmt: OutputFormat, view: View, *result: object, as_of: dt.date, encoding: str | None = None
+) -> str:
     """The result as text in a format that is text (not the table): for stdout or a file.
 
     encoding: the output's; None for stdout's. CSV and Markdown put stand-ins for what it
@@ -215,8 +237,9 @@ def rendered(fmt: OutputFormat, view: View, *result: object, as_of: dt.date,
     raise AssertionError(f"{view.command} has no {fmt.value} output")  # the options prevent it
 
 
-def emit(fmt: OutputFormat, view: View, *result: object, as_of: dt.date,
-         no_color: bool = False) -> None:
+def emit(
+    fmt: OutputFormat, view: View, *result: object, as_of: dt.date, no_color: bool = False
+) -> None:
     """Print a command's result on stdout in the format asked; the one way every command does.
 
     JSON goes through the one envelope (documents.envelope) and render.plain.write_json, a
@@ -229,8 +252,9 @@ def emit(fmt: OutputFormat, view: View, *result: object, as_of: dt.date,
     elif fmt is OutputFormat.table and view.blocks is not None:
         from aicompare.render.rich_table import print_blocks
 
-        print_blocks(_function(view.blocks)(*result),
-                     no_color=no_color or bool(os.environ.get("NO_COLOR")))
+        print_blocks(
+            _function(view.blocks)(*result), no_color=no_color or bool(os.environ.get("NO_COLOR"))
+        )
     elif fmt is OutputFormat.table:
         from aicompare.render.plain import write_text
 

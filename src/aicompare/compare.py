@@ -13,8 +13,14 @@ from aicompare import fmt
 from aicompare.model import PRICE_KEYS, PRICE_LABELS, PRICE_UNITS, Model, Status
 
 # Price kinds worth a sentence; the rest appear in the table only.
-SENTENCE_PRICES = ("input", "cached_input", "output", "image_output", "audio_input_per_minute",
-                   "input_per_1m_characters")
+SENTENCE_PRICES = (
+    "input",
+    "cached_input",
+    "output",
+    "image_output",
+    "audio_input_per_minute",
+    "input_per_1m_characters",
+)
 
 
 class Row(NamedTuple):
@@ -70,8 +76,14 @@ def _best(values: Sequence[object], lower_is_better: bool) -> tuple[int, ...]:
     return tuple(i for i, v in known if v == target)
 
 
-def _row(section: str, field: str, label: str, values: Sequence[object],
-         show: Callable[[object], str], lower_is_better: bool | None = None) -> Row:
+def _row(
+    section: str,
+    field: str,
+    label: str,
+    values: Sequence[object],
+    show: Callable[[object], str],
+    lower_is_better: bool | None = None,
+) -> Row:
     best = () if lower_is_better is None else _best(values, lower_is_better)
     return Row(section, field, label, tuple(values), tuple(show(v) for v in values), best)
 
@@ -92,19 +104,50 @@ def _yes_no(value: object) -> str:
     return "yes" if value else "no"
 
 
-def build_rows(models: Sequence[Model], today: dt.date, provider_name: Callable[[str], str]) -> list[Row]:
+def build_rows(
+    models: Sequence[Model], today: dt.date, provider_name: Callable[[str], str]
+) -> list[Row]:
     """Every comparable field, in a stable order; price rows only where a model has a price."""
     rows = [
         _row("Overview", "provider", "provider", [provider_name(m.provider) for m in models], str),
         _row("Overview", "type", "type", [m.type for m in models], str),
-        _row("Overview", "context_window", "context window", [m.context_window for m in models],
-             _show_tokens, lower_is_better=False),
-        _row("Overview", "max_output_tokens", "max output", [m.max_output_tokens for m in models],
-             _show_tokens, lower_is_better=False),
-        _row("Overview", "input_modalities", "input", [m.input_modalities for m in models], _show_list),
-        _row("Overview", "output_modalities", "output", [m.output_modalities for m in models], _show_list),
-        _row("Overview", "knowledge_cutoff", "knowledge cutoff",
-             [m.knowledge_cutoff or fmt.NA for m in models], str),
+        _row(
+            "Overview",
+            "context_window",
+            "context window",
+            [m.context_window for m in models],
+            _show_tokens,
+            lower_is_better=False,
+        ),
+        _row(
+            "Overview",
+            "max_output_tokens",
+            "max output",
+            [m.max_output_tokens for m in models],
+            _show_tokens,
+            lower_is_better=False,
+        ),
+        _row(
+            "Overview",
+            "input_modalities",
+            "input",
+            [m.input_modalities for m in models],
+            _show_list,
+        ),
+        _row(
+            "Overview",
+            "output_modalities",
+            "output",
+            [m.output_modalities for m in models],
+            _show_list,
+        ),
+        _row(
+            "Overview",
+            "knowledge_cutoff",
+            "knowledge cutoff",
+            [m.knowledge_cutoff or fmt.NA for m in models],
+            str,
+        ),
     ]
     for batch in (False, True):
         for key in PRICE_KEYS:
@@ -123,17 +166,42 @@ def build_rows(models: Sequence[Model], today: dt.date, provider_name: Callable[
             if (cell.quality, cell.size) not in cells:
                 cells.append((cell.quality, cell.size))
     if cells:
-        rows.append(_row("Per image (USD)", "image_prices.from", "from (per image)",
-                         [m.cheapest_image for m in models], _show_money, lower_is_better=True))
+        rows.append(
+            _row(
+                "Per image (USD)",
+                "image_prices.from",
+                "from (per image)",
+                [m.cheapest_image for m in models],
+                _show_money,
+                lower_is_better=True,
+            )
+        )
         for quality, size in cells:
             values = [m.image_price(quality, size) for m in models]
-            rows.append(_row("Per image (USD)", f"image_prices.{quality}.{size}", f"{quality} {size}",
-                             values, _show_money, lower_is_better=True))
+            rows.append(
+                _row(
+                    "Per image (USD)",
+                    f"image_prices.{quality}.{size}",
+                    f"{quality} {size}",
+                    values,
+                    _show_money,
+                    lower_is_better=True,
+                )
+            )
     capabilities = sorted({c for m in models for c in m.capabilities})
     for cap in capabilities:
-        rows.append(_row("Capabilities", f"capabilities.{cap}", cap.replace("_", " "),
-                         [m.has(cap) for m in models], _yes_no))
-    rows.append(_row("Capabilities", "endpoints", "endpoints", [m.endpoints for m in models], _show_list))
+        rows.append(
+            _row(
+                "Capabilities",
+                f"capabilities.{cap}",
+                cap.replace("_", " "),
+                [m.has(cap) for m in models],
+                _yes_no,
+            )
+        )
+    rows.append(
+        _row("Capabilities", "endpoints", "endpoints", [m.endpoints for m in models], _show_list)
+    )
     rows.append(_row("Lifecycle", "status", "status", [status_text(m, today) for m in models], str))
     return rows
 
@@ -150,7 +218,9 @@ def _price_sentence(models: Sequence[Model], key: str) -> Difference | None:
     ids = tuple(m.id for m in models)
     if len(known) < len(priced):
         if len({m.type for m in models}) > 1:
-            return None  # different kinds of model: a missing price is expected, the table shows n/a
+            return (
+                None  # different kinds of model: a missing price is expected, the table shows n/a
+            )
         missing = [m.id for m, p in priced if p is None]
         have = "; ".join(f"{m.id} {fmt.money(p)} {unit}" for m, p in known)
         verb = "has" if len(missing) == 1 else "have"
@@ -166,13 +236,18 @@ def _price_sentence(models: Sequence[Model], key: str) -> Difference | None:
     pct = fmt.percent_cheaper(low, high)
     cheaper = fmt.cheaper_text(low, high)
     if len(models) == 2:
-        text = (f"{low_model.id} is {cheaper} on {label} "
-                f"({fmt.money(low)} vs {fmt.money(high)} {unit}).")
+        text = (
+            f"{low_model.id} is {cheaper} on {label} "
+            f"({fmt.money(low)} vs {fmt.money(high)} {unit})."
+        )
     else:
-        text = (f"{low_model.id} is the cheapest on {label}, {cheaper} than {high_model.id} "
-                f"({fmt.money(low)} vs {fmt.money(high)} {unit}).")
-    return Difference("price", text, field, (low_model.id, high_model.id),
-                      (fmt.dec(low), fmt.dec(high)), pct)
+        text = (
+            f"{low_model.id} is the cheapest on {label}, {cheaper} than {high_model.id} "
+            f"({fmt.money(low)} vs {fmt.money(high)} {unit})."
+        )
+    return Difference(
+        "price", text, field, (low_model.id, high_model.id), (fmt.dec(low), fmt.dec(high)), pct
+    )
 
 
 def _limit_sentence(models: Sequence[Model], field: str, label: str) -> Difference | None:
@@ -183,11 +258,18 @@ def _limit_sentence(models: Sequence[Model], field: str, label: str) -> Differen
     small_model, small = min(known, key=lambda mv: mv[1])
     if big == small:
         ids = [m.id for m, _ in known]
-        return Difference(field, f"{fmt.join_words(ids)} have the same {label} ({fmt.tokens(big)} tokens).",
-                          field, tuple(ids), tuple(v for _, v in known))
+        return Difference(
+            field,
+            f"{fmt.join_words(ids)} have the same {label} ({fmt.tokens(big)} tokens).",
+            field,
+            tuple(ids),
+            tuple(v for _, v in known),
+        )
     times = fmt.ratio_text(big, small)
-    text = (f"{big_model.id} has the larger {label}: {fmt.tokens(big)} vs {fmt.tokens(small)} tokens "
-            f"({times} {small_model.id}'s).")
+    text = (
+        f"{big_model.id} has the larger {label}: {fmt.tokens(big)} vs {fmt.tokens(small)} tokens "
+        f"({times} {small_model.id}'s)."
+    )
     return Difference(field, text, field, (big_model.id, small_model.id), (big, small))
 
 
@@ -197,11 +279,15 @@ def _kind_sentence(models: Sequence[Model]) -> Difference | None:
         return None
     parts = [f"{m.id} is {fmt.article(m.type)} {m.type} model" for m in models]
     if len(parts) == 2:
-        described = f"{parts[0]} and {models[1].id} {fmt.article(models[1].type)} {models[1].type} model"
+        described = (
+            f"{parts[0]} and {models[1].id} {fmt.article(models[1].type)} {models[1].type} model"
+        )
     else:
         described = fmt.join_words(parts)
-    text = (f"These are different kinds of model: {described}, so they often complement each other "
-            f"rather than compete.")
+    text = (
+        f"These are different kinds of model: {described}, so they often complement each other "
+        f"rather than compete."
+    )
     return Difference("kind", text, "type", tuple(m.id for m in models), tuple(kinds))
 
 
@@ -211,22 +297,37 @@ def _lifecycle_sentences(models: Sequence[Model], today: dt.date) -> list[Differ
         life = m.lifecycle
         status = m.status(today)
         if life.superseded_by and status is not Status.RETIRED:
-            out.append(Difference(
-                "superseded",
-                f"{m.id} has been superseded by {life.superseded_by}: for new builds, consider the newer model first.",
-                "lifecycle.superseded_by", (m.id, life.superseded_by), (life.superseded_by,)))
+            out.append(
+                Difference(
+                    "superseded",
+                    f"{m.id} has been superseded by {life.superseded_by}: for new builds, consider the newer model first.",
+                    "lifecycle.superseded_by",
+                    (m.id, life.superseded_by),
+                    (life.superseded_by,),
+                )
+            )
         if status is Status.RETIRED and life.shutdown_date is not None:
-            after = (f"; its successor is {life.superseded_by}" if life.superseded_by
-                     else "; the API no longer serves it")
-            out.append(Difference(
-                "retired", f"{m.id} was retired on {life.shutdown_date} "
-                f"({fmt.days_text(life.shutdown_date, today)}){after}.",
-                "lifecycle.shutdown_date", (m.id, *filter(None, [life.superseded_by])),
-                (life.shutdown_date.isoformat(),)))
+            after = (
+                f"; its successor is {life.superseded_by}"
+                if life.superseded_by
+                else "; the API no longer serves it"
+            )
+            out.append(
+                Difference(
+                    "retired",
+                    f"{m.id} was retired on {life.shutdown_date} "
+                    f"({fmt.days_text(life.shutdown_date, today)}){after}.",
+                    "lifecycle.shutdown_date",
+                    (m.id, *filter(None, [life.superseded_by])),
+                    (life.shutdown_date.isoformat(),),
+                )
+            )
         elif status is Status.DEPRECATED:
             if life.shutdown_date is not None:
-                text = (f"{m.id} is deprecated and shuts down on {life.shutdown_date} "
-                        f"({fmt.days_text(life.shutdown_date, today)}).")
+                text = (
+                    f"{m.id} is deprecated and shuts down on {life.shutdown_date} "
+                    f"({fmt.days_text(life.shutdown_date, today)})."
+                )
                 value = life.shutdown_date.isoformat()
             else:
                 text = f"{m.id} is deprecated since {life.deprecation_date}; no shutdown date is announced."
@@ -244,8 +345,15 @@ def _capability_sentences(models: Sequence[Model]) -> list[Difference]:
         only = [c for c in first.capabilities if c not in second.capabilities]
         if only:
             names = [c.replace("_", " ") for c in only]
-            out.append(Difference("capabilities", f"Only {first.id} supports {fmt.join_words(names)}.",
-                                  "capabilities", (first.id, second.id), tuple(only)))
+            out.append(
+                Difference(
+                    "capabilities",
+                    f"Only {first.id} supports {fmt.join_words(names)}.",
+                    "capabilities",
+                    (first.id, second.id),
+                    tuple(only),
+                )
+            )
     return out
 
 
@@ -256,18 +364,33 @@ def _image_sentence(models: Sequence[Model]) -> Difference | None:
     low_model, low = min(known, key=lambda mp: mp[1])
     high_model, high = max(known, key=lambda mp: mp[1])
     if low == high:
-        return Difference("image_price_same", f"{fmt.join_words([m.id for m, _ in known])} start at the same "
-                          f"price per image ({fmt.money(low)}).", "image_prices.from",
-                          tuple(m.id for m, _ in known), tuple(fmt.dec(p) for _, p in known), Decimal(0))
+        return Difference(
+            "image_price_same",
+            f"{fmt.join_words([m.id for m, _ in known])} start at the same "
+            f"price per image ({fmt.money(low)}).",
+            "image_prices.from",
+            tuple(m.id for m, _ in known),
+            tuple(fmt.dec(p) for _, p in known),
+            Decimal(0),
+        )
     pct = fmt.percent_cheaper(low, high)
-    text = (f"{low_model.id} is {fmt.cheaper_text(low, high)} per image at its lowest price "
-            f"(from {fmt.money(low)} vs from {fmt.money(high)} per image).")
-    return Difference("image_price", text, "image_prices.from", (low_model.id, high_model.id),
-                      (fmt.dec(low), fmt.dec(high)), pct)
+    text = (
+        f"{low_model.id} is {fmt.cheaper_text(low, high)} per image at its lowest price "
+        f"(from {fmt.money(low)} vs from {fmt.money(high)} per image)."
+    )
+    return Difference(
+        "image_price",
+        text,
+        "image_prices.from",
+        (low_model.id, high_model.id),
+        (fmt.dec(low), fmt.dec(high)),
+        pct,
+    )
 
 
-def diff(models: Sequence[Model], today: dt.date,
-         provider_name: Callable[[str], str] = str) -> DiffResult:
+def diff(
+    models: Sequence[Model], today: dt.date, provider_name: Callable[[str], str] = str
+) -> DiffResult:
     """Compare two or more models: table rows plus key differences computed from the data."""
     sentences: list[Difference | None] = [_kind_sentence(models)]
     sentences += [_price_sentence(models, key) for key in SENTENCE_PRICES]

@@ -66,10 +66,19 @@ def parse_workload(spec: WorkloadSpec, models: Iterable[Model | RateCard]) -> Wo
     images = _quantity(spec.images, "--images") or 0
     request_tokens = _quantity(spec.request_tokens, "--request-tokens")
     return build_workload(
-        tokens=tokens, input_tokens=input_tokens, output_tokens=output_tokens,
-        cached_input_tokens=cached, output_share=share, images=images, quality=spec.quality,
-        size=spec.size, batch=spec.batch, request_tokens=request_tokens,
-        period=parse_period(spec.per), catalog=models)
+        tokens=tokens,
+        input_tokens=input_tokens,
+        output_tokens=output_tokens,
+        cached_input_tokens=cached,
+        output_share=share,
+        images=images,
+        quality=spec.quality,
+        size=spec.size,
+        batch=spec.batch,
+        request_tokens=request_tokens,
+        period=parse_period(spec.per),
+        catalog=models,
+    )
 
 
 @dataclass(frozen=True)
@@ -97,8 +106,15 @@ def resolve_targets(catalog: Catalog, names: Sequence[str]) -> list[tuple[Model,
     return targets
 
 
-def compare_costs(targets: Sequence[tuple[Model, ...]], workload: Workload, today: dt.date, *,
-                  explicit: bool, top: int | None, baseline: str | None = None) -> CostResult:
+def compare_costs(
+    targets: Sequence[tuple[Model, ...]],
+    workload: Workload,
+    today: dt.date,
+    *,
+    explicit: bool,
+    top: int | None,
+    baseline: str | None = None,
+) -> CostResult:
     """Price every target, rank them, and cut to the top N (servable first) unless named."""
     estimates = [estimate(list(t), workload) for t in targets]
     ranked = rank(estimates, baseline)
@@ -116,12 +132,27 @@ def compare_costs(targets: Sequence[tuple[Model, ...]], workload: Workload, toda
     shown = tuple(servable + unservable)
     models = {m.id: m for t in targets for m in t}
     keep = {mid for r in shown for mid in r.estimate.model_ids}
-    return CostResult(workload, shown, {k: v for k, v in models.items() if k in keep}, today, explicit,
-                      hidden_s, hidden_u, baseline)
+    return CostResult(
+        workload,
+        shown,
+        {k: v for k, v in models.items() if k in keep},
+        today,
+        explicit,
+        hidden_s,
+        hidden_u,
+        baseline,
+    )
 
 
-def browse_costs(cards: Sequence[RateCard], workload: Workload, today: dt.date, *, top: int,
-                 fetch: Callable[[str], Model], baseline: tuple[Model, ...] | None = None) -> CostResult:
+def browse_costs(
+    cards: Sequence[RateCard],
+    workload: Workload,
+    today: dt.date,
+    *,
+    top: int,
+    fetch: Callable[[str], Model],
+    baseline: tuple[Model, ...] | None = None,
+) -> CostResult:
     """compare_costs over a whole (filtered) catalog, cut to the `top` cheapest.
 
     Every card is quoted (a total, or None when it cannot serve); only the rows shown are
@@ -157,7 +188,11 @@ def browse_costs(cards: Sequence[RateCard], workload: Workload, today: dt.date, 
                 places[base_key] = 1 + sum(1 for i in servable if priced[i] < base_total)
 
     def full(index: int) -> Estimate:
-        return extra if extra is not None and index == len(cards) else estimate([cards[index]], workload)
+        return (
+            extra
+            if extra is not None and index == len(cards)
+            else estimate([cards[index]], workload)
+        )
 
     ranked = rank([full(i) for i in shown], base_key, places=places)
     models = {m.id: m for m in baseline or ()}
@@ -176,17 +211,26 @@ def _baseline(catalog: Catalog, name: str | None) -> tuple[Model, ...] | None:
     return None if name is None else resolve_targets(catalog, [name])[0]
 
 
-def _with(targets: list[tuple[Model, ...]],
-          base: tuple[Model, ...] | None) -> list[tuple[Model, ...]]:
+def _with(
+    targets: list[tuple[Model, ...]], base: tuple[Model, ...] | None
+) -> list[tuple[Model, ...]]:
     """The targets, plus the --baseline one when it is not among them."""
     if base is None or _key(base) in {_key(t) for t in targets}:
         return targets
     return [*targets, base]
 
 
-def cost_query(catalog: Catalog, names: Sequence[str], spec: WorkloadSpec, today: dt.date, *,
-               filters: Filters = NO_FILTERS, top: int = DEFAULT_TOP, every: bool = False,
-               baseline: str | None = None) -> CostResult:
+def cost_query(
+    catalog: Catalog,
+    names: Sequence[str],
+    spec: WorkloadSpec,
+    today: dt.date,
+    *,
+    filters: Filters = NO_FILTERS,
+    top: int = DEFAULT_TOP,
+    every: bool = False,
+    baseline: str | None = None,
+) -> CostResult:
     """`aicompare cost`: the models named (or pipelines, `o4-mini+gpt-image-1`), else the
     catalog's models that pass `filters`, priced for the workload and ranked, cheapest first.
 
@@ -199,22 +243,29 @@ def cost_query(catalog: Catalog, names: Sequence[str], spec: WorkloadSpec, today
     workload = parse_workload(spec, cards if cards is not None else catalog.models.values())
     if cards is None:
         if filters.any():
-            raise WorkloadError("filters (--provider, --type, --capability, --current) apply only "
-                                "when no models are named", "drop the filters or the model names")
+            raise WorkloadError(
+                "filters (--provider, --type, --capability, --current) apply only "
+                "when no models are named",
+                "drop the filters or the model names",
+            )
         targets = resolve_targets(catalog, names)
         base = _baseline(catalog, baseline)
-        return compare_costs(_with(targets, base), workload, today, explicit=True, top=None,
-                             baseline=_key(base))
+        return compare_costs(
+            _with(targets, base), workload, today, explicit=True, top=None, baseline=_key(base)
+        )
     chosen = filter_models(cards, today, filters)
     if workload.tokens and workload.images:
         raise WorkloadError(
             "a workload with both tokens and images needs pipelines: no single model does both",
-            "name them, e.g.: aicompare cost o4-mini+gpt-image-1 gpt-5-mini+gpt-image-1-mini ...")
+            "name them, e.g.: aicompare cost o4-mini+gpt-image-1 gpt-5-mini+gpt-image-1-mini ...",
+        )
     base = _baseline(catalog, baseline)
     if every:
         models = dict(catalog.models.items())  # one bulk load, not one per model
         targets = [(models[card.id],) for card in chosen]
-        return compare_costs(_with(targets, base), workload, today, explicit=True, top=None,
-                             baseline=_key(base))
-    return browse_costs(chosen, workload, today, top=top, fetch=catalog.models.__getitem__,
-                        baseline=base)
+        return compare_costs(
+            _with(targets, base), workload, today, explicit=True, top=None, baseline=_key(base)
+        )
+    return browse_costs(
+        chosen, workload, today, top=top, fetch=catalog.models.__getitem__, baseline=base
+    )

@@ -29,8 +29,10 @@ class UnknownModelError(AicompareError):
     """A model name that matches nothing in the catalog."""
 
     def __init__(self, name: str, suggestions: list[str]) -> None:
-        hint = f"did you mean: {', '.join(suggestions)}?" if suggestions else (
-            "run 'aicompare list' to see the models in the catalog"
+        hint = (
+            f"did you mean: {', '.join(suggestions)}?"
+            if suggestions
+            else ("run 'aicompare list' to see the models in the catalog")
         )
         super().__init__(f"unknown model {name!r}", hint)
         self.name = name
@@ -66,7 +68,11 @@ class WriteError(AicompareError):
 def output_error(error: OSError) -> AicompareError:
     """Stdout could not be written: a full disk, a device gone, stdout closed (`>&-`)."""
     if error.errno == errno.EBADF:  # closed, or open for reading only
-        return AicompareError(f"cannot write the output: {error.strerror or error}",
-                              "run it with stdout open for writing: a terminal, a file or a pipe")
-    return AicompareError(f"cannot write the output: {error.strerror or error}",
-                          "check that the file or device stdout goes to has room and can be written")
+        return AicompareError(
+            f"cannot write the output: {error.strerror or error}",
+            "run it with stdout open for writing: a terminal, a file or a pipe",
+        )
+    return AicompareError(
+        f"cannot write the output: {error.strerror or error}",
+        "check that the file or device stdout goes to has room and can be written",
+    )

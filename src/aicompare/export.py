@@ -15,23 +15,43 @@ def _prices(prices: PriceSet) -> dict[str, Any]:
 def model_table(model: Model) -> dict[str, Any]:
     """One model as a catalog table; only the fields it has, so the file stays readable."""
     table: dict[str, Any] = {"name": model.name, "provider": model.provider, "type": model.type}
-    for key in ("aliases", "description", "context_window", "max_input_tokens", "max_output_tokens",
-                "input_modalities", "output_modalities", "capabilities", "endpoints", "snapshots",
-                "knowledge_cutoff", "release_date", "strengths", "notes", "source_url", "as_of"):
+    for key in (
+        "aliases",
+        "description",
+        "context_window",
+        "max_input_tokens",
+        "max_output_tokens",
+        "input_modalities",
+        "output_modalities",
+        "capabilities",
+        "endpoints",
+        "snapshots",
+        "knowledge_cutoff",
+        "release_date",
+        "strengths",
+        "notes",
+        "source_url",
+        "as_of",
+    ):
         value = getattr(model, key)
         if value not in (None, ()):
             table[key] = list(value) if isinstance(value, tuple) else value
     life = model.lifecycle
-    lifecycle = {k: getattr(life, k) for k in ("deprecation_date", "shutdown_date", "superseded_by", "note")
-                 if getattr(life, k) is not None}
+    lifecycle = {
+        k: getattr(life, k)
+        for k in ("deprecation_date", "shutdown_date", "superseded_by", "note")
+        if getattr(life, k) is not None
+    }
     if lifecycle:
         table["lifecycle"] = lifecycle
     prices: dict[str, Any] = _prices(model.prices.standard)
     if model.prices.batch:
         prices["batch"] = _prices(model.prices.batch)
     if model.prices.tiers:
-        prices["tiers"] = [{"above_input_tokens": t.above_input_tokens, **_prices(t.prices)}
-                           for t in model.prices.tiers]
+        prices["tiers"] = [
+            {"above_input_tokens": t.above_input_tokens, **_prices(t.prices)}
+            for t in model.prices.tiers
+        ]
     if prices:
         table["prices"] = prices
     if model.image_prices:
@@ -40,7 +60,9 @@ def model_table(model: Model) -> dict[str, Any]:
             grid.setdefault(cell.quality, {})[cell.size] = cell.usd
         table["image_prices"] = grid
     if model.benchmarks:
-        table["benchmarks"] = {b.name: {"score": b.score, "source": b.source} for b in model.benchmarks}
+        table["benchmarks"] = {
+            b.name: {"score": b.score, "source": b.source} for b in model.benchmarks
+        }
     return table
 
 
@@ -48,8 +70,10 @@ def catalog_document(catalog: Catalog) -> dict[str, Any]:
     """The whole merged catalog as one catalog document (tasks included)."""
     doc: dict[str, Any] = {"schema_version": 1}
     if catalog.providers:
-        doc["providers"] = {pid: {k: v for k, v in (("name", p.name), ("url", p.url)) if v is not None}
-                            for pid, p in sorted(catalog.providers.items())}
+        doc["providers"] = {
+            pid: {k: v for k, v in (("name", p.name), ("url", p.url)) if v is not None}
+            for pid, p in sorted(catalog.providers.items())
+        }
     doc["models"] = {model_id: model_table(model) for model_id, model in catalog.models.items()}
     if catalog.tasks:
         from aicompare.tasks import task_table

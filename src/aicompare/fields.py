@@ -12,11 +12,27 @@ from aicompare.model import PRICE_KEYS
 from aicompare.schema import LIFECYCLE_KEYS, MAX_PRICE, SIZE_RE
 
 INT_FIELDS = ("context_window", "max_input_tokens", "max_output_tokens")
-LIST_FIELDS = ("aliases", "input_modalities", "output_modalities", "capabilities", "endpoints",
-               "snapshots", "strengths")
+LIST_FIELDS = (
+    "aliases",
+    "input_modalities",
+    "output_modalities",
+    "capabilities",
+    "endpoints",
+    "snapshots",
+    "strengths",
+)
 DATE_FIELDS = ("release_date", "as_of", "lifecycle.deprecation_date", "lifecycle.shutdown_date")
-TEXT_FIELDS = ("name", "provider", "type", "description", "knowledge_cutoff", "notes", "source_url",
-               "lifecycle.superseded_by", "lifecycle.note")
+TEXT_FIELDS = (
+    "name",
+    "provider",
+    "type",
+    "description",
+    "knowledge_cutoff",
+    "notes",
+    "source_url",
+    "lifecycle.superseded_by",
+    "lifecycle.note",
+)
 _DECIMAL = re.compile(r"^\d+(\.\d+)?$")
 # ASCII digits only: "²".isdigit() is true but int("²") raises; more than 15 digits is no token count.
 _WHOLE = re.compile(r"[0-9]{1,15}")
@@ -26,8 +42,10 @@ def parse_price(text: str, option: str) -> Decimal:
     """A price typed by a user: plain decimal digits only, so nothing is lost or invented."""
     cleaned = text.strip().removeprefix("$").replace("_", "")
     if not _DECIMAL.match(cleaned):
-        raise UsageError(f"invalid value for {option}: {text!r} is not a price",
-                         "use a plain non-negative decimal in USD, e.g. 0.90 (per 1M tokens) or 0.042 (per image)")
+        raise UsageError(
+            f"invalid value for {option}: {text!r} is not a price",
+            "use a plain non-negative decimal in USD, e.g. 0.90 (per 1M tokens) or 0.042 (per image)",
+        )
     try:
         value = Decimal(cleaned)
     except InvalidOperation:  # pragma: no cover - the pattern above admits only valid decimals
@@ -44,7 +62,11 @@ def field_kind(path: str) -> str:
         key = parts[-1]
         if (len(parts) == 2 or (len(parts) == 3 and parts[1] == "batch")) and key in PRICE_KEYS:
             return "price"
-    elif parts[0] == "image_prices" and len(parts) == 3 and (parts[2] == "any" or SIZE_RE.match(parts[2])):
+    elif (
+        parts[0] == "image_prices"
+        and len(parts) == 3
+        and (parts[2] == "any" or SIZE_RE.match(parts[2]))
+    ):
         return "price"
     elif path in INT_FIELDS:
         return "int"
@@ -52,7 +74,9 @@ def field_kind(path: str) -> str:
         return "list"
     elif path in DATE_FIELDS:
         return "date"
-    elif path in TEXT_FIELDS or (parts[0] == "lifecycle" and len(parts) == 2 and parts[1] in LIFECYCLE_KEYS):
+    elif path in TEXT_FIELDS or (
+        parts[0] == "lifecycle" and len(parts) == 2 and parts[1] in LIFECYCLE_KEYS
+    ):
         return "text"
     raise UsageError(
         f"cannot set field {path!r}",
@@ -69,7 +93,10 @@ def parse_field(path: str, text: str, option: str = "--set") -> Any:
     if kind == "int":
         digits = text.strip().replace("_", "").replace(",", "")
         if not _WHOLE.fullmatch(digits) or int(digits) <= 0:
-            raise UsageError(f"invalid value for {option} {path}: {text!r}", "use a positive whole number of tokens")
+            raise UsageError(
+                f"invalid value for {option} {path}: {text!r}",
+                "use a positive whole number of tokens",
+            )
         return int(digits)
     if kind == "list":
         return [item.strip() for item in text.split(",") if item.strip()]
@@ -77,7 +104,9 @@ def parse_field(path: str, text: str, option: str = "--set") -> Any:
         try:
             return dt.date.fromisoformat(text.strip())
         except ValueError:
-            raise UsageError(f"invalid value for {option} {path}: {text!r} is not a date", "use YYYY-MM-DD") from None
+            raise UsageError(
+                f"invalid value for {option} {path}: {text!r} is not a date", "use YYYY-MM-DD"
+            ) from None
     return text
 
 
@@ -85,5 +114,8 @@ def parse_assignment(text: str) -> tuple[str, Any]:
     """'prices.input=0.9' -> ('prices.input', Decimal('0.9'))."""
     path, sep, value = text.partition("=")
     if not sep or not path.strip():
-        raise UsageError(f"invalid value for --set: {text!r}", "use FIELD=VALUE, e.g. --set prices.image_output=30")
+        raise UsageError(
+            f"invalid value for --set: {text!r}",
+            "use FIELD=VALUE, e.g. --set prices.image_output=30",
+        )
     return path.strip(), parse_field(path.strip(), value)

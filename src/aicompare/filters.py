@@ -55,9 +55,12 @@ def filter_models(records: Iterable[Record], today: dt.date, filters: Filters) -
             import difflib
 
             close = difflib.get_close_matches(filters.provider.casefold(), known, n=3, cutoff=0.5)
-            raise AicompareError(f"unknown provider {filters.provider!r}",
-                                 f"did you mean: {', '.join(close)}?" if close
-                                 else f"providers in the catalog: {', '.join(known[:20])}")
+            raise AicompareError(
+                f"unknown provider {filters.provider!r}",
+                f"did you mean: {', '.join(close)}?"
+                if close
+                else f"providers in the catalog: {', '.join(known[:20])}",
+            )
         kept = [r for r in kept if normalize(r.provider) == wanted]
     if filters.type is not None:
         kept = [r for r in kept if r.type == filters.type]
@@ -94,8 +97,14 @@ def _sort_value(model: Model, key: str, today: dt.date) -> tuple[bool, object]:
     return (value is None, value if value is not None else Decimal(0))
 
 
-def list_models(models: Iterable[Model], today: dt.date, filters: Filters = NO_FILTERS, *,
-                sort: str = "provider", reverse: bool = False) -> list[Model]:
+def list_models(
+    models: Iterable[Model],
+    today: dt.date,
+    filters: Filters = NO_FILTERS,
+    *,
+    sort: str = "provider",
+    reverse: bool = False,
+) -> list[Model]:
     """`aicompare list`: the models that pass the filters, by `sort` (one of SORT_KEYS), then
     provider and id; `reverse` turns the whole order around."""
     kept = filter_models(models, today, filters)

@@ -46,8 +46,12 @@ def money(value: Decimal | None, *, grouping: bool = True) -> str:
 
 # Sums, products and integer quotients in this context are exact whatever the operands' digits
 # and exponents (it is never used for a true division, which could need infinite digits).
-_EXACT = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN,
-                 traps=[Inexact, InvalidOperation, DivisionByZero, Overflow])
+_EXACT = Context(
+    prec=MAX_PREC,
+    Emax=MAX_EMAX,
+    Emin=MIN_EMIN,
+    traps=[Inexact, InvalidOperation, DivisionByZero, Overflow],
+)
 # From this many times cheaper, a saving that would round to 100% is said as a ratio.
 RATIO_FROM = 1000
 
@@ -57,8 +61,9 @@ def _share(part: Decimal, whole: Decimal, places: int) -> Decimal:
     part, whole = part.copy_abs(), whole.copy_abs()
     scale = 2 * 100 * 10**places
     # half up: floor((part x 100 x 10^places + whole / 2) / whole), in integers
-    units = _EXACT.divide_int(_EXACT.add(_EXACT.multiply(part, scale), whole),
-                              _EXACT.multiply(whole, 2))
+    units = _EXACT.divide_int(
+        _EXACT.add(_EXACT.multiply(part, scale), whole), _EXACT.multiply(whole, 2)
+    )
     return units.scaleb(-places, _EXACT)
 
 

@@ -108,7 +108,9 @@ def read_document(path: str | os.PathLike[str]) -> tuple[dict[str, Any], str]:
             message = message.removesuffix(_AT_END)
         else:
             where = shown
-        raise CatalogError([f"{where}: {message}"], "fix the TOML syntax at that position") from None
+        raise CatalogError(
+            [f"{where}: {message}"], "fix the TOML syntax at that position"
+        ) from None
     except RecursionError:
         line, col = _deep_position(text)
         raise CatalogError([f"{shown}:{line}:{col}: nesting too deep to be a catalog"]) from None
@@ -120,7 +122,9 @@ def read_document(path: str | os.PathLike[str]) -> tuple[dict[str, Any], str]:
             line = text.count("\n", 0, match.start()) + 1
             col = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
             where = f"{shown}:{line}:{col}"
-        raise CatalogError([f"{where}: a number too large to be a price or a token count"]) from None
+        raise CatalogError(
+            [f"{where}: a number too large to be a price or a token count"]
+        ) from None
     return doc, text
 
 
@@ -154,7 +158,9 @@ class _LineFinder:
 
     def find(self, model_id: str | None, leaf: str) -> int | None:
         if model_id is None:
-            key = re.compile(rf"^\s*[\"']?{re.escape(leaf)}[\"']?\s*=|^\s*\[+\s*{re.escape(leaf)}\b")
+            key = re.compile(
+                rf"^\s*[\"']?{re.escape(leaf)}[\"']?\s*=|^\s*\[+\s*{re.escape(leaf)}\b"
+            )
             return next((i + 1 for i, line in enumerate(self.lines) if key.search(line)), None)
         header = re.compile(rf"^\s*\[+\s*models\s*\.\s*[\"']?{re.escape(model_id)}[\"']?\s*[\].]")
         any_header = re.compile(r"^\s*\[")
@@ -181,12 +187,15 @@ def _split(path: str, model_ids: Iterable[str]) -> tuple[str | None, str]:
         return None, path.split(".")[0]
     rest = path[len("models.") :]
     if rest[:1] in ("'", '"'):  # an unusable id, shown quoted (schema.build_model)
-        quoted = next((m for m in model_ids if rest == repr(m) or rest.startswith(repr(m) + ".")),
-                      None)
+        quoted = next(
+            (m for m in model_ids if rest == repr(m) or rest.startswith(repr(m) + ".")), None
+        )
         if quoted is not None:
             inner = rest[len(repr(quoted)) + 1 :]
             return quoted, re.sub(r"\[\d+\]$", "", inner.rsplit(".", 1)[-1]) if inner else quoted
-    best = max((m for m in model_ids if rest == m or rest.startswith(m + ".")), key=len, default=None)
+    best = max(
+        (m for m in model_ids if rest == m or rest.startswith(m + ".")), key=len, default=None
+    )
     if best is None:
         return None, rest
     leaf = rest[len(best) + 1 :].rsplit(".", 1)[-1] if rest != best else best
@@ -194,8 +203,9 @@ def _split(path: str, model_ids: Iterable[str]) -> tuple[str | None, str]:
     return best, leaf
 
 
-def _merge(base: dict[str, Any], over: Mapping[str, Any], prefix: str,
-           origins: dict[str, str], layer: str) -> None:
+def _merge(
+    base: dict[str, Any], over: Mapping[str, Any], prefix: str, origins: dict[str, str], layer: str
+) -> None:
     """Field-by-field override: tables merge recursively, anything else replaces.
 
     `origins` maps the model-relative dotted path of every replaced value to its layer.
@@ -222,23 +232,32 @@ def load_catalog(extra: Sequence[str] = (), *, include_user: bool = True) -> Cat
     bundled = layers[0]
     if not bundled.exists:
         if _present(bundled.path):  # AICOMPARE_BASE_CATALOG naming a FIFO, a directory, ...
-            raise CatalogError([f"{bundled.path}: {missing_reason(bundled.path)}"],
-                               f"{ENV_BASE} must name a catalog file")
+            raise CatalogError(
+                [f"{bundled.path}: {missing_reason(bundled.path)}"],
+                f"{ENV_BASE} must name a catalog file",
+            )
         raise CatalogError(
             [f"{bundled.path}: the bundled catalog is missing"], "reinstall aicompare"
         )
     # Every layer is a regular file before the cache (which stats them) is asked: a FIFO, a
     # directory or a device is an error naming it; only a user file that is not there is skipped.
-    special = [layer for layer in layers[1:]
-               if layer.kind == "user" and layer.exists and not os.path.isfile(layer.path)]
+    special = [
+        layer
+        for layer in layers[1:]
+        if layer.kind == "user" and layer.exists and not os.path.isfile(layer.path)
+    ]
     if special:
-        raise CatalogError([f"{m.path}: {missing_reason(m.path)}" for m in special],
-                           "your layer must be a regular file: replace or remove it "
-                           "(aicompare catalog path lists the layers)")
+        raise CatalogError(
+            [f"{m.path}: {missing_reason(m.path)}" for m in special],
+            "your layer must be a regular file: replace or remove it "
+            "(aicompare catalog path lists the layers)",
+        )
     missing = [layer for layer in layers[1:] if not layer.exists and layer.kind != "user"]
     if missing:
-        raise CatalogError([f"{m.path}: {missing_reason(m.path)}" for m in missing],
-                           "check the --catalog path and AICOMPARE_CATALOG")
+        raise CatalogError(
+            [f"{m.path}: {missing_reason(m.path)}" for m in missing],
+            "check the --catalog path and AICOMPARE_CATALOG",
+        )
     use_cache = cache.enabled()
     if use_cache:
         cached = cache.read(layers)
@@ -256,8 +275,9 @@ def load_catalog(extra: Sequence[str] = (), *, include_user: bool = True) -> Cat
     return catalog
 
 
-def build_catalog(documents: Sequence[tuple[Layer, dict[str, Any], str]],
-                  layers: tuple[Layer, ...] = ()) -> Catalog:
+def build_catalog(
+    documents: Sequence[tuple[Layer, dict[str, Any], str]], layers: tuple[Layer, ...] = ()
+) -> Catalog:
     """Merge parsed layers (lowest first), validate, and index them."""
     from aicompare.schema import (
         Problems,
@@ -285,9 +305,15 @@ def build_catalog(documents: Sequence[tuple[Layer, dict[str, Any], str]],
         if not isinstance(layer_models, dict):
             continue
         for model_id, table in layer_models.items():
-            if model_id in raw_models and isinstance(table, dict) and isinstance(raw_models[model_id], dict):
+            if (
+                model_id in raw_models
+                and isinstance(table, dict)
+                and isinstance(raw_models[model_id], dict)
+            ):
                 merged = dict(raw_models[model_id])
-                _merge(merged, table, "", origins.setdefault(model_id, {}) if index else {}, layer.path)
+                _merge(
+                    merged, table, "", origins.setdefault(model_id, {}) if index else {}, layer.path
+                )
                 raw_models[model_id] = merged
             else:
                 raw_models[model_id] = table
@@ -332,8 +358,9 @@ def build_catalog(documents: Sequence[tuple[Layer, dict[str, Any], str]],
     _check_names(raw_models, problems)
     catalog = Catalog(models, providers, built_tasks, layers)
     # successors resolve through the catalog's names; `models` is updated in place
-    check_succession(models, raw_models, catalog.candidates, problems,
-                     [layer.path for layer, _, _ in documents])
+    check_succession(
+        models, raw_models, catalog.candidates, problems, [layer.path for layer, _, _ in documents]
+    )
     if len(problems):
         raise CatalogError(problems.items, "fix these entries; see docs/catalog.md")
     return catalog

@@ -97,9 +97,12 @@ _KEYS = tuple(kind.key for kind in BILLED)
 _LABELS = {kind.key: kind.label for kind in BILLED}
 _EXPONENTS = tuple(_exponent(kind.per) for kind in BILLED)
 _FALLBACKS = tuple(None if kind.fallback is None else _KEYS.index(kind.fallback) for kind in BILLED)
-_FALLBACK_NOTES = tuple(None if kind.fallback is None else
-                        f"no {_words(kind.key)} price in the catalog; billed at the "
-                        f"{_words(kind.fallback)} rate" for kind in BILLED)
+_FALLBACK_NOTES = tuple(
+    None
+    if kind.fallback is None
+    else f"no {_words(kind.key)} price in the catalog; billed at the {_words(kind.fallback)} rate"
+    for kind in BILLED
+)
 _BATCH_NOTES = tuple(f"no batch price for {kind.label}; standard rate used" for kind in BILLED)
 _COUNTED = (*(kind.quantity for kind in BILLED), IMAGES)  # every count a Workload holds
 
@@ -136,8 +139,9 @@ class Workload:
         if any(getattr(self, name) != getattr(other, name) for name in same):
             raise ValueError("only workloads alike in quality, size, batch, tier and period add")
         counts = {name: getattr(self, name) + getattr(other, name) for name in _COUNTED}
-        return replace(self, **counts,
-                       assumptions=tuple(dict.fromkeys(self.assumptions + other.assumptions)))
+        return replace(
+            self, **counts, assumptions=tuple(dict.fromkeys(self.assumptions + other.assumptions))
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,10 +235,19 @@ def rate_card(model: Model) -> RateCard:
     """The card of one model: the only way one is made."""
     standard, batch = model.prices.standard.values, model.prices.batch.values
     return RateCard(
-        model.id, model.provider, model.type, model.capabilities, model.lifecycle,
-        takes_tokens(model), makes_images(model), model.max_input_tokens or model.context_window,
-        tuple([standard.get(key) for key in _KEYS]), tuple([batch.get(key) for key in _KEYS]),
-        tuple(sorted(model.prices.tiers, key=lambda t: t.above_input_tokens)), model.image_prices)
+        model.id,
+        model.provider,
+        model.type,
+        model.capabilities,
+        model.lifecycle,
+        takes_tokens(model),
+        makes_images(model),
+        model.max_input_tokens or model.context_window,
+        tuple([standard.get(key) for key in _KEYS]),
+        tuple([batch.get(key) for key in _KEYS]),
+        tuple(sorted(model.prices.tiers, key=lambda t: t.above_input_tokens)),
+        model.image_prices,
+    )
 
 
 def _exact_cost(quantity: int, unit_price: Decimal, index: int | None = None) -> Decimal:
@@ -262,16 +275,30 @@ def image_options(models: Iterable[Model | RateCard]) -> tuple[tuple[str, ...], 
     return qualities, sizes
 
 
-def build_workload(*, tokens: int | None = None, input_tokens: int | None = None,
-                   output_tokens: int | None = None, cached_input_tokens: int = 0,
-                   output_share: Decimal | None = None, images: int = 0,
-                   quality: str | None = None, size: str | None = None, batch: bool = False,
-                   request_tokens: int | None = None, period: Period = Period.MONTH,
-                   catalog: Iterable[Model | RateCard] | None = None) -> Workload:
+def build_workload(
+    *,
+    tokens: int | None = None,
+    input_tokens: int | None = None,
+    output_tokens: int | None = None,
+    cached_input_tokens: int = 0,
+    output_share: Decimal | None = None,
+    images: int = 0,
+    quality: str | None = None,
+    size: str | None = None,
+    batch: bool = False,
+    request_tokens: int | None = None,
+    period: Period = Period.MONTH,
+    catalog: Iterable[Model | RateCard] | None = None,
+) -> Workload:
     """Resolve the options into exact counts, recording every assumption made on the way."""
-    given = {"--tokens": tokens, "--input": input_tokens, "--output": output_tokens,
-             "--cached-input": cached_input_tokens, "--images": images,
-             "--request-tokens": request_tokens}
+    given = {
+        "--tokens": tokens,
+        "--input": input_tokens,
+        "--output": output_tokens,
+        "--cached-input": cached_input_tokens,
+        "--images": images,
+        "--request-tokens": request_tokens,
+    }
     for option, value in given.items():
         # Callers normally pass parse_quantity results; this guards direct use of the API.
         if value is not None and not 0 <= value <= MAX_QUANTITY:
@@ -280,19 +307,24 @@ def build_workload(*, tokens: int | None = None, input_tokens: int | None = None
     notes: list[str] = [f"quantities are per {period.value}"]
     if output_share is not None:
         if tokens is None:
-            raise WorkloadError("--output-share splits --tokens, which is missing",
-                                "give --tokens, or set the parts with --input and --output")
+            raise WorkloadError(
+                "--output-share splits --tokens, which is missing",
+                "give --tokens, or set the parts with --input and --output",
+            )
         if inp is not None or out is not None:
-            raise WorkloadError("--output-share cannot be combined with --input or --output",
-                                "the parts already fix the split; drop one of them")
+            raise WorkloadError(
+                "--output-share cannot be combined with --input or --output",
+                "the parts already fix the split; drop one of them",
+            )
         if not output_share.is_finite() or not 0 <= output_share <= 1:
             raise WorkloadError(f"--output-share: {output_share} is not between 0 and 1")
     if tokens is not None:
         inp, out = _split(tokens, inp, out, cached, output_share, notes)
     inp, out = inp or 0, out or 0
     if inp + cached + out + images == 0:
-        raise WorkloadError("nothing to price",
-                            "give --tokens, --input, --output, --cached-input or --images")
+        raise WorkloadError(
+            "nothing to price", "give --tokens, --input, --output, --cached-input or --images"
+        )
     if request_tokens is not None and request_tokens < 1:
         raise WorkloadError("--request-tokens: a request has at least 1 token")
     qualities, sizes = image_options(catalog or ())
@@ -303,16 +335,25 @@ def build_workload(*, tokens: int | None = None, input_tokens: int | None = None
         quality = size = None
     elif images and (quality is None or size is None):
         missing = " and ".join(o for o, v in (("--quality", quality), ("--size", size)) if not v)
-        notes.append(f"no {missing}: {quality or DEFAULT_QUALITY} {size or DEFAULT_SIZE} images "
-                     "where a model sells them, else its cheapest option")
+        notes.append(
+            f"no {missing}: {quality or DEFAULT_QUALITY} {size or DEFAULT_SIZE} images "
+            "where a model sells them, else its cheapest option"
+        )
     if batch:
         notes.append("batch rates where the catalog has them; the standard rate elsewhere (noted)")
-    return Workload(inp, cached, out, images, quality, size, batch, request_tokens, period,
-                    tuple(notes))
+    return Workload(
+        inp, cached, out, images, quality, size, batch, request_tokens, period, tuple(notes)
+    )
 
 
-def _split(tokens: int, inp: int | None, out: int | None, cached: int,
-           share: Decimal | None, notes: list[str]) -> tuple[int, int]:
+def _split(
+    tokens: int,
+    inp: int | None,
+    out: int | None,
+    cached: int,
+    share: Decimal | None,
+    notes: list[str],
+) -> tuple[int, int]:
     """Exact (uncached input, output) from --tokens; cached input counts within the total."""
     shown = format_quantity(tokens)
     if cached:
@@ -321,16 +362,22 @@ def _split(tokens: int, inp: int | None, out: int | None, cached: int,
         if inp + cached + out != tokens:
             raise WorkloadError(
                 f"--tokens {shown} is not --input + --cached-input + --output "
-                f"({format_quantity(inp + cached + out)})", "drop --tokens or one of the parts")
+                f"({format_quantity(inp + cached + out)})",
+                "drop --tokens or one of the parts",
+            )
         return inp, out
     if inp is not None or out is not None:
         given = inp if inp is not None else out or 0
         rest = tokens - cached - given
         if rest < 0:
-            raise WorkloadError(f"--tokens {shown} is less than the parts given",
-                                "--tokens is the total of input, cached input and output")
-        notes.append(f"{'output' if out is None else 'input'} = --tokens minus the other parts: "
-                     f"{format_quantity(rest)}")
+            raise WorkloadError(
+                f"--tokens {shown} is less than the parts given",
+                "--tokens is the total of input, cached input and output",
+            )
+        notes.append(
+            f"{'output' if out is None else 'input'} = --tokens minus the other parts: "
+            f"{format_quantity(rest)}"
+        )
         return (given, rest) if out is None else (rest, given)
     used = DEFAULT_OUTPUT_SHARE if share is None else share
     num, den = used.as_integer_ratio()
@@ -340,11 +387,14 @@ def _split(tokens: int, inp: int | None, out: int | None, cached: int,
         raise WorkloadError(
             f"--cached-input {format_quantity(cached)} is more than the input part of --tokens "
             f"{shown} ({format_quantity(tokens - output)})",
-            "lower --cached-input or --output-share")
+            "lower --cached-input or --output-share",
+        )
     why = " (default: input-heavy chat/RAG traffic)" if share is None else ""
-    notes.append(f"--tokens {shown} split {format_share(1 - used)} input "
-                 f"({format_quantity(tokens - output)}) / {format_share(used)} output "
-                 f"({format_quantity(output)}){why}")
+    notes.append(
+        f"--tokens {shown} split {format_share(1 - used)} input "
+        f"({format_quantity(tokens - output)}) / {format_share(used)} output "
+        f"({format_quantity(output)}){why}"
+    )
     return uncached, output
 
 
@@ -363,8 +413,10 @@ def _roles(cards: Sequence[RateCard]) -> tuple[RateCard, RateCard]:
             return first, second
         if second.takes_tokens and first.makes_images:
             return second, first
-    raise WorkloadError(f"{names!r} is not a pipeline",
-                        "a pipeline is a text model and an image model joined by '+'")
+    raise WorkloadError(
+        f"{names!r} is not a pipeline",
+        "a pipeline is a text model and an image model joined by '+'",
+    )
 
 
 def _tier(card: RateCard, request_tokens: int | None) -> PriceTier | None:
@@ -413,8 +465,9 @@ def _prompt_too_long(card: RateCard, w: Workload) -> bool:
 
 def _image_cell(card: RateCard, quality: str, size: str) -> ImagePrice | None:
     """The grid cell Model.image_price would bill: an exact cell beats an `any` one."""
-    matches = [c for c in card.image_prices
-               if c.quality in (quality, ANY) and c.size in (size, ANY)]
+    matches = [
+        c for c in card.image_prices if c.quality in (quality, ANY) and c.size in (size, ANY)
+    ]
     exact = [c for c in matches if c.quality == quality and c.size == size]
     return next(iter(exact or matches), None)
 
@@ -426,9 +479,16 @@ def _image_choice(card: RateCard, w: Workload) -> tuple[ImagePrice | None, bool]
     cheapest = cell is None and (quality is None or size is None)
     if cheapest:
         # Only a choice the user left open may fall back, to the cheapest cell that fits the rest.
-        cell = min((c for c in card.image_prices
-                    if (quality is None or c.quality in (quality, ANY))
-                    and (size is None or c.size in (size, ANY))), key=lambda c: c.usd, default=None)
+        cell = min(
+            (
+                c
+                for c in card.image_prices
+                if (quality is None or c.quality in (quality, ANY))
+                and (size is None or c.size in (size, ANY))
+            ),
+            key=lambda c: c.usd,
+            default=None,
+        )
     return cell, cheapest
 
 
@@ -443,31 +503,46 @@ def _image_line(card: RateCard, w: Workload) -> tuple[LineItem | None, str | Non
         wanted = " ".join(part for part in (quality, size) if part)
         return None, None, f"{wanted} images ({card.id} sells {sold})"
     # An `any` side shows what was asked for, or nothing: a flat price needs no assumption.
-    shown = [quality if cell.quality == ANY else cell.quality,
-             size if cell.size == ANY else cell.size]
+    shown = [
+        quality if cell.quality == ANY else cell.quality,
+        size if cell.size == ANY else cell.size,
+    ]
     detail = " ".join(part for part in shown if part) or "flat price per image"
     note = None
     if (quality is None and cell.quality != ANY) or (size is None and cell.size != ANY):
         why = f", the cheapest {card.id} sells" if cheapest else ""
         note = f"images: {detail} assumed{why}"
     batch_note = "no batch per-image price in the catalog; standard price used" if w.batch else None
-    line = LineItem(IMAGES, w.images, PER_IMAGE, cell.usd, _exact_cost(w.images, cell.usd),
-                    card.id, detail, batch_note)
+    line = LineItem(
+        IMAGES,
+        w.images,
+        PER_IMAGE,
+        cell.usd,
+        _exact_cost(w.images, cell.usd),
+        card.id,
+        detail,
+        batch_note,
+    )
     return line, note, None
 
 
-def _billed_lines(card: RateCard, w: Workload, notes: list[str],
-                  reasons: list[str]) -> list[LineItem]:
+def _billed_lines(
+    card: RateCard, w: Workload, notes: list[str], reasons: list[str]
+) -> list[LineItem]:
     """One priced line per BILLED kind the workload counts; missing prices become reasons."""
     if not card.takes_tokens:
         reasons.append(f"text tokens ({card.id} is {fmt.article(card.type)} {card.type} model)")
         return []
     if _prompt_too_long(card, w):
-        reasons.append(f"prompts of {fmt.tokens(w.request_tokens or 0)} tokens "
-                       f"({card.id} takes at most {fmt.tokens(card.token_limit or 0)})")
+        reasons.append(
+            f"prompts of {fmt.tokens(w.request_tokens or 0)} tokens "
+            f"({card.id} takes at most {fmt.tokens(card.token_limit or 0)})"
+        )
     if card.tiers and w.request_tokens is None:
-        notes.append(f"prompts assumed at most {fmt.tokens(card.tiers[0].above_input_tokens)} "
-                     "tokens (no --request-tokens); above that, long-context prices apply")
+        notes.append(
+            f"prompts assumed at most {fmt.tokens(card.tiers[0].above_input_tokens)} "
+            "tokens (no --request-tokens); above that, long-context prices apply"
+        )
     tier = _tier(card, w.request_tokens)
     lines = []
     for index, kind in enumerate(BILLED):
@@ -476,11 +551,22 @@ def _billed_lines(card: RateCard, w: Workload, notes: list[str],
             continue
         price, detail, note = _rate(card, index, w, tier)
         if price is None:
-            reasons.append(f"{kind.label} (no {_words(kind.key)} price for {card.id} in the "
-                           "catalog)")
+            reasons.append(
+                f"{kind.label} (no {_words(kind.key)} price for {card.id} in the catalog)"
+            )
             continue
-        lines.append(LineItem(kind.key, quantity, kind.unit, price,
-                              _exact_cost(quantity, price, index), card.id, detail, note))
+        lines.append(
+            LineItem(
+                kind.key,
+                quantity,
+                kind.unit,
+                price,
+                _exact_cost(quantity, price, index),
+                card.id,
+                detail,
+                note,
+            )
+        )
     return lines
 
 
@@ -500,8 +586,10 @@ def estimate(models: Sequence[Model | RateCard], workload: Workload) -> Estimate
             notes += [note] if note else []
             reasons += [reason] if reason else []
         else:
-            reasons.append(f"images ({image_model.id} is {fmt.article(image_model.type)} "
-                           f"{image_model.type} model)")
+            reasons.append(
+                f"images ({image_model.id} is {fmt.article(image_model.type)} "
+                f"{image_model.type} model)"
+            )
     # In a pipeline a caveat must say which of the two models it is about.
     prefix = len(cards) > 1
     notes += [f"{ln.model_id}: {ln.note}" if prefix else ln.note for ln in lines if ln.note]
@@ -522,9 +610,11 @@ def quote_all(cards: Iterable[RateCard], w: Workload) -> list[Decimal | None]:
     rules (`_rate`, `_image_choice`), so it must agree with `estimate` to the last digit (a
     property test holds it to that on every catalog model).
     """
-    counts = [(index, Decimal(quantity), _EXPONENTS[index])
-              for index, quantity in enumerate(getattr(w, kind.quantity) for kind in BILLED)
-              if quantity]
+    counts = [
+        (index, Decimal(quantity), _EXPONENTS[index])
+        for index, quantity in enumerate(getattr(w, kind.quantity) for kind in BILLED)
+        if quantity
+    ]
     images = Decimal(w.images) if w.images else None
     request = w.request_tokens  # without it, no prompt is too long and no tier applies
     multiply, add = _EXACT.multiply, _EXACT.add
@@ -559,25 +649,35 @@ def quote_all(cards: Iterable[RateCard], w: Workload) -> list[Decimal | None]:
     return totals
 
 
-def rank(estimates: Sequence[Estimate], baseline: str | None = None, *,
-         places: Mapping[str, int] | None = None) -> list[Ranked]:
+def rank(
+    estimates: Sequence[Estimate],
+    baseline: str | None = None,
+    *,
+    places: Mapping[str, int] | None = None,
+) -> list[Ranked]:
     """Cheapest first, then the ones that cannot serve; deltas against the cheapest or baseline.
 
     `places` gives the rank of an estimate that was priced among more than those given (a
     baseline outside the rows a catalog scan shows).
     """
-    servable = sorted((e for e in estimates if e.servable),
-                      key=lambda e: e.total if e.total is not None else Decimal(0))
+    servable = sorted(
+        (e for e in estimates if e.servable),
+        key=lambda e: e.total if e.total is not None else Decimal(0),
+    )
     reference = servable[0] if servable else None
     if baseline is not None:
         found = [e for e in estimates if e.key.casefold() == baseline.casefold()]
         if not found:
-            raise WorkloadError(f"--baseline: {baseline!r} is not among the models priced",
-                                "use the id of one of the models compared")
+            raise WorkloadError(
+                f"--baseline: {baseline!r} is not among the models priced",
+                "use the id of one of the models compared",
+            )
         reference = found[0]
         if not reference.servable:
-            raise WorkloadError(f"--baseline: {reference.key} cannot serve this workload: "
-                                f"{'; '.join(reference.cannot_serve)}")
+            raise WorkloadError(
+                f"--baseline: {reference.key} cannot serve this workload: "
+                f"{'; '.join(reference.cannot_serve)}"
+            )
     ranked: list[Ranked] = []
     base = Decimal(0) if reference is None or reference.total is None else reference.total
     place = 0

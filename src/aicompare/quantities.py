@@ -27,8 +27,10 @@ QUANTITY_FORMS = "a whole number, optionally with k, M, B or T (e.g. 5M, 1.5k, 2
 SHARE_FORMS = "a fraction from 0 to 1 or a percentage (e.g. 0.25 or 25%)"
 
 _DIGITS = r"[0-9]+(?:_[0-9]+)*"
-_QUANTITY = re.compile(rf"(?P<int>{_DIGITS})?(?:\.(?P<frac>{_DIGITS})?)?\s?(?P<suffix>[kmbt]?)",
-                       re.ASCII | re.IGNORECASE)
+_QUANTITY = re.compile(
+    rf"(?P<int>{_DIGITS})?(?:\.(?P<frac>{_DIGITS})?)?\s?(?P<suffix>[kmbt]?)",
+    re.ASCII | re.IGNORECASE,
+)
 _SHARE = re.compile(rf"(?P<int>{_DIGITS})?(?:\.(?P<frac>{_DIGITS})?)?\s?(?P<pct>%?)", re.ASCII)
 _NOT_FINITE = {"inf", "+inf", "-inf", "infinity", "+infinity", "-infinity", "nan", "+nan", "-nan"}
 # More fractional digits than this in a share is not a real setting, and keeps Decimals short.
@@ -78,8 +80,9 @@ def parse_quantity(text: str, option: str) -> int:
 
 def _too_large(option: str, text: str) -> WorkloadError:
     """The error for a quantity above MAX_QUANTITY."""
-    return _fail(option, text, f"is too large (the limit is {format_quantity(MAX_QUANTITY)})",
-                 QUANTITY_FORMS)
+    return _fail(
+        option, text, f"is too large (the limit is {format_quantity(MAX_QUANTITY)})", QUANTITY_FORMS
+    )
 
 
 def format_quantity(n: int) -> str:
@@ -136,8 +139,13 @@ class Period(str, Enum):
 # Occurrences per year. A month is a twelfth of a 365-day year, so day <-> month is 365/12.
 PER_YEAR: dict[Period, int] = {Period.DAY: 365, Period.MONTH: 12, Period.YEAR: 1}
 PERIOD_FORMS = "day, month or year"
-_PERIOD_ALIASES = {"daily": Period.DAY, "monthly": Period.MONTH, "yearly": Period.YEAR,
-                   "annual": Period.YEAR, "annually": Period.YEAR}
+_PERIOD_ALIASES = {
+    "daily": Period.DAY,
+    "monthly": Period.MONTH,
+    "yearly": Period.YEAR,
+    "annual": Period.YEAR,
+    "annually": Period.YEAR,
+}
 
 
 def parse_period(text: str, option: str = "--per") -> Period:
@@ -162,8 +170,10 @@ def parse_choice(text: str, option: str, known: Sequence[str]) -> str:
     value = "".join(text.split()).lower()
     # An empty list means nothing to check against (no catalog given), not "nothing is valid".
     if known and value not in known:
-        raise WorkloadError(f"{option}: {text!r} is not sold by any model in the catalog",
-                            f"use one of: {', '.join(known)}")
+        raise WorkloadError(
+            f"{option}: {text!r} is not sold by any model in the catalog",
+            f"use one of: {', '.join(known)}",
+        )
     return value
 
 
@@ -171,6 +181,8 @@ def split_pipeline(text: str, option: str = "model") -> tuple[str, ...]:
     """`o4-mini+gpt-image-1` -> ('o4-mini', 'gpt-image-1'): one model name or two."""
     names = tuple(part.strip() for part in text.split("+"))
     if not all(names) or len(names) > 2:
-        raise WorkloadError(f"{option}: {text!r} is not a model or a pipeline",
-                            "name one model, or a text and an image model: o4-mini+gpt-image-1")
+        raise WorkloadError(
+            f"{option}: {text!r} is not a model or a pipeline",
+            "name one model, or a text and an image model: o4-mini+gpt-image-1",
+        )
     return names

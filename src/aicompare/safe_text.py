@@ -23,8 +23,17 @@ SHOWN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
 _NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
 
 # ASCII stand-ins for the tool's own symbols on an output that cannot encode them.
-GLYPHS = {"★": "*", "█": "#", "▏": "|", "×": "x", "—": "-", "–": "-", "…": "...", "─": "-",
-          "│": "|"}
+GLYPHS = {
+    "★": "*",
+    "█": "#",
+    "▏": "|",
+    "×": "x",
+    "—": "-",
+    "–": "-",
+    "…": "...",
+    "─": "-",
+    "│": "|",
+}
 
 
 def escape(char: str) -> str:

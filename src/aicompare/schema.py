@@ -28,10 +28,29 @@ from aicompare.model import (
 
 TOP_LEVEL_KEYS = ("schema_version", "generated", "providers", "models", "tasks")
 MODEL_KEYS = (
-    "name", "provider", "type", "aliases", "description", "context_window", "max_input_tokens",
-    "max_output_tokens", "input_modalities", "output_modalities", "capabilities", "endpoints",
-    "snapshots", "knowledge_cutoff", "release_date", "strengths", "notes", "source_url", "as_of",
-    "lifecycle", "prices", "image_prices", "benchmarks",
+    "name",
+    "provider",
+    "type",
+    "aliases",
+    "description",
+    "context_window",
+    "max_input_tokens",
+    "max_output_tokens",
+    "input_modalities",
+    "output_modalities",
+    "capabilities",
+    "endpoints",
+    "snapshots",
+    "knowledge_cutoff",
+    "release_date",
+    "strengths",
+    "notes",
+    "source_url",
+    "as_of",
+    "lifecycle",
+    "prices",
+    "image_prices",
+    "benchmarks",
 )
 LIFECYCLE_KEYS = ("deprecation_date", "shutdown_date", "superseded_by", "note")
 PROVIDER_KEYS = ("name", "url")
@@ -157,7 +176,9 @@ class _Reader:
             try:
                 return dt.date.fromisoformat(value)
             except ValueError:
-                self.problems.add(f"{self.path}.{key}", f"not a valid date: {value!r} (use YYYY-MM-DD)")
+                self.problems.add(
+                    f"{self.path}.{key}", f"not a valid date: {value!r} (use YYYY-MM-DD)"
+                )
                 return None
         self._bad(key, "a date (YYYY-MM-DD)")
         return None
@@ -190,8 +211,13 @@ def check_price(value: object, path: str, problems: Problems) -> Decimal | None:
     return price
 
 
-def _price_set(table: Mapping[str, Any], path: str, problems: Problems,
-               allowed: tuple[str, ...], extra: tuple[str, ...] = ()) -> PriceSet:
+def _price_set(
+    table: Mapping[str, Any],
+    path: str,
+    problems: Problems,
+    allowed: tuple[str, ...],
+    extra: tuple[str, ...] = (),
+) -> PriceSet:
     values: dict[str, Decimal] = {}
     for key, raw in table.items():
         if key in extra:
@@ -222,16 +248,22 @@ def _prices(table: Mapping[str, Any], path: str, problems: Problems) -> Prices:
         tpath = f"{path}.tiers[{i}]"
         above = raw.get("above_input_tokens")
         if isinstance(above, bool) or not isinstance(above, int) or not 0 < above <= MAX_TOKENS:
-            problems.add(f"{tpath}.above_input_tokens", f"required, a positive integer up to {MAX_TOKENS:,}")
+            problems.add(
+                f"{tpath}.above_input_tokens", f"required, a positive integer up to {MAX_TOKENS:,}"
+            )
             continue
-        tier_prices = _price_set(raw, tpath, problems, TOKEN_PRICE_KEYS, extra=("above_input_tokens",))
+        tier_prices = _price_set(
+            raw, tpath, problems, TOKEN_PRICE_KEYS, extra=("above_input_tokens",)
+        )
         if tiers and above <= tiers[-1].above_input_tokens:
             problems.add(tpath, "tiers must be in increasing order of above_input_tokens")
         tiers.append(PriceTier(above, tier_prices))
     return Prices(standard, batch, tuple(tiers))
 
 
-def _image_prices(table: Mapping[str, Any], path: str, problems: Problems) -> tuple[ImagePrice, ...]:
+def _image_prices(
+    table: Mapping[str, Any], path: str, problems: Problems
+) -> tuple[ImagePrice, ...]:
     cells: list[ImagePrice] = []
     for quality, sizes in table.items():
         qpath = f"{path}.{quality}"
@@ -241,7 +273,9 @@ def _image_prices(table: Mapping[str, Any], path: str, problems: Problems) -> tu
         for size, raw in sizes.items():
             spath = f"{qpath}.{size}"
             if size != ANY and not SIZE_RE.match(size):
-                problems.add(spath, f"bad size {size!r} (use WIDTHxHEIGHT, e.g. 1024x1024, or 'any')")
+                problems.add(
+                    spath, f"bad size {size!r} (use WIDTHxHEIGHT, e.g. 1024x1024, or 'any')"
+                )
                 continue
             price = check_price(raw, spath, problems)
             if price is not None:
@@ -259,7 +293,9 @@ def _benchmarks(table: Mapping[str, Any], path: str, problems: Problems) -> tupl
         reader = _Reader(raw, bpath, problems)
         reader.unknown(("score", "source"))
         source = reader.string("source", required=True)
-        score = check_price(raw.get("score"), f"{bpath}.score", problems) if "score" in raw else None
+        score = (
+            check_price(raw.get("score"), f"{bpath}.score", problems) if "score" in raw else None
+        )
         if "score" not in raw:
             problems.add(f"{bpath}.score", "required key is missing")
         if score is not None and source:
@@ -300,8 +336,9 @@ def name_problem(name: str) -> str | None:
 _NAME_KINDS = {"aliases": "alias", "snapshots": "snapshot"}
 
 
-def build_model(model_id: str, raw: object, problems: Problems,
-                origins: tuple[tuple[str, str], ...] = ()) -> Model | None:
+def build_model(
+    model_id: str, raw: object, problems: Problems, origins: tuple[tuple[str, str], ...] = ()
+) -> Model | None:
     """One model table -> Model, or None when it is unusable; problems are recorded."""
     before = len(problems)
     unusable_id = name_problem(model_id)
@@ -335,7 +372,9 @@ def build_model(model_id: str, raw: object, problems: Problems,
             note=lr.string("note"),
         )
     prices_table = r.table_("prices")
-    prices = _prices(prices_table, f"{path}.prices", problems) if prices_table is not None else Prices()
+    prices = (
+        _prices(prices_table, f"{path}.prices", problems) if prices_table is not None else Prices()
+    )
     grid = r.table_("image_prices")
     image_prices = _image_prices(grid, f"{path}.image_prices", problems) if grid is not None else ()
     bench = r.table_("benchmarks")
@@ -376,9 +415,13 @@ def build_model(model_id: str, raw: object, problems: Problems,
     return model if len(problems) == before else None
 
 
-def check_succession(models: dict[str, Model], raw_models: Mapping[str, Any],
-                     candidates: Callable[[str], list[str]], problems: Problems,
-                     layers: Sequence[str] = ()) -> None:
+def check_succession(
+    models: dict[str, Model],
+    raw_models: Mapping[str, Any],
+    candidates: Callable[[str], list[str]],
+    problems: Problems,
+    layers: Sequence[str] = (),
+) -> None:
     """Point every `superseded_by` at its model's id (in place); report what cannot be.
 
     A successor is found as a name typed on the command line is (`candidates` is
@@ -388,8 +431,12 @@ def check_succession(models: dict[str, Model], raw_models: Mapping[str, Any],
     (lowest first), else at the first of its models in catalog order, with the chain.
     A successor that names a model with problems of its own is left to those problems.
     """
-    broken = {name.casefold() for mid, table in raw_models.items() if mid not in models
-              for name in (mid, *_raw_names(table))}
+    broken = {
+        name.casefold()
+        for mid, table in raw_models.items()
+        if mid not in models
+        for name in (mid, *_raw_names(table))
+    }
     successor: dict[str, str] = {}
     for model in list(models.values()):
         written = model.lifecycle.superseded_by
@@ -424,19 +471,28 @@ def check_succession(models: dict[str, Model], raw_models: Mapping[str, Any],
             node = successor[node]
         if walk_of.get(node) != walk:
             continue  # the chain ended, or ran into one already walked
-        cycle = chain[chain.index(node):]
-        first = min(range(len(cycle)), key=lambda i: (-_layer_rank(models[cycle[i]], layers),
-                                                       order[cycle[i]]))
+        cycle = chain[chain.index(node) :]
+        first = min(
+            range(len(cycle)),
+            key=lambda i: (-_layer_rank(models[cycle[i]], layers), order[cycle[i]]),
+        )
         loop = cycle[first:] + cycle[:first]
-        problems.add(f"models.{loop[0]}.lifecycle.superseded_by",
-                     "succession cycle " + " -> ".join([*loop, loop[0]]))
+        problems.add(
+            f"models.{loop[0]}.lifecycle.superseded_by",
+            "succession cycle " + " -> ".join([*loop, loop[0]]),
+        )
 
 
 def _raw_names(table: object) -> list[str]:
     if not isinstance(table, dict):
         return []
-    return [name for kind in _NAME_KINDS if isinstance(table.get(kind), list)
-            for name in table[kind] if isinstance(name, str)]
+    return [
+        name
+        for kind in _NAME_KINDS
+        if isinstance(table.get(kind), list)
+        for name in table[kind]
+        if isinstance(name, str)
+    ]
 
 
 def _layer_rank(model: Model, layers: Sequence[str]) -> int:
@@ -468,7 +524,9 @@ def check_top_level(doc: Mapping[str, Any], problems: Problems) -> None:
             problems.add(key, "unknown top-level key")
     version = doc.get("schema_version", 1)
     if version != 1 or isinstance(version, bool):
-        problems.add("schema_version", f"unsupported schema_version {version!r} (this aicompare reads 1)")
+        problems.add(
+            "schema_version", f"unsupported schema_version {version!r} (this aicompare reads 1)"
+        )
     for key in ("models", "providers", "tasks"):
         # a list or a string here was silently ignored before: `providers = []` validated
         if key in doc and not isinstance(doc[key], dict):

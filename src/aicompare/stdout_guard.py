@@ -20,7 +20,7 @@ ESCAPE_ERRORS = "aicompare-escape"
 def _escape_unencodable(error: UnicodeError) -> tuple[str, int]:
     if not isinstance(error, UnicodeEncodeError):
         raise error
-    chars = error.object[error.start:error.end]
+    chars = error.object[error.start : error.end]
     escaped = "".join(f"\\u{ord(c):04x}" if ord(c) < 0x10000 else f"\\U{ord(c):08x}" for c in chars)
     return escaped, error.end
 
@@ -90,13 +90,17 @@ def _reserve(fd: int) -> None:
         pass
 
 
-def _wrap(stream: object, fd: int, closed: bool, errors: str | None,
-          line_buffering: bool) -> tuple[Sink, io.TextIOWrapper]:
+def _wrap(
+    stream: object, fd: int, closed: bool, errors: str | None, line_buffering: bool
+) -> tuple[Sink, io.TextIOWrapper]:
     sink = Sink(fd, closed_fd=closed)
     encoding = getattr(stream, "encoding", None) or "utf-8"
-    return sink, io.TextIOWrapper(io.BufferedWriter(sink),  # type: ignore[type-var]
-                                  encoding=encoding, errors=errors,
-                                  line_buffering=line_buffering)
+    return sink, io.TextIOWrapper(
+        io.BufferedWriter(sink),  # type: ignore[type-var]
+        encoding=encoding,
+        errors=errors,
+        line_buffering=line_buffering,
+    )
 
 
 def _descriptor(stream: object, fd: int) -> tuple[bool, bool]:

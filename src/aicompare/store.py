@@ -77,7 +77,9 @@ def _plain(value: Any, where: str) -> Any:
         out: dict[str, Any] = {}
         for key, item in value.items():
             if not isinstance(key, str):
-                raise WriteError(f"cannot write {where or 'the document'}: key {key!r} is not a string")
+                raise WriteError(
+                    f"cannot write {where or 'the document'}: key {key!r} is not a string"
+                )
             out[key] = _plain(item, f"{where}.{key}" if where else key)
         return out
     if isinstance(value, (list, tuple)):
@@ -94,7 +96,9 @@ def _plain(value: Any, where: str) -> Any:
         return value
     if isinstance(value, _SCALARS):
         return value
-    raise WriteError(f"cannot write {where or 'the document'}: {type(value).__name__} has no TOML form")
+    raise WriteError(
+        f"cannot write {where or 'the document'}: {type(value).__name__} has no TOML form"
+    )
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -121,7 +125,9 @@ def dump_toml(doc: Mapping[str, Any]) -> str:
     except (TypeError, ValueError) as exc:  # TOMLDecodeError is a ValueError
         raise WriteError(f"cannot write the catalog as TOML: {exc}", "nothing was written") from exc
     if not exact:
-        raise WriteError("the TOML writer did not reproduce the values exactly", "nothing was written")
+        raise WriteError(
+            "the TOML writer did not reproduce the values exactly", "nothing was written"
+        )
     return text
 
 
@@ -161,8 +167,13 @@ def _replace_with(target: Path, data: bytes, mode: int | None) -> None:
     written, so no one can open it while it is more readable than the file it becomes.
     """
     tmp = _temp_name(target)
-    flags = (os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
-             | getattr(os, "O_BINARY", 0))
+    flags = (
+        os.O_WRONLY
+        | os.O_CREAT
+        | os.O_EXCL
+        | getattr(os, "O_CLOEXEC", 0)
+        | getattr(os, "O_BINARY", 0)
+    )
     final = _umask_mode() if mode is None else mode
     try:
         # Created inside the try: a Ctrl-C is delivered right after os.open returns, and the temp
@@ -194,8 +205,9 @@ def _replace_with(target: Path, data: bytes, mode: int | None) -> None:
     _fsync_dir(target.parent)
 
 
-def atomic_write_text(path: Path, text: str, *, backup: bool = True, new_mode: int | None = None,
-                      deny: int = 0) -> None:
+def atomic_write_text(
+    path: Path, text: str, *, backup: bool = True, new_mode: int | None = None, deny: int = 0
+) -> None:
     """Replace `path` atomically with UTF-8 `text`, first saving the current file as `.bak`.
 
     Symbolic links are followed (writable_target). The file keeps its mode, and its .bak gets the
@@ -225,7 +237,9 @@ def atomic_write_text(path: Path, text: str, *, backup: bool = True, new_mode: i
     except NotRegularFileError as exc:  # replaced by a FIFO, a directory... since the check
         raise WriteError(f"{path}: is {exc.kind}, not a regular file", TARGET_HINT) from None
     except OSError as exc:
-        raise WriteError(f"cannot write {path}: {_describe(exc)}", "the previous file is unchanged") from exc
+        raise WriteError(
+            f"cannot write {path}: {_describe(exc)}", "the previous file is unchanged"
+        ) from exc
 
 
 def unreadable_bits(paths: Iterable[str | os.PathLike[str]]) -> int:
@@ -288,10 +302,12 @@ def validate_layer(doc: Mapping[str, Any], *, path: Path | str = "new content") 
     bundled = bundled_path()
     base, base_text = read_document(bundled)
     # No text for the new layer: line numbers would point into content not on disk.
-    build_catalog([
-        (Layer("bundled", str(bundled), True), base, base_text),
-        (Layer("user", str(path), True), dict(doc), ""),
-    ])
+    build_catalog(
+        [
+            (Layer("bundled", str(bundled), True), base, base_text),
+            (Layer("user", str(path), True), dict(doc), ""),
+        ]
+    )
 
 
 def _check_link(link: str) -> None:
@@ -309,7 +325,8 @@ def _check_link(link: str) -> None:
     if shared and owner not in (os.geteuid(), folder.st_uid):
         raise WriteError(
             f"{link}: a symbolic link of another user in a shared folder; not followed",
-            "write to a path of your own")
+            "write to a path of your own",
+        )
 
 
 def writable_target(path: Path | str) -> Path:
@@ -349,9 +366,13 @@ def _lock_mode(path: Path) -> int:
         return NEW_LAYER_MODE
 
 
-def edit_layer(path: Path, mutate: Callable[[dict[str, Any]], R], *,
-               validate: Callable[[dict[str, Any]], None] | None = None,
-               timeout: float = LOCK_TIMEOUT) -> R:
+def edit_layer(
+    path: Path,
+    mutate: Callable[[dict[str, Any]], R],
+    *,
+    validate: Callable[[dict[str, Any]], None] | None = None,
+    timeout: float = LOCK_TIMEOUT,
+) -> R:
     """Locked read-modify-write of a catalog file; on any failure the old file stays as it was."""
     path = writable_target(path)
     try:
@@ -381,7 +402,9 @@ def edit_layer(path: Path, mutate: Callable[[dict[str, Any]], R], *,
             "try again in a moment",
         ) from None
     except Exception as exc:
-        raise WriteError(f"cannot write {path}: {_describe(exc)}", "the previous file is unchanged") from exc
+        raise WriteError(
+            f"cannot write {path}: {_describe(exc)}", "the previous file is unchanged"
+        ) from exc
 
 
 # --- document helpers ------------------------------------------------------------------------
@@ -455,7 +478,9 @@ def add_model(doc: dict[str, Any], model_id: str, table: Mapping[str, Any]) -> N
     models = _models(doc)
     existing = _find(models, model_id)
     if existing is not None:
-        raise WriteError(f"model {existing!r} is already in this file", "change it with set, or remove it first")
+        raise WriteError(
+            f"model {existing!r} is already in this file", "change it with set, or remove it first"
+        )
     models[model_id] = _coerce(table)
 
 
@@ -480,7 +505,9 @@ class MergeReport:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (id, reason)
-    changed_fields: dict[str, list[str]] = field(default_factory=dict)  # updated id -> dotted fields
+    changed_fields: dict[str, list[str]] = field(
+        default_factory=dict
+    )  # updated id -> dotted fields
 
     @property
     def changed(self) -> bool:
@@ -488,7 +515,9 @@ class MergeReport:
         return bool(self.added or self.updated)
 
 
-def _merge_into(base: dict[str, Any], over: Mapping[str, Any], prefix: str, changed: list[str]) -> None:
+def _merge_into(
+    base: dict[str, Any], over: Mapping[str, Any], prefix: str, changed: list[str]
+) -> None:
     """Field-by-field like the loader: tables merge, anything else replaces; records changes."""
     for key, value in over.items():
         where = f"{prefix}.{key}" if prefix else key

@@ -15,13 +15,28 @@ if TYPE_CHECKING:
     from aicompare.schema import Problems
 
 TASK_KEYS = ("name", "description", "requires", "rank", "workload", "popular")
-REQUIRE_KEYS = ("types", "input_modalities", "output_modalities", "capabilities", "min_context_window",
-                "min_max_output_tokens")
+REQUIRE_KEYS = (
+    "types",
+    "input_modalities",
+    "output_modalities",
+    "capabilities",
+    "min_context_window",
+    "min_max_output_tokens",
+)
 RANK_KEYS = ("by", "prefer")
 CRITERIA = ("prefer", "newest", "context_window", "max_output_tokens", "cost")
 DEFAULT_BY = ("prefer", "newest", "cost")
-WORKLOAD_KEYS = ("tokens", "input", "output", "cached_input", "output_share", "images", "quality", "size",
-                 "request_tokens")
+WORKLOAD_KEYS = (
+    "tokens",
+    "input",
+    "output",
+    "cached_input",
+    "output_share",
+    "images",
+    "quality",
+    "size",
+    "request_tokens",
+)
 
 
 class Requirements(NamedTuple):
@@ -53,16 +68,29 @@ def why_not(task: Task, model: Model) -> str | None:
     req = task.requires
     missing_out = [m for m in req.output_modalities if m not in model.output_modalities]
     if missing_out:
-        what = {"image": "generate images", "audio": "produce audio", "embedding": "produce embeddings",
-                "text": "produce text", "video": "generate video"}.get(missing_out[0], f"output {missing_out[0]}")
-        has = _modalities(model.output_modalities) if model.output_modalities else "not listed in the catalog"
+        what = {
+            "image": "generate images",
+            "audio": "produce audio",
+            "embedding": "produce embeddings",
+            "text": "produce text",
+            "video": "generate video",
+        }.get(missing_out[0], f"output {missing_out[0]}")
+        has = (
+            _modalities(model.output_modalities)
+            if model.output_modalities
+            else "not listed in the catalog"
+        )
         return f"{model.id} cannot {what}: its output is {has}"
     if req.types and model.type not in req.types:
         kinds = " or ".join(req.types)
         return f"{model.id} is {fmt.article(model.type)} {model.type} model, not {fmt.article(kinds)} {kinds} model"
     missing_in = [m for m in req.input_modalities if m not in model.input_modalities]
     if missing_in:
-        has = _modalities(model.input_modalities) if model.input_modalities else "not listed in the catalog"
+        has = (
+            _modalities(model.input_modalities)
+            if model.input_modalities
+            else "not listed in the catalog"
+        )
         return f"{model.id} does not accept {fmt.join_words(missing_in)} input: its input is {has}"
     missing_caps = [c for c in req.capabilities if c not in model.capabilities]
     if missing_caps:
@@ -70,12 +98,16 @@ def why_not(task: Task, model: Model) -> str | None:
         return f"{model.id} does not support {names} (per the catalog)"
     if req.min_context_window and (model.context_window or 0) < req.min_context_window:
         have = fmt.tokens(model.context_window) if model.context_window else "unknown"
-        return (f"{model.id}'s context window ({have} tokens) is below the "
-                f"{fmt.tokens(req.min_context_window)} this job needs")
+        return (
+            f"{model.id}'s context window ({have} tokens) is below the "
+            f"{fmt.tokens(req.min_context_window)} this job needs"
+        )
     if req.min_max_output_tokens and (model.max_output_tokens or 0) < req.min_max_output_tokens:
         have = fmt.tokens(model.max_output_tokens) if model.max_output_tokens else "unknown"
-        return (f"{model.id}'s output limit ({have} tokens) is below the "
-                f"{fmt.tokens(req.min_max_output_tokens)} this job needs")
+        return (
+            f"{model.id}'s output limit ({have} tokens) is below the "
+            f"{fmt.tokens(req.min_max_output_tokens)} this job needs"
+        )
     return None
 
 
@@ -105,23 +137,30 @@ def build_tasks(raw: object, problems: "Problems", model_ids: set[str]) -> dict[
         rq = _Reader(req_table, f"{path}.requires", problems)
         rq.unknown(REQUIRE_KEYS)
         requires = Requirements(
-            rq.strings("types", MODEL_TYPES), rq.strings("input_modalities", INPUT_MODALITIES),
-            rq.strings("output_modalities", OUTPUT_MODALITIES), rq.strings("capabilities", CAPABILITIES),
-            rq.positive_int("min_context_window"), rq.positive_int("min_max_output_tokens"))
+            rq.strings("types", MODEL_TYPES),
+            rq.strings("input_modalities", INPUT_MODALITIES),
+            rq.strings("output_modalities", OUTPUT_MODALITIES),
+            rq.strings("capabilities", CAPABILITIES),
+            rq.positive_int("min_context_window"),
+            rq.positive_int("min_max_output_tokens"),
+        )
         rank_table = r.table_("rank") or {}
         rr = _Reader(rank_table, f"{path}.rank", problems)
         rr.unknown(RANK_KEYS)
         by = rr.strings("by") or DEFAULT_BY
         for item in by:
             if item not in CRITERIA and not item.startswith("benchmark:"):
-                problems.add(f"{path}.rank.by", f"unknown criterion {item!r} (allowed: {', '.join(CRITERIA)}, "
-                             "benchmark:<name>)")
+                problems.add(
+                    f"{path}.rank.by",
+                    f"unknown criterion {item!r} (allowed: {', '.join(CRITERIA)}, "
+                    "benchmark:<name>)",
+                )
         workload: dict[str, str] = {}
         for key, value in (r.table_("workload") or {}).items():
             if key not in WORKLOAD_KEYS:
                 problems.add(f"{path}.workload.{key}", "unknown key")
             elif isinstance(value, bool) or not isinstance(value, (str, int)):
-                problems.add(f"{path}.workload.{key}", "expected a string like \"5M\" or an integer")
+                problems.add(f"{path}.workload.{key}", 'expected a string like "5M" or an integer')
             else:
                 workload[key] = str(value)
         popular = r.strings("popular")
@@ -129,8 +168,16 @@ def build_tasks(raw: object, problems: "Problems", model_ids: set[str]) -> dict[
             if name not in model_ids:
                 problems.add(f"{path}.popular", f"names no model in the catalog: {name!r}")
         if len(problems) == before:
-            tasks[task_id] = Task(task_id, r.string("name") or task_id, r.string("description"), requires,
-                                  by, rr.strings("prefer", CAPABILITIES), workload, popular)
+            tasks[task_id] = Task(
+                task_id,
+                r.string("name") or task_id,
+                r.string("description"),
+                requires,
+                by,
+                rr.strings("prefer", CAPABILITIES),
+                workload,
+                popular,
+            )
     return tasks
 
 
@@ -140,13 +187,18 @@ def task_table(task: Task) -> dict[str, Any]:
     table: dict[str, Any] = {} if task.name == task.id else {"name": task.name}
     if task.description is not None:
         table["description"] = task.description
-    requires = {key: list(value) if isinstance(value, tuple) else value
-                for key, value in zip(Requirements._fields, task.requires)
-                if value not in ((), None)}
+    requires = {
+        key: list(value) if isinstance(value, tuple) else value
+        for key, value in zip(Requirements._fields, task.requires)
+        if value not in ((), None)
+    }
     if requires:
         table["requires"] = requires
-    rank = {key: list(value) for key, value in (("by", task.by), ("prefer", task.prefer))
-            if value and value != (DEFAULT_BY if key == "by" else ())}
+    rank = {
+        key: list(value)
+        for key, value in (("by", task.by), ("prefer", task.prefer))
+        if value and value != (DEFAULT_BY if key == "by" else ())
+    }
     if rank:
         table["rank"] = rank
     if task.workload:
@@ -178,10 +230,20 @@ def describe_requirements(task: Task) -> str:
 def as_table(task: Task) -> dict[str, Any]:
     """JSON-ready description of a task."""
     req = task.requires
-    return {"id": task.id, "name": task.name, "description": task.description,
-            "requires": {"types": list(req.types), "input_modalities": list(req.input_modalities),
-                         "output_modalities": list(req.output_modalities), "capabilities": list(req.capabilities),
-                         "min_context_window": req.min_context_window,
-                         "min_max_output_tokens": req.min_max_output_tokens},
-            "rank_by": list(task.by), "prefer": list(task.prefer), "workload": dict(task.workload),
-            "popular": list(task.popular)}
+    return {
+        "id": task.id,
+        "name": task.name,
+        "description": task.description,
+        "requires": {
+            "types": list(req.types),
+            "input_modalities": list(req.input_modalities),
+            "output_modalities": list(req.output_modalities),
+            "capabilities": list(req.capabilities),
+            "min_context_window": req.min_context_window,
+            "min_max_output_tokens": req.min_max_output_tokens,
+        },
+        "rank_by": list(task.by),
+        "prefer": list(task.prefer),
+        "workload": dict(task.workload),
+        "popular": list(task.popular),
+    }

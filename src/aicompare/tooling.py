@@ -39,8 +39,10 @@ def checkout_root() -> Path | None:
     root = package.parent.parent
     if package.parent.name != "src" or os.path.isfile(package / "data" / "models.toml"):
         return None
-    if not (os.path.isfile(root / "pyproject.toml")
-            and os.path.isfile(root / "tools" / "catalog_build" / "__init__.py")):
+    if not (
+        os.path.isfile(root / "pyproject.toml")
+        and os.path.isfile(root / "tools" / "catalog_build" / "__init__.py")
+    ):
         return None
     return root
 
@@ -49,7 +51,8 @@ def _not_here(what: str) -> AicompareError:
     return AicompareError(
         f"building the catalog needs a source checkout of aicompare; {what}",
         "clone the repository, install it with 'pip install -e .' and run 'aicompare catalog "
-        "build' (or 'python -m tools.catalog_build') in the checkout")
+        "build' (or 'python -m tools.catalog_build') in the checkout",
+    )
 
 
 def catalog_build_tooling() -> CatalogBuild:
@@ -70,9 +73,10 @@ def catalog_build_tooling() -> CatalogBuild:
             if exc.name not in ("tools", CATALOG_BUILD):
                 raise  # a module the tooling imports is missing: a bug, with its traceback
             # another package named `tools` was imported first
-            raise AicompareError(f"cannot import {CATALOG_BUILD} from {root}: {exc}",
-                                 "run 'python -m tools.catalog_build' from the checkout root"
-                                 ) from None
+            raise AicompareError(
+                f"cannot import {CATALOG_BUILD} from {root}: {exc}",
+                "run 'python -m tools.catalog_build' from the checkout root",
+            ) from None
         finally:
             sys.path.remove(str(root))
     where = Path(module.__file__ or "").resolve().parent
@@ -81,5 +85,6 @@ def catalog_build_tooling() -> CatalogBuild:
         raise AicompareError(
             f"{CATALOG_BUILD} is imported from {where}, but aicompare from the checkout {root}",
             "run it with the aicompare of the same checkout: "
-            f"'pip install -e .' in {where.parents[1]}")
+            f"'pip install -e .' in {where.parents[1]}",
+        )
     return cast(CatalogBuild, module)

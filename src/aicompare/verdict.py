@@ -82,8 +82,13 @@ def _strengths(task: Task, top: Candidate, others: Sequence[Candidate]) -> list[
             if have:
                 facts.append(f"it supports {fmt.join_words(have)}")
         elif criterion == "newest" and m.release_date:
-            if all(o.model.release_date is None or o.model.release_date <= m.release_date for o in others):
-                facts.append(f"it is the newest of the {len(others) + 1} that qualify (released {m.release_date})")
+            if all(
+                o.model.release_date is None or o.model.release_date <= m.release_date
+                for o in others
+            ):
+                facts.append(
+                    f"it is the newest of the {len(others) + 1} that qualify (released {m.release_date})"
+                )
         elif criterion in ("context_window", "max_output_tokens") and getattr(m, criterion):
             value = getattr(m, criterion)
             if all((getattr(o.model, criterion) or 0) <= value for o in others):
@@ -103,9 +108,16 @@ def _cost_text(c: Candidate, w: Workload) -> str:
     return f"{fmt.money(c.estimate.total)} for {workload_phrase(w)}"
 
 
-def choose(task: Task, models: Iterable[Model], workload: Workload, today: dt.date, *,
-           any_status: bool = False, budget: Decimal | None = None,
-           explain: Sequence[Model] = ()) -> Verdict:
+def choose(
+    task: Task,
+    models: Iterable[Model],
+    workload: Workload,
+    today: dt.date,
+    *,
+    any_status: bool = False,
+    budget: Decimal | None = None,
+    explain: Sequence[Model] = (),
+) -> Verdict:
     """Qualify, rank and pick; every sentence is built from catalog facts."""
     pool = list(models)
     qualifying: list[Candidate] = []
@@ -117,7 +129,9 @@ def choose(task: Task, models: Iterable[Model], workload: Workload, today: dt.da
             left_out += 1
             continue
         candidate = Candidate(model, estimate([model], workload))
-        if budget is not None and (candidate.estimate.total is None or candidate.estimate.total > budget):
+        if budget is not None and (
+            candidate.estimate.total is None or candidate.estimate.total > budget
+        ):
             over += 1
             continue
         qualifying.append(candidate)
@@ -132,29 +146,39 @@ def choose(task: Task, models: Iterable[Model], workload: Workload, today: dt.da
         facts = _strengths(task, top, [c for c in qualifying if c is not top])
         if top.estimate.total is not None:
             facts.append(f"it would cost {_cost_text(top, workload)}")
-            top_reason = f"{top.model.id} is the top pick for {task.name.lower()}: {fmt.join_words(facts)}."
+            top_reason = (
+                f"{top.model.id} is the top pick for {task.name.lower()}: {fmt.join_words(facts)}."
+            )
         else:
             lead = f": {fmt.join_words(facts)}" if facts else ""
-            top_reason = (f"{top.model.id} is the top pick for {task.name.lower()}{lead}; but "
-                          f"{_cost_text(top, workload)}, and no model that qualifies has one.")
+            top_reason = (
+                f"{top.model.id} is the top pick for {task.name.lower()}{lead}; but "
+                f"{_cost_text(top, workload)}, and no model that qualifies has one."
+            )
     if budget_pick is not None and top is not None:
         if budget_pick is top:
             budget_reason = f"{top.model.id} is also the cheapest model that qualifies."
         elif top.estimate.total is None:
-            budget_reason = (f"{budget_pick.model.id} is the budget pick: the cheapest that qualifies, at "
-                             f"{_cost_text(budget_pick, workload)}.")
+            budget_reason = (
+                f"{budget_pick.model.id} is the budget pick: the cheapest that qualifies, at "
+                f"{_cost_text(budget_pick, workload)}."
+            )
         else:
             a, b = budget_pick.estimate.total, top.estimate.total
             assert a is not None and b is not None
             if a == 0:
                 # a listed price of 0 is a free tier; say so rather than "100% cheaper"
-                budget_reason = (f"{budget_pick.model.id} is the budget pick: the catalog lists it as free "
-                                 f"($0) for {workload_phrase(workload)}, against {fmt.money(b)} for "
-                                 f"{top.model.id}; check the maker's rate limits for free use.")
+                budget_reason = (
+                    f"{budget_pick.model.id} is the budget pick: the catalog lists it as free "
+                    f"($0) for {workload_phrase(workload)}, against {fmt.money(b)} for "
+                    f"{top.model.id}; check the maker's rate limits for free use."
+                )
             else:
-                budget_reason = (f"{budget_pick.model.id} is the budget pick: "
-                                 f"{fmt.cheaper_text(a, b)} than {top.model.id} for "
-                                 f"{workload_phrase(workload)} ({fmt.money(a)} vs {fmt.money(b)}).")
+                budget_reason = (
+                    f"{budget_pick.model.id} is the budget pick: "
+                    f"{fmt.cheaper_text(a, b)} than {top.model.id} for "
+                    f"{workload_phrase(workload)} ({fmt.money(a)} vs {fmt.money(b)})."
+                )
     seen = {c.model.id for c in qualifying}
     named = list(dict.fromkeys([*[m.id for m in explain], *task.popular]))
     lookup = {m.id: m for m in pool} | {m.id: m for m in explain}
@@ -167,21 +191,51 @@ def choose(task: Task, models: Iterable[Model], workload: Workload, today: dt.da
         if reason is not None:
             not_q.append((model_id, reason))
         elif found.status(today) is not Status.CURRENT and not any_status:
-            not_q.append((model_id, f"{model_id} qualifies but is {found.status(today).value}"
-                          + (f"; use {found.superseded_by}" if found.superseded_by else "")))
+            not_q.append(
+                (
+                    model_id,
+                    f"{model_id} qualifies but is {found.status(today).value}"
+                    + (f"; use {found.superseded_by}" if found.superseded_by else ""),
+                )
+            )
     benches = [c for c in task.by if c.startswith("benchmark:")]
-    basis = ("Ranked on the catalog's facts: " + ", ".join(_criterion_text(c, task) for c in task.by) + ". "
-             + ("Benchmark scores come from the sources named in the catalog." if benches else
-                "No benchmark scores are used: the catalog carries none with a source for this job."))
-    return Verdict(task, workload, tuple(qualifying), top, budget_pick, top_reason, budget_reason, tuple(not_q),
-                   left_out, over, basis, today)
+    basis = (
+        "Ranked on the catalog's facts: "
+        + ", ".join(_criterion_text(c, task) for c in task.by)
+        + ". "
+        + (
+            "Benchmark scores come from the sources named in the catalog."
+            if benches
+            else "No benchmark scores are used: the catalog carries none with a source for this job."
+        )
+    )
+    return Verdict(
+        task,
+        workload,
+        tuple(qualifying),
+        top,
+        budget_pick,
+        top_reason,
+        budget_reason,
+        tuple(not_q),
+        left_out,
+        over,
+        basis,
+        today,
+    )
 
 
 def _criterion_text(criterion: str, task: Task) -> str:
     if criterion == "prefer":
-        return "preferred capabilities (" + ", ".join(c.replace("_", " ") for c in task.prefer) + ")"
-    return {"newest": "release date (newest first)", "context_window": "context window",
-            "max_output_tokens": "output limit", "cost": "cost of the workload"}.get(criterion, criterion)
+        return (
+            "preferred capabilities (" + ", ".join(c.replace("_", " ") for c in task.prefer) + ")"
+        )
+    return {
+        "newest": "release date (newest first)",
+        "context_window": "context window",
+        "max_output_tokens": "output limit",
+        "cost": "cost of the workload",
+    }.get(criterion, criterion)
 
 
 # ---------------------------------------------------------------- `aicompare best`
@@ -205,8 +259,12 @@ def find_task(tasks: Mapping[str, Task], task_id: str) -> Task:
         import difflib
 
         close = difflib.get_close_matches(task_id.lower(), list(tasks), n=3, cutoff=0.5)
-        raise AicompareError(f"unknown task {task_id!r}", f"did you mean: {', '.join(close)}?"
-                             if close else "see the jobs with: aicompare best --list")
+        raise AicompareError(
+            f"unknown task {task_id!r}",
+            f"did you mean: {', '.join(close)}?"
+            if close
+            else "see the jobs with: aicompare best --list",
+        )
     return task
 
 
@@ -227,17 +285,33 @@ def parse_budget(text: str) -> Decimal:
     try:
         return parse_price(text, "--budget")
     except UsageError:
-        raise UsageError(f"invalid value for --budget: {text!r}",
-                         "give dollars for the period, e.g. --budget 50 or --budget $12.50") from None
+        raise UsageError(
+            f"invalid value for --budget: {text!r}",
+            "give dollars for the period, e.g. --budget 50 or --budget $12.50",
+        ) from None
 
 
-def best_for(catalog: Catalog, task_id: str, spec: WorkloadSpec, today: dt.date, *,
-             any_status: bool = False, budget: str | None = None,
-             explain: Sequence[str] = ()) -> Verdict:
+def best_for(
+    catalog: Catalog,
+    task_id: str,
+    spec: WorkloadSpec,
+    today: dt.date,
+    *,
+    any_status: bool = False,
+    budget: str | None = None,
+    explain: Sequence[str] = (),
+) -> Verdict:
     """`aicompare best --for TASK`: the task's verdict on the catalog for the workload given (or
     the task's typical one), with the models named in `explain` accounted for."""
     task = find_task(catalog_tasks(catalog), task_id)
     workload = parse_workload(typical_workload(task, spec), catalog.models.values())
     named = [catalog.resolve(name) for name in explain]
-    return choose(task, catalog.models.values(), workload, today, any_status=any_status,
-                  budget=None if budget is None else parse_budget(budget), explain=named)
+    return choose(
+        task,
+        catalog.models.values(),
+        workload,
+        today,
+        any_status=any_status,
+        budget=None if budget is None else parse_budget(budget),
+        explain=named,
+    )

@@ -90,8 +90,9 @@ class _AfterImport:
     def __init__(self, points: _Points) -> None:
         self.points = points
 
-    def find_spec(self, fullname: str, path: Sequence[str] | None,
-                  target: ModuleType | None = None) -> Any:
+    def find_spec(
+        self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None
+    ) -> Any:
         if fullname not in self.points.modules:
             return None
         self.points.modules.discard(fullname)
@@ -142,8 +143,9 @@ def _arm(spec: str) -> None:
     if points.files["replace"] or points.files["replaced"]:
         real_replace = os.replace
 
-        def replace(src: Any, dst: Any, *, src_dir_fd: int | None = None,
-                    dst_dir_fd: int | None = None) -> None:
+        def replace(
+            src: Any, dst: Any, *, src_dir_fd: int | None = None, dst_dir_fd: int | None = None
+        ) -> None:
             if points.hit("replace", src):
                 _stop()
             after = points.hit("replaced", src)

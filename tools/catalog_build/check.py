@@ -72,6 +72,7 @@ def set_field(table: dict[str, Any], name: str, value: Any) -> None:
 
 def order_prices(prices: Mapping[str, Any]) -> dict[str, Any]:
     """A prices table in the catalog's key order (docs/catalog.md), batch and tiers last."""
+
     def keyed(table: Mapping[str, Any], first: tuple[str, ...] = ()) -> dict[str, Any]:
         order = {key: i for i, key in enumerate((*first, *PRICE_KEYS))}
         return {k: table[k] for k in sorted(table, key=lambda k: (order.get(k, len(order)), k))}
@@ -168,8 +169,9 @@ class References:
                 if set_name not in self._data:
                     self._data[set_name] = read_json(path)
                 convert = importer(fmt).convert
-                rows = convert(self._data[set_name], source=str(path), provider=provider,
-                               as_of=self.as_of).models
+                rows = convert(
+                    self._data[set_name], source=str(path), provider=provider, as_of=self.as_of
+                ).models
             _CONVERTED[cache_key] = rows
         self._rows[key] = _CONVERTED[cache_key]
         return self._rows[key]
@@ -203,7 +205,9 @@ class MakerIndex:
     # catalog id -> (set, source id) of every record, for messages
     sources: dict[tuple[str, str], str] = field(default_factory=dict)
 
-    def match(self, set_name: str, model_id: str, table: Mapping[str, Any]) -> dict[str, Any] | None:
+    def match(
+        self, set_name: str, model_id: str, table: Mapping[str, Any]
+    ) -> dict[str, Any] | None:
         """The record of `set_name` that describes this catalog model, if any (ids compared
         case-insensitively, as the catalog does).
 
@@ -235,7 +239,7 @@ def map_id(source_id: str, maker: Mapping[str, Any], set_name: str) -> str:
         return str(renamed)
     for prefix in (*maker.get("strip_in", {}).get(set_name, []), *maker.get("strip", [])):
         if source_id.startswith(prefix):
-            return source_id[len(prefix):]
+            return source_id[len(prefix) :]
     return source_id
 
 
@@ -254,9 +258,11 @@ def maker_index(refs: References, maker_id: str, maker: Mapping[str, Any]) -> Ma
             if model_id in bucket:
                 if _essential(bucket[model_id]) != _essential(mapped):
                     first = index.sources[(set_name, model_id)]
-                    problems.append(f"makers.{maker_id}: {set_name} records {first!r} and "
-                                    f"{source_id!r} both map to {model_id!r} with different "
-                                    "prices, limits or lifecycle; exclude one")
+                    problems.append(
+                        f"makers.{maker_id}: {set_name} records {first!r} and "
+                        f"{source_id!r} both map to {model_id!r} with different "
+                        "prices, limits or lifecycle; exclude one"
+                    )
                     continue
                 _fill(bucket[model_id], mapped)
                 continue
@@ -267,8 +273,9 @@ def maker_index(refs: References, maker_id: str, maker: Mapping[str, Any]) -> Ma
     return index
 
 
-def _mapped_names(table: Mapping[str, Any], maker: Mapping[str, Any],
-                  set_name: str) -> dict[str, Any]:
+def _mapped_names(
+    table: Mapping[str, Any], maker: Mapping[str, Any], set_name: str
+) -> dict[str, Any]:
     out = dict(table)
     for key in ("snapshots", "aliases"):
         if key in out:
@@ -276,8 +283,15 @@ def _mapped_names(table: Mapping[str, Any], maker: Mapping[str, Any],
     return out
 
 
-_ESSENTIAL = ("type", "prices", "image_prices", "context_window", "max_input_tokens",
-              "max_output_tokens", "lifecycle")
+_ESSENTIAL = (
+    "type",
+    "prices",
+    "image_prices",
+    "context_window",
+    "max_input_tokens",
+    "max_output_tokens",
+    "lifecycle",
+)
 
 
 def _essential(table: Mapping[str, Any]) -> dict[str, Any]:
@@ -296,8 +310,9 @@ def _fill(base: dict[str, Any], extra: Mapping[str, Any]) -> None:
 # --- consensus and the cross-check ---------------------------------------------------------------
 
 
-def reference_values(index: MakerIndex, refs: References, model_id: str,
-                     table: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+def reference_values(
+    index: MakerIndex, refs: References, model_id: str, table: Mapping[str, Any]
+) -> dict[str, dict[str, Any]]:
     """field -> {set name: value} over every data set that has this model and the field."""
     out: dict[str, dict[str, Any]] = {name: {} for name in CHECKED}
     for set_name in sorted(index.sets):
@@ -344,8 +359,11 @@ def choices_by_model(curation: Mapping[str, Any]) -> dict[tuple[str, str], Choic
             problems.append(f"{where}.source: required (why, and where the kept value comes from)")
             continue
         ways = [k for k in ("value", "absent", "prefer") if k in entry]
-        if len(ways) != 1 or entry.get("absent") not in (None, True) or (
-                "prefer" in entry and entry["prefer"] not in sets):
+        if (
+            len(ways) != 1
+            or entry.get("absent") not in (None, True)
+            or ("prefer" in entry and entry["prefer"] not in sets)
+        ):
             problems.append(f"{where}: give one of value = ..., absent = true, prefer = <set>")
             continue
         value = ABSENT if entry.get("absent") is True else entry.get("value")
@@ -390,8 +408,9 @@ class CheckReport:
     problems: list[str] = field(default_factory=list)
 
 
-def cross_check(doc: Mapping[str, Any], refs: References, curation: Mapping[str, Any]
-                ) -> CheckReport:
+def cross_check(
+    doc: Mapping[str, Any], refs: References, curation: Mapping[str, Any]
+) -> CheckReport:
     """Hold every model of a catalog document against the data sets its maker is fed from."""
     report = CheckReport()
     choices = choices_by_model(curation)
@@ -416,21 +435,29 @@ def cross_check(doc: Mapping[str, Any], refs: References, curation: Mapping[str,
             if choice is not None:
                 used.add((model_id, name))
             actual = get_field(table, name)
-            problem = _judge(f"{model_id}: {name}", values[name], choice,
-                             ABSENT if actual is None else actual, refs)
+            problem = _judge(
+                f"{model_id}: {name}",
+                values[name],
+                choice,
+                ABSENT if actual is None else actual,
+                refs,
+            )
             if problem:
                 report.problems.append(problem)
             elif choice is None:
                 report.agreeing += 1
             else:
                 report.curated += 1
-    report.problems += [f"choice for {model_id} {name} matches no bundled model with data"
-                        for model_id, name in sorted(set(choices) - used)]
+    report.problems += [
+        f"choice for {model_id} {name} matches no bundled model with data"
+        for model_id, name in sorted(set(choices) - used)
+    ]
     return report
 
 
-def _judge(what: str, values: Mapping[str, Any], choice: Choice | None, actual: Any,
-           refs: References) -> str | None:
+def _judge(
+    what: str, values: Mapping[str, Any], choice: Choice | None, actual: Any, refs: References
+) -> str | None:
     """The problem with one figure of one model, or None when it is right."""
     status, expected = decide(values, choice)
     shown = ", ".join(f"{refs.label(set_name)} {value}" for set_name, value in values.items())

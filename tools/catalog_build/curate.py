@@ -51,8 +51,15 @@ HEADER = (
 # Keys of a curated [models.<id>] table that steer the build and are not catalog keys.
 STEERING = ("fold", "keep", "unset")
 # Per-field fill from secondary data sets, when the primary records leave the field out.
-FILLABLE = ("name", "knowledge_cutoff", "release_date", "input_modalities", "output_modalities",
-            "max_input_tokens", "description")
+FILLABLE = (
+    "name",
+    "knowledge_cutoff",
+    "release_date",
+    "input_modalities",
+    "output_modalities",
+    "max_input_tokens",
+    "description",
+)
 # Fields that only a [[choices]] entry may set, so the cross-check sees every curated value.
 _CHOICE_ONLY = tuple(f for f in CHECKED if f not in PRICE_FIELDS)
 
@@ -76,8 +83,9 @@ class Build:
         return {
             "models": len(self.doc["models"]),
             "makers": len({t["provider"] for t in models}),
-            "image_models_with_grids": sum(1 for t in models
-                                           if t["type"] == "image" and t.get("image_prices")),
+            "image_models_with_grids": sum(
+                1 for t in models if t["type"] == "image" and t.get("image_prices")
+            ),
             "types": dict(sorted(types.items())),
         }
 
@@ -86,16 +94,20 @@ def default_paths(start: Path | None = None) -> tuple[Path, Path | None, Path]:
     """(curation, reference dir or None, output) of the source checkout this module is in."""
     repo = (start or Path(__file__)).resolve().parents[2]
     reference = repo.parent / "shared" / "reference"
-    return repo / "data" / "curation.toml", reference if reference.is_dir() else None, \
-        repo / "data" / "models.toml"
+    return (
+        repo / "data" / "curation.toml",
+        reference if reference.is_dir() else None,
+        repo / "data" / "models.toml",
+    )
 
 
 def load_curation(path: Path) -> dict[str, Any]:
     doc, _ = read_document(path)
     missing = [key for key in ("meta", "sets", "makers") if key not in doc]
     if missing:
-        raise CatalogError([f"{path}: missing [{key}]" for key in missing],
-                           "see docs/catalog-sources.md")
+        raise CatalogError(
+            [f"{path}: missing [{key}]" for key in missing], "see docs/catalog-sources.md"
+        )
     return doc
 
 
@@ -112,14 +124,20 @@ def build(reference: Path, curation_path: Path) -> Build:
     filled: list[str] = []
     models: dict[str, dict[str, Any]] = {}
     for set_name, names in meta.get("fill", {}).items():
-        problems += [f"curation meta.fill.{set_name}: {name!r} cannot be filled (one of "
-                     f"{', '.join(FILLABLE)})" for name in names if name not in FILLABLE]
+        problems += [
+            f"curation meta.fill.{set_name}: {name!r} cannot be filled (one of "
+            f"{', '.join(FILLABLE)})"
+            for name in names
+            if name not in FILLABLE
+        ]
     for mid, over in curated.items():
         for key in (*_CHOICE_ONLY, *(f"prices.{f}" for f in PRICE_FIELDS)):
             head, _, leaf = key.partition(".")
             if (leaf and leaf in over.get(head, {})) or (not leaf and head in over):
-                problems.append(f"curation models.{mid}.{key}: set checked figures through "
-                                "[[choices]], so the cross-check sees them")
+                problems.append(
+                    f"curation models.{mid}.{key}: set checked figures through "
+                    "[[choices]], so the cross-check sees them"
+                )
     for maker_id in sorted(cur["makers"]):
         maker = cur["makers"][maker_id]
         index = maker_index(refs, maker_id, maker)
@@ -128,10 +146,15 @@ def build(reference: Path, curation_path: Path) -> Build:
         _auto_fold(rows, skipped)
         for mid in sorted(rows):
             table = rows[mid]
-            if not table.get("prices") and not table.get("image_prices") \
-                    and not curated.get(mid, {}).get("keep"):
-                skipped.append(f"{maker_id} {index.sources.get(('', mid), mid)}: no price in the "
-                               "reference data")
+            if (
+                not table.get("prices")
+                and not table.get("image_prices")
+                and not curated.get(mid, {}).get("keep")
+            ):
+                skipped.append(
+                    f"{maker_id} {index.sources.get(('', mid), mid)}: no price in the "
+                    "reference data"
+                )
                 continue
             if mid in models:
                 problems.append(f"{mid}: made by both {models[mid]['provider']} and {maker_id}")
@@ -141,11 +164,18 @@ def build(reference: Path, curation_path: Path) -> Build:
             _finish(mid, table, index, refs, maker, cur, choices, filled)
             models[mid] = table
     for mid in sorted(set(curated) - set(models)):
-        owner = next((m for m, t in models.items()
-                      if mid in t.get("snapshots", []) + t.get("aliases", [])), None)
-        problems.append(f"curation models.{mid}: " + (
-            f"folded into {owner}; curate that model" if owner else
-            "no such model in the reference data"))
+        owner = next(
+            (m for m, t in models.items() if mid in t.get("snapshots", []) + t.get("aliases", [])),
+            None,
+        )
+        problems.append(
+            f"curation models.{mid}: "
+            + (
+                f"folded into {owner}; curate that model"
+                if owner
+                else "no such model in the reference data"
+            )
+        )
     if problems:
         raise CatalogError(problems, "fix data/curation.toml (see docs/catalog-sources.md)")
     doc = _document(cur, models)
@@ -234,8 +264,9 @@ def _fold(rows: dict[str, dict[str, Any]], name: str, into: str) -> str | None:
     return None
 
 
-def _curated_folds(rows: dict[str, dict[str, Any]], curated: Mapping[str, Any],
-                   problems: list[str]) -> None:
+def _curated_folds(
+    rows: dict[str, dict[str, Any]], curated: Mapping[str, Any], problems: list[str]
+) -> None:
     """`fold = [...]` of a curated model: those rows become its snapshots and aliases.
 
     When the model itself is not a row, the first folded row becomes it (a maker's undated
@@ -292,8 +323,11 @@ def _apply_curated(table: dict[str, Any], over: Mapping[str, Any]) -> None:
             life.update({k: v for k, v in value.items() if k != "source"})
             if "source" in value:
                 note = life.get("note")
-                life["note"] = (f"{note}; successor named in: {value['source']}" if note
-                                else f"Successor named in: {value['source']}")
+                life["note"] = (
+                    f"{note}; successor named in: {value['source']}"
+                    if note
+                    else f"Successor named in: {value['source']}"
+                )
             table["lifecycle"] = life
         elif isinstance(value, dict) and isinstance(table.get(key), dict) and key != "image_prices":
             merged = dict(table[key])
@@ -307,15 +341,23 @@ def _source_url(table: Mapping[str, Any], maker: Mapping[str, Any]) -> str:
     """The record's own source when it is on one of the maker's domains, else the maker's page."""
     url = table.get("source_url")
     domains = maker.get("domains", [])
-    if isinstance(url, str) and (maker.get("reseller") or any(
-            (urlparse(url).hostname or "").endswith(d) for d in domains)):
+    if isinstance(url, str) and (
+        maker.get("reseller") or any((urlparse(url).hostname or "").endswith(d) for d in domains)
+    ):
         return url
     return str(maker.get("source_url", maker["url"]))
 
 
-def _finish(mid: str, table: dict[str, Any], index: MakerIndex, refs: References,
-            maker: Mapping[str, Any], cur: Mapping[str, Any], choices: Mapping[Any, Any],
-            filled: list[str]) -> None:
+def _finish(
+    mid: str,
+    table: dict[str, Any],
+    index: MakerIndex,
+    refs: References,
+    maker: Mapping[str, Any],
+    cur: Mapping[str, Any],
+    choices: Mapping[Any, Any],
+    filled: list[str],
+) -> None:
     """Fill from the secondary sets, settle the checked figures, stamp source and date."""
     over = cur.get("models", {}).get(mid, {})
     blocked = set(over) | set(over.get("unset", []))
@@ -358,10 +400,13 @@ def _document(cur: Mapping[str, Any], models: Mapping[str, dict[str, Any]]) -> d
     return {
         "schema_version": 1,
         "generated": str(cur["meta"]["generated"]),
-        "providers": {pid: {"name": str(makers[pid]["name"]), "url": str(makers[pid]["url"])}
-                      for pid in used},
-        "models": {mid: _ordered(models[mid])
-                   for mid in sorted(models, key=lambda m: (models[m]["provider"], m))},
+        "providers": {
+            pid: {"name": str(makers[pid]["name"]), "url": str(makers[pid]["url"])} for pid in used
+        },
+        "models": {
+            mid: _ordered(models[mid])
+            for mid in sorted(models, key=lambda m: (models[m]["provider"], m))
+        },
     }
 
 

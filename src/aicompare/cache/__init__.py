@@ -39,14 +39,35 @@ from aicompare.cache.views import BUCKET, SEP, LazyModels, LazyTasks, NameIndex,
 from aicompare.catalog import Catalog, Layer
 from aicompare.model import Model
 
-__all__ = ["ENV_NO_CACHE", "FORMAT", "KEEP_BYTES", "KEEP_FILES", "CacheError", "LazyModels",
-           "cache_file", "enabled", "read", "signature", "write"]
+__all__ = [
+    "ENV_NO_CACHE",
+    "FORMAT",
+    "KEEP_BYTES",
+    "KEEP_FILES",
+    "CacheError",
+    "LazyModels",
+    "cache_file",
+    "enabled",
+    "read",
+    "signature",
+    "write",
+]
 
 ENV_NO_CACHE = "AICOMPARE_NO_CACHE"
 FORMAT = 5
 # Modules whose change alters what a catalog file means, or the records the cache holds.
-_READERS = ("schema.py", "model.py", "loader.py", "catalog.py", "pricing.py", "tasks.py",
-            "cache/__init__.py", "cache/schema.py", "cache/codec.py", "cache/views.py")
+_READERS = (
+    "schema.py",
+    "model.py",
+    "loader.py",
+    "catalog.py",
+    "pricing.py",
+    "tasks.py",
+    "cache/__init__.py",
+    "cache/schema.py",
+    "cache/codec.py",
+    "cache/views.py",
+)
 _MAGIC = b"aicompare-cache\n"
 _DIGEST = 32  # bytes of blake2b digest, after the magic
 _BODY = len(_MAGIC) + _DIGEST  # the digest covers everything from here to the end of the file
@@ -69,8 +90,9 @@ def signature(layers: tuple[Layer, ...]) -> tuple[Any, ...]:
     for layer in layers:
         try:
             st = os.stat(layer.path)
-            files.append((layer.kind, layer.path, st.st_size, st.st_mtime_ns, st.st_ctime_ns,
-                          st.st_ino))
+            files.append(
+                (layer.kind, layer.path, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+            )
         except OSError:
             files.append((layer.kind, layer.path, None))
     return (FORMAT, __version__, code, tuple(files))
@@ -109,17 +131,24 @@ def read(layers: tuple[Layer, ...]) -> Catalog | None:
             view = folder.read(_name(layers), _BODY + _LENGTH)
         finally:
             folder.close()
-        if view is None or view[:len(_MAGIC)] != _MAGIC:
+        if view is None or view[: len(_MAGIC)] != _MAGIC:
             return None
         body = view[_BODY:]
-        if _digest(body) != view[len(_MAGIC):_BODY]:
+        if _digest(body) != view[len(_MAGIC) : _BODY]:
             return None  # damaged, cut short or extended: rebuilt from the files
         sections = _open_sections(body, layers)
         if sections is None:
             return None  # another catalog, or code
-        return Catalog(LazyModels(sections), sections.providers(), LazyTasks(sections), layers,
-                       exact=NameIndex(sections, "exact"), loose=NameIndex(sections, "loose"),
-                       provider_ids=sections.provider_ids(), cards=sections.cards)
+        return Catalog(
+            LazyModels(sections),
+            sections.providers(),
+            LazyTasks(sections),
+            layers,
+            exact=NameIndex(sections, "exact"),
+            loose=NameIndex(sections, "loose"),
+            provider_ids=sections.provider_ids(),
+            cards=sections.cards,
+        )
     except Exception:
         return None
 
@@ -169,8 +198,9 @@ def _file_bytes(catalog: Catalog, sig: tuple[Any, ...]) -> bytes:
 
     models = dict(catalog.models.items())
     # each model as nested rows, marshalled on its own so that a lookup decodes only that one
-    per_model = {model_id: marshal.dumps(encode_one(model, Model))
-                 for model_id, model in models.items()}
+    per_model = {
+        model_id: marshal.dumps(encode_one(model, Model)) for model_id, model in models.items()
+    }
     tables: dict[str, dict[str, Any]] = {
         "models": per_model,
         "exact": {k: SEP.join(v) for k, v in catalog.exact_index.items()},

@@ -36,8 +36,12 @@ _STR: frozenset[type] = frozenset({str})
 _INT: frozenset[type] = frozenset({int})
 _TUPLE: frozenset[type] = frozenset({tuple})
 _KIND_TYPES: dict[str, frozenset[type]] = {
-    "s": _STR, "s?": frozenset({str, _NONE}), "i": _INT, "i?": frozenset({int, _NONE}),
-    "b": frozenset({bool})}
+    "s": _STR,
+    "s?": frozenset({str, _NONE}),
+    "i": _INT,
+    "i?": frozenset({int, _NONE}),
+    "b": frozenset({bool}),
+}
 _new = tuple.__new__  # what a NamedTuple's _make calls, in C
 
 
@@ -78,8 +82,9 @@ class _Graph:
         if kind in ("s", "s?"):
             return None if value is None and kind == "s?" else self._text(value)
         if kind in ("i", "i?", "b"):
-            if not (type(value) is (bool if kind == "b" else int)
-                    or (value is None and kind == "i?")):
+            if not (
+                type(value) is (bool if kind == "b" else int) or (value is None and kind == "i?")
+            ):
                 raise TypeError(f"not {kind}: {value!r}")
             return value
         if kind in ("ss", "pp"):
@@ -105,8 +110,10 @@ class _Graph:
                 raise TypeError(f"not a dict: {value!r}")
             if kind == "ds":
                 return self._pairs(value.items())
-            return (tuple(map(self._text, value)),
-                    tuple(self._field("d", v) for v in value.values()))
+            return (
+                tuple(map(self._text, value)),
+                tuple(self._field("d", v) for v in value.values()),
+            )
         if kind[0] == ">":
             return self.ref(kind, self.row(kind[1:], value))
         if kind[0] == "*":
@@ -142,8 +149,13 @@ class _Graph:
             else:
                 width = len(_TABLES[name][1])
                 tables.append((len(rows), tuple(zip(*rows)) if rows else ((),) * width))
-        return (tuple(self.decimals), tuple(self.dates), tuple(self.tuples["ss"]),
-                tuple(self.tuples["pp"]), tuple(tables))
+        return (
+            tuple(self.decimals),
+            tuple(self.dates),
+            tuple(self.tuples["ss"]),
+            tuple(self.tuples["pp"]),
+            tuple(tables),
+        )
 
 
 class _Nested(_Graph):
@@ -301,8 +313,12 @@ def _rebuild(data: Any, names: tuple[str, ...]) -> list[Any]:
         raise CacheError("a number that is not finite")
     # the tables a field refers into; "d?" and "t?" end with None (index -1), the others do not
     built: dict[str, list[Any]] = {
-        "d": decimals, "d?": [*decimals, None], "t?": [*map(dt.date.fromordinal, ordinals), None],
-        "ss": list(string_tuples), "pp": list(pairs)}
+        "d": decimals,
+        "d?": [*decimals, None],
+        "t?": [*map(dt.date.fromordinal, ordinals), None],
+        "ss": list(string_tuples),
+        "pp": list(pairs),
+    }
     for name, table in zip(names, _tuple(tables, len(names))):
         cls, fields = _TABLES[name]
         if name[0] == "*":  # tuples of records or decimals: index tuples into their table
@@ -318,8 +334,10 @@ def _rebuild(data: Any, names: tuple[str, ...]) -> list[Any]:
             count, columns = _tuple(table, 2)
             if type(count) is not int:
                 raise CacheError("shape")
-            values = [_column(kind, _tuple(col, count), built)
-                      for kind, col in zip(fields, _tuple(columns, len(fields)))]
+            values = [
+                _column(kind, _tuple(col, count), built)
+                for kind, col in zip(fields, _tuple(columns, len(fields)))
+            ]
             built[name] = list(map(_new, repeat(cls), zip(*values)))
     return built[names[-1]]
 

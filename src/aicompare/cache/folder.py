@@ -104,15 +104,22 @@ class Folder:
         then moved into place, so a file another run has mapped never changes under it; then the
         folder is pruned. OSError when it cannot be written (the temporary file is removed)."""
         temp = f"{name}.{os.getpid()}.{os.urandom(4).hex()}.tmp"
-        fd = self.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
-                       | getattr(os, "O_BINARY", 0), 0o600)
+        fd = self.open(
+            temp,
+            os.O_WRONLY
+            | os.O_CREAT
+            | os.O_EXCL
+            | getattr(os, "O_CLOEXEC", 0)
+            | getattr(os, "O_BINARY", 0),
+            0o600,
+        )
         try:
             try:
                 if _POSIX:
                     os.fchmod(fd, 0o600)  # whatever the umask
                 view = memoryview(data)
                 while view:
-                    view = view[os.write(fd, view):]
+                    view = view[os.write(fd, view) :]
             finally:
                 os.close(fd)
             self.replace(temp, name)
@@ -136,8 +143,10 @@ class Folder:
                 continue  # symlinks, folders and anything not ours are left alone
             if re.fullmatch(r"catalog-[0-9a-f]{8}\.marshal", name):
                 files.append((name != keep, -st.st_mtime, name, st.st_size))
-            elif (re.fullmatch(r"catalog-[0-9a-f]{8}\.marshal\.\d+\.[0-9a-f]{8}\.tmp", name)
-                  and st.st_mtime < now - _STALE_TEMP):
+            elif (
+                re.fullmatch(r"catalog-[0-9a-f]{8}\.marshal\.\d+\.[0-9a-f]{8}\.tmp", name)
+                and st.st_mtime < now - _STALE_TEMP
+            ):
                 files.append((True, float("inf"), name, KEEP_BYTES + 1))  # always removed
         total = 0
         for count, (_, _, name, size) in enumerate(sorted(files)):

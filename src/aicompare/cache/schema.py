@@ -23,10 +23,18 @@ from typing import Any, ForwardRef, get_args, get_origin, get_type_hints
 
 # Field types with a kind of their own; records and tuples of them are read off their classes.
 _PLAIN: dict[Any, str] = {
-    str: "s", str | None: "s?", int: "i", int | None: "i?", bool: "b",
-    Decimal: "d", Decimal | None: "d?", dt.date | None: "t?",
-    tuple[str, ...]: "ss", tuple[tuple[str, str], ...]: "pp",
-    dict[str, Decimal]: "dd", dict[str, str]: "ds",
+    str: "s",
+    str | None: "s?",
+    int: "i",
+    int | None: "i?",
+    bool: "b",
+    Decimal: "d",
+    Decimal | None: "d?",
+    dt.date | None: "t?",
+    tuple[str, ...]: "ss",
+    tuple[tuple[str, str], ...]: "pp",
+    dict[str, Decimal]: "dd",
+    dict[str, str]: "ds",
 }
 OPTIONAL = frozenset({"d?", "t?"})  # the reference kinds where -1 stands for None
 

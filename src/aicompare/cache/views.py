@@ -33,8 +33,13 @@ def bucket_of(key: str, buckets: int) -> int:
 class Sections:
     """The file's sections, each decoded from the (verified) body on first use."""
 
-    def __init__(self, view: memoryview, offsets: dict[str, tuple[int, int, bool]],
-                 buckets: dict[str, int], layers: tuple[Layer, ...]) -> None:
+    def __init__(
+        self,
+        view: memoryview,
+        offsets: dict[str, tuple[int, int, bool]],
+        buckets: dict[str, int],
+        layers: tuple[Layer, ...],
+    ) -> None:
         self._view = view
         self._offsets = offsets
         self._buckets = buckets
@@ -48,16 +53,22 @@ class Sections:
         if self._fresh is None:
             from aicompare.loader import build_catalog, read_document
 
-            documents = [(layer, *read_document(layer.path))
-                         for layer in self._layers if layer.exists]
+            documents = [
+                (layer, *read_document(layer.path)) for layer in self._layers if layer.exists
+            ]
             self._fresh = build_catalog(documents, self._layers)
         return self._fresh
 
     def __getitem__(self, name: str) -> Any:
         if name not in self._decoded:
             span = self._offsets.get(name)
-            if (type(span) is not tuple or len(span) != 3 or type(span[0]) is not int
-                    or type(span[1]) is not int or not 0 <= span[0] <= span[1] <= len(self._view)):
+            if (
+                type(span) is not tuple
+                or len(span) != 3
+                or type(span[0]) is not int
+                or type(span[1]) is not int
+                or not 0 <= span[0] <= span[1] <= len(self._view)
+            ):
                 raise CacheError(f"the span of {name}")
             start, end, packed = span
             data: bytes | memoryview = self._view[start:end]
@@ -98,8 +109,13 @@ class Sections:
             raise CacheError("providers")
         providers = {}
         for pid, row in value.items():
-            if (type(pid) is not str or type(row) is not tuple or len(row) != 2
-                    or type(row[0]) is not str or not (row[1] is None or type(row[1]) is str)):
+            if (
+                type(pid) is not str
+                or type(row) is not tuple
+                or len(row) != 2
+                or type(row[0]) is not str
+                or not (row[1] is None or type(row[1]) is str)
+            ):
                 raise CacheError("providers")
             providers[pid] = Provider(pid, *row)
         return providers

@@ -34,10 +34,16 @@ from aicompare.commands.options.workload import (
 from aicompare.errors import UsageError
 from aicompare.render import View
 
-VIEW = View("best", document="aicompare.render.best_views:best_document",
-            blocks="aicompare.render.best_views:best_view")
-TASKS_VIEW = View("best", document="aicompare.render.best_views:tasks_document",
-                  blocks="aicompare.render.best_views:tasks_view")
+VIEW = View(
+    "best",
+    document="aicompare.render.best_views:best_document",
+    blocks="aicompare.render.best_views:best_view",
+)
+TASKS_VIEW = View(
+    "best",
+    document="aicompare.render.best_views:tasks_document",
+    blocks="aicompare.render.best_views:tasks_view",
+)
 
 
 def complete_task(incomplete: str) -> list[str]:
@@ -50,22 +56,42 @@ def complete_task(incomplete: str) -> list[str]:
 
 
 def command(
-    task_id: Annotated[str | None, typer.Option(
-        "--for", metavar="TASK", help="The job, e.g. image-generation (see --list).",
-        autocompletion=complete_task)] = None,
+    task_id: Annotated[
+        str | None,
+        typer.Option(
+            "--for",
+            metavar="TASK",
+            help="The job, e.g. image-generation (see --list).",
+            autocompletion=complete_task,
+        ),
+    ] = None,
     list_: Annotated[bool, typer.Option("--list", help="List the jobs the catalog knows.")] = False,
-    budget: Annotated[str | None, typer.Option(
-        "--budget", help="Most you would pay for the period, in USD.")] = None,
-    any_status: Annotated[bool, typer.Option(
-        "--any-status", help="Consider deprecated and retired models too.")] = False,
-    explain: Annotated[list[str] | None, typer.Option(
-        "--model", "-m", help="Also say whether this model qualifies (repeatable).")] = None,
-    tokens: TokensOpt = None, input_: InputTokOpt = None, output: OutputTokOpt = None,
-    cached_input: CachedTokOpt = None, output_share: ShareOpt = None, images: ImagesOpt = None,
-    quality: QualityOpt = None, size: SizeOpt = None, batch: BatchOpt = False,
-    per: PerOpt = "month", request_tokens: RequestOpt = None,
-    json_: JsonOpt = False, format_: FormatOpt = None, no_color: NoColorOpt = False,
-    as_of: AsOfOpt = None, catalog_paths: CatalogOpt = None,
+    budget: Annotated[
+        str | None, typer.Option("--budget", help="Most you would pay for the period, in USD.")
+    ] = None,
+    any_status: Annotated[
+        bool, typer.Option("--any-status", help="Consider deprecated and retired models too.")
+    ] = False,
+    explain: Annotated[
+        list[str] | None,
+        typer.Option("--model", "-m", help="Also say whether this model qualifies (repeatable)."),
+    ] = None,
+    tokens: TokensOpt = None,
+    input_: InputTokOpt = None,
+    output: OutputTokOpt = None,
+    cached_input: CachedTokOpt = None,
+    output_share: ShareOpt = None,
+    images: ImagesOpt = None,
+    quality: QualityOpt = None,
+    size: SizeOpt = None,
+    batch: BatchOpt = False,
+    per: PerOpt = "month",
+    request_tokens: RequestOpt = None,
+    json_: JsonOpt = False,
+    format_: FormatOpt = None,
+    no_color: NoColorOpt = False,
+    as_of: AsOfOpt = None,
+    catalog_paths: CatalogOpt = None,
 ) -> None:
     """Say which model fits a job, why, and what it costs, from the catalog's facts.
 
@@ -87,9 +113,20 @@ def command(
         return
     if task_id is None:
         raise UsageError("say which job: --for TASK", "see the jobs with: aicompare best --list")
-    spec = workload_spec(tokens=tokens, input_=input_, output=output, cached_input=cached_input,
-                         output_share=output_share, images=images, quality=quality, size=size,
-                         batch=batch, per=per, request_tokens=request_tokens)
-    result = verdict.best_for(catalog, task_id, spec, today, any_status=any_status, budget=budget,
-                              explain=explain or ())
+    spec = workload_spec(
+        tokens=tokens,
+        input_=input_,
+        output=output,
+        cached_input=cached_input,
+        output_share=output_share,
+        images=images,
+        quality=quality,
+        size=size,
+        batch=batch,
+        per=per,
+        request_tokens=request_tokens,
+    )
+    result = verdict.best_for(
+        catalog, task_id, spec, today, any_status=any_status, budget=budget, explain=explain or ()
+    )
     emit(fmt_, VIEW, result, as_of=today, no_color=no_color)

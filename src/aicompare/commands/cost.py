@@ -42,29 +42,55 @@ from aicompare.commands.options.workload import (
 from aicompare.costing import DEFAULT_TOP, cost_query
 from aicompare.render import View
 
-VIEW = View("cost", document="aicompare.render.cost_views:cost_document",
-            blocks="aicompare.render.cost_views:cost_view")
+VIEW = View(
+    "cost",
+    document="aicompare.render.cost_views:cost_document",
+    blocks="aicompare.render.cost_views:cost_view",
+)
 
 
 def command(
-    models: Annotated[list[str] | None, typer.Argument(
-        help="Models or text+image pipelines (o4-mini+gpt-image-1); default: the whole catalog.",
-        metavar="[MODEL...]", autocompletion=complete_model)] = None,
-    tokens: TokensOpt = None, input_: InputTokOpt = None, output: OutputTokOpt = None,
-    cached_input: CachedTokOpt = None, output_share: ShareOpt = None, images: ImagesOpt = None,
-    quality: QualityOpt = None, size: SizeOpt = None, batch: BatchOpt = False,
-    per: PerOpt = "month", request_tokens: RequestOpt = None,
-    provider: ProviderOpt = None, mtype: TypeOpt = None, capability: CapabilityOpt = None,
+    models: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Models or text+image pipelines (o4-mini+gpt-image-1); default: the whole catalog.",
+            metavar="[MODEL...]",
+            autocompletion=complete_model,
+        ),
+    ] = None,
+    tokens: TokensOpt = None,
+    input_: InputTokOpt = None,
+    output: OutputTokOpt = None,
+    cached_input: CachedTokOpt = None,
+    output_share: ShareOpt = None,
+    images: ImagesOpt = None,
+    quality: QualityOpt = None,
+    size: SizeOpt = None,
+    batch: BatchOpt = False,
+    per: PerOpt = "month",
+    request_tokens: RequestOpt = None,
+    provider: ProviderOpt = None,
+    mtype: TypeOpt = None,
+    capability: CapabilityOpt = None,
     current: CurrentOpt = False,
-    top: Annotated[int, typer.Option(
-        "--top", min=1, help="Show the N cheapest when browsing the catalog.")] = DEFAULT_TOP,
-    all_: Annotated[bool, typer.Option(
-        "--all", help="Show every model, also those that cannot serve.")] = False,
-    baseline: Annotated[str | None, typer.Option(
-        "--baseline",
-        help="Compare every total with this model (or pipeline) instead of the cheapest.")] = None,
-    json_: JsonOpt = False, format_: FormatOpt = None, no_color: NoColorOpt = False,
-    as_of: AsOfOpt = None, catalog_paths: CatalogOpt = None,
+    top: Annotated[
+        int, typer.Option("--top", min=1, help="Show the N cheapest when browsing the catalog.")
+    ] = DEFAULT_TOP,
+    all_: Annotated[
+        bool, typer.Option("--all", help="Show every model, also those that cannot serve.")
+    ] = False,
+    baseline: Annotated[
+        str | None,
+        typer.Option(
+            "--baseline",
+            help="Compare every total with this model (or pipeline) instead of the cheapest.",
+        ),
+    ] = None,
+    json_: JsonOpt = False,
+    format_: FormatOpt = None,
+    no_color: NoColorOpt = False,
+    as_of: AsOfOpt = None,
+    catalog_paths: CatalogOpt = None,
 ) -> None:
     """Price a workload on every model (or the ones named) and rank them, cheapest first.
 
@@ -78,10 +104,27 @@ def command(
     """
     fmt_ = output_format(json_, format_)
     today = parse_as_of(as_of)
-    spec = workload_spec(tokens=tokens, input_=input_, output=output, cached_input=cached_input,
-                         output_share=output_share, images=images, quality=quality, size=size,
-                         batch=batch, per=per, request_tokens=request_tokens)
-    result = cost_query(load(catalog_paths), models or [], spec, today,
-                        filters=filters(provider, mtype, capability, current), top=top,
-                        every=all_, baseline=baseline)
+    spec = workload_spec(
+        tokens=tokens,
+        input_=input_,
+        output=output,
+        cached_input=cached_input,
+        output_share=output_share,
+        images=images,
+        quality=quality,
+        size=size,
+        batch=batch,
+        per=per,
+        request_tokens=request_tokens,
+    )
+    result = cost_query(
+        load(catalog_paths),
+        models or [],
+        spec,
+        today,
+        filters=filters(provider, mtype, capability, current),
+        top=top,
+        every=all_,
+        baseline=baseline,
+    )
     emit(fmt_, VIEW, result, as_of=today, no_color=no_color)

@@ -21,14 +21,22 @@ from aicompare.commands.options import (
 )
 from aicompare.render import View
 
-VIEW = View("diff", document="aicompare.render.documents:diff_document",
-            blocks="aicompare.render.views:diff_view")
+VIEW = View(
+    "diff",
+    document="aicompare.render.documents:diff_document",
+    blocks="aicompare.render.views:diff_view",
+)
 
 
 def command(
-    models: Annotated[list[str], typer.Argument(
-        help="Two or more models.", metavar="MODEL MODEL [MODEL...]",
-        autocompletion=complete_model)],
+    models: Annotated[
+        list[str],
+        typer.Argument(
+            help="Two or more models.",
+            metavar="MODEL MODEL [MODEL...]",
+            autocompletion=complete_model,
+        ),
+    ],
     json_: JsonOpt = False,
     format_: FormatOpt = None,
     no_color: NoColorOpt = False,

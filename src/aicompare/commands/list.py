@@ -28,11 +28,20 @@ from aicompare.commands.options.filters import (
 from aicompare.filters import SORT_KEYS, list_models
 from aicompare.render import View
 
-VIEW = View("list", document="aicompare.render.documents:list_document",
-            blocks="aicompare.render.views:list_view")
-SortOpt = Annotated[str, typer.Option(
-    "--sort", "-s", help="Sort key (context and release: largest/newest first).",
-    click_type=choice(SORT_KEYS))]
+VIEW = View(
+    "list",
+    document="aicompare.render.documents:list_document",
+    blocks="aicompare.render.views:list_view",
+)
+SortOpt = Annotated[
+    str,
+    typer.Option(
+        "--sort",
+        "-s",
+        help="Sort key (context and release: largest/newest first).",
+        click_type=choice(SORT_KEYS),
+    ),
+]
 
 
 def command(
@@ -60,6 +69,11 @@ def command(
     fmt_ = output_format(json_, format_)
     today = parse_as_of(as_of)
     catalog = load(catalog_paths)
-    models = list_models(catalog.models.values(), today, filters(provider, mtype, capability, current),
-                         sort=sort, reverse=reverse)
+    models = list_models(
+        catalog.models.values(),
+        today,
+        filters(provider, mtype, capability, current),
+        sort=sort,
+        reverse=reverse,
+    )
     emit(fmt_, VIEW, models, catalog, today, as_of=today, no_color=no_color)

@@ -20,13 +20,18 @@ from aicompare.commands.options import (
 )
 from aicompare.render import View
 
-VIEW = View("show", document="aicompare.render.documents:show_document",
-            blocks="aicompare.render.views:show_view")
+VIEW = View(
+    "show",
+    document="aicompare.render.documents:show_document",
+    blocks="aicompare.render.views:show_view",
+)
 
 
 def command(
-    model: Annotated[str, typer.Argument(help="Model id, alias, snapshot or name.",
-                                         autocompletion=complete_model)],
+    model: Annotated[
+        str,
+        typer.Argument(help="Model id, alias, snapshot or name.", autocompletion=complete_model),
+    ],
     json_: JsonOpt = False,
     format_: FormatOpt = None,
     no_color: NoColorOpt = False,

@@ -16,7 +16,11 @@ from typing import Any, Protocol
 from aicompare.errors import UsageError
 
 # --from name -> module under aicompare.importers: the one list of formats.
-REGISTRY: dict[str, str] = {"litellm": "litellm", "models.dev": "modelsdev", "genai-prices": "genai_prices"}
+REGISTRY: dict[str, str] = {
+    "litellm": "litellm",
+    "models.dev": "modelsdev",
+    "genai-prices": "genai_prices",
+}
 FORMATS = tuple(REGISTRY)
 
 ModelTable = dict[str, Any]  # one model exactly in the catalog schema (Decimal prices, dates)
@@ -28,7 +32,9 @@ class Skip:
 
     key: str
     reason: str  # the whole reason, as shown: "snapshot folded into gpt-4o"
-    kind: str = ""  # the reason without its specifics, for counting: "snapshot folded into its base model"
+    kind: str = (
+        ""  # the reason without its specifics, for counting: "snapshot folded into its base model"
+    )
 
     @property
     def group(self) -> str:
@@ -67,8 +73,9 @@ class Importer(Protocol):
 
     NAME: str  # the --from value, a key of REGISTRY
 
-    def convert(self, data: object, *, source: str, provider: str | None = None,
-                as_of: dt.date) -> ImportResult:
+    def convert(
+        self, data: object, *, source: str, provider: str | None = None, as_of: dt.date
+    ) -> ImportResult:
         """Convert one parsed data file; CatalogError when it is not this format."""
         ...
 
@@ -82,8 +89,9 @@ def importer(fmt: str) -> Importer:
     return module
 
 
-def import_file(fmt: str, path: str | os.PathLike[str], *, provider: str | None = None,
-                as_of: dt.date) -> ImportResult:
+def import_file(
+    fmt: str, path: str | os.PathLike[str], *, provider: str | None = None, as_of: dt.date
+) -> ImportResult:
     """Read one data file of the given format and convert it; CatalogError on bad input."""
     convert = importer(fmt).convert
     from aicompare.importers._common import read_json
@@ -91,5 +99,14 @@ def import_file(fmt: str, path: str | os.PathLike[str], *, provider: str | None 
     return convert(read_json(path), source=str(path), provider=provider, as_of=as_of)
 
 
-__all__ = ["FORMATS", "REGISTRY", "ImportResult", "Importer", "ModelTable", "Note", "Skip",
-           "import_file", "importer"]
+__all__ = [
+    "FORMATS",
+    "REGISTRY",
+    "ImportResult",
+    "Importer",
+    "ModelTable",
+    "Note",
+    "Skip",
+    "import_file",
+    "importer",
+]

@@ -37,8 +37,7 @@ def read_json(path: str | os.PathLike[str]) -> Any:
     shown = str(path)
     text = read_text(path, "a data file")
     try:
-        return json.loads(text, parse_float=Decimal,
-                          parse_constant=_reject_constant)
+        return json.loads(text, parse_float=Decimal, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
         raise CatalogError([f"{shown}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}"]) from None
     except ValueError as exc:
@@ -152,21 +151,32 @@ def drop_unbilled_output(mtype: str, *price_sets: dict[str, Decimal]) -> None:
                 del prices["output"]
 
 
-def price_tables(standard: Mapping[str, Decimal], batch: Mapping[str, Decimal],
-                 tiers: Mapping[int, Mapping[str, Decimal]]) -> dict[str, Any]:
+def price_tables(
+    standard: Mapping[str, Decimal],
+    batch: Mapping[str, Decimal],
+    tiers: Mapping[int, Mapping[str, Decimal]],
+) -> dict[str, Any]:
     """Assemble a `prices` table: standard keys, `batch`, and tiers in increasing order."""
     prices: dict[str, Any] = dict(sorted(standard.items()))
     if batch:
         prices["batch"] = dict(sorted(batch.items()))
-    rows = [{"above_input_tokens": above, **dict(sorted(values.items()))}
-            for above, values in sorted(tiers.items()) if values and above > 0]
+    rows = [
+        {"above_input_tokens": above, **dict(sorted(values.items()))}
+        for above, values in sorted(tiers.items())
+        if values and above > 0
+    ]
     if rows:
         prices["tiers"] = rows
     return prices
 
 
-def result(models: Mapping[str, ModelTable], skipped: Iterable[Skip],
-           notes: Iterable[Note], provider: str | None, source: str) -> ImportResult:
+def result(
+    models: Mapping[str, ModelTable],
+    skipped: Iterable[Skip],
+    notes: Iterable[Note],
+    provider: str | None,
+    source: str,
+) -> ImportResult:
     """A deterministic ImportResult: models, skipped and notes sorted."""
     lines = set(notes)
     if provider is not None and not models:

@@ -61,15 +61,24 @@ def parse(key: str, rec: Mapping[str, Any], models: Mapping[str, Mapping[str, An
         return "no per-image price"
     candidates = [f"{lead}/{model}"] if lead else []
     candidates += [model, f"{provider}/{model}", model.removeprefix(f"{provider}/")]
-    base = next((name for name in dict.fromkeys(candidates)
-                 if name in models and models[name].get("provider") == provider), None)
+    base = next(
+        (
+            name
+            for name in dict.fromkeys(candidates)
+            if name in models and models[name].get("provider") == provider
+        ),
+        None,
+    )
     if base is None:
         return f"per-image price without a base model entry ({candidates[0]})"
     return Cell(key, base, quality, f"{int(width)}x{int(height)}", usd)
 
 
-def fold(keyed: Sequence[tuple[str, Mapping[str, Any]]], models: dict[str, dict[str, Any]],
-         skipped: list[Skip]) -> None:
+def fold(
+    keyed: Sequence[tuple[str, Mapping[str, Any]]],
+    models: dict[str, dict[str, Any]],
+    skipped: list[Skip],
+) -> None:
     """Merge per-image keys into their base model's `image_prices`; every key lands in skipped."""
     cells: list[Cell] = []
     for key, rec in keyed:
@@ -83,17 +92,32 @@ def fold(keyed: Sequence[tuple[str, Mapping[str, Any]]], models: dict[str, dict[
     for cell in sorted(cells, key=lambda c: (c.quality in LOW_ALIASES, c.key)):
         grid = grids.setdefault(cell.base, {})
         if cell.quality in LOW_ALIASES and grid.get("low", {}).get(cell.size) == cell.usd:
-            skipped.append(skip(cell.key, f"duplicates the low-quality price of {cell.base}",
-                                "duplicates the low-quality price of its base model"))
+            skipped.append(
+                skip(
+                    cell.key,
+                    f"duplicates the low-quality price of {cell.base}",
+                    "duplicates the low-quality price of its base model",
+                )
+            )
             continue
         row = grid.setdefault(cell.quality or ANY, {})
         if cell.size in row:
-            skipped.append(skip(cell.key, f"second price for the same cell of {cell.base}",
-                                "second price for the same image cell"))
+            skipped.append(
+                skip(
+                    cell.key,
+                    f"second price for the same cell of {cell.base}",
+                    "second price for the same image cell",
+                )
+            )
             continue
         row[cell.size] = cell.usd
-        skipped.append(skip(cell.key, f"per-image price folded into {cell.base}",
-                            "per-image price folded into its base model"))
+        skipped.append(
+            skip(
+                cell.key,
+                f"per-image price folded into {cell.base}",
+                "per-image price folded into its base model",
+            )
+        )
     for base, grid in grids.items():
         table = models[base]
         flat = table.get("image_prices", {}).get(ANY, {}).get(ANY)

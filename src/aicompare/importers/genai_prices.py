@@ -64,8 +64,9 @@ NAME_TAKEN = "match name already used by another model, dropped"
 NAME = "genai-prices"  # its key in aicompare.importers.REGISTRY
 
 
-def convert(data: object, *, source: str, provider: str | None = None,
-            as_of: dt.date) -> ImportResult:
+def convert(
+    data: object, *, source: str, provider: str | None = None, as_of: dt.date
+) -> ImportResult:
     """Convert parsed genai-prices v2 data; CatalogError when it is not that format."""
     if not _is_price_data(data):
         raise wrong_format(source, "genai-prices v2 data (a JSON array of providers with models)")
@@ -112,9 +113,15 @@ def convert(data: object, *, source: str, provider: str | None = None,
 
 def _is_price_data(data: object) -> TypeGuard[list[dict[str, Any]]]:
     """A non-empty array of provider objects, each with an id and a models array."""
-    return isinstance(data, list) and bool(data) and all(
-        isinstance(p, dict) and isinstance(p.get("id"), str) and isinstance(p.get("models"), list)
-        for p in data
+    return (
+        isinstance(data, list)
+        and bool(data)
+        and all(
+            isinstance(p, dict)
+            and isinstance(p.get("id"), str)
+            and isinstance(p.get("models"), list)
+            for p in data
+        )
     )
 
 
@@ -129,8 +136,13 @@ def _equals(clause: object) -> list[str]:
     return []
 
 
-def _model(model_id: str, prov: Mapping[str, Any], rec: Mapping[str, Any], as_of: dt.date,
-           notes: list[Note]) -> dict[str, Any]:
+def _model(
+    model_id: str,
+    prov: Mapping[str, Any],
+    rec: Mapping[str, Any],
+    as_of: dt.date,
+    notes: list[Note],
+) -> dict[str, Any]:
     """One genai-prices model -> one catalog model table."""
     chosen = _choose(model_id, rec.get("prices"), as_of, notes)
     standard, tiers, lost = _price_set(chosen)
@@ -161,8 +173,13 @@ def _model(model_id: str, prov: Mapping[str, Any], rec: Mapping[str, Any], as_of
     drop_unbilled_output(mtype, standard, batch, *tiers.values())
     kinds: dict[str, list[str]] = {}
     for field in lost:
-        kind = PER_UNIT if field.endswith("_kcount") else CACHE_TTL if field.startswith(
-            "cache_write_") else OTHER
+        kind = (
+            PER_UNIT
+            if field.endswith("_kcount")
+            else CACHE_TTL
+            if field.startswith("cache_write_")
+            else OTHER
+        )
         kinds.setdefault(kind, []).append(field)
     notes.extend(note(model_id, kind, fields) for kind, fields in kinds.items())
     prices = price_tables(standard, batch, tiers)
@@ -190,17 +207,26 @@ def _choose(model_id: str, prices: object, as_of: dt.date, notes: list[Note]) ->
     """The price object in force on as_of: last active entry wins, none active -> the first."""
     if isinstance(prices, dict):
         return prices
-    entries = [e for e in prices if isinstance(e, dict) and isinstance(e.get("prices"), dict)] \
-        if isinstance(prices, list) else []
+    entries = (
+        [e for e in prices if isinstance(e, dict) and isinstance(e.get("prices"), dict)]
+        if isinstance(prices, list)
+        else []
+    )
     windows = [e for e in entries if _is_window(e.get("constraint"))]
     if windows:
-        spans = [f"{e['constraint'].get('start_time')}-{e['constraint'].get('end_time')} "
-                 + " ".join(f"{k}={v}" for k, v in sorted(e["prices"].items())) for e in windows]
+        spans = [
+            f"{e['constraint'].get('start_time')}-{e['constraint'].get('end_time')} "
+            + " ".join(f"{k}={v}" for k, v in sorted(e["prices"].items()))
+            for e in windows
+        ]
         notes.append(note(model_id, WINDOW, spans))
     dated = [e for e in entries if not _is_window(e.get("constraint"))]
     active = [e for e in dated if _active(e.get("constraint"), as_of)]
-    later = [str(e["constraint"].get("start_date")) for e in dated if e not in active
-             and isinstance(e.get("constraint"), dict)]
+    later = [
+        str(e["constraint"].get("start_date"))
+        for e in dated
+        if e not in active and isinstance(e.get("constraint"), dict)
+    ]
     if later and active:
         notes.append(note(model_id, LATER, [f"from {day}" for day in later]))
     chosen = active[-1] if active else (dated[0] if dated else None)
@@ -222,15 +248,17 @@ def _value(raw: object, divisor: int) -> tuple[Decimal | None, list[tuple[int, D
     return base, steps
 
 
-def _price_set(prices: Mapping[str, Any]) -> tuple[dict[str, Decimal],
-                                                    dict[int, dict[str, Decimal]], list[str]]:
+def _price_set(
+    prices: Mapping[str, Any],
+) -> tuple[dict[str, Decimal], dict[int, dict[str, Decimal]], list[str]]:
     """Standard prices, tiers by start (the cliff rule, as in the catalog), unconverted keys."""
     standard: dict[str, Decimal] = {}
     tiers: dict[int, dict[str, Decimal]] = {}
     lost: list[str] = []
     for field, raw in prices.items():
-        key, divisor = (MTOK_KEYS[field], 1) if field in MTOK_KEYS else UNIT_KEYS.get(
-            field, (None, 1))
+        key, divisor = (
+            (MTOK_KEYS[field], 1) if field in MTOK_KEYS else UNIT_KEYS.get(field, (None, 1))
+        )
         base, steps = _value(raw, divisor) if key else (None, [])
         if key is None or base is None or (steps and key not in TOKEN_PRICE_KEYS):
             lost.append(field)
@@ -241,7 +269,9 @@ def _price_set(prices: Mapping[str, Any]) -> tuple[dict[str, Decimal],
     return standard, tiers, lost
 
 
-def _batch(model_id: str, variants: object, as_of: dt.date, notes: list[Note]) -> dict[str, Decimal]:
+def _batch(
+    model_id: str, variants: object, as_of: dt.date, notes: list[Note]
+) -> dict[str, Decimal]:
     """Batch prices from `price_variants` with when {processing: batch}; first match per key."""
     batch: dict[str, Decimal] = {}
     other: list[str] = []

@@ -81,8 +81,12 @@ CAPABILITY_FIELDS = {
 }
 # Input-only models: LiteLLM writes output 0 meaning "not billed", which is not "free output".
 # Handled by the per-image logic, not as token prices.
-IMAGE_FIELDS = ("output_cost_per_image", "input_cost_per_image", "input_cost_per_pixel",
-                "output_cost_per_pixel")
+IMAGE_FIELDS = (
+    "output_cost_per_image",
+    "input_cost_per_image",
+    "input_cost_per_pixel",
+    "output_cost_per_pixel",
+)
 # <field>[_above_<N>hr][_above_<N>k_tokens][_<variant>]: cache lifetime, long-context tier, tier.
 _FIELD = re.compile(
     r"^(?P<field>[A-Za-z0-9_.]+?)(?P<hours>_above_\d+hr)?(?:_above_(?P<k>\d+)k_tokens)?"
@@ -102,12 +106,15 @@ PER_PIXEL = "per-pixel image prices not converted"
 NAME = "litellm"  # its key in aicompare.importers.REGISTRY
 
 
-def convert(data: object, *, source: str, provider: str | None = None,
-            as_of: dt.date) -> ImportResult:
+def convert(
+    data: object, *, source: str, provider: str | None = None, as_of: dt.date
+) -> ImportResult:
     """Convert a parsed LiteLLM cost map; CatalogError when the data is not one."""
     if not _is_cost_map(data):
-        raise wrong_format(source, "a LiteLLM model cost map (object of model key -> "
-                                   "{litellm_provider, mode, ...})")
+        raise wrong_format(
+            source,
+            "a LiteLLM model cost map (object of model key -> {litellm_provider, mode, ...})",
+        )
     models: dict[str, dict[str, Any]] = {}
     skipped: list[Skip] = []
     notes: list[Note] = []
@@ -152,8 +159,9 @@ def _is_cost_map(data: object) -> TypeGuard[dict[str, Any]]:
     return any(isinstance(rec, dict) and "litellm_provider" in rec for rec in data.values())
 
 
-def _model(key: str, rec: Mapping[str, Any], mtype: str, as_of: dt.date,
-           notes: list[Note]) -> dict[str, Any]:
+def _model(
+    key: str, rec: Mapping[str, Any], mtype: str, as_of: dt.date, notes: list[Note]
+) -> dict[str, Any]:
     """One LiteLLM record -> one catalog model table; what does not fit goes to notes."""
     mode = str(rec.get("mode"))
     table: dict[str, Any] = {"provider": rec["litellm_provider"], "type": mtype}
@@ -170,8 +178,12 @@ def _model(key: str, rec: Mapping[str, Any], mtype: str, as_of: dt.date,
     prices, lost = _prices(rec, mtype, mode)
     grid = _flat_image(rec, mtype, lost)
     capabilities = _capabilities(rec, mode, endpoints, prices)
-    for name, values in (("input_modalities", inputs), ("output_modalities", outputs),
-                         ("capabilities", capabilities), ("endpoints", endpoints)):
+    for name, values in (
+        ("input_modalities", inputs),
+        ("output_modalities", outputs),
+        ("capabilities", capabilities),
+        ("endpoints", endpoints),
+    ):
         if values:
             table[name] = values
     url = clean_str(rec.get("source"))
@@ -214,8 +226,9 @@ def _endpoints(values: object) -> list[str]:
     return sorted(out)
 
 
-def _capabilities(rec: Mapping[str, Any], mode: str, endpoints: list[str],
-                  prices: Mapping[str, Any]) -> list[str]:
+def _capabilities(
+    rec: Mapping[str, Any], mode: str, endpoints: list[str], prices: Mapping[str, Any]
+) -> list[str]:
     """supports_* flags plus what the mode, endpoints and batch prices imply."""
     caps = {cap for field, cap in CAPABILITY_FIELDS.items() if rec.get(field) is True}
     if "batch" in prices or "batch" in endpoints:
@@ -249,8 +262,9 @@ def _lost_kind(field: str) -> str:
     return OTHER
 
 
-def _prices(rec: Mapping[str, Any], mtype: str,
-            mode: str) -> tuple[dict[str, Any], dict[str, list[str]]]:
+def _prices(
+    rec: Mapping[str, Any], mtype: str, mode: str
+) -> tuple[dict[str, Any], dict[str, list[str]]]:
     """The `prices` table of one record, and the price fields it could not hold, by kind."""
     standard: dict[str, Decimal] = {}
     batch: dict[str, Decimal] = {}
@@ -268,8 +282,11 @@ def _prices(rec: Mapping[str, Any], mtype: str,
             continue
         match = _FIELD.match(field)
         base = match.group("field") if match else field
-        unit = (TOKEN_FIELDS[base], PER_MILLION) if base in TOKEN_FIELDS else _unit_field(
-            base, mtype, mode)
+        unit = (
+            (TOKEN_FIELDS[base], PER_MILLION)
+            if base in TOKEN_FIELDS
+            else _unit_field(base, mtype, mode)
+        )
         value = money(raw, unit[1]) if unit else None
         if match is None or unit is None or value is None:
             if is_nonzero(raw):
@@ -305,8 +322,12 @@ def _prices(rec: Mapping[str, Any], mtype: str,
     return price_tables(standard, batch, tiers), lost
 
 
-def _tiered(raw: object, standard: dict[str, Decimal], tiers: dict[int, dict[str, Decimal]],
-            lost: dict[str, list[str]]) -> None:
+def _tiered(
+    raw: object,
+    standard: dict[str, Decimal],
+    tiers: dict[int, dict[str, Decimal]],
+    lost: dict[str, list[str]],
+) -> None:
     """`tiered_pricing` [{range: [lo, hi], <per-token fields>}]: lo 0 is the base price."""
     items = raw if isinstance(raw, list) else []
     if not items or not all(isinstance(item, dict) for item in items):
@@ -334,8 +355,9 @@ def _tiered(raw: object, standard: dict[str, Decimal], tiers: dict[int, dict[str
                 lost[OTHER].append(f"tiered_pricing.{field}")
 
 
-def _flat_image(rec: Mapping[str, Any], mtype: str,
-                lost: dict[str, list[str]]) -> dict[str, dict[str, Decimal]]:
+def _flat_image(
+    rec: Mapping[str, Any], mtype: str, lost: dict[str, list[str]]
+) -> dict[str, dict[str, Decimal]]:
     """A flat per-image price as the `any`/`any` cell; per-pixel and per-input-image go to notes."""
     grid: dict[str, dict[str, Decimal]] = {}
     output = money(rec.get("output_cost_per_image"))
@@ -354,8 +376,9 @@ def _flat_image(rec: Mapping[str, Any], mtype: str,
     return grid
 
 
-def _fold_snapshots(models: dict[str, dict[str, Any]], skipped: list[Skip],
-                    notes: list[Note]) -> dict[str, str]:
+def _fold_snapshots(
+    models: dict[str, dict[str, Any]], skipped: list[Skip], notes: list[Note]
+) -> dict[str, str]:
     """Fold dated ids into their base when provider, type and every price agree; snapshot->base."""
     folded: dict[str, str] = {}
     for key in sorted(models):
@@ -369,27 +392,43 @@ def _fold_snapshots(models: dict[str, dict[str, Any]], skipped: list[Skip],
         target.setdefault("snapshots", []).append(key)
         if snap.get("lifecycle") != target.get("lifecycle"):
             shutdown = (snap.get("lifecycle") or {}).get("shutdown_date")
-            notes.append(note(key, "snapshot folded; its own lifecycle is not kept",
-                              [f"into {base}",
-                               f"shutdown_date {shutdown}" if shutdown else "no shutdown_date"]))
+            notes.append(
+                note(
+                    key,
+                    "snapshot folded; its own lifecycle is not kept",
+                    [
+                        f"into {base}",
+                        f"shutdown_date {shutdown}" if shutdown else "no shutdown_date",
+                    ],
+                )
+            )
         for name in snap.get("snapshots", []):
             target["snapshots"].append(name)
             folded[name] = base
         del models[key]
         folded[key] = base
-        skipped.append(skip(key, f"snapshot folded into {base}", "snapshot folded into its base model"))
+        skipped.append(
+            skip(key, f"snapshot folded into {base}", "snapshot folded into its base model")
+        )
     return folded
 
 
 def _drop_repeated_notes(notes: list[Note], folded: Mapping[str, str]) -> list[Note]:
     """A folded snapshot's note that its base carries word for word says nothing new."""
     held = set(notes)
-    return [n for n in notes
-            if (base := folded.get(n.subject)) is None or Note(base, n.kind, n.details) not in held]
+    return [
+        n
+        for n in notes
+        if (base := folded.get(n.subject)) is None or Note(base, n.kind, n.details) not in held
+    ]
 
 
-def _successors(data: Mapping[str, Any], models: dict[str, dict[str, Any]],
-                folded: Mapping[str, str], notes: list[Note]) -> None:
+def _successors(
+    data: Mapping[str, Any],
+    models: dict[str, dict[str, Any]],
+    folded: Mapping[str, str],
+    notes: list[Note],
+) -> None:
     """metadata.successor -> lifecycle.superseded_by, only when the successor was imported."""
     for key, rec in data.items():
         meta = rec.get("metadata") if isinstance(rec, dict) else None

@@ -46,8 +46,9 @@ MODES = "per-mode prices (e.g. fast) not representable"
 NAME = "models.dev"  # its key in aicompare.importers.REGISTRY
 
 
-def convert(data: object, *, source: str, provider: str | None = None,
-            as_of: dt.date) -> ImportResult:
+def convert(
+    data: object, *, source: str, provider: str | None = None, as_of: dt.date
+) -> ImportResult:
     """Convert a parsed models.dev catalog.json (or api.json); CatalogError when it is not one."""
     providers = _providers(data)
     if providers is None:
@@ -119,8 +120,9 @@ def _type(mid: str, rec: Mapping[str, Any], outputs: list[str]) -> str:
     return "text"
 
 
-def _model(model_id: str, mid: str, pid: str, rec: Mapping[str, Any], as_of: dt.date,
-           notes: list[Note]) -> dict[str, Any]:
+def _model(
+    model_id: str, mid: str, pid: str, rec: Mapping[str, Any], as_of: dt.date, notes: list[Note]
+) -> dict[str, Any]:
     """One models.dev model -> one catalog model table."""
     modalities = found if isinstance(found := rec.get("modalities"), dict) else {}
     inputs = _strings(modalities.get("input"), INPUT_MODALITIES)
@@ -134,8 +136,11 @@ def _model(model_id: str, mid: str, pid: str, rec: Mapping[str, Any], as_of: dt.
         table["name"] = name
     limit = found if isinstance(found := rec.get("limit"), dict) else {}
     # 0 means unknown in models.dev (e.g. the gpt-image models).
-    for source_key, key in (("context", "context_window"), ("input", "max_input_tokens"),
-                            ("output", "max_output_tokens")):
+    for source_key, key in (
+        ("context", "context_window"),
+        ("input", "max_input_tokens"),
+        ("output", "max_output_tokens"),
+    ):
         value = positive_int(limit.get(source_key))
         # For embeddings and rerankers limit.output is the vector size or 1, not output tokens.
         if value and not (key == "max_output_tokens" and mtype in ("embedding", "rerank")):
@@ -152,8 +157,13 @@ def _model(model_id: str, mid: str, pid: str, rec: Mapping[str, Any], as_of: dt.
     if cutoff is None and isinstance(raw_cutoff, str):
         # A day that does not exist (2025-02-31) still names a real month.
         cutoff = knowledge_cutoff(raw_cutoff[:7])
-        notes.append(note(model_id, "unreadable knowledge cutoff",
-                          [repr(raw_cutoff) + (f" kept as {cutoff}" if cutoff else "")]))
+        notes.append(
+            note(
+                model_id,
+                "unreadable knowledge cutoff",
+                [repr(raw_cutoff) + (f" kept as {cutoff}" if cutoff else "")],
+            )
+        )
     if cutoff:
         table["knowledge_cutoff"] = cutoff
     released = iso_date(rec.get("release_date"))
@@ -172,13 +182,19 @@ def _model(model_id: str, mid: str, pid: str, rec: Mapping[str, Any], as_of: dt.
 def _capabilities(rec: Mapping[str, Any], inputs: list[str], outputs: list[str]) -> list[str]:
     """Capability flags plus what the modalities imply (image input -> vision, ...)."""
     caps = set()
-    for field, cap in (("reasoning", "reasoning"), ("tool_call", "function_calling"),
-                       ("structured_output", "structured_outputs")):
+    for field, cap in (
+        ("reasoning", "reasoning"),
+        ("tool_call", "function_calling"),
+        ("structured_output", "structured_outputs"),
+    ):
         if rec.get(field) is True:
             caps.add(cap)
-    for modality, where, cap in (("image", inputs, "vision"), ("pdf", inputs, "pdf_input"),
-                                 ("audio", inputs, "audio_input"),
-                                 ("audio", outputs, "audio_output")):
+    for modality, where, cap in (
+        ("image", inputs, "vision"),
+        ("pdf", inputs, "pdf_input"),
+        ("audio", inputs, "audio_input"),
+        ("audio", outputs, "audio_output"),
+    ):
         if modality in where:
             caps.add(cap)
     return sorted(caps)

@@ -33,8 +33,16 @@ class View:
 
     __slots__ = ("blocks", "command", "data", "document", "text", "toml")
 
-    def __init__(self, command: str, *, document: str, blocks: str | None = None,
-                 text: str | None = None, toml: str | None = None, data: bool = False) -> None:
+    def __init__(
+        self,
+        command: str,
+        *,
+        document: str,
+        blocks: str | None = None,
+        text: str | None = None,
+        toml: str | None = None,
+        data: bool = False,
+    ) -> None:
         self.command = command  # the JSON document's `command`
         self.document = document  # -> the JSON body (cli.emit puts documents.envelope around it)
         self.blocks = blocks  # -> blocks: table, CSV and Markdown

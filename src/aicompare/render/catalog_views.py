@@ -22,24 +22,35 @@ if TYPE_CHECKING:
 
 
 def path_document(layers: Sequence[Layer]) -> dict[str, Any]:
-    return {"layers": [{"kind": layer.kind, "path": layer.path, "exists": layer.exists}
-                       for layer in layers]}
+    return {
+        "layers": [
+            {"kind": layer.kind, "path": layer.path, "exists": layer.exists} for layer in layers
+        ]
+    }
 
 
 def path_text(layers: Sequence[Layer]) -> str:
-    return "".join(f"{layer.kind:8} {'exists ' if layer.exists else 'missing'}  {layer.path}\n"
-                   for layer in layers)
+    return "".join(
+        f"{layer.kind:8} {'exists ' if layer.exists else 'missing'}  {layer.path}\n"
+        for layer in layers
+    )
 
 
 def validate_document(result: Validation) -> dict[str, Any]:
-    return {"valid": not result.problems, "layers": list(result.layers), "models": result.models,
-            "problems": result.problems}
+    return {
+        "valid": not result.problems,
+        "layers": list(result.layers),
+        "models": result.models,
+        "problems": result.problems,
+    }
 
 
 def validate_text(result: Validation) -> str:
     layers = result.layers
-    return (f"ok: {result.models} models in {len(layers)} layer{'s' if len(layers) != 1 else ''} "
-            f"({', '.join(layers)})\n")
+    return (
+        f"ok: {result.models} models in {len(layers)} layer{'s' if len(layers) != 1 else ''} "
+        f"({', '.join(layers)})\n"
+    )
 
 
 # ---------------------------------------------------------------- set, add, remove
@@ -50,14 +61,19 @@ def _shown(value: object) -> Any:
 
 
 def edit_document(model_id: str, path: Path, fields: Mapping[str, object]) -> dict[str, Any]:
-    return {"model": model_id, "layer": str(path),
-            "fields": {key: _shown(value) for key, value in fields.items()}}
+    return {
+        "model": model_id,
+        "layer": str(path),
+        "fields": {key: _shown(value) for key, value in fields.items()},
+    }
 
 
 def _edit_text(action: str, model_id: str, path: Path, fields: Mapping[str, object]) -> str:
     lines = [f"{action}: {model_id} in {path}"]
-    lines += [f"  {key} = {'(unset)' if value is None else _shown(value)}"
-              for key, value in fields.items()]
+    lines += [
+        f"  {key} = {'(unset)' if value is None else _shown(value)}"
+        for key, value in fields.items()
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -76,29 +92,53 @@ def remove_text(model_id: str, path: Path, fields: Mapping[str, object]) -> str:
 # ---------------------------------------------------------------- import
 
 
-def import_document(source: str, file: Path, path: Path, dry_run: bool, report: MergeReport,
-                    skipped: Sequence[Skip], notes: Sequence[object]) -> dict[str, Any]:
-    return {"source": source, "file": str(file), "layer": str(path), "dry_run": dry_run,
-            "added": report.added, "updated": report.updated, "unchanged": report.unchanged,
-            "skipped": [{"key": s.key, "reason": s.reason} for s in skipped],
-            "notes": [str(n) for n in notes]}
+def import_document(
+    source: str,
+    file: Path,
+    path: Path,
+    dry_run: bool,
+    report: MergeReport,
+    skipped: Sequence[Skip],
+    notes: Sequence[object],
+) -> dict[str, Any]:
+    return {
+        "source": source,
+        "file": str(file),
+        "layer": str(path),
+        "dry_run": dry_run,
+        "added": report.added,
+        "updated": report.updated,
+        "unchanged": report.unchanged,
+        "skipped": [{"key": s.key, "reason": s.reason} for s in skipped],
+        "notes": [str(n) for n in notes],
+    }
 
 
 def _by_reason(skipped: Sequence[Skip], limit: int = 12) -> list[str]:
     counts = Counter(s.group for s in skipped).most_common()
     lines = [f"{count:>5}  {reason}" for reason, count in counts[:limit]]
     if len(counts) > limit:
-        lines.append(f"{sum(c for _, c in counts[limit:]):>5}  other reasons "
-                     "(--json lists every one)")
+        lines.append(
+            f"{sum(c for _, c in counts[limit:]):>5}  other reasons (--json lists every one)"
+        )
     return lines
 
 
-def import_text(source: str, file: Path, path: Path, dry_run: bool, report: MergeReport,
-                skipped: Sequence[Skip], notes: Sequence[Any]) -> str:
+def import_text(
+    source: str,
+    file: Path,
+    path: Path,
+    dry_run: bool,
+    report: MergeReport,
+    skipped: Sequence[Skip],
+    notes: Sequence[Any],
+) -> str:
     verb = "would import" if dry_run else "imported"
-    text = (f"{verb} {source} {file} into {path}:\n"
-            f"  added {len(report.added)}, updated {len(report.updated)}, "
-            f"unchanged {len(report.unchanged)}, skipped {len(skipped)}\n")
+    text = (
+        f"{verb} {source} {file} into {path}:\n"
+        f"  added {len(report.added)}, updated {len(report.updated)}, "
+        f"unchanged {len(report.unchanged)}, skipped {len(skipped)}\n"
+    )
     if skipped:
         text += "skipped, by reason:\n" + "\n".join(_by_reason(skipped)) + "\n"
     if notes:
@@ -111,17 +151,38 @@ def import_text(source: str, file: Path, path: Path, dry_run: bool, report: Merg
 # ---------------------------------------------------------------- build
 
 
-def build_document(out: Path, outcome: str, counts: Mapping[str, int],
-                   checked: int, agreeing: int, curated: int) -> dict[str, Any]:
-    return {"file": str(out), "outcome": outcome, **counts,
-            "cross_check": {"checked": checked, "agreeing": agreeing, "curated": curated}}
+def build_document(
+    out: Path, outcome: str, counts: Mapping[str, int], checked: int, agreeing: int, curated: int
+) -> dict[str, Any]:
+    return {
+        "file": str(out),
+        "outcome": outcome,
+        **counts,
+        "cross_check": {"checked": checked, "agreeing": agreeing, "curated": curated},
+    }
 
 
 # ---------------------------------------------------------------- export
 
-EXPORT_COLUMNS = ("id", "name", "provider", "type", "context_window", "max_output_tokens", "input",
-                  "cached_input", "output", "batch_input", "batch_output", "image_from", "status",
-                  "shutdown_date", "superseded_by", "source_url", "as_of")
+EXPORT_COLUMNS = (
+    "id",
+    "name",
+    "provider",
+    "type",
+    "context_window",
+    "max_output_tokens",
+    "input",
+    "cached_input",
+    "output",
+    "batch_input",
+    "batch_output",
+    "image_from",
+    "status",
+    "shutdown_date",
+    "superseded_by",
+    "source_url",
+    "as_of",
+)
 # The columns of catalog text; the others hold counts, exact prices and dates, written as they are.
 EXPORT_TEXT = ("id", "name", "provider", "type", "status", "superseded_by", "source_url")
 
@@ -149,15 +210,29 @@ def export_blocks(catalog: Catalog, today: dt.date) -> list[Block]:
     columns = [Column(name, numeric=name not in EXPORT_TEXT) for name in EXPORT_COLUMNS]
     rows: list[list[Cell]] = []
     for m in catalog.models.values():
+
         def price(key: str, batch: bool = False, m: Any = m) -> str:
             value = m.price(key, batch=batch)
             return "" if value is None else dec(value)
 
         values: Iterable[object] = (
-            m.id, m.name, m.provider, m.type, m.context_window or None, m.max_output_tokens or None,
-            price("input"), price("cached_input"), price("output"), price("input", True),
-            price("output", True), None if m.cheapest_image is None else dec(m.cheapest_image),
-            m.status(today).value, m.lifecycle.shutdown_date, m.superseded_by, m.source_url,
-            m.as_of)
+            m.id,
+            m.name,
+            m.provider,
+            m.type,
+            m.context_window or None,
+            m.max_output_tokens or None,
+            price("input"),
+            price("cached_input"),
+            price("output"),
+            price("input", True),
+            price("output", True),
+            None if m.cheapest_image is None else dec(m.cheapest_image),
+            m.status(today).value,
+            m.lifecycle.shutdown_date,
+            m.superseded_by,
+            m.source_url,
+            m.as_of,
+        )
         rows.append([Cell(_blank(value)) for value in values])
     return [TableBlock(columns, rows)]

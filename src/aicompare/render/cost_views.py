@@ -61,61 +61,117 @@ def _delta(row: Ranked) -> str:
 def line_text(line: LineItem) -> str:
     """'4M input tokens × $1.10 per 1M tokens = $4.40'."""
     unit = "per image" if line.unit == "per image" else line.unit
-    return (f"{format_quantity(line.quantity)} {line.label} × {fmt.money(line.unit_price)} {unit}"
-            f" = {fmt.money(line.cost)}")
+    return (
+        f"{format_quantity(line.quantity)} {line.label} × {fmt.money(line.unit_price)} {unit}"
+        f" = {fmt.money(line.cost)}"
+    )
 
 
 def cost_view(result: CostResult) -> list[Block]:
     period = result.workload.period.value
     ref_label = "vs baseline" if result.baseline else "vs cheapest"
-    columns = [Column("#", "right", numeric=True),
-               Column("model", min_width=min(24, max((len(r.estimate.key) for r in result.ranked), default=5))),
-               Column(f"per {period}", "right", numeric=True), Column(ref_label, "right", numeric=True),
-               Column("", wrap=False, numeric=True), Column("status")]
-    largest = max((r.estimate.total for r in result.ranked if r.estimate.total is not None), default=Decimal(0))
+    columns = [
+        Column("#", "right", numeric=True),
+        Column(
+            "model", min_width=min(24, max((len(r.estimate.key) for r in result.ranked), default=5))
+        ),
+        Column(f"per {period}", "right", numeric=True),
+        Column(ref_label, "right", numeric=True),
+        Column("", wrap=False, numeric=True),
+        Column("status"),
+    ]
+    largest = max(
+        (r.estimate.total for r in result.ranked if r.estimate.total is not None),
+        default=Decimal(0),
+    )
     rows: list[list[Cell]] = []
     for row in result.ranked:
         flags, tone = _flags(result, row)
         est = row.estimate
         if est.total is None:
             total = Cell("cannot serve: " + "; ".join(est.cannot_serve), tone="bad")
-            rows.append([Cell("-"), Cell(est.key, tone="head"), total, Cell("-"), Cell(""), Cell(flags, tone=tone)])
+            rows.append(
+                [
+                    Cell("-"),
+                    Cell(est.key, tone="head"),
+                    total,
+                    Cell("-"),
+                    Cell(""),
+                    Cell(flags, tone=tone),
+                ]
+            )
             continue
-        rows.append([Cell(str(row.rank)), Cell(est.key, tone="head"),
-                     Cell(fmt.money(est.total), best=row.rank == 1 and len(result.ranked) > 1),
-                     Cell(_delta(row)), Cell(_bar(est.total, largest), tone="good"), Cell(flags, tone=tone)])
-    blocks: list[Block] = [TextBlock(list(result.workload.assumptions), title="Workload"),
-                           TableBlock(columns, rows, title=f"Cost per {period} (USD)")]
-    items = [[Cell(r.estimate.key), Cell(line_text(line) + (f" ({line.detail})" if line.detail else ""))]
-             for r in result.ranked for line in r.estimate.line_items]
+        rows.append(
+            [
+                Cell(str(row.rank)),
+                Cell(est.key, tone="head"),
+                Cell(fmt.money(est.total), best=row.rank == 1 and len(result.ranked) > 1),
+                Cell(_delta(row)),
+                Cell(_bar(est.total, largest), tone="good"),
+                Cell(flags, tone=tone),
+            ]
+        )
+    blocks: list[Block] = [
+        TextBlock(list(result.workload.assumptions), title="Workload"),
+        TableBlock(columns, rows, title=f"Cost per {period} (USD)"),
+    ]
+    items = [
+        [Cell(r.estimate.key), Cell(line_text(line) + (f" ({line.detail})" if line.detail else ""))]
+        for r in result.ranked
+        for line in r.estimate.line_items
+    ]
     if items:
-        blocks.append(TableBlock([Column("model"), Column("line items")], items, title="Line items"))
+        blocks.append(
+            TableBlock([Column("model"), Column("line items")], items, title="Line items")
+        )
     notes: list[str] = []
     for row in result.ranked:
-        notes += [f"{row.estimate.key}: {n}" if not n.startswith(row.estimate.model_ids) else n
-                  for n in row.estimate.notes]
+        notes += [
+            f"{row.estimate.key}: {n}" if not n.startswith(row.estimate.model_ids) else n
+            for n in row.estimate.notes
+        ]
     if result.hidden_servable:
-        notes.append(f"{result.hidden_servable} more model(s) can serve this workload at a higher cost "
-                     f"(--top N or --all to see them).")
+        notes.append(
+            f"{result.hidden_servable} more model(s) can serve this workload at a higher cost "
+            f"(--top N or --all to see them)."
+        )
     if result.hidden_unservable:
-        notes.append(f"{result.hidden_unservable} model(s) cannot serve this workload (--all to list them).")
+        notes.append(
+            f"{result.hidden_unservable} model(s) cannot serve this workload (--all to list them)."
+        )
     if notes:
         blocks.append(TextBlock(list(dict.fromkeys(notes)), title="Notes", bullets=True))
     return blocks
 
 
 def _line(line: LineItem) -> dict[str, Any]:
-    return {"kind": line.kind, "model": line.model_id, "quantity": line.quantity, "unit": line.unit,
-            "unit_price": fmt.dec(line.unit_price), "cost": fmt.dec(line.cost), "detail": line.detail,
-            "note": line.note, "text": line_text(line)}
+    return {
+        "kind": line.kind,
+        "model": line.model_id,
+        "quantity": line.quantity,
+        "unit": line.unit,
+        "unit_price": fmt.dec(line.unit_price),
+        "cost": fmt.dec(line.cost),
+        "detail": line.detail,
+        "note": line.note,
+        "text": line_text(line),
+    }
 
 
 def cost_document_workload(w: Workload) -> dict[str, Any]:
     """The normalised workload with its assumptions, as JSON."""
-    return {"period": w.period.value, "input_tokens": w.input_tokens,
-            "cached_input_tokens": w.cached_input_tokens, "output_tokens": w.output_tokens,
-            "images": w.images, "quality": w.quality, "size": w.size, "batch": w.batch,
-            "request_tokens": w.request_tokens, "assumptions": list(w.assumptions)}
+    return {
+        "period": w.period.value,
+        "input_tokens": w.input_tokens,
+        "cached_input_tokens": w.cached_input_tokens,
+        "output_tokens": w.output_tokens,
+        "images": w.images,
+        "quality": w.quality,
+        "size": w.size,
+        "batch": w.batch,
+        "request_tokens": w.request_tokens,
+        "assumptions": list(w.assumptions),
+    }
 
 
 def cost_document(result: CostResult) -> dict[str, Any]:
@@ -123,20 +179,37 @@ def cost_document(result: CostResult) -> dict[str, Any]:
     results = []
     for row in result.ranked:
         est = row.estimate
-        lifecycle = [{"model": mid, "status": result.models[mid].status(result.today).value,
-                      "superseded_by": result.models[mid].superseded_by,
-                      "shutdown_date": jsonable(result.models[mid].lifecycle.shutdown_date)}
-                     for mid in est.model_ids]
-        results.append({
-            "rank": row.rank, "model": est.key, "models": list(est.model_ids),
-            "servable": est.servable, "cannot_serve": list(est.cannot_serve),
-            "total": fmt.dec(est.total) if est.total is not None else None,
-            "line_items": [_line(line) for line in est.line_items],
-            "reference": row.reference,
-            "delta": fmt.dec(row.delta) if row.delta is not None else None,
-            "delta_percent": format(row.delta_percent, "f") if row.delta_percent is not None else None,
-            "notes": list(est.notes), "lifecycle": lifecycle,
-        })
-    return {"currency": "USD", "workload": workload, "results": results,
-            "omitted": {"servable": result.hidden_servable, "cannot_serve": result.hidden_unservable},
-            "baseline": result.baseline}
+        lifecycle = [
+            {
+                "model": mid,
+                "status": result.models[mid].status(result.today).value,
+                "superseded_by": result.models[mid].superseded_by,
+                "shutdown_date": jsonable(result.models[mid].lifecycle.shutdown_date),
+            }
+            for mid in est.model_ids
+        ]
+        results.append(
+            {
+                "rank": row.rank,
+                "model": est.key,
+                "models": list(est.model_ids),
+                "servable": est.servable,
+                "cannot_serve": list(est.cannot_serve),
+                "total": fmt.dec(est.total) if est.total is not None else None,
+                "line_items": [_line(line) for line in est.line_items],
+                "reference": row.reference,
+                "delta": fmt.dec(row.delta) if row.delta is not None else None,
+                "delta_percent": format(row.delta_percent, "f")
+                if row.delta_percent is not None
+                else None,
+                "notes": list(est.notes),
+                "lifecycle": lifecycle,
+            }
+        )
+    return {
+        "currency": "USD",
+        "workload": workload,
+        "results": results,
+        "omitted": {"servable": result.hidden_servable, "cannot_serve": result.hidden_unservable},
+        "baseline": result.baseline,
+    }

@@ -18,8 +18,13 @@ SCHEMA_VERSION = 1
 
 def envelope(command: str, today: dt.date, **body: Any) -> dict[str, Any]:
     """The fields every JSON document starts with, then the body (cli.emit, for every command)."""
-    return {"schema_version": SCHEMA_VERSION, "aicompare_version": __version__, "command": command,
-            "as_of": today.isoformat(), **body}
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "aicompare_version": __version__,
+        "command": command,
+        "as_of": today.isoformat(),
+        **body,
+    }
 
 
 def jsonable(value: object) -> Any:
@@ -96,11 +101,15 @@ def model_full(model: Model, today: dt.date, catalog: Catalog | None = None) -> 
             "unit": "USD per 1M tokens unless the key names another unit",
             "standard": _prices(model.prices.standard),
             "batch": _prices(model.prices.batch),
-            "tiers": [{"above_input_tokens": t.above_input_tokens, **_prices(t.prices)}
-                      for t in model.prices.tiers],
+            "tiers": [
+                {"above_input_tokens": t.above_input_tokens, **_prices(t.prices)}
+                for t in model.prices.tiers
+            ],
         },
         "image_prices": grid,
-        "benchmarks": {b.name: {"score": dec(b.score), "source": b.source} for b in model.benchmarks},
+        "benchmarks": {
+            b.name: {"score": dec(b.score), "source": b.source} for b in model.benchmarks
+        },
         "origins": dict(model.origins),
     }
 
@@ -130,8 +139,18 @@ def diff_document(result: DiffResult, catalog: Catalog) -> dict[str, Any]:
         entry = model_full(model, result.today, catalog)
         entry["status_text"] = status_text(model, result.today)
         models.append(entry)
-    rows = [{"section": row.section, "field": row.field, "label": row.label,
-             "values": jsonable(row.values), "better": [result.models[i].id for i in row.best]}
-            for row in result.rows]
-    return {"models": models, "rows": rows,
-            "differences": [difference(d) for d in result.differences]}
+    rows = [
+        {
+            "section": row.section,
+            "field": row.field,
+            "label": row.label,
+            "values": jsonable(row.values),
+            "better": [result.models[i].id for i in row.best],
+        }
+        for row in result.rows
+    ]
+    return {
+        "models": models,
+        "rows": rows,
+        "differences": [difference(d) for d in result.differences],
+    }

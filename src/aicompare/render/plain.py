@@ -84,8 +84,10 @@ def to_csv(blocks: Sequence[Block], encoding: str | None = None) -> str:
         section = ""
         for index, row in enumerate(block.rows):
             section = block.section_rows.get(index, section)
-            cells = [csv_text(cell.text, numeric=cell.numeric or column.numeric)
-                     for cell, column in zip(row, block.columns)]
+            cells = [
+                csv_text(cell.text, numeric=cell.numeric or column.numeric)
+                for cell, column in zip(row, block.columns)
+            ]
             writer.writerow([csv_text(section), *cells] if block.section_rows else cells)
         parts.append(buffer.getvalue())
     return fit("\n".join(parts), encoding or _encoding(sys.stdout))
@@ -95,9 +97,22 @@ def to_csv(blocks: Sequence[Block], encoding: str | None = None) -> str:
 # strikethrough, links and images ([ and ]: no link or image can form without them), headings and
 # table cells; HTML entities for <, > and & (no tag, no autolink, no entity). A line of a text block
 # also cannot begin a list, a setext heading or a thematic break (-, +, =, "1.").
-_MARKDOWN = str.maketrans({"\\": "\\\\", "|": "\\|", "<": "&lt;", ">": "&gt;", "&": "&amp;",
-                           "[": "\\[", "]": "\\]", "*": "\\*", "_": "\\_", "`": "\\`",
-                           "~": "\\~", "#": "\\#"})
+_MARKDOWN = str.maketrans(
+    {
+        "\\": "\\\\",
+        "|": "\\|",
+        "<": "&lt;",
+        ">": "&gt;",
+        "&": "&amp;",
+        "[": "\\[",
+        "]": "\\]",
+        "*": "\\*",
+        "_": "\\_",
+        "`": "\\`",
+        "~": "\\~",
+        "#": "\\#",
+    }
+)
 
 
 def md_text(text: str, *, line_start: bool = False) -> str:
@@ -108,7 +123,7 @@ def md_text(text: str, *, line_start: bool = False) -> str:
         if text[:1] in ("-", "+", "="):
             return "\\" + text
         digits = len(text) - len(text.lstrip("0123456789"))  # "1." or "1)": an ordered list
-        marker, after = text[digits:digits + 1], text[digits + 1:digits + 2]
+        marker, after = text[digits : digits + 1], text[digits + 1 : digits + 2]
         if 0 < digits <= 9 and marker in (".", ")") and after in ("", " "):
             return f"{text[:digits]}\\{text[digits:]}"
     return text
@@ -135,7 +150,9 @@ def to_markdown(blocks: Sequence[Block], encoding: str | None = None) -> str:
         columns = block.columns
         with_section = bool(block.section_rows)
         header = (["section"] if with_section else []) + [md_text(c.header) or " " for c in columns]
-        align = (["---"] if with_section else []) + ["---:" if c.justify == "right" else "---" for c in columns]
+        align = (["---"] if with_section else []) + [
+            "---:" if c.justify == "right" else "---" for c in columns
+        ]
         lines.append("| " + " | ".join(header) + " |")
         lines.append("| " + " | ".join(align) + " |")
         section = ""

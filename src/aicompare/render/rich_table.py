@@ -45,9 +45,16 @@ def make_console(*, no_color: bool, file: TextIO | None = None) -> Console:
     # no colour means no escapes at all: color_system=None also drops bold and underline
     # The size is always given, so rich never reads COLUMNS or LINES itself: COLUMNS=0 would
     # print nothing and a 5000-digit value would raise.
-    console = Console(file=stream, highlight=False, markup=False, emoji=False, soft_wrap=False,
-                      width=80, height=_env_size("LINES") or 25,
-                      color_system=None if no_color else "auto")
+    console = Console(
+        file=stream,
+        highlight=False,
+        markup=False,
+        emoji=False,
+        soft_wrap=False,
+        width=80,
+        height=_env_size("LINES") or 25,
+        color_system=None if no_color else "auto",
+    )
     width = _env_size("COLUMNS")
     if width is None:
         width = _terminal_width(stream) if console.is_terminal else PIPE_WIDTH
@@ -88,9 +95,14 @@ def _table(block: TableBlock, terminal: bool, widths: Sequence[int | None]) -> T
         expand=False,
     )
     for column, width in zip(block.columns, widths):
-        table.add_column(_plain(column.header), justify=column.justify,  # type: ignore[arg-type]
-                         overflow="fold", no_wrap=not column.wrap, min_width=column.min_width,
-                         width=width)
+        table.add_column(
+            _plain(column.header),
+            justify=column.justify,  # type: ignore[arg-type]
+            overflow="fold",
+            no_wrap=not column.wrap,
+            min_width=column.min_width,
+            width=width,
+        )
     width = len(block.columns)
     for index, row in enumerate(block.rows):
         heading = block.section_rows.get(index)
@@ -157,8 +169,10 @@ def _column_widths(block: TableBlock, width: int, gap: int) -> list[int | None] 
     lows: list[int] = []
     highs: list[int] = []
     for index, column in enumerate(block.columns):
-        texts = [_shown(column.header),
-                 *(_shown(row[index].shown(), newlines=True) for row in block.rows if index < len(row))]
+        texts = [
+            _shown(column.header),
+            *(_shown(row[index].shown(), newlines=True) for row in block.rows if index < len(row)),
+        ]
         if index == 0:
             texts += [_shown(heading) for heading in block.section_rows.values()]
         lines = [line for text in texts for line in text.splitlines()]

@@ -29,21 +29,33 @@ def _image_from(model: Model) -> str:
 
 def list_view(models: Sequence[Model], catalog: Catalog, today: dt.date) -> list[Block]:
     id_width = min(max((len(m.id) for m in models), default=2), 24)
-    columns = [Column("id", min_width=id_width), Column("provider"), Column("type"),
-               Column("context", "right", numeric=True), Column("input", "right", numeric=True),
-               Column("output", "right", numeric=True), Column("image", numeric=True), Column("status")]
-    rows = [[
-        Cell(m.id, tone="head"),
-        Cell(catalog.provider_name(m.provider)),
-        Cell(m.type),
-        Cell(fmt.tokens_short(m.context_window)),
-        Cell(fmt.money(m.price("input"))),
-        Cell(fmt.money(m.price("output"))),
-        Cell(_image_from(m)),
-        status_cell(m, today),
-    ] for m in models]
-    summary = (f"{len(models)} model{'s' if len(models) != 1 else ''}; input and output in USD per 1M "
-               f"tokens; status as of {today}.")
+    columns = [
+        Column("id", min_width=id_width),
+        Column("provider"),
+        Column("type"),
+        Column("context", "right", numeric=True),
+        Column("input", "right", numeric=True),
+        Column("output", "right", numeric=True),
+        Column("image", numeric=True),
+        Column("status"),
+    ]
+    rows = [
+        [
+            Cell(m.id, tone="head"),
+            Cell(catalog.provider_name(m.provider)),
+            Cell(m.type),
+            Cell(fmt.tokens_short(m.context_window)),
+            Cell(fmt.money(m.price("input"))),
+            Cell(fmt.money(m.price("output"))),
+            Cell(_image_from(m)),
+            status_cell(m, today),
+        ]
+        for m in models
+    ]
+    summary = (
+        f"{len(models)} model{'s' if len(models) != 1 else ''}; input and output in USD per 1M "
+        f"tokens; status as of {today}."
+    )
     return [TableBlock(columns, rows), TextBlock([summary])]
 
 
@@ -54,8 +66,13 @@ def show_view(model: Model, catalog: Catalog, today: dt.date) -> list[Block]:
     def section(name: str) -> None:
         sections[len(rows)] = name
 
-    def add(label: str, value: str, tone: str | None = None, path: str | None = None,
-            numeric: bool = False) -> None:
+    def add(
+        label: str,
+        value: str,
+        tone: str | None = None,
+        path: str | None = None,
+        numeric: bool = False,
+    ) -> None:
         """numeric: the value is one the tool formatted (a count, a price, a date), not catalog text;
         with the layer it comes from appended (a path), it is text again."""
         origin = model.origin(path) if path else None
@@ -82,24 +99,49 @@ def show_view(model: Model, catalog: Catalog, today: dt.date) -> list[Block]:
     add("input", ", ".join(model.input_modalities) or fmt.NA, path="input_modalities")
     add("output", ", ".join(model.output_modalities) or fmt.NA, path="output_modalities")
     add("knowledge cutoff", model.knowledge_cutoff or fmt.NA, path="knowledge_cutoff")
-    add("released", str(model.release_date) if model.release_date else fmt.NA, path="release_date", numeric=True)
+    add(
+        "released",
+        str(model.release_date) if model.release_date else fmt.NA,
+        path="release_date",
+        numeric=True,
+    )
     section("Prices (USD)")
     priced = False
-    for label, prices, base in (("", model.prices.standard, "prices"), ("batch ", model.prices.batch, "prices.batch")):
+    for label, prices, base in (
+        ("", model.prices.standard, "prices"),
+        ("batch ", model.prices.batch, "prices.batch"),
+    ):
         for key, value in prices.values.items():
             priced = True
-            add(f"{label}{PRICE_LABELS[key]}", f"{fmt.money(value)} {PRICE_UNITS[key]}", path=f"{base}.{key}",
-                numeric=True)
+            add(
+                f"{label}{PRICE_LABELS[key]}",
+                f"{fmt.money(value)} {PRICE_UNITS[key]}",
+                path=f"{base}.{key}",
+                numeric=True,
+            )
     for tier in model.prices.tiers:
         for key, value in tier.prices.values.items():
-            add(f"{PRICE_LABELS[key]} above {fmt.tokens(tier.above_input_tokens)}",
-                f"{fmt.money(value)} {PRICE_UNITS[key]}", path="prices.tiers", numeric=True)
+            add(
+                f"{PRICE_LABELS[key]} above {fmt.tokens(tier.above_input_tokens)}",
+                f"{fmt.money(value)} {PRICE_UNITS[key]}",
+                path="prices.tiers",
+                numeric=True,
+            )
     if not priced and not model.image_prices:
         add("prices", "n/a: the catalog has no prices for this model", tone="warn")
     section("Capabilities")
-    add("capabilities", ", ".join(c.replace("_", " ") for c in model.capabilities) or "-", path="capabilities",
-        numeric=not model.capabilities)
-    add("endpoints", ", ".join(model.endpoints) or "-", path="endpoints", numeric=not model.endpoints)
+    add(
+        "capabilities",
+        ", ".join(c.replace("_", " ") for c in model.capabilities) or "-",
+        path="capabilities",
+        numeric=not model.capabilities,
+    )
+    add(
+        "endpoints",
+        ", ".join(model.endpoints) or "-",
+        path="endpoints",
+        numeric=not model.endpoints,
+    )
     if model.strengths:
         section("Ideal for")
         for line in model.strengths:
@@ -108,10 +150,19 @@ def show_view(model: Model, catalog: Catalog, today: dt.date) -> list[Block]:
     add("status", status_text(model, today), tone=status_cell(model, today).tone)
     life = model.lifecycle
     if life.deprecation_date:
-        add("deprecated", str(life.deprecation_date), path="lifecycle.deprecation_date", numeric=True)
+        add(
+            "deprecated",
+            str(life.deprecation_date),
+            path="lifecycle.deprecation_date",
+            numeric=True,
+        )
     if life.shutdown_date:
-        add("shutdown", f"{life.shutdown_date} ({fmt.days_text(life.shutdown_date, today)})",
-            path="lifecycle.shutdown_date", numeric=True)
+        add(
+            "shutdown",
+            f"{life.shutdown_date} ({fmt.days_text(life.shutdown_date, today)})",
+            path="lifecycle.shutdown_date",
+            numeric=True,
+        )
     if life.note:
         add("lifecycle note", life.note, path="lifecycle.note")
     section("Source")
@@ -120,15 +171,30 @@ def show_view(model: Model, catalog: Catalog, today: dt.date) -> list[Block]:
     if model.notes:
         add("notes", model.notes, path="notes")
     for bench in model.benchmarks:
-        add(f"benchmark {bench.name}", f"{fmt.dec(bench.score)} ({bench.source})")  # the source is text
-    blocks: list[Block] = [TableBlock([Column("field"), Column("value")], rows,
-                                      title=f"{model.name} ({model.id})", section_rows=sections)]
+        add(
+            f"benchmark {bench.name}", f"{fmt.dec(bench.score)} ({bench.source})"
+        )  # the source is text
+    blocks: list[Block] = [
+        TableBlock(
+            [Column("field"), Column("value")],
+            rows,
+            title=f"{model.name} ({model.id})",
+            section_rows=sections,
+        )
+    ]
     if model.image_prices:
         sizes = list(model.image_sizes)
-        grid_rows = [[Cell(q), *[Cell(fmt.money(model.image_price(q, s))) for s in sizes]]
-                     for q in model.image_qualities]
-        blocks.append(TableBlock([Column("quality"), *[Column(s, "right", numeric=True) for s in sizes]], grid_rows,
-                                 title="Per image (USD)"))
+        grid_rows = [
+            [Cell(q), *[Cell(fmt.money(model.image_price(q, s))) for s in sizes]]
+            for q in model.image_qualities
+        ]
+        blocks.append(
+            TableBlock(
+                [Column("quality"), *[Column(s, "right", numeric=True) for s in sizes]],
+                grid_rows,
+                title="Per image (USD)",
+            )
+        )
     return blocks
 
 
@@ -154,12 +220,19 @@ def diff_view(result: DiffResult, catalog: Catalog | None = None) -> list[Block]
             tone = "dim" if text in (fmt.NA, "no", "-") else None
             if row.field == "status":
                 tone = "bad" if "retired" in text else ("warn" if text != "current" else None)
-            cells.append(Cell(text, best=index in row.best, tone=tone, numeric=_formatted(row.values[index])))
+            cells.append(
+                Cell(text, best=index in row.best, tone=tone, numeric=_formatted(row.values[index]))
+            )
         rows.append(cells)
     marked = any(row.best for row in result.rows)
     blocks: list[Block] = [TableBlock(columns, rows, section_rows=sections)]
     if marked:
         blocks.append(TextBlock([LEGEND]))
-    blocks.append(TextBlock([d.text for d in result.differences] or ["No differences worth a sentence."],
-                            title="Key differences", bullets=True))
+    blocks.append(
+        TextBlock(
+            [d.text for d in result.differences] or ["No differences worth a sentence."],
+            title="Key differences",
+            bullets=True,
+        )
+    )
     return blocks

@@ -30,20 +30,34 @@ from aicompare.errors import AicompareError
 from aicompare.render import View
 
 # The document's `command` has always been "catalog added" (docs/json.md).
-VIEW = View("catalog added", document="aicompare.render.catalog_views:edit_document",
-            text="aicompare.render.catalog_views:add_text")
+VIEW = View(
+    "catalog added",
+    document="aicompare.render.catalog_views:edit_document",
+    text="aicompare.render.catalog_views:add_text",
+)
 
 
 def command(
     model_id: Annotated[str, typer.Argument(metavar="ID", help="Id of the new model.")],
     provider: Annotated[str, typer.Option("--provider", help="Maker id, e.g. acme.")],
-    type_: Annotated[str, typer.Option(
-        "--type", help="text, image, embedding, audio, moderation, video or rerank.")],
-    input_: InputOpt = None, cached_input: CachedOpt = None, output: OutputOpt = None,
-    batch_input: BatchInOpt = None, batch_output: BatchOutOpt = None,
-    context_window: ContextOpt = None, max_output: MaxOutOpt = None, name: NameOpt = None,
-    note: NoteOpt = None, superseded_by: SuccessorOpt = None, shutdown_date: ShutdownOpt = None,
-    assignments: SetOpt = None, into: IntoOpt = None, json_: JsonOpt = False,
+    type_: Annotated[
+        str,
+        typer.Option("--type", help="text, image, embedding, audio, moderation, video or rerank."),
+    ],
+    input_: InputOpt = None,
+    cached_input: CachedOpt = None,
+    output: OutputOpt = None,
+    batch_input: BatchInOpt = None,
+    batch_output: BatchOutOpt = None,
+    context_window: ContextOpt = None,
+    max_output: MaxOutOpt = None,
+    name: NameOpt = None,
+    note: NoteOpt = None,
+    superseded_by: SuccessorOpt = None,
+    shutdown_date: ShutdownOpt = None,
+    assignments: SetOpt = None,
+    into: IntoOpt = None,
+    json_: JsonOpt = False,
     catalog_paths: CatalogOpt = None,
 ) -> None:
     """Add a private model to your layer.
@@ -53,16 +67,28 @@ def command(
       aicompare catalog add acme-llm --provider acme --type text --input 0.50 --output 1.50 --context-window 128000
       aicompare catalog add acme-draw --provider acme --type image --set image_prices.standard.1024x1024=0.02
     """
-    fields = collect_fields(input_=input_, cached_input=cached_input, output=output,
-                            batch_input=batch_input, batch_output=batch_output,
-                            context_window=context_window, max_output=max_output, name=name,
-                            note=note, superseded_by=superseded_by, shutdown_date=shutdown_date,
-                            assignments=assignments or [], unsets=[])
+    fields = collect_fields(
+        input_=input_,
+        cached_input=cached_input,
+        output=output,
+        batch_input=batch_input,
+        batch_output=batch_output,
+        context_window=context_window,
+        max_output=max_output,
+        name=name,
+        note=note,
+        superseded_by=superseded_by,
+        shutdown_date=shutdown_date,
+        assignments=assignments or [],
+        unsets=[],
+    )
     fields = {"provider": provider, "type": type_, **fields}
     catalog = load(catalog_paths)
     if model_id.casefold() in {m.casefold() for m in catalog.models}:
-        raise AicompareError(f"model {model_id!r} is already in the catalog",
-                             f"change it with: aicompare catalog set {model_id} ...")
+        raise AicompareError(
+            f"model {model_id!r} is already in the catalog",
+            f"change it with: aicompare catalog set {model_id} ...",
+        )
     path = target_path(into)
     from aicompare import store
 

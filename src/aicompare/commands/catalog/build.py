@@ -20,15 +20,32 @@ VIEW = View("catalog build", document="aicompare.render.catalog_views:build_docu
 
 
 def command(
-    reference: Annotated[Path | None, typer.Option(
-        "--reference", metavar="DIR",
-        help="Folder with the reference data sets; default ../shared/reference next to the checkout.")] = None,
-    curation: Annotated[Path | None, typer.Option(
-        "--curation", metavar="PATH", help="The curation file; default data/curation.toml.")] = None,
-    out: Annotated[Path | None, typer.Option(
-        "--out", metavar="PATH", help="Where to write the catalog; default data/models.toml.")] = None,
-    check: Annotated[bool, typer.Option(
-        "--check", help="Write nothing; exit 1 if the file differs from a fresh build.")] = False,
+    reference: Annotated[
+        Path | None,
+        typer.Option(
+            "--reference",
+            metavar="DIR",
+            help="Folder with the reference data sets; default ../shared/reference next to the checkout.",
+        ),
+    ] = None,
+    curation: Annotated[
+        Path | None,
+        typer.Option(
+            "--curation", metavar="PATH", help="The curation file; default data/curation.toml."
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", metavar="PATH", help="Where to write the catalog; default data/models.toml."
+        ),
+    ] = None,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check", help="Write nothing; exit 1 if the file differs from a fresh build."
+        ),
+    ] = False,
     json_: JsonOpt = False,
 ) -> None:
     """Regenerate the bundled catalog from the data sets and the curation file.
@@ -51,25 +68,32 @@ def command(
     default_curation, default_reference, default_out = default_paths()
     reference = reference or default_reference
     if reference is None:
-        raise UsageError("no reference data found next to the checkout",
-                         "give the folder with --reference DIR")
+        raise UsageError(
+            "no reference data found next to the checkout", "give the folder with --reference DIR"
+        )
     if not os.path.isdir(reference):  # os.path: False, not OSError, for a name too long
         raise UsageError(f"--reference: {reference} is not a folder")
     curation = curation or default_curation
     if not os.path.isfile(curation):
-        raise UsageError(f"no curation file at {curation}",
-                         "run from a source checkout, or give --curation PATH and --out PATH")
+        raise UsageError(
+            f"no curation file at {curation}",
+            "run from a source checkout, or give --curation PATH and --out PATH",
+        )
     out = out or default_out
     result = build(reference, curation)
     report = result.check
     if report.problems:
-        raise CatalogError(report.problems, "record a choice in the curation file "
-                                            "(docs/catalog-sources.md); nothing was written")
+        raise CatalogError(
+            report.problems,
+            "record a choice in the curation file (docs/catalog-sources.md); nothing was written",
+        )
     counts = result.counts()
-    summary = (f"{counts['models']} models from {counts['makers']} makers "
-               f"({counts['image_models_with_grids']} image models with per-image prices); "
-               f"cross-check: {report.checked} figures checked, {report.agreeing} agree, "
-               f"{report.curated} curated")
+    summary = (
+        f"{counts['models']} models from {counts['makers']} makers "
+        f"({counts['image_models_with_grids']} image models with per-image prices); "
+        f"cross-check: {report.checked} figures checked, {report.agreeing} agree, "
+        f"{report.curated} curated"
+    )
     fresh = os.path.isfile(out) and out.read_bytes() == result.text.encode("utf-8")
     if check:
         outcome = "up to date" if fresh else "stale"
@@ -79,16 +103,30 @@ def command(
         atomic_write_text(out, result.text, backup=False)
         outcome = "written"
     if json_:
-        emit(OutputFormat.json, VIEW, out, outcome, counts, report.checked, report.agreeing,
-             report.curated, as_of=dt.date.today())
+        emit(
+            OutputFormat.json,
+            VIEW,
+            out,
+            outcome,
+            counts,
+            report.checked,
+            report.agreeing,
+            report.curated,
+            as_of=dt.date.today(),
+        )
     elif outcome == "stale":
         from aicompare.safe_text import visible
 
-        sys.stderr.write(f"error: {visible(str(out))} is not what the build generates; "
-                         "run 'aicompare catalog build'\n")
+        sys.stderr.write(
+            f"error: {visible(str(out))} is not what the build generates; "
+            "run 'aicompare catalog build'\n"
+        )
     else:
-        label = {"up to date": f"ok: {out} is up to date", "unchanged": f"unchanged: {out}",
-                 "written": f"wrote {out}"}[outcome]
+        label = {
+            "up to date": f"ok: {out} is up to date",
+            "unchanged": f"unchanged: {out}",
+            "written": f"wrote {out}",
+        }[outcome]
         write_text(f"{label}: {summary}\n")
     if outcome == "stale":
         raise typer.Exit(1)

@@ -13,18 +13,29 @@ from aicompare.cli import emit, rendered
 from aicompare.commands.options import CatalogOpt, choice, load
 from aicompare.render import OutputFormat, View
 
-VIEW = View("catalog export", document="aicompare.render.catalog_views:export_document",
-            blocks="aicompare.render.catalog_views:export_blocks",
-            toml="aicompare.render.catalog_views:export_toml", data=True)
+VIEW = View(
+    "catalog export",
+    document="aicompare.render.catalog_views:export_document",
+    blocks="aicompare.render.catalog_views:export_blocks",
+    toml="aicompare.render.catalog_views:export_toml",
+    data=True,
+)
 FORMATS = (OutputFormat.toml, OutputFormat.json, OutputFormat.csv)
 
 
 def command(
-    format_: Annotated[OutputFormat, typer.Option(
-        "--format", "-f", help="toml, json or csv.",
-        click_type=choice([f.value for f in FORMATS]))] = OutputFormat.toml,
-    output: Annotated[Path | None, typer.Option(
-        "--output", "-o", help="Write to this file instead of stdout.")] = None,
+    format_: Annotated[
+        OutputFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="toml, json or csv.",
+            click_type=choice([f.value for f in FORMATS]),
+        ),
+    ] = OutputFormat.toml,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
+    ] = None,
     catalog_paths: CatalogOpt = None,
 ) -> None:
     """Write the merged catalog (every layer applied) as TOML, JSON or CSV.

@@ -26,8 +26,11 @@ if TYPE_CHECKING:
 # The --from choices: the importers' registry, read without importing any importer.
 Source = Enum("Source", {name: name for name in FORMATS}, type=str)  # type: ignore[misc]
 
-VIEW = View("catalog import", document="aicompare.render.catalog_views:import_document",
-            text="aicompare.render.catalog_views:import_text")
+VIEW = View(
+    "catalog import",
+    document="aicompare.render.catalog_views:import_document",
+    text="aicompare.render.catalog_views:import_text",
+)
 
 
 class _Stages:
@@ -43,7 +46,9 @@ class _Stages:
 
             # make_console, not Console(): it never lets rich parse COLUMNS/LINES itself (a
             # 5000-digit COLUMNS made rich raise before the import started)
-            self.progress = Progress(console=make_console(no_color=False, file=sys.stderr), transient=True)
+            self.progress = Progress(
+                console=make_console(no_color=False, file=sys.stderr), transient=True
+            )
             self.progress.start()
             self.task = self.progress.add_task("importing", total=total)
 
@@ -56,9 +61,11 @@ class _Stages:
             self.progress.stop()
 
 
-def drop_clashes(models: dict[str, dict[str, Any]],
-                 catalog: Catalog) -> tuple[dict[str, dict[str, Any]], list[Skip]]:
+def drop_clashes(
+    models: dict[str, dict[str, Any]], catalog: Catalog
+) -> tuple[dict[str, dict[str, Any]], list[Skip]]:
     """Leave out imported names that already belong to another model of the catalog in effect."""
+
     def owner(name: str) -> str | None:
         # the catalog's own index of ids, aliases and snapshots (no model is built for this)
         ids = catalog.exact_index.get(name.casefold())
@@ -69,14 +76,21 @@ def drop_clashes(models: dict[str, dict[str, Any]],
     for model_id, table in models.items():
         holder = owner(model_id)
         if holder is not None and holder.casefold() != model_id.casefold():
-            skipped.append(Skip(model_id, f"the name is already an alias or snapshot of {holder}",
-                                "the name is already an alias or snapshot of another model"))
+            skipped.append(
+                Skip(
+                    model_id,
+                    f"the name is already an alias or snapshot of {holder}",
+                    "the name is already an alias or snapshot of another model",
+                )
+            )
             continue
         table = dict(table)
         for kind in ("aliases", "snapshots"):
             names = table.get(kind)
             if isinstance(names, list):
-                table[kind] = [n for n in names if (owner(n) or model_id).casefold() == model_id.casefold()]
+                table[kind] = [
+                    n for n in names if (owner(n) or model_id).casefold() == model_id.casefold()
+                ]
                 if not table[kind]:
                     del table[kind]
         kept[model_id] = table
@@ -84,12 +98,27 @@ def drop_clashes(models: dict[str, dict[str, Any]],
 
 
 def command(
-    source: Annotated[Source, typer.Option("--from", help="Format of FILE: litellm, models.dev or genai-prices.",
-                                           case_sensitive=False)],
-    file: Annotated[Path, typer.Argument(help="The data file (e.g. LiteLLM's model_prices_and_context_window.json).")],
-    provider: Annotated[str | None, typer.Option("--provider", help="Only this provider's models.")] = None,
-    only_new: Annotated[bool, typer.Option("--only-new", help="Add new models; leave existing entries alone.")] = False,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Report what would change; write nothing.")] = False,
+    source: Annotated[
+        Source,
+        typer.Option(
+            "--from",
+            help="Format of FILE: litellm, models.dev or genai-prices.",
+            case_sensitive=False,
+        ),
+    ],
+    file: Annotated[
+        Path,
+        typer.Argument(help="The data file (e.g. LiteLLM's model_prices_and_context_window.json)."),
+    ],
+    provider: Annotated[
+        str | None, typer.Option("--provider", help="Only this provider's models.")
+    ] = None,
+    only_new: Annotated[
+        bool, typer.Option("--only-new", help="Add new models; leave existing entries alone.")
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Report what would change; write nothing.")
+    ] = False,
     into: IntoOpt = None,
     json_: JsonOpt = False,
     catalog_paths: CatalogOpt = None,
@@ -118,10 +147,22 @@ def command(
             doc = read_document(path)[0] if os.path.isfile(path) else store.empty_document()
             report = store.merge_models(copy.deepcopy(doc), models, only_new=only_new)
         else:
-            report = store.edit_layer(path, lambda doc: store.merge_models(doc, models, only_new=only_new))
+            report = store.edit_layer(
+                path, lambda doc: store.merge_models(doc, models, only_new=only_new)
+            )
         stages.step("done")
     finally:
         stages.close()
     skipped = result.skipped + clashes + [Skip(key, reason) for key, reason in report.skipped]
-    emit(output_format(json_, None), VIEW, source.value, file, path, dry_run, report, skipped,
-         result.notes, as_of=dt.date.today())
+    emit(
+        output_format(json_, None),
+        VIEW,
+        source.value,
+        file,
+        path,
+        dry_run,
+        report,
+        skipped,
+        result.notes,
+        as_of=dt.date.today(),
+    )

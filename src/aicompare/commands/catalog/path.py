@@ -8,8 +8,11 @@ from aicompare.cli import emit
 from aicompare.commands.options import CatalogOpt, JsonOpt, output_format
 from aicompare.render import View
 
-VIEW = View("catalog path", document="aicompare.render.catalog_views:path_document",
-            text="aicompare.render.catalog_views:path_text")
+VIEW = View(
+    "catalog path",
+    document="aicompare.render.catalog_views:path_document",
+    text="aicompare.render.catalog_views:path_text",
+)
 
 
 def command(json_: JsonOpt = False, catalog_paths: CatalogOpt = None) -> None:

@@ -15,13 +15,20 @@ from aicompare.errors import AicompareError
 from aicompare.render import View
 
 # The document's `command` has always been "catalog removed" (docs/json.md).
-VIEW = View("catalog removed", document="aicompare.render.catalog_views:edit_document",
-            text="aicompare.render.catalog_views:remove_text")
+VIEW = View(
+    "catalog removed",
+    document="aicompare.render.catalog_views:edit_document",
+    text="aicompare.render.catalog_views:remove_text",
+)
 
 
 def command(
-    model_id: Annotated[str, typer.Argument(metavar="ID", help="Id of the model in your layer.",
-                                            autocompletion=complete_model)],
+    model_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID", help="Id of the model in your layer.", autocompletion=complete_model
+        ),
+    ],
     into: IntoOpt = None,
     json_: JsonOpt = False,
 ) -> None:
@@ -34,10 +41,17 @@ def command(
     """
     path = target_path(into)
     if not os.path.isfile(path):  # not Path.is_file, which raises for a name too long
-        raise AicompareError(f"{path}: no such layer file",
-                             "nothing to remove; see: aicompare catalog path")
+        raise AicompareError(
+            f"{path}: no such layer file", "nothing to remove; see: aicompare catalog path"
+        )
     from aicompare import store
 
     removed = store.edit_layer(path, lambda doc: store.remove_model(doc, model_id))
-    emit(output_format(json_, None), VIEW, model_id, path, dict.fromkeys(removed),
-         as_of=dt.date.today())
+    emit(
+        output_format(json_, None),
+        VIEW,
+        model_id,
+        path,
+        dict.fromkeys(removed),
+        as_of=dt.date.today(),
+    )

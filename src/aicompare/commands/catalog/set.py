@@ -30,18 +30,31 @@ from aicompare.commands.options.edits import (
 from aicompare.errors import UsageError
 from aicompare.render import View
 
-VIEW = View("catalog set", document="aicompare.render.catalog_views:edit_document",
-            text="aicompare.render.catalog_views:set_text")
+VIEW = View(
+    "catalog set",
+    document="aicompare.render.catalog_views:edit_document",
+    text="aicompare.render.catalog_views:set_text",
+)
 
 
 def command(
     model: Annotated[str, typer.Argument(help="Model id or name.", autocompletion=complete_model)],
-    input_: InputOpt = None, cached_input: CachedOpt = None, output: OutputOpt = None,
-    batch_input: BatchInOpt = None, batch_output: BatchOutOpt = None,
-    context_window: ContextOpt = None, max_output: MaxOutOpt = None, name: NameOpt = None,
-    note: NoteOpt = None, superseded_by: SuccessorOpt = None, shutdown_date: ShutdownOpt = None,
-    assignments: SetOpt = None, unsets: UnsetOpt = None, into: IntoOpt = None,
-    json_: JsonOpt = False, catalog_paths: CatalogOpt = None,
+    input_: InputOpt = None,
+    cached_input: CachedOpt = None,
+    output: OutputOpt = None,
+    batch_input: BatchInOpt = None,
+    batch_output: BatchOutOpt = None,
+    context_window: ContextOpt = None,
+    max_output: MaxOutOpt = None,
+    name: NameOpt = None,
+    note: NoteOpt = None,
+    superseded_by: SuccessorOpt = None,
+    shutdown_date: ShutdownOpt = None,
+    assignments: SetOpt = None,
+    unsets: UnsetOpt = None,
+    into: IntoOpt = None,
+    json_: JsonOpt = False,
+    catalog_paths: CatalogOpt = None,
 ) -> None:
     """Override fields of a model in your layer (a negotiated price, a note).
 
@@ -51,14 +64,26 @@ def command(
       aicompare catalog set gpt-image-1 --set image_prices.medium.1024x1024=0.035
       aicompare catalog set gpt-4.1-mini --unset prices.input
     """
-    fields = collect_fields(input_=input_, cached_input=cached_input, output=output,
-                            batch_input=batch_input, batch_output=batch_output,
-                            context_window=context_window, max_output=max_output, name=name,
-                            note=note, superseded_by=superseded_by, shutdown_date=shutdown_date,
-                            assignments=assignments or [], unsets=unsets or [])
+    fields = collect_fields(
+        input_=input_,
+        cached_input=cached_input,
+        output=output,
+        batch_input=batch_input,
+        batch_output=batch_output,
+        context_window=context_window,
+        max_output=max_output,
+        name=name,
+        note=note,
+        superseded_by=superseded_by,
+        shutdown_date=shutdown_date,
+        assignments=assignments or [],
+        unsets=unsets or [],
+    )
     if not fields:
-        raise UsageError("nothing to set", "give at least one field option, e.g. --input 0.90 "
-                                           "or --set FIELD=VALUE")
+        raise UsageError(
+            "nothing to set",
+            "give at least one field option, e.g. --input 0.90 or --set FIELD=VALUE",
+        )
     model_id = load(catalog_paths).resolve(model).id
     path = target_path(into)
     from aicompare import store

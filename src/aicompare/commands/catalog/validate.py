@@ -13,15 +13,22 @@ from aicompare.commands.options import CatalogOpt, JsonOpt, output_format
 from aicompare.errors import CatalogError
 from aicompare.render import View
 
-VIEW = View("catalog validate", document="aicompare.render.catalog_views:validate_document",
-            text="aicompare.render.catalog_views:validate_text")
+VIEW = View(
+    "catalog validate",
+    document="aicompare.render.catalog_views:validate_document",
+    text="aicompare.render.catalog_views:validate_text",
+)
 
 
 def command(
-    paths: Annotated[list[Path] | None, typer.Argument(
-        help="Catalog files to check as layers over the bundled catalog; "
-             "default: every layer in effect.",
-        metavar="[PATH...]")] = None,
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Catalog files to check as layers over the bundled catalog; "
+            "default: every layer in effect.",
+            metavar="[PATH...]",
+        ),
+    ] = None,
     json_: JsonOpt = False,
     catalog_paths: CatalogOpt = None,
 ) -> None:

@@ -34,25 +34,45 @@ def choice(values: Sequence[str]) -> TyperChoice[str]:
 # What the result commands (list, show, diff, cost, best) can print.
 TABLE_FORMATS = (OutputFormat.table, OutputFormat.json, OutputFormat.csv, OutputFormat.markdown)
 
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document (see docs/json.md).")]
-FormatOpt = Annotated[OutputFormat | None, typer.Option(
-    "--format", "-f", help="Output format: table, json, csv or markdown.",
-    click_type=choice([f.value for f in TABLE_FORMATS]))]
-NoColorOpt = Annotated[bool, typer.Option(
-    "--no-color", help="Never use colour (NO_COLOR works too).")]
-AsOfOpt = Annotated[str | None, typer.Option(
-    "--as-of", metavar="DATE",
-    help="Judge lifecycle status as of this date (YYYY-MM-DD); default today.")]
-CatalogOpt = Annotated[list[str] | None, typer.Option(
-    "--catalog", metavar="PATH", help="Extra catalog layer over the bundled one (repeatable).")]
+JsonOpt = Annotated[
+    bool, typer.Option("--json", help="Print one JSON document (see docs/json.md).")
+]
+FormatOpt = Annotated[
+    OutputFormat | None,
+    typer.Option(
+        "--format",
+        "-f",
+        help="Output format: table, json, csv or markdown.",
+        click_type=choice([f.value for f in TABLE_FORMATS]),
+    ),
+]
+NoColorOpt = Annotated[
+    bool, typer.Option("--no-color", help="Never use colour (NO_COLOR works too).")
+]
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        metavar="DATE",
+        help="Judge lifecycle status as of this date (YYYY-MM-DD); default today.",
+    ),
+]
+CatalogOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--catalog", metavar="PATH", help="Extra catalog layer over the bundled one (repeatable)."
+    ),
+]
 
 
-def output_format(json_flag: bool, fmt_opt: OutputFormat | None,
-                  default: OutputFormat = OutputFormat.table) -> OutputFormat:
+def output_format(
+    json_flag: bool, fmt_opt: OutputFormat | None, default: OutputFormat = OutputFormat.table
+) -> OutputFormat:
     """--json and --format as one format; both given must agree."""
     if json_flag and fmt_opt not in (None, OutputFormat.json):
-        raise typer.BadParameter("--json and --format other than json cannot be combined",
-                                 param_hint="'--json'")
+        raise typer.BadParameter(
+            "--json and --format other than json cannot be combined", param_hint="'--json'"
+        )
     return OutputFormat.json if json_flag else (fmt_opt or default)
 
 
@@ -62,8 +82,9 @@ def parse_as_of(value: str | None) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise typer.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD",
-                                 param_hint="'--as-of'") from None
+        raise typer.BadParameter(
+            f"{value!r} is not a date; use YYYY-MM-DD", param_hint="'--as-of'"
+        ) from None
 
 
 def load(catalog_paths: Sequence[str] | None) -> Catalog:

@@ -7,9 +7,14 @@ from typing import Annotated
 
 import typer
 
-IntoOpt = Annotated[Path | None, typer.Option(
-    "--into", metavar="PATH",
-    help="The layer file to write; default: your file in the config directory.")]
+IntoOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--into",
+        metavar="PATH",
+        help="The layer file to write; default: your file in the config directory.",
+    ),
+]
 
 
 def target_path(into: Path | None) -> Path:
@@ -23,56 +28,92 @@ def target_path(into: Path | None) -> Path:
     return path
 
 
-SetOpt = Annotated[list[str] | None, typer.Option(
-    "--set", metavar="FIELD=VALUE",
-    help="Any field, e.g. prices.image_output=30 or image_prices.medium.1024x1024=0.04 "
-         "(repeatable).")]
-UnsetOpt = Annotated[list[str] | None, typer.Option(
-    "--unset", metavar="FIELD",
-    help="Remove a field from the layer, so the value below shows again (repeatable).")]
+SetOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--set",
+        metavar="FIELD=VALUE",
+        help="Any field, e.g. prices.image_output=30 or image_prices.medium.1024x1024=0.04 "
+        "(repeatable).",
+    ),
+]
+UnsetOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--unset",
+        metavar="FIELD",
+        help="Remove a field from the layer, so the value below shows again (repeatable).",
+    ),
+]
 # The field options of `set` and `add`.
 InputOpt = Annotated[str | None, typer.Option("--input", help="USD per 1M input tokens.")]
-CachedOpt = Annotated[str | None, typer.Option(
-    "--cached-input", help="USD per 1M cached input tokens.")]
+CachedOpt = Annotated[
+    str | None, typer.Option("--cached-input", help="USD per 1M cached input tokens.")
+]
 OutputOpt = Annotated[str | None, typer.Option("--output", help="USD per 1M output tokens.")]
-BatchInOpt = Annotated[str | None, typer.Option(
-    "--batch-input", help="Batch API USD per 1M input tokens.")]
-BatchOutOpt = Annotated[str | None, typer.Option(
-    "--batch-output", help="Batch API USD per 1M output tokens.")]
-ContextOpt = Annotated[str | None, typer.Option(
-    "--context-window", help="Context window in tokens.")]
+BatchInOpt = Annotated[
+    str | None, typer.Option("--batch-input", help="Batch API USD per 1M input tokens.")
+]
+BatchOutOpt = Annotated[
+    str | None, typer.Option("--batch-output", help="Batch API USD per 1M output tokens.")
+]
+ContextOpt = Annotated[
+    str | None, typer.Option("--context-window", help="Context window in tokens.")
+]
 MaxOutOpt = Annotated[str | None, typer.Option("--max-output", help="Max output tokens.")]
 NameOpt = Annotated[str | None, typer.Option("--name", help="Display name.")]
-NoteOpt = Annotated[str | None, typer.Option(
-    "--note", help="Free text, e.g. 'negotiated 2026-11'.")]
-SuccessorOpt = Annotated[str | None, typer.Option(
-    "--superseded-by", help="Id of the successor model.")]
-ShutdownOpt = Annotated[str | None, typer.Option(
-    "--shutdown-date", help="YYYY-MM-DD the API stops serving it.")]
+NoteOpt = Annotated[
+    str | None, typer.Option("--note", help="Free text, e.g. 'negotiated 2026-11'.")
+]
+SuccessorOpt = Annotated[
+    str | None, typer.Option("--superseded-by", help="Id of the successor model.")
+]
+ShutdownOpt = Annotated[
+    str | None, typer.Option("--shutdown-date", help="YYYY-MM-DD the API stops serving it.")
+]
 
 
-def collect_fields(*, input_: str | None, cached_input: str | None, output: str | None,
-                   batch_input: str | None, batch_output: str | None,
-                   context_window: str | None, max_output: str | None, name: str | None,
-                   note: str | None, superseded_by: str | None, shutdown_date: str | None,
-                   assignments: list[str], unsets: list[str]) -> dict[str, object]:
+def collect_fields(
+    *,
+    input_: str | None,
+    cached_input: str | None,
+    output: str | None,
+    batch_input: str | None,
+    batch_output: str | None,
+    context_window: str | None,
+    max_output: str | None,
+    name: str | None,
+    note: str | None,
+    superseded_by: str | None,
+    shutdown_date: str | None,
+    assignments: list[str],
+    unsets: list[str],
+) -> dict[str, object]:
     """Named options and --set/--unset as one dict of dotted field -> typed value (None unsets)."""
     from aicompare.fields import parse_assignment, parse_field, parse_price
 
     fields: dict[str, object] = {}
-    for option, path, text in (("--input", "prices.input", input_),
-                               ("--cached-input", "prices.cached_input", cached_input),
-                               ("--output", "prices.output", output),
-                               ("--batch-input", "prices.batch.input", batch_input),
-                               ("--batch-output", "prices.batch.output", batch_output)):
+    for option, path, text in (
+        ("--input", "prices.input", input_),
+        ("--cached-input", "prices.cached_input", cached_input),
+        ("--output", "prices.output", output),
+        ("--batch-input", "prices.batch.input", batch_input),
+        ("--batch-output", "prices.batch.output", batch_output),
+    ):
         if text is not None:
             fields[path] = parse_price(text, option)
-    for option, path, text in (("--context-window", "context_window", context_window),
-                               ("--max-output", "max_output_tokens", max_output),
-                               ("--shutdown-date", "lifecycle.shutdown_date", shutdown_date)):
+    for option, path, text in (
+        ("--context-window", "context_window", context_window),
+        ("--max-output", "max_output_tokens", max_output),
+        ("--shutdown-date", "lifecycle.shutdown_date", shutdown_date),
+    ):
         if text is not None:
             fields[path] = parse_field(path, text, option)
-    for path, value in (("name", name), ("notes", note), ("lifecycle.superseded_by", superseded_by)):
+    for path, value in (
+        ("name", name),
+        ("notes", note),
+        ("lifecycle.superseded_by", superseded_by),
+    ):
         if value is not None:
             fields[path] = value
     for item in assignments:

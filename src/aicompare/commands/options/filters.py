@@ -12,18 +12,28 @@ from aicompare.model import CAPABILITIES, MODEL_TYPES
 if TYPE_CHECKING:
     from aicompare.filters import Filters
 
-ProviderOpt = Annotated[str | None, typer.Option(
-    "--provider", "-p", help="Only this maker (e.g. openai).")]
-TypeOpt = Annotated[str | None, typer.Option(
-    "--type", "-t", help="Only this kind of model.", click_type=choice(MODEL_TYPES))]
-CapabilityOpt = Annotated[list[str] | None, typer.Option(
-    "--capability", "-c", help="Only models with this capability (repeatable: all must hold).",
-    click_type=choice(CAPABILITIES))]
+ProviderOpt = Annotated[
+    str | None, typer.Option("--provider", "-p", help="Only this maker (e.g. openai).")
+]
+TypeOpt = Annotated[
+    str | None,
+    typer.Option("--type", "-t", help="Only this kind of model.", click_type=choice(MODEL_TYPES)),
+]
+CapabilityOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--capability",
+        "-c",
+        help="Only models with this capability (repeatable: all must hold).",
+        click_type=choice(CAPABILITIES),
+    ),
+]
 CurrentOpt = Annotated[bool, typer.Option("--current", help="Hide deprecated and retired models.")]
 
 
-def filters(provider: str | None, mtype: str | None, capabilities: list[str] | None,
-            current: bool) -> Filters:
+def filters(
+    provider: str | None, mtype: str | None, capabilities: list[str] | None, current: bool
+) -> Filters:
     from aicompare.filters import Filters
 
     return Filters(provider, mtype, tuple(capabilities or ()), current)
