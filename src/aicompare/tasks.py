@@ -114,7 +114,7 @@ def why_not(task: Task, model: Model) -> str | None:
 def build_tasks(raw: object, problems: "Problems", model_ids: set[str]) -> dict[str, Task]:
     """Validate `[tasks.*]` tables; every problem is recorded, good tasks are returned.
 
-    Tasks that are built already (a loaded catalog's) are returned as they are, unchecked again.
+    Tasks that are built already (a catalog being re-checked) are returned as they are.
     """
     from aicompare.schema import _Reader
 
