@@ -6,6 +6,15 @@ from typing import Any
 
 from aicompare.catalog import Catalog
 from aicompare.model import Model, PriceSet
+from aicompare.schema import LIFECYCLE_KEYS, MODEL_KEYS
+
+# The model keys written as they are (lists for tuples); the first three and the tables are
+# written on their own below.
+_PLAIN_KEYS = tuple(
+    key
+    for key in MODEL_KEYS
+    if key not in ("name", "provider", "type", "lifecycle", "prices", "image_prices", "benchmarks")
+)
 
 
 def _prices(prices: PriceSet) -> dict[str, Any]:
@@ -15,33 +24,12 @@ def _prices(prices: PriceSet) -> dict[str, Any]:
 def model_table(model: Model) -> dict[str, Any]:
     """One model as a catalog table; only the fields it has, so the file stays readable."""
     table: dict[str, Any] = {"name": model.name, "provider": model.provider, "type": model.type}
-    for key in (
-        "aliases",
-        "description",
-        "context_window",
-        "max_input_tokens",
-        "max_output_tokens",
-        "input_modalities",
-        "output_modalities",
-        "capabilities",
-        "endpoints",
-        "snapshots",
-        "knowledge_cutoff",
-        "release_date",
-        "strengths",
-        "notes",
-        "source_url",
-        "as_of",
-    ):
+    for key in _PLAIN_KEYS:
         value = getattr(model, key)
         if value not in (None, ()):
             table[key] = list(value) if isinstance(value, tuple) else value
     life = model.lifecycle
-    lifecycle = {
-        k: getattr(life, k)
-        for k in ("deprecation_date", "shutdown_date", "superseded_by", "note")
-        if getattr(life, k) is not None
-    }
+    lifecycle = {k: getattr(life, k) for k in LIFECYCLE_KEYS if getattr(life, k) is not None}
     if lifecycle:
         table["lifecycle"] = lifecycle
     prices: dict[str, Any] = _prices(model.prices.standard)
