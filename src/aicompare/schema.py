@@ -77,8 +77,16 @@ class Problems:
 
     @property
     def items(self) -> list[str]:
-        """Problems in file order, so the list reads top to bottom like the file."""
-        return [text for _, _, text in sorted(self._found, key=lambda f: (f[0], f[1]))]
+        """Problems in file order, so the list reads top to bottom like the file.
+
+        Files come in the order their first problem was found (a layer's own problems are
+        found before what they break in the layers below), never by path text, so the
+        first line is the same wherever the files live.
+        """
+        rank: dict[str, int] = {}
+        for source, _, _ in self._found:
+            rank.setdefault(source, len(rank))
+        return [text for _, _, text in sorted(self._found, key=lambda f: (rank[f[0]], f[1]))]
 
     def __len__(self) -> int:
         return len(self._found)
