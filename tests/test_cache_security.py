@@ -498,18 +498,20 @@ def test_decoding_rejects_rates_out_of_range() -> None:
     from aicompare.pricing import RateCard
 
     card = RateCard(
-        "a",
-        "acme",
-        "text",
-        (),
-        Lifecycle(),
-        True,
-        False,
-        None,
-        (Decimal("2.50"), None, Decimal(10)),
-        (None, None, None),
-        (),
-        (),
+        id="a",
+        provider="acme",
+        type="text",
+        capabilities=(),
+        lifecycle=Lifecycle(),
+        availability="general",
+        free=False,
+        takes_tokens=True,
+        makes_images=False,
+        token_limit=None,
+        standard=(Decimal("2.50"), None, Decimal(10)),
+        batch=(None, None, None),
+        tiers=(),
+        image_prices=(),
     )
     data = codec.encode([card], RateCard)
     assert repr(codec.decode(data, RateCard)) == repr([card])
@@ -853,18 +855,20 @@ def test_a_new_billed_kind_needs_no_change_to_the_cache() -> None:
     rates = (Decimal("2.50"), None, *(Decimal(10),) * (len(BILLED) - 2), Decimal("3.75"))
     assert len(rates) == len(BILLED) + 1
     card = RateCard(
-        "a",
-        "acme",
-        "text",
-        ("batch",),
-        Lifecycle(),
-        True,
-        False,
-        128_000,
-        rates,
-        (None,) * len(rates),
-        (),
-        (),
+        id="a",
+        provider="acme",
+        type="text",
+        capabilities=("batch",),
+        lifecycle=Lifecycle(),
+        availability="preview",
+        free=True,
+        takes_tokens=True,
+        makes_images=False,
+        token_limit=128_000,
+        standard=rates,
+        batch=(None,) * len(rates),
+        tiers=(),
+        image_prices=(),
     )
     assert repr(codec.decode(codec.encode([card], RateCard), RateCard)) == repr([card])
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from aicompare.catalog import Catalog
-from aicompare.model import Model, PriceSet
+from aicompare.model import GENERAL, Model, PriceSet
 from aicompare.schema import LIFECYCLE_KEYS, MODEL_KEYS
 
 # The model keys written as they are (lists for tuples); the first three and the tables are
@@ -26,7 +26,7 @@ def model_table(model: Model) -> dict[str, Any]:
     table: dict[str, Any] = {"name": model.name, "provider": model.provider, "type": model.type}
     for key in _PLAIN_KEYS:
         value = getattr(model, key)
-        if value not in (None, ()):
+        if value not in (None, ()) and not (key == "availability" and value == GENERAL):
             table[key] = list(value) if isinstance(value, tuple) else value
     life = model.lifecycle
     lifecycle = {k: getattr(life, k) for k in LIFECYCLE_KEYS if getattr(life, k) is not None}

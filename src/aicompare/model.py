@@ -39,11 +39,17 @@ CAPABILITIES = (
     "realtime",
 )
 
+# How a maker sells a model: generally available, or a preview or experiment that may change or
+# vanish without the usual notice (often rate-limited). Only the first is offered by default.
+GENERAL = "general"
+AVAILABILITY = (GENERAL, "preview", "experimental")
+
 # Token prices are USD per 1M tokens; the unit of the others is in their name.
 TOKEN_PRICE_KEYS = (
     "input",
     "cached_input",
     "cache_write",
+    "cache_write_1h",
     "output",
     "image_input",
     "cached_image_input",
@@ -59,6 +65,7 @@ PRICE_LABELS = {
     "input": "input tokens",
     "cached_input": "cached input tokens",
     "cache_write": "cache writes",
+    "cache_write_1h": "1-hour cache writes",
     "output": "output tokens",
     "image_input": "image input tokens",
     "cached_image_input": "cached image input tokens",
@@ -124,6 +131,12 @@ class ImagePrice(NamedTuple):
     usd: Decimal
 
 
+def free_of_charge(prices: Prices, image_prices: tuple[ImagePrice, ...]) -> bool:
+    """At least one price is known, and every standard and per-image price is $0."""
+    values = [*prices.standard.values.values(), *(cell.usd for cell in image_prices)]
+    return bool(values) and all(value == 0 for value in values)
+
+
 class Lifecycle(NamedTuple):
     deprecation_date: dt.date | None = None
     shutdown_date: dt.date | None = None
@@ -173,6 +186,7 @@ class Model(NamedTuple):
     source_url: str | None = None
     as_of: dt.date | None = None
     lifecycle: Lifecycle = Lifecycle()
+    availability: str = GENERAL  # one of AVAILABILITY
     prices: Prices = Prices()
     image_prices: tuple[ImagePrice, ...] = ()
     benchmarks: tuple[Benchmark, ...] = ()
@@ -186,6 +200,11 @@ class Model(NamedTuple):
     @property
     def superseded_by(self) -> str | None:
         return self.lifecycle.superseded_by
+
+    @property
+    def free(self) -> bool:
+        """Whether every price the catalog knows for it is $0 (a free, usually rate-limited tier)."""
+        return free_of_charge(self.prices, self.image_prices)
 
     def has(self, capability: str) -> bool:
         return capability in self.capabilities

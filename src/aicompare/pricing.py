@@ -206,6 +206,8 @@ class RateCard(NamedTuple):
     type: str
     capabilities: tuple[str, ...]
     lifecycle: Lifecycle
+    availability: str  # model.AVAILABILITY
+    free: bool  # every known price is $0 (Model.free)
     takes_tokens: bool
     makes_images: bool
     token_limit: int | None  # the longest prompt: max_input_tokens, else context_window
@@ -240,6 +242,8 @@ def rate_card(model: Model) -> RateCard:
         model.type,
         model.capabilities,
         model.lifecycle,
+        model.availability,
+        model.free,
         takes_tokens(model),
         makes_images(model),
         model.max_input_tokens or model.context_window,

@@ -10,7 +10,9 @@ from typing import Any
 
 from aicompare.model import (
     ANY,
+    AVAILABILITY,
     CAPABILITIES,
+    GENERAL,
     INPUT_MODALITIES,
     MODEL_TYPES,
     OUTPUT_MODALITIES,
@@ -48,6 +50,7 @@ MODEL_KEYS = (
     "source_url",
     "as_of",
     "lifecycle",
+    "availability",
     "prices",
     "image_prices",
     "benchmarks",
@@ -365,6 +368,12 @@ def build_model(
     mtype = r.string("type", required=True)
     if mtype is not None and mtype not in MODEL_TYPES:
         problems.add(f"{path}.type", f"unknown type {mtype!r} (allowed: {', '.join(MODEL_TYPES)})")
+    availability = r.string("availability")
+    if availability is not None and availability not in AVAILABILITY:
+        problems.add(
+            f"{path}.availability",
+            f"unknown availability {availability!r} (allowed: {', '.join(AVAILABILITY)})",
+        )
     cutoff = r.string("knowledge_cutoff")
     if cutoff is not None and not CUTOFF_RE.match(cutoff):
         problems.add(f"{path}.knowledge_cutoff", f"expected YYYY-MM or YYYY-MM-DD, got {cutoff!r}")
@@ -415,6 +424,7 @@ def build_model(
         source_url=r.string("source_url"),
         as_of=r.date("as_of"),
         lifecycle=lifecycle,
+        availability=availability or GENERAL,
         prices=prices,
         image_prices=image_prices,
         benchmarks=benchmarks,

@@ -57,6 +57,8 @@ def model_summary(model: Model, today: dt.date) -> dict[str, Any]:
         "prices": _prices(model.prices.standard),
         "image_price_from": dec(cheapest) if cheapest is not None else None,
         "status": model.status(today).value,
+        "availability": model.availability,
+        "free": model.free,
         "superseded_by": model.superseded_by,
         "shutdown_date": jsonable(model.lifecycle.shutdown_date),
     }
@@ -91,6 +93,8 @@ def model_full(model: Model, today: dt.date, catalog: Catalog | None = None) -> 
         "source_url": model.source_url,
         "catalog_as_of": jsonable(model.as_of),
         "status": model.status(today).value,
+        "availability": model.availability,
+        "free": model.free,
         "lifecycle": {
             "deprecation_date": jsonable(life.deprecation_date),
             "shutdown_date": jsonable(life.shutdown_date),
