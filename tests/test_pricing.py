@@ -21,18 +21,15 @@ from aicompare.catalog import Catalog
 from aicompare.errors import WorkloadError
 from aicompare.loader import ENV_BASE, ENV_CATALOG, load_catalog
 from aicompare.model import Model, Prices, PriceSet
-from aicompare.pricing import (
-    DEFAULT_OUTPUT_SHARE,
-    Estimate,
-    Workload,
-    build_workload,
-    estimate,
-    image_options,
-    rank,
-)
+from aicompare.pricing import Estimate, Workload, estimate, image_options, rank
 from aicompare.quantities import Period, parse_quantity, parse_share, split_pipeline
+from aicompare.workloads import DEFAULT_OUTPUT_SHARE, build_workload
 
 FIXTURE = Path(__file__).resolve().parent / "data" / "pricing" / "models.toml"
+OUTPUT_ONLY = (
+    "the per-image price covers the image output only; grid-full also bills the prompt by the "
+    "token (give it with --input)"
+)
 
 
 def _load(base: Path | None) -> Catalog:
@@ -95,9 +92,10 @@ def test_thousand_medium_portrait_images(fixture: Catalog) -> None:
         "per image",
         Decimal("0.063"),
     )
-    assert item.detail == "medium 1024x1536"
+    assert item.detail == "medium 1024x1536, output only"  # grid-full bills its prompt by the token
     assert fmt.money(est.total) == "$63.00"
-    assert est.notes == ()  # quality and size were given: nothing assumed
+    # quality and size were given: nothing assumed; the prompt is not in the per-image price
+    assert est.notes == (item.note,) == (OUTPUT_ONLY,)
 
 
 def test_110_tokens_at_2_50_is_not_rounded_to_zero(fixture: Catalog) -> None:
@@ -245,7 +243,9 @@ def test_batch_rates_and_fallback_notes(fixture: Catalog) -> None:
     images = build_workload(images=10, quality="low", size="1024x1024", batch=True)
     est = one(fixture, "grid-full", images)  # no batch per-image price: 10 x 0.011
     assert est.total == Decimal("0.11")
-    assert est.notes == ("no batch per-image price in the catalog; standard price used",)
+    assert est.notes == (
+        f"no batch per-image price in the catalog; standard price used; {OUTPUT_ONLY}",
+    )
 
 
 def test_cached_input_without_a_cached_price_is_billed_as_input(fixture: Catalog) -> None:
@@ -317,7 +317,8 @@ def test_prompt_over_the_context_window_cannot_be_served(fixture: Catalog) -> No
         (
             "token-image",
             Workload(images=5),
-            "images (no per-image price for token-image in the catalog)",
+            "images (token-image sells images by image output tokens only, and the catalog does "
+            "not know how many tokens an image takes: give them with --image-output-tokens N)",
         ),
         (
             "no-output",
@@ -348,10 +349,11 @@ def test_no_output_model_still_prices_input_only(fixture: Catalog) -> None:
 
 
 def test_every_reason_is_listed(fixture: Catalog) -> None:
-    est = one(fixture, "token-image", Workload(input_tokens=1, images=1))
+    est = one(fixture, "token-image", Workload(output_tokens=1, images=1))
     assert est.cannot_serve == (
-        "text tokens (token-image is an image model)",
-        "images (no per-image price for token-image in the catalog)",
+        "output tokens (no output price for token-image in the catalog)",
+        "images (token-image sells images by image output tokens only, and the catalog does not "
+        "know how many tokens an image takes: give them with --image-output-tokens N)",
     )
 
 
@@ -361,7 +363,8 @@ def test_every_reason_is_listed(fixture: Catalog) -> None:
 def test_default_image_cells(fixture: Catalog) -> None:
     w = build_workload(images=100)
     est = one(fixture, "grid-full", w)  # 100 x 0.042
-    assert est.total == Decimal("4.20") and est.notes == ("images: medium 1024x1024 assumed",)
+    assert est.total == Decimal("4.20")
+    assert est.notes == ("images: medium 1024x1024 assumed", OUTPUT_ONLY)
     est = one(fixture, "grid-image", w)  # no medium: the cheapest cell
     assert est.total == Decimal("1.00")
     assert est.notes == ("images: low 1024x1024 assumed, the cheapest grid-image sells",)
@@ -431,13 +434,20 @@ def test_pipeline_notes_name_their_model(fixture: Catalog) -> None:
     w = build_workload(cached_input_tokens=5, images=1, batch=True)
     est = pipe(fixture, "batch-text+grid-full", w)
     assert "batch-text: no batch price for cached input tokens; standard rate used" in est.notes
-    assert "grid-full: no batch per-image price in the catalog; standard price used" in est.notes
+    assert (
+        "grid-full: no batch per-image price in the catalog; standard price used; the per-image "
+        "price covers the image output only; grid-full's own prompt tokens are not part of a "
+        "pipeline's estimate"
+    ) in est.notes
 
 
 def test_pipeline_that_cannot_serve(fixture: Catalog) -> None:
     est = pipe(fixture, "batch-text+token-image", Workload(input_tokens=5, images=1))
     assert not est.servable
-    assert est.cannot_serve == ("images (no per-image price for token-image in the catalog)",)
+    assert est.cannot_serve == (
+        "images (token-image sells images by image output tokens only, and the catalog does not "
+        "know how many tokens an image takes: give them with --image-output-tokens N)",
+    )
 
 
 @pytest.mark.parametrize(
@@ -658,15 +668,27 @@ def test_the_billed_table_drives_cards_and_line_items() -> None:
 
     counts = {field.name for field in dataclasses.fields(Workload)}
     keys = [kind.key for kind in BILLED]
-    assert keys[:3] == ["input", "cached_input", "output"]  # the order of the JSON line items
+    # the order of the JSON line items: prompt, image, then audio and video kinds
+    assert keys[:6] == [
+        "input",
+        "cached_input",
+        "cache_write",
+        "cache_write_1h",
+        "output",
+        "reasoning",
+    ]
+    assert len(set(keys)) == len(keys) and len({kind.quantity for kind in BILLED}) == len(keys)
     for kind in BILLED:
-        assert kind.key in PRICE_KEYS and kind.quantity in counts and kind.per > 0
+        assert kind.rate in PRICE_KEYS and kind.quantity in counts and kind.per > 0
         assert kind.fallback is None or kind.fallback in keys
-    prices = {key: Decimal(f"{index + 1}.25") for index, key in enumerate(keys)}
+        assert kind.role in ("prompt", "image", "media")
+    rates = list(dict.fromkeys(kind.rate for kind in BILLED))
+    assert [kind.key for kind in BILLED if kind.key != kind.rate] == ["reasoning"]
+    prices = {key: Decimal(f"{index + 1}.25") for index, key in enumerate(rates)}
     batch = {keys[0]: Decimal("0.5")}
     model = Model("m", "acme", "text", "M", prices=Prices(PriceSet(prices), PriceSet(batch)))
     card = rate_card(model)
-    assert card.standard == tuple(prices.values())
+    assert card.standard == tuple(prices[kind.rate] for kind in BILLED)
     assert card.batch == (Decimal("0.5"), *(None,) * (len(keys) - 1))
     quantities = {kind.quantity: 1_000_000 + index for index, kind in enumerate(BILLED)}
     workload = Workload(**quantities)
@@ -677,7 +699,7 @@ def test_the_billed_table_drives_cards_and_line_items() -> None:
             quantities[kind.quantity],
             kind.label,
             kind.unit,
-            prices[kind.key] * quantities[kind.quantity] / kind.per,
+            prices[kind.rate] * quantities[kind.quantity] / kind.per,
         )
         for kind in BILLED
     ]

@@ -24,8 +24,9 @@ from aicompare.costing import browse_costs, compare_costs
 from aicompare.errors import WorkloadError
 from aicompare.loader import ENV_BASE, ENV_CATALOG, load_catalog
 from aicompare.model import ImagePrice, Lifecycle, Model, Prices, PriceSet
-from aicompare.pricing import RateCard, Workload, build_workload, estimate, quote_all, rate_card
+from aicompare.pricing import RateCard, Workload, estimate, quote_all, rate_card
 from aicompare.quantities import Period
+from aicompare.workloads import build_workload
 
 HERE = Path(__file__).resolve().parent
 PRICING_FIXTURE = HERE / "data" / "pricing" / "models.toml"

@@ -18,13 +18,13 @@ from aicompare.pricing import (
     Ranked,
     RateCard,
     Workload,
-    build_workload,
     estimate,
     quote_all,
     rank,
     rate_card,
 )
 from aicompare.quantities import parse_period, parse_quantity, parse_share, split_pipeline
+from aicompare.workloads import build_workload
 
 DEFAULT_TOP = 10  # rows shown when the whole catalog is browsed
 
@@ -44,14 +44,36 @@ class WorkloadSpec(NamedTuple):
     request_tokens: str | None = None
     batch: bool = False
     per: str = "month"
+    # prompt caching and reasoning (pricing.BILLED's other prompt kinds)
+    cache_writes: str | None = None
+    cache_ttl: str | None = None  # 5m (default) or 1h
+    cache_hit: str | None = None  # a share of the uncached input read from the cache
+    reasoning_tokens: str | None = None
+    # image, audio and video quantities
+    image_input: str | None = None
+    cached_image_input: str | None = None
+    image_output_tokens: str | None = None
+    audio_input_tokens: str | None = None
+    audio_output_tokens: str | None = None
+    audio_minutes: str | None = None
+    characters: str | None = None
+    video_seconds: str | None = None
 
     def given(self) -> bool:
         """Whether anything but --batch and --per was given."""
-        return any(value is not None for value in self[:9])
+        return any(
+            value is not None
+            for name, value in zip(self._fields, self)
+            if name not in ("batch", "per")
+        )
 
 
 def _quantity(text: str | None, option: str) -> int | None:
     return None if text is None else parse_quantity(text, option)
+
+
+def _count(text: str | None, option: str) -> int:
+    return 0 if text is None else parse_quantity(text, option)
 
 
 def parse_workload(spec: WorkloadSpec, models: Iterable[Model | RateCard]) -> Workload:
@@ -61,10 +83,12 @@ def parse_workload(spec: WorkloadSpec, models: Iterable[Model | RateCard]) -> Wo
     tokens = _quantity(spec.tokens, "--tokens")
     input_tokens = _quantity(spec.input, "--input")
     output_tokens = _quantity(spec.output, "--output")
-    cached = _quantity(spec.cached_input, "--cached-input") or 0
+    cached = _quantity(spec.cached_input, "--cached-input")
     share = None if spec.output_share is None else parse_share(spec.output_share, "--output-share")
-    images = _quantity(spec.images, "--images") or 0
+    images = _count(spec.images, "--images")
     request_tokens = _quantity(spec.request_tokens, "--request-tokens")
+    cache_writes = _count(spec.cache_writes, "--cache-writes")
+    hit = None if spec.cache_hit is None else parse_share(spec.cache_hit, "--cache-hit")
     return build_workload(
         tokens=tokens,
         input_tokens=input_tokens,
@@ -78,6 +102,18 @@ def parse_workload(spec: WorkloadSpec, models: Iterable[Model | RateCard]) -> Wo
         request_tokens=request_tokens,
         period=parse_period(spec.per),
         catalog=models,
+        cache_writes=cache_writes,
+        cache_ttl=spec.cache_ttl,
+        cache_hit=hit,
+        reasoning_tokens=_count(spec.reasoning_tokens, "--reasoning-tokens"),
+        image_input_tokens=_count(spec.image_input, "--image-input"),
+        cached_image_input_tokens=_count(spec.cached_image_input, "--cached-image-input"),
+        image_output_tokens=_count(spec.image_output_tokens, "--image-output-tokens"),
+        audio_input_tokens=_count(spec.audio_input_tokens, "--audio-input-tokens"),
+        audio_output_tokens=_count(spec.audio_output_tokens, "--audio-output-tokens"),
+        audio_minutes=_count(spec.audio_minutes, "--audio-minutes"),
+        characters=_count(spec.characters, "--characters"),
+        video_seconds=_count(spec.video_seconds, "--video-seconds"),
     )
 
 
@@ -254,11 +290,8 @@ def cost_query(
             _with(targets, base), workload, today, explicit=True, top=None, baseline=_key(base)
         )
     chosen = filter_models(cards, today, filters)
-    if workload.tokens and workload.images:
-        raise WorkloadError(
-            "a workload with both tokens and images needs pipelines: no single model does both",
-            "name them, e.g.: aicompare cost o4-mini+gpt-image-1 gpt-5-mini+gpt-image-1-mini ...",
-        )
+    # Browsing prices each model alone: a workload with tokens and images is priced on the models
+    # that make images, the tokens as their prompt (pricing.py); pipelines are named, not browsed.
     base = _baseline(catalog, baseline)
     if every:
         models = dict(catalog.models.items())  # one bulk load, not one per model

@@ -1,17 +1,27 @@
 """Exact workload pricing and ranking: the one place with money arithmetic. Decimal only.
 
-Default output share: 25% of `--tokens` is output, 75% input (3:1). Chat, RAG and agent traffic is
-input-heavy, because every request resends the system prompt, history and retrieved context while
-answers stay short; 3:1 is also the common convention for a "blended" per-token price. RAG alone
-often runs 10:1 or more, so 25% leans towards the output rate, which is the expensive one: the
-default errs on the side of a higher estimate. `--output-share` or `--input`/`--output` override it.
-
-What a workload is billed for at a rate lives in one table, BILLED: each kind's catalog price key,
-label, unit, the number of units a price is for, the Workload field that counts it and the kind
-whose rate bills it when its own price is unknown. A RateCard holds one rate per row, `estimate`
+What a workload is billed for at a rate lives in one table, BILLED: each kind's catalog price key
+(the rate that bills it), label, unit, the number of units a price is for, the Workload field that
+counts it, the kind whose rate bills it when its own price is unknown, which model of a pipeline
+bills it, and a caveat every line of the kind carries. A RateCard holds one rate per row, `estimate`
 itemises one line per row and `quote_all` (the ranked scan of a whole catalog) totals the same rows,
 both through the one rate rule `_rate`. Images are billed from a model's per-image grid by
 `_image_choice`, also shared by both.
+
+Who bills what, the same in both:
+- prompt rows (input, cached input, cache writes, output, reasoning): a model that answers text
+  requests; a model that does not (image, audio, video) only for a workload that also has its
+  media, as the prompt of those requests, at its token prices, or not at all when it has no token
+  price (billed per image, minute or second only; noted). In a text+image pipeline, the text model.
+- image rows (image input, cached image input and image output tokens): the model, or a
+  pipeline's image model; media rows (audio tokens, minutes, characters, video seconds): the model,
+  or a pipeline's text model. Each at its own price: a missing one is "cannot serve".
+- images: per image from the model's grid, which covers the output only (a token-billed image
+  model bills the prompt on top: a line note says so). With `--images`, a model with a grid bills
+  the images' output per image only (image output tokens given are not billed twice); one without a
+  grid bills them by the image output tokens the workload gives, else cannot serve.
+
+How options become a Workload (the default --tokens split, cache hits, TTLs): workloads.py.
 
 Like model.py, this module does not use `from __future__ import annotations`: the cache reads
 RateCard's field types to store it (cache/codec.py), and NamedTuple would turn every string
@@ -37,14 +47,14 @@ from aicompare.model import (
     Status,
     lifecycle_status,
 )
-from aicompare.quantities import MAX_QUANTITY, Period, format_quantity, format_share, parse_choice
+from aicompare.quantities import MAX_QUANTITY, Period
 
-DEFAULT_OUTPUT_SHARE = Decimal("0.25")
 DEFAULT_QUALITY = "medium"
 DEFAULT_SIZE = "1024x1024"
 TOKENS_PER_PRICE = 1_000_000  # catalog token prices are per 1M tokens
 PER_IMAGE = "per image"
 IMAGES = "images"
+PROMPT, IMAGE, MEDIA = "prompt", "image", "media"  # who bills a kind (see the module docstring)
 
 # A cap, not a cost: Decimal works on the digits a number has, so a huge precision keeps every
 # product and sum exact (the catalog does not limit decimal places) and Inexact can never fire
@@ -57,29 +67,78 @@ _ZERO = Decimal(0)
 class Billed(NamedTuple):
     """One kind of quantity a workload is billed for at a catalog rate."""
 
-    key: str  # the catalog's price key (`prices.<key>`), and the kind of its line items
+    key: str  # the kind of its line items (the catalog price key, but for reasoning)
     label: str  # "cached input tokens"
     unit: str  # "per 1M tokens"
     per: int  # a catalog price is for this many units
     quantity: str  # the Workload field that counts it
     fallback: str | None  # the kind whose rate bills it when its own price is unknown
+    rate: str  # the catalog's price key (`prices.<rate>`) that bills it
+    role: str  # PROMPT, IMAGE or MEDIA: which model bills it
+    caveat: str | None  # a note every line of this kind carries
 
 
-def _billed(key: str, quantity: str, per: int, fallback: str | None = None) -> Billed:
+def _billed(
+    key: str,
+    quantity: str,
+    per: int,
+    *,
+    role: str = PROMPT,
+    fallback: str | None = None,
+    rate: str | None = None,
+    label: str | None = None,
+    caveat: str | None = None,
+) -> Billed:
     """A row of BILLED; its label and unit are the catalog's (model.PRICE_LABELS, PRICE_UNITS)."""
-    return Billed(key, PRICE_LABELS[key], PRICE_UNITS[key], per, quantity, fallback)
+    price = rate or key
+    name = label or PRICE_LABELS[price]
+    return Billed(key, name, PRICE_UNITS[price], per, quantity, fallback, price, role, caveat)
 
 
 # Every kind billed at a rate, in the order of a rate card's rates and of an estimate's lines. The
 # rules are the same for each (`_rate`): a long-context tier's rate where the tier prices the kind,
 # else under --batch the batch rate where the catalog has one (else the standard rate, noted),
 # else, when the kind's own price is unknown, its fallback kind's rate (noted).
+_M = TOKENS_PER_PRICE
 BILLED = (
-    _billed("input", "input_tokens", TOKENS_PER_PRICE),
+    _billed("input", "input_tokens", _M),
     # No cache discount known: the honest upper bound is the uncached rate.
-    _billed("cached_input", "cached_input_tokens", TOKENS_PER_PRICE, fallback="input"),
-    _billed("output", "output_tokens", TOKENS_PER_PRICE),
+    _billed("cached_input", "cached_input_tokens", _M, fallback="input"),
+    # A maker without a write surcharge bills a cache write as input: the input rate, noted.
+    _billed(
+        "cache_write", "cache_write_tokens", _M, fallback="input", label="5-minute cache writes"
+    ),
+    # No fallback: a 1-hour write is never billed at the 5-minute rate (cannot serve instead).
+    _billed("cache_write_1h", "cache_write_1h_tokens", _M),
+    _billed("output", "output_tokens", _M),
+    # Hidden reasoning tokens are output tokens: the output rate, a line of their own.
+    _billed("reasoning", "reasoning_tokens", _M, rate="output", label="reasoning tokens"),
+    _billed("image_input", "image_input_tokens", _M, role=IMAGE),
+    _billed(
+        "cached_image_input", "cached_image_input_tokens", _M, role=IMAGE, fallback="image_input"
+    ),
+    _billed("image_output", "image_output_tokens", _M, role=IMAGE),
+    _billed("audio_input", "audio_input_tokens", _M, role=MEDIA),
+    _billed("audio_output", "audio_output_tokens", _M, role=MEDIA),
+    _billed(
+        "audio_input_per_minute", "audio_minutes", 1, role=MEDIA, label="minutes of audio input"
+    ),
+    _billed("input_per_1m_characters", "characters", _M, role=MEDIA, label="input characters"),
+    _billed(
+        "video_output_per_second",
+        "video_seconds",
+        1,
+        role=MEDIA,
+        label="seconds of video output",
+        caveat="one per-second price per model in the catalog, whatever the resolution: "
+        "check the maker's price for yours",
+    ),
 )
+# What a line of a kind says when its price is missing, besides "no ... price".
+_MISSING_HINTS = {
+    "cache_write_1h": "; --cache-ttl 5m prices 5-minute writes",
+    "image_output": "; the images' output needs it",
+}
 
 
 def _words(key: str) -> str:
@@ -94,6 +153,8 @@ def _exponent(per: int) -> int | None:
 
 # The table's rules, worked out once per kind (index into BILLED) for the loops below.
 _KEYS = tuple(kind.key for kind in BILLED)
+_RATES = tuple(kind.rate for kind in BILLED)
+_ROLES = tuple(kind.role for kind in BILLED)
 _LABELS = {kind.key: kind.label for kind in BILLED}
 _EXPONENTS = tuple(_exponent(kind.per) for kind in BILLED)
 _FALLBACKS = tuple(None if kind.fallback is None else _KEYS.index(kind.fallback) for kind in BILLED)
@@ -104,7 +165,18 @@ _FALLBACK_NOTES = tuple(
     for kind in BILLED
 )
 _BATCH_NOTES = tuple(f"no batch price for {kind.label}; standard rate used" for kind in BILLED)
-_COUNTED = (*(kind.quantity for kind in BILLED), IMAGES)  # every count a Workload holds
+_MISSING = tuple(
+    f"{kind.label} (no {_words(kind.rate)} price for {{}} in the catalog"
+    f"{_MISSING_HINTS.get(kind.key, '')})"
+    for kind in BILLED
+)
+_TOKEN_ROWS = tuple(i for i, kind in enumerate(BILLED) if kind.unit == PRICE_UNITS["input"])
+_IMAGE_OUTPUT = _KEYS.index("image_output")
+_REASONING = _KEYS.index("reasoning")
+_COUNTED = (
+    *dict.fromkeys(kind.quantity for kind in BILLED),
+    IMAGES,
+)  # every count a Workload holds
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +193,18 @@ class Workload:
     request_tokens: int | None = None  # typical prompt per request, for long-context tiers
     period: Period = Period.MONTH
     assumptions: tuple[str, ...] = ()
+    # The other BILLED counts, after the fields above (which callers may give by position).
+    cache_write_tokens: int = 0  # 5-minute cache writes
+    cache_write_1h_tokens: int = 0
+    reasoning_tokens: int = 0  # hidden, billed as output
+    image_input_tokens: int = 0
+    cached_image_input_tokens: int = 0
+    image_output_tokens: int = 0
+    audio_input_tokens: int = 0
+    audio_output_tokens: int = 0
+    audio_minutes: int = 0
+    characters: int = 0
+    video_seconds: int = 0
 
     def __post_init__(self) -> None:
         for name in _COUNTED:
@@ -130,8 +214,8 @@ class Workload:
 
     @property
     def tokens(self) -> int:
-        """Everything billed at a rate (not images): the text model's part of the workload."""
-        return sum(getattr(self, kind.quantity) for kind in BILLED)
+        """Every token billed at a rate (not images, minutes, characters or seconds)."""
+        return sum(getattr(self, BILLED[index].quantity) for index in _TOKEN_ROWS)
 
     def __add__(self, other: "Workload") -> "Workload":
         """Two workloads billed the same way, as one (counts add up)."""
@@ -144,11 +228,18 @@ class Workload:
         )
 
 
+def _media(w: Workload) -> bool:
+    """Whether the workload has more than prompt tokens (images, image, audio or video counts)."""
+    return bool(w.images) or any(
+        getattr(w, kind.quantity) for kind in BILLED if kind.role != PROMPT
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class LineItem:
     """One priced part of a workload on one model."""
 
-    kind: str  # a BILLED key (input | cached_input | output) or images
+    kind: str  # a BILLED key (input, cached_input, output, reasoning, ...) or images
     quantity: int
     unit: str  # "per 1M tokens" or "per image"
     unit_price: Decimal
@@ -247,8 +338,8 @@ def rate_card(model: Model) -> RateCard:
         takes_tokens(model),
         makes_images(model),
         model.max_input_tokens or model.context_window,
-        tuple([standard.get(key) for key in _KEYS]),
-        tuple([batch.get(key) for key in _KEYS]),
+        tuple([standard.get(key) for key in _RATES]),
+        tuple([batch.get(key) for key in _RATES]),
         tuple(sorted(model.prices.tiers, key=lambda t: t.above_input_tokens)),
         model.image_prices,
     )
@@ -277,129 +368,6 @@ def image_options(models: Iterable[Model | RateCard]) -> tuple[tuple[str, ...], 
     qualities = tuple(dict.fromkeys(c.quality for c in cells if c.quality != ANY))
     sizes = tuple(dict.fromkeys(c.size for c in cells if c.size != ANY))
     return qualities, sizes
-
-
-def build_workload(
-    *,
-    tokens: int | None = None,
-    input_tokens: int | None = None,
-    output_tokens: int | None = None,
-    cached_input_tokens: int = 0,
-    output_share: Decimal | None = None,
-    images: int = 0,
-    quality: str | None = None,
-    size: str | None = None,
-    batch: bool = False,
-    request_tokens: int | None = None,
-    period: Period = Period.MONTH,
-    catalog: Iterable[Model | RateCard] | None = None,
-) -> Workload:
-    """Resolve the options into exact counts, recording every assumption made on the way."""
-    given = {
-        "--tokens": tokens,
-        "--input": input_tokens,
-        "--output": output_tokens,
-        "--cached-input": cached_input_tokens,
-        "--images": images,
-        "--request-tokens": request_tokens,
-    }
-    for option, value in given.items():
-        # Callers normally pass parse_quantity results; this guards direct use of the API.
-        if value is not None and not 0 <= value <= MAX_QUANTITY:
-            raise WorkloadError(f"{option}: {value} is outside 0..{format_quantity(MAX_QUANTITY)}")
-    inp, out, cached = input_tokens, output_tokens, cached_input_tokens
-    notes: list[str] = [f"quantities are per {period.value}"]
-    if output_share is not None:
-        if tokens is None:
-            raise WorkloadError(
-                "--output-share splits --tokens, which is missing",
-                "give --tokens, or set the parts with --input and --output",
-            )
-        if inp is not None or out is not None:
-            raise WorkloadError(
-                "--output-share cannot be combined with --input or --output",
-                "the parts already fix the split; drop one of them",
-            )
-        if not output_share.is_finite() or not 0 <= output_share <= 1:
-            raise WorkloadError(f"--output-share: {output_share} is not between 0 and 1")
-    if tokens is not None:
-        inp, out = _split(tokens, inp, out, cached, output_share, notes)
-    inp, out = inp or 0, out or 0
-    if inp + cached + out + images == 0:
-        raise WorkloadError(
-            "nothing to price", "give --tokens, --input, --output, --cached-input or --images"
-        )
-    if request_tokens is not None and request_tokens < 1:
-        raise WorkloadError("--request-tokens: a request has at least 1 token")
-    qualities, sizes = image_options(catalog or ())
-    quality = None if quality is None else parse_choice(quality, "--quality", qualities)
-    size = None if size is None else parse_choice(size, "--size", sizes)
-    if images == 0 and (quality or size):
-        notes.append("--quality and --size ignored: no --images")
-        quality = size = None
-    elif images and (quality is None or size is None):
-        missing = " and ".join(o for o, v in (("--quality", quality), ("--size", size)) if not v)
-        notes.append(
-            f"no {missing}: {quality or DEFAULT_QUALITY} {size or DEFAULT_SIZE} images "
-            "where a model sells them, else its cheapest option"
-        )
-    if batch:
-        notes.append("batch rates where the catalog has them; the standard rate elsewhere (noted)")
-    return Workload(
-        inp, cached, out, images, quality, size, batch, request_tokens, period, tuple(notes)
-    )
-
-
-def _split(
-    tokens: int,
-    inp: int | None,
-    out: int | None,
-    cached: int,
-    share: Decimal | None,
-    notes: list[str],
-) -> tuple[int, int]:
-    """Exact (uncached input, output) from --tokens; cached input counts within the total."""
-    shown = format_quantity(tokens)
-    if cached:
-        notes.append(f"--cached-input {format_quantity(cached)} is part of --tokens {shown}")
-    if inp is not None and out is not None:
-        if inp + cached + out != tokens:
-            raise WorkloadError(
-                f"--tokens {shown} is not --input + --cached-input + --output "
-                f"({format_quantity(inp + cached + out)})",
-                "drop --tokens or one of the parts",
-            )
-        return inp, out
-    if inp is not None or out is not None:
-        given = inp if inp is not None else out or 0
-        rest = tokens - cached - given
-        if rest < 0:
-            raise WorkloadError(
-                f"--tokens {shown} is less than the parts given",
-                "--tokens is the total of input, cached input and output",
-            )
-        notes.append(
-            f"{'output' if out is None else 'input'} = --tokens minus the other parts: "
-            f"{format_quantity(rest)}"
-        )
-        return (given, rest) if out is None else (rest, given)
-    used = DEFAULT_OUTPUT_SHARE if share is None else share
-    num, den = used.as_integer_ratio()
-    output = tokens * num // den  # floor, so the remainder of the split goes to input
-    uncached = tokens - output - cached
-    if uncached < 0:
-        raise WorkloadError(
-            f"--cached-input {format_quantity(cached)} is more than the input part of --tokens "
-            f"{shown} ({format_quantity(tokens - output)})",
-            "lower --cached-input or --output-share",
-        )
-    why = " (default: input-heavy chat/RAG traffic)" if share is None else ""
-    notes.append(
-        f"--tokens {shown} split {format_share(1 - used)} input "
-        f"({format_quantity(tokens - output)}) / {format_share(used)} output "
-        f"({format_quantity(output)}){why}"
-    )
-    return uncached, output
 
 
 def _card(item: Model | RateCard) -> RateCard:
@@ -434,7 +402,7 @@ def _tier(card: RateCard, request_tokens: int | None) -> PriceTier | None:
 def _own_rate(card: RateCard, index: int, w: Workload, tier: PriceTier | None) -> _Rate:
     """The rate of BILLED[index] itself, honouring tiers (cliff rule) and batch."""
     if tier is not None:
-        price = tier.prices.get(_KEYS[index])
+        price = tier.prices.get(_RATES[index])
         if price is not None:
             over = fmt.tokens(tier.above_input_tokens)
             detail = f"long-context tier (prompts over {over} tokens)"
@@ -496,10 +464,43 @@ def _image_choice(card: RateCard, w: Workload) -> tuple[ImagePrice | None, bool]
     return cell, cheapest
 
 
-def _image_line(card: RateCard, w: Workload) -> tuple[LineItem | None, str | None, str | None]:
+def _token_billed(card: RateCard) -> bool:
+    """Whether the model has any token price (else it bills per image, minute or second only)."""
+    standard = card.standard
+    return any(standard[index] is not None for index in _TOKEN_ROWS)
+
+
+def _output_only(card: RateCard, w: Workload, pipeline: bool) -> str | None:
+    """A token-billed image model's per-image price covers the output only: what the line says."""
+    if not _token_billed(card):
+        return None  # billed per image only: the price is the whole price
+    covers = "the per-image price covers the image output only"
+    if pipeline:
+        return f"{covers}; {card.id}'s own prompt tokens are not part of a pipeline's estimate"
+    if any(getattr(w, BILLED[i].quantity) for i, role in enumerate(_ROLES) if role != MEDIA):
+        return f"{covers}; the prompt tokens are billed as lines of their own"
+    return f"{covers}; {card.id} also bills the prompt by the token (give it with --input)"
+
+
+def _no_grid(card: RateCard) -> str:
+    """Why images without a per-image price cannot be priced on an image model."""
+    if card.standard[_IMAGE_OUTPUT] is not None:
+        return (
+            f"images ({card.id} sells images by image output tokens only, and the catalog does not "
+            "know how many tokens an image takes: give them with --image-output-tokens N)"
+        )
+    return f"images (no per-image price for {card.id} in the catalog)"
+
+
+def _image_line(
+    card: RateCard, w: Workload, pipeline: bool
+) -> tuple[LineItem | None, str | None, str | None]:
     """(line, note, cannot-serve reason) for the images of a workload on one image model."""
     if not card.image_prices:
-        return None, None, f"images (no per-image price for {card.id} in the catalog)"
+        if w.image_output_tokens:
+            # billed by their image output tokens, the image_output line
+            return None, "images: billed by the image output tokens given (no per-image price)", None
+        return None, None, _no_grid(card)
     quality, size = w.quality, w.size
     cell, cheapest = _image_choice(card, w)
     if cell is None:
@@ -512,11 +513,15 @@ def _image_line(card: RateCard, w: Workload) -> tuple[LineItem | None, str | Non
         size if cell.size == ANY else cell.size,
     ]
     detail = " ".join(part for part in shown if part) or "flat price per image"
+    output_only = _output_only(card, w, pipeline)
+    if output_only:
+        detail += ", output only"
     note = None
     if (quality is None and cell.quality != ANY) or (size is None and cell.size != ANY):
         why = f", the cheapest {card.id} sells" if cheapest else ""
-        note = f"images: {detail} assumed{why}"
+        note = f"images: {' '.join(part for part in shown if part)} assumed{why}"
     batch_note = "no batch per-image price in the catalog; standard price used" if w.batch else None
+    caveats = [text for text in (batch_note, output_only) if text]
     line = LineItem(
         IMAGES,
         w.images,
@@ -525,40 +530,63 @@ def _image_line(card: RateCard, w: Workload) -> tuple[LineItem | None, str | Non
         _exact_cost(w.images, cell.usd),
         card.id,
         detail,
-        batch_note,
+        "; ".join(caveats) or None,
     )
     return line, note, None
 
 
 def _billed_lines(
-    card: RateCard, w: Workload, notes: list[str], reasons: list[str]
+    card: RateCard, w: Workload, rows: Sequence[int], notes: list[str], reasons: list[str]
 ) -> list[LineItem]:
-    """One priced line per BILLED kind the workload counts; missing prices become reasons."""
-    if not card.takes_tokens:
-        reasons.append(f"text tokens ({card.id} is {fmt.article(card.type)} {card.type} model)")
-        return []
-    if _prompt_too_long(card, w):
-        reasons.append(
-            f"prompts of {fmt.tokens(w.request_tokens or 0)} tokens "
-            f"({card.id} takes at most {fmt.tokens(card.token_limit or 0)})"
-        )
-    if card.tiers and w.request_tokens is None:
+    """One priced line per BILLED row given (those the workload counts that this model bills);
+    missing prices become reasons."""
+    prompt = any(_ROLES[index] == PROMPT for index in rows)
+    if prompt and not card.takes_tokens:
+        if not _media(w):
+            reasons.append(f"text tokens ({card.id} is {fmt.article(card.type)} {card.type} model)")
+            return []
+        if not _token_billed(card):
+            notes.append(
+                f"{card.id} has no token prices in the catalog: its prompt tokens are not billed"
+            )
+            rows = [index for index in rows if _ROLES[index] != PROMPT]
+            prompt = False
+    if prompt:
+        if _prompt_too_long(card, w):
+            reasons.append(
+                f"prompts of {fmt.tokens(w.request_tokens or 0)} tokens "
+                f"({card.id} takes at most {fmt.tokens(card.token_limit or 0)})"
+            )
+        if card.has("reasoning") and not w.reasoning_tokens:
+            notes.append(
+                "hidden reasoning tokens are billed as output and are not in the output count: "
+                "add them with --reasoning-tokens N"
+            )
+        elif w.reasoning_tokens and not card.has("reasoning"):
+            notes.append(
+                f"{card.id} is not marked as a reasoning model in the catalog; "
+                "the reasoning tokens given are billed as output all the same"
+            )
+    if prompt and card.tiers and w.request_tokens is None:
         notes.append(
             f"prompts assumed at most {fmt.tokens(card.tiers[0].above_input_tokens)} "
             "tokens (no --request-tokens); above that, long-context prices apply"
         )
     tier = _tier(card, w.request_tokens)
     lines = []
-    for index, kind in enumerate(BILLED):
-        quantity = getattr(w, kind.quantity)
-        if quantity == 0:
-            continue
-        price, detail, note = _rate(card, index, w, tier)
-        if price is None:
-            reasons.append(
-                f"{kind.label} (no {_words(kind.key)} price for {card.id} in the catalog)"
+    for index in rows:
+        kind = BILLED[index]
+        if index == _IMAGE_OUTPUT and w.images and card.image_prices:
+            notes.append(
+                f"image output tokens not billed: {card.id}'s per-image price covers the output"
             )
             continue
+        quantity = getattr(w, kind.quantity)
+        price, detail, note = _rate(card, index, w, tier)
+        if price is None:
+            reasons.append(_MISSING[index].format(card.id))
+            continue
+        caveat = "; ".join(text for text in (note, kind.caveat) if text) or None
         lines.append(
             LineItem(
                 kind.key,
@@ -568,7 +596,7 @@ def _billed_lines(
                 _exact_cost(quantity, price, index),
                 card.id,
                 detail,
-                note,
+                caveat,
             )
         )
     return lines
@@ -578,14 +606,23 @@ def estimate(models: Sequence[Model | RateCard], workload: Workload) -> Estimate
     """Price a workload on one model, or on a text model and an image model together."""
     cards = [_card(m) for m in models]
     text_model, image_model = _roles(cards)
+    pipeline = len(cards) > 1
     lines: list[LineItem] = []
     notes: list[str] = []
     reasons: list[str] = []
-    if workload.tokens:
-        lines += _billed_lines(text_model, workload, notes, reasons)
+    rows = [index for index, kind in enumerate(BILLED) if getattr(workload, kind.quantity)]
+    if pipeline:
+        text_rows = [index for index in rows if _ROLES[index] != IMAGE]
+        image_rows = [index for index in rows if _ROLES[index] == IMAGE]
+        if text_rows:
+            lines += _billed_lines(text_model, workload, text_rows, notes, reasons)
+        if image_rows:
+            lines += _billed_lines(image_model, workload, image_rows, notes, reasons)
+    elif rows:
+        lines += _billed_lines(text_model, workload, rows, notes, reasons)
     if workload.images:
         if image_model.makes_images:
-            line, note, reason = _image_line(image_model, workload)
+            line, note, reason = _image_line(image_model, workload, pipeline)
             lines += [line] if line else []
             notes += [note] if note else []
             reasons += [reason] if reason else []
@@ -595,8 +632,7 @@ def estimate(models: Sequence[Model | RateCard], workload: Workload) -> Estimate
                 f"{image_model.type} model)"
             )
     # In a pipeline a caveat must say which of the two models it is about.
-    prefix = len(cards) > 1
-    notes += [f"{ln.model_id}: {ln.note}" if prefix else ln.note for ln in lines if ln.note]
+    notes += [f"{ln.model_id}: {ln.note}" if pipeline else ln.note for ln in lines if ln.note]
     ids, unique = tuple(c.id for c in cards), tuple(dict.fromkeys(notes))
     if reasons:
         # A partial price would read as the whole price, so nothing is totalled or itemised.
@@ -611,27 +647,39 @@ def quote_all(cards: Iterable[RateCard], w: Workload) -> list[Decimal | None]:
     """`estimate([card], w).total` for each card, without line items or notes.
 
     The form a ranked scan of the whole catalog takes: the same BILLED rows through the same
-    rules (`_rate`, `_image_choice`), so it must agree with `estimate` to the last digit (a
-    property test holds it to that on every catalog model).
+    rules (`_rate`, `_image_choice`, who bills what), so it must agree with `estimate` to the
+    last digit (a property test holds it to that on every catalog model).
     """
     counts = [
         (index, Decimal(quantity), _EXPONENTS[index])
         for index, quantity in enumerate(getattr(w, kind.quantity) for kind in BILLED)
         if quantity
     ]
+    media = [count for count in counts if _ROLES[count[0]] != PROMPT]
+    prompt = len(media) < len(counts)
+    refused = prompt and not _media(w)  # text tokens alone: only a text model bills them
     images = Decimal(w.images) if w.images else None
     request = w.request_tokens  # without it, no prompt is too long and no tier applies
     multiply, add = _EXACT.multiply, _EXACT.add
     totals: list[Decimal | None] = []
     for card in cards:
         total: Decimal | None = _ZERO
-        if counts:
-            if not card.takes_tokens or (request is not None and _prompt_too_long(card, w)):
+        rows = counts
+        if prompt and not card.takes_tokens:
+            if refused:
+                totals.append(None)
+                continue
+            if not _token_billed(card):
+                rows = media  # its prompt is not billed
+        if rows:
+            if prompt and rows is counts and request is not None and _prompt_too_long(card, w):
                 totals.append(None)
                 continue
             tier = None if request is None else _tier(card, request)
             billed = _ZERO
-            for index, quantity, exponent in counts:
+            for index, quantity, exponent in rows:
+                if index == _IMAGE_OUTPUT and images is not None and card.image_prices:
+                    continue  # the per-image price covers the output
                 price = _rate(card, index, w, tier)[0]
                 if price is None:
                     total = None
@@ -647,8 +695,13 @@ def quote_all(cards: Iterable[RateCard], w: Workload) -> list[Decimal | None]:
             else:
                 total = billed
         if images is not None and total is not None:
-            cell = _image_choice(card, w)[0] if card.makes_images and card.image_prices else None
-            total = None if cell is None else add(total, multiply(images, cell.usd))
+            if not card.makes_images:
+                total = None
+            elif card.image_prices:
+                cell = _image_choice(card, w)[0]
+                total = None if cell is None else add(total, multiply(images, cell.usd))
+            elif not w.image_output_tokens:
+                total = None  # no grid, and no image output tokens to bill them by
         totals.append(total)
     return totals
 

@@ -124,12 +124,13 @@ def cost_view(result: CostResult) -> list[Block]:
         blocks.append(
             TableBlock([Column("model"), Column("line items")], items, title="Line items")
         )
-    notes: list[str] = []
+    # A note many rows share is said once, naming them: "a, b: one price per second ...".
+    shared: dict[str, list[str]] = {}
     for row in result.ranked:
-        notes += [
-            f"{row.estimate.key}: {n}" if not n.startswith(row.estimate.model_ids) else n
-            for n in row.estimate.notes
-        ]
+        for n in row.estimate.notes:
+            key = "" if n.startswith(row.estimate.model_ids) else row.estimate.key
+            shared.setdefault(n, []).append(key)
+    notes = [f"{', '.join(keys)}: {n}" if all(keys) else n for n, keys in shared.items()]
     if result.hidden_servable:
         notes.append(
             f"{result.hidden_servable} more model(s) can serve this workload at a higher cost "

@@ -47,6 +47,71 @@ RequestOpt = Annotated[
     ),
 ]
 
+CacheWritesOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--cache-writes",
+        help="Input tokens written to a prompt cache per period, on top of --input "
+        "(within --tokens).",
+    ),
+]
+CacheTtlOpt = Annotated[
+    str | None,
+    typer.Option("--cache-ttl", help="Lifetime of the cache writes: 5m (default) or 1h."),
+]
+CacheHitOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--cache-hit",
+        help="Share of the uncached input read from the cache instead, e.g. 80% "
+        "(not with --cached-input).",
+    ),
+]
+ReasoningOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--reasoning-tokens",
+        help="Hidden reasoning tokens per period, billed as output, on top of --output.",
+    ),
+]
+ImageInputOpt = Annotated[
+    str | None,
+    typer.Option("--image-input", help="Image input tokens per period (images to edit)."),
+]
+CachedImageInputOpt = Annotated[
+    str | None,
+    typer.Option("--cached-image-input", help="Cached image input tokens per period."),
+]
+ImageOutputOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--image-output-tokens",
+        help="Image output tokens per period: prices image models sold by the token only.",
+    ),
+]
+AudioInputOpt = Annotated[
+    str | None,
+    typer.Option("--audio-input-tokens", help="Audio input tokens per period."),
+]
+AudioOutputOpt = Annotated[
+    str | None,
+    typer.Option("--audio-output-tokens", help="Audio output tokens per period."),
+]
+AudioMinutesOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--audio-minutes", help="Minutes of audio per period (speech to text, by the minute)."
+    ),
+]
+CharactersOpt = Annotated[
+    str | None,
+    typer.Option("--characters", help="Characters of text per period (text to speech)."),
+]
+VideoSecondsOpt = Annotated[
+    str | None,
+    typer.Option("--video-seconds", help="Seconds of video generated per period."),
+]
+
 
 def workload_spec(
     *,
@@ -61,6 +126,18 @@ def workload_spec(
     batch: bool,
     per: str,
     request_tokens: str | None,
+    cache_writes: str | None = None,
+    cache_ttl: str | None = None,
+    cache_hit: str | None = None,
+    reasoning_tokens: str | None = None,
+    image_input: str | None = None,
+    cached_image_input: str | None = None,
+    image_output_tokens: str | None = None,
+    audio_input_tokens: str | None = None,
+    audio_output_tokens: str | None = None,
+    audio_minutes: str | None = None,
+    characters: str | None = None,
+    video_seconds: str | None = None,
 ) -> WorkloadSpec:
     """The workload options as typed, for costing.parse_workload."""
     from aicompare.costing import WorkloadSpec
@@ -77,4 +154,16 @@ def workload_spec(
         request_tokens=request_tokens,
         batch=batch,
         per=per,
+        cache_writes=cache_writes,
+        cache_ttl=cache_ttl,
+        cache_hit=cache_hit,
+        reasoning_tokens=reasoning_tokens,
+        image_input=image_input,
+        cached_image_input=cached_image_input,
+        image_output_tokens=image_output_tokens,
+        audio_input_tokens=audio_input_tokens,
+        audio_output_tokens=audio_output_tokens,
+        audio_minutes=audio_minutes,
+        characters=characters,
+        video_seconds=video_seconds,
     )
