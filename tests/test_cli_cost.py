@@ -26,7 +26,8 @@ def test_worked_example_images(cli) -> None:
     # pixel-one: high 1024x1536 at $0.06 per image; 1,000 x 0.06 = 60
     run = cli("cost", "pixel-one", "--images", "1_000", "--quality", "high", "--size", "1024x1536")
     assert run.exit_code == 0, run.stderr
-    assert "1k images × $0.06 per image = $60.00 (high 1024x1536)" in run.stdout
+    # pixel-one also bills the prompt by the token: its per-image price is the output only
+    assert "1k images × $0.06 per image = $60.00 (high 1024x1536, output only)" in run.stdout
     assert "$60.00" in run.stdout
 
 
@@ -124,9 +125,17 @@ def test_pipeline(cli) -> None:
     assert rows["alpha-mini+pixel-one"]["rank"] == 1
 
 
-def test_mixed_workload_needs_pipelines(cli) -> None:
-    run = cli("cost", "--tokens", "1M", "--images", "10")
-    assert run.exit_code == 2 and "pipelines" in run.stderr and run.stdout == ""
+def test_mixed_workload_is_priced_on_image_models_when_browsing(cli) -> None:
+    # 1M x 5.00 (pixel-one's prompt) + 10 x 0.01 (its cheapest cell, low 1024x1024)
+    doc = cli("cost", "--input", "1M", "--images", "10", "--json").json()
+    rows = {r["model"]: r for r in doc["results"] if r["servable"]}
+    assert rows["pixel-one"]["total"] == "5.1"
+    assert rows["pixel-flat"]["total"] == "0.3"  # billed per image only: its prompt is not billed
+    assert (
+        "pixel-flat has no token prices in the catalog: its prompt tokens are not billed"
+        in (rows["pixel-flat"]["notes"])
+    )
+    assert doc["omitted"]["cannot_serve"] > 0  # the text models: no images
 
 
 def test_baseline_and_period(cli) -> None:

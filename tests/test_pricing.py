@@ -21,7 +21,7 @@ from aicompare.catalog import Catalog
 from aicompare.errors import WorkloadError
 from aicompare.loader import ENV_BASE, ENV_CATALOG, load_catalog
 from aicompare.model import Model, Prices, PriceSet
-from aicompare.pricing import Estimate, Workload, estimate, image_options, rank
+from aicompare.pricing import BILLED, Estimate, Workload, estimate, image_options, rank
 from aicompare.quantities import Period, parse_quantity, parse_share, split_pipeline
 from aicompare.workloads import DEFAULT_OUTPUT_SHARE, build_workload
 
@@ -574,6 +574,12 @@ def workloads(
     batch: bool = False,
     request_tokens: int | None = None,
 ) -> Workload:
+    # the first kinds by position, as callers may; every other BILLED kind sometimes counted
+    others = {
+        kind.quantity: draw(st.sampled_from([0, 0, 0, 7, 10**6]))
+        for kind in BILLED
+        if kind.quantity not in ("input_tokens", "cached_input_tokens", "output_tokens")
+    }
     return Workload(
         draw(counts),
         draw(counts),
@@ -583,6 +589,7 @@ def workloads(
         size,
         batch,
         request_tokens,
+        **others,
     )
 
 
@@ -603,8 +610,9 @@ def test_total_is_the_sum_of_the_line_items(
     est = estimate([model], w)
     if est.servable:
         assert est.total == sum((item.cost for item in est.line_items), Decimal(0))
+        pers = {kind.key: kind.per for kind in BILLED}
         for item in est.line_items:
-            per = 1 if item.kind == "images" else 1_000_000
+            per = 1 if item.kind == "images" else pers[item.kind]
             assert item.cost * per == item.quantity * item.unit_price
     else:
         assert est.total is None and est.cannot_serve
@@ -664,7 +672,7 @@ def test_the_billed_table_drives_cards_and_line_items() -> None:
     import dataclasses
 
     from aicompare.model import PRICE_KEYS
-    from aicompare.pricing import BILLED, quote_all, rate_card
+    from aicompare.pricing import quote_all, rate_card
 
     counts = {field.name for field in dataclasses.fields(Workload)}
     keys = [kind.key for kind in BILLED]
@@ -681,7 +689,7 @@ def test_the_billed_table_drives_cards_and_line_items() -> None:
     for kind in BILLED:
         assert kind.rate in PRICE_KEYS and kind.quantity in counts and kind.per > 0
         assert kind.fallback is None or kind.fallback in keys
-        assert kind.role in ("prompt", "image", "media")
+        assert kind.role in ("prompt", "output", "image", "media")
     rates = list(dict.fromkeys(kind.rate for kind in BILLED))
     assert [kind.key for kind in BILLED if kind.key != kind.rate] == ["reasoning"]
     prices = {key: Decimal(f"{index + 1}.25") for index, key in enumerate(rates)}

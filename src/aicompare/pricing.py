@@ -54,7 +54,9 @@ DEFAULT_SIZE = "1024x1024"
 TOKENS_PER_PRICE = 1_000_000  # catalog token prices are per 1M tokens
 PER_IMAGE = "per image"
 IMAGES = "images"
-PROMPT, IMAGE, MEDIA = "prompt", "image", "media"  # who bills a kind (see the module docstring)
+# Who bills a kind (see the module docstring): the prompt and the text output are a text model's.
+PROMPT, OUTPUT, IMAGE, MEDIA = "prompt", "output", "image", "media"
+TEXT = (PROMPT, OUTPUT)
 
 # A cap, not a cost: Decimal works on the digits a number has, so a huge precision keeps every
 # product and sum exact (the catalog does not limit decimal places) and Inexact can never fire
@@ -74,7 +76,7 @@ class Billed(NamedTuple):
     quantity: str  # the Workload field that counts it
     fallback: str | None  # the kind whose rate bills it when its own price is unknown
     rate: str  # the catalog's price key (`prices.<rate>`) that bills it
-    role: str  # PROMPT, IMAGE or MEDIA: which model bills it
+    role: str  # PROMPT, OUTPUT, IMAGE or MEDIA: which model bills it
     caveat: str | None  # a note every line of this kind carries
 
 
@@ -110,9 +112,11 @@ BILLED = (
     ),
     # No fallback: a 1-hour write is never billed at the 5-minute rate (cannot serve instead).
     _billed("cache_write_1h", "cache_write_1h_tokens", _M),
-    _billed("output", "output_tokens", _M),
+    _billed("output", "output_tokens", _M, role=OUTPUT),
     # Hidden reasoning tokens are output tokens: the output rate, a line of their own.
-    _billed("reasoning", "reasoning_tokens", _M, rate="output", label="reasoning tokens"),
+    _billed(
+        "reasoning", "reasoning_tokens", _M, role=OUTPUT, rate="output", label="reasoning tokens"
+    ),
     _billed("image_input", "image_input_tokens", _M, role=IMAGE),
     _billed(
         "cached_image_input", "cached_image_input_tokens", _M, role=IMAGE, fallback="image_input"
@@ -231,7 +235,7 @@ class Workload:
 def _media(w: Workload) -> bool:
     """Whether the workload has more than prompt tokens (images, image, audio or video counts)."""
     return bool(w.images) or any(
-        getattr(w, kind.quantity) for kind in BILLED if kind.role != PROMPT
+        getattr(w, kind.quantity) for kind in BILLED if kind.role not in TEXT
     )
 
 
@@ -477,7 +481,9 @@ def _output_only(card: RateCard, w: Workload, pipeline: bool) -> str | None:
     covers = "the per-image price covers the image output only"
     if pipeline:
         return f"{covers}; {card.id}'s own prompt tokens are not part of a pipeline's estimate"
-    if any(getattr(w, BILLED[i].quantity) for i, role in enumerate(_ROLES) if role != MEDIA):
+    if any(
+        getattr(w, BILLED[i].quantity) for i, role in enumerate(_ROLES) if role in (PROMPT, IMAGE)
+    ):
         return f"{covers}; the prompt tokens are billed as lines of their own"
     return f"{covers}; {card.id} also bills the prompt by the token (give it with --input)"
 
@@ -499,7 +505,11 @@ def _image_line(
     if not card.image_prices:
         if w.image_output_tokens:
             # billed by their image output tokens, the image_output line
-            return None, "images: billed by the image output tokens given (no per-image price)", None
+            return (
+                None,
+                "images: billed by the image output tokens given (no per-image price)",
+                None,
+            )
         return None, None, _no_grid(card)
     quality, size = w.quality, w.size
     cell, cheapest = _image_choice(card, w)
@@ -540,18 +550,19 @@ def _billed_lines(
 ) -> list[LineItem]:
     """One priced line per BILLED row given (those the workload counts that this model bills);
     missing prices become reasons."""
-    prompt = any(_ROLES[index] == PROMPT for index in rows)
-    if prompt and not card.takes_tokens:
+    text = any(_ROLES[index] in TEXT for index in rows)
+    if text and not card.takes_tokens:
         if not _media(w):
             reasons.append(f"text tokens ({card.id} is {fmt.article(card.type)} {card.type} model)")
             return []
-        if not _token_billed(card):
+        if not _token_billed(card) and any(_ROLES[index] == PROMPT for index in rows):
+            # the prompt of a request billed per image, minute or second: in that price
             notes.append(
                 f"{card.id} has no token prices in the catalog: its prompt tokens are not billed"
             )
             rows = [index for index in rows if _ROLES[index] != PROMPT]
-            prompt = False
-    if prompt:
+            text = any(_ROLES[index] in TEXT for index in rows)
+    if text:
         if _prompt_too_long(card, w):
             reasons.append(
                 f"prompts of {fmt.tokens(w.request_tokens or 0)} tokens "
@@ -567,7 +578,7 @@ def _billed_lines(
                 f"{card.id} is not marked as a reasoning model in the catalog; "
                 "the reasoning tokens given are billed as output all the same"
             )
-    if prompt and card.tiers and w.request_tokens is None:
+    if text and card.tiers and w.request_tokens is None:
         notes.append(
             f"prompts assumed at most {fmt.tokens(card.tiers[0].above_input_tokens)} "
             "tokens (no --request-tokens); above that, long-context prices apply"
@@ -655,9 +666,10 @@ def quote_all(cards: Iterable[RateCard], w: Workload) -> list[Decimal | None]:
         for index, quantity in enumerate(getattr(w, kind.quantity) for kind in BILLED)
         if quantity
     ]
-    media = [count for count in counts if _ROLES[count[0]] != PROMPT]
-    prompt = len(media) < len(counts)
-    refused = prompt and not _media(w)  # text tokens alone: only a text model bills them
+    text = any(_ROLES[count[0]] in TEXT for count in counts)
+    refused = text and not _media(w)  # text tokens alone: only a text model bills them
+    unprompted = [count for count in counts if _ROLES[count[0]] != PROMPT]
+    unprompted_text = any(_ROLES[count[0]] == OUTPUT for count in unprompted)
     images = Decimal(w.images) if w.images else None
     request = w.request_tokens  # without it, no prompt is too long and no tier applies
     multiply, add = _EXACT.multiply, _EXACT.add
@@ -665,14 +677,15 @@ def quote_all(cards: Iterable[RateCard], w: Workload) -> list[Decimal | None]:
     for card in cards:
         total: Decimal | None = _ZERO
         rows = counts
-        if prompt and not card.takes_tokens:
+        if text and not card.takes_tokens:
             if refused:
                 totals.append(None)
                 continue
             if not _token_billed(card):
-                rows = media  # its prompt is not billed
+                rows = unprompted  # its prompt is not billed
         if rows:
-            if prompt and rows is counts and request is not None and _prompt_too_long(card, w):
+            too_long = text if rows is counts else unprompted_text
+            if too_long and request is not None and _prompt_too_long(card, w):
                 totals.append(None)
                 continue
             tier = None if request is None else _tier(card, request)

@@ -9,7 +9,7 @@ from aicompare import fmt
 from aicompare.compare import status_text
 from aicompare.costing import CostResult
 from aicompare.model import Status
-from aicompare.pricing import LineItem, Ranked, Workload
+from aicompare.pricing import BILLED, LineItem, Ranked, Workload
 from aicompare.quantities import format_quantity
 from aicompare.render.blocks import Block, Cell, Column, TableBlock, TextBlock
 from aicompare.render.documents import jsonable
@@ -160,7 +160,7 @@ def _line(line: LineItem) -> dict[str, Any]:
 
 
 def cost_document_workload(w: Workload) -> dict[str, Any]:
-    """The normalised workload with its assumptions, as JSON."""
+    """The normalised workload with its assumptions, as JSON: a count per billed kind."""
     return {
         "period": w.period.value,
         "input_tokens": w.input_tokens,
@@ -171,6 +171,7 @@ def cost_document_workload(w: Workload) -> dict[str, Any]:
         "size": w.size,
         "batch": w.batch,
         "request_tokens": w.request_tokens,
+        **{kind.quantity: getattr(w, kind.quantity) for kind in BILLED},
         "assumptions": list(w.assumptions),
     }
 
