@@ -378,7 +378,8 @@ def test_readme_image_cost_example(bundled_cli) -> None:
         "cost", "gpt-image-1", "--images", "1_000", "--quality", "medium", "--size", "1024x1536"
     )
     assert run.exit_code == 0, run.stderr
-    assert "1k images × $0.063 per image = $63.00 (medium 1024x1536)" in run.stdout
+    # the per-image price is the output only: gpt-image-1 bills its prompt by the token
+    assert "1k images × $0.063 per image = $63.00 (medium 1024x1536, output only)" in run.stdout
 
 
 @needs_reference

@@ -272,6 +272,8 @@ def test_image_output_tokens_price_the_images_of_a_model_without_a_grid(
         "image output tokens not billed: grid-tokens's per-image price covers the output"
         in got["grid-tokens"]["notes"]
     )
+    # image output tokens are no prompt: the image line still says the prompt is left out
+    assert got["grid-tokens"]["line_items"][0]["note"].endswith("(give it with --input)")
     assert (
         "images: billed by the image output tokens given (no per-image price)"
         in (got["tokens-only"]["notes"])
@@ -645,3 +647,21 @@ def test_the_bundled_catalog_prices_every_new_kind_somewhere(catalogs: dict[str,
         if kind.rate == "cache_write_1h":
             continue  # no 1-hour cache-write price in the data yet
         assert _agree(catalog, Workload(**{kind.quantity: 1000})) > 0, kind.key  # type: ignore[arg-type]
+
+
+def test_the_documented_cost_document_is_what_cost_prints(wcli: Callable[..., Run]) -> None:
+    """docs/json.md's `cost` example and its table of line-item kinds match the output."""
+    import json
+    import re
+
+    text = (HERE.parent / "docs" / "json.md").read_text("utf-8")
+    section = text.split("## `cost`\n", 1)[1].split("\n## ", 1)[0]
+    example = json.loads(re.findall(r"```json\n(.*?)```", section, re.DOTALL)[0])
+    doc = wcli("cost", "grid-tokens", "--images", "10", "--input", "1M", "--json").json()
+    assert set(example) <= set(doc)
+    assert list(example["workload"]) == list(doc["workload"])  # every count, in this order
+    row, line = doc["results"][0], doc["results"][0]["line_items"][0]
+    assert set(example["results"][0]) <= set(row)
+    assert set(example["results"][0]["line_items"][0]) == set(line)
+    kinds = re.findall(r"^\| `([a-z_0-9]+)` \| (per [^|]+?) \|", section, re.MULTILINE)
+    assert kinds == [(kind.key, kind.unit) for kind in BILLED] + [("images", "per image")]

@@ -176,7 +176,10 @@ _MISSING = tuple(
 )
 _TOKEN_ROWS = tuple(i for i, kind in enumerate(BILLED) if kind.unit == PRICE_UNITS["input"])
 _IMAGE_OUTPUT = _KEYS.index("image_output")
-_REASONING = _KEYS.index("reasoning")
+# What an image request's prompt is billed as: text and image input tokens.
+_PROMPT_ROWS = tuple(
+    i for i, kind in enumerate(BILLED) if kind.role == PROMPT or kind.key.endswith("image_input")
+)
 _COUNTED = (
     *dict.fromkeys(kind.quantity for kind in BILLED),
     IMAGES,
@@ -481,9 +484,7 @@ def _output_only(card: RateCard, w: Workload, pipeline: bool) -> str | None:
     covers = "the per-image price covers the image output only"
     if pipeline:
         return f"{covers}; {card.id}'s own prompt tokens are not part of a pipeline's estimate"
-    if any(
-        getattr(w, BILLED[i].quantity) for i, role in enumerate(_ROLES) if role in (PROMPT, IMAGE)
-    ):
+    if any(getattr(w, BILLED[index].quantity) for index in _PROMPT_ROWS):
         return f"{covers}; the prompt tokens are billed as lines of their own"
     return f"{covers}; {card.id} also bills the prompt by the token (give it with --input)"
 
