@@ -151,8 +151,10 @@ def test_transcription_is_priced_by_the_minute(bundled_cli: Callable[..., Run]) 
 
 
 def test_best_takes_the_new_workload_options(bundled_cli: Callable[..., Run]) -> None:
-    run = bundled_cli("best", "--for", "transcription", "--audio-minutes", "1k", "--json")
+    run = bundled_cli("best", "--for", "transcription", "--audio-minutes", "1k")
     assert run.exit_code == 0, run.stderr
+    # the verdict names the workload it priced (a task's workload keys are WorkloadSpec fields)
+    assert " for 1k minutes of audio input a month." in run.stdout
     assert "audio_minutes" in WorkloadSpec._fields
 
 

@@ -47,7 +47,7 @@ from aicompare.model import (
     Status,
     lifecycle_status,
 )
-from aicompare.quantities import MAX_QUANTITY, Period
+from aicompare.quantities import MAX_QUANTITY, Period, format_quantity
 
 DEFAULT_QUALITY = "medium"
 DEFAULT_SIZE = "1024x1024"
@@ -233,6 +233,15 @@ class Workload:
         return replace(
             self, **counts, assumptions=tuple(dict.fromkeys(self.assumptions + other.assumptions))
         )
+
+
+def counted_units(w: Workload) -> list[str]:
+    """The workload's counts that are not tokens or images, as words: '10k minutes of audio input'."""
+    return [
+        f"{format_quantity(getattr(w, kind.quantity))} {kind.label}"
+        for index, kind in enumerate(BILLED)
+        if index not in _TOKEN_ROWS and getattr(w, kind.quantity)
+    ]
 
 
 def _media(w: Workload) -> bool:

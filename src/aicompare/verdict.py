@@ -13,7 +13,7 @@ from aicompare.catalog import Catalog
 from aicompare.costing import WorkloadSpec, parse_workload
 from aicompare.errors import AicompareError, UsageError
 from aicompare.model import Model, Status
-from aicompare.pricing import Estimate, Workload, estimate
+from aicompare.pricing import Estimate, Workload, counted_units, estimate
 from aicompare.quantities import format_quantity
 from aicompare.tasks import Task, why_not
 
@@ -49,6 +49,7 @@ def workload_phrase(w: Workload) -> str:
         parts.append(f"{w.images:,} {quality}{size}images")
     if w.tokens:
         parts.append(f"{format_quantity(w.tokens)} tokens")
+    parts += counted_units(w)  # minutes, characters, seconds
     return f"{' and '.join(parts)} a {w.period.value}"
 
 
