@@ -413,6 +413,24 @@ def test_cache_hit_rounds_down_to_a_whole_token_and_says_so() -> None:
     assert (w.input_tokens, w.cached_input_tokens) == (2_000_001, 999_999)
 
 
+def test_cache_hit_splits_the_input_part_of_tokens() -> None:
+    w = build_workload(tokens=4_000_000, cache_hit=Decimal("0.5"))  # 3M input, 1M output
+    assert (w.input_tokens, w.cached_input_tokens, w.output_tokens) == (
+        1_500_000,
+        1_500_000,
+        1_000_000,
+    )
+
+
+def test_tokens_must_add_up_with_cache_writes() -> None:
+    with pytest.raises(Exception, match=r"is not --input \+ --cached-input \+ --cache-writes"):
+        build_workload(tokens=10, input_tokens=5, output_tokens=5, cache_writes=1)
+    with pytest.raises(Exception, match="--cache-writes 8 is more than the input part"):
+        build_workload(tokens=8, cache_writes=8)
+    with pytest.raises(Exception, match="--cached-input and --cache-writes 8 are more than"):
+        build_workload(tokens=8, cached_input_tokens=4, cache_writes=4)
+
+
 # --- reasoning ------------------------------------------------------------------------------------
 
 

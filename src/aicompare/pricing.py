@@ -141,7 +141,6 @@ BILLED = (
 # What a line of a kind says when its price is missing, besides "no ... price".
 _MISSING_HINTS = {
     "cache_write_1h": "; --cache-ttl 5m prices 5-minute writes",
-    "image_output": "; the images' output needs it",
 }
 
 

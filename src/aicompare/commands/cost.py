@@ -124,6 +124,9 @@ def command(
       aicompare cost o4-mini gpt-5-mini --input 4M --output 1M
       aicompare cost gpt-image-1 gpt-image-1-mini --images 1k --quality medium --size 1024x1536
       aicompare cost o4-mini+gpt-image-1 gpt-5-mini+gpt-image-1-mini --tokens 5M --images 2k
+      aicompare cost gpt-image-1 gpt-image-1-mini --images 10k --input 500k
+      aicompare cost claude-sonnet-4-5 --input 1M --cache-writes 1M --cached-input 1M --output 1M
+      aicompare cost --audio-minutes 10k
       aicompare cost --tokens 200M --type text --current --batch --per year --json
     """
     fmt_ = output_format(json_, format_)
