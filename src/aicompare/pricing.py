@@ -606,7 +606,7 @@ def _billed_lines(
         if price is None:
             reasons.append(_MISSING[index].format(card.id))
             continue
-        caveat = "; ".join(text for text in (note, kind.caveat) if text) or None
+        caveat = "; ".join(part for part in (note, kind.caveat) if part) or None
         lines.append(
             LineItem(
                 kind.key,
