@@ -22,7 +22,7 @@ from aicompare.catalog import Layer
 from aicompare.errors import CatalogError
 from aicompare.importers.litellm import SNAPSHOT
 from aicompare.loader import build_catalog, read_document
-from aicompare.schema import LIFECYCLE_KEYS, MODEL_KEYS
+from aicompare.schema import LIFECYCLE_KEYS, MODALITY_CAPABILITIES, MODEL_KEYS
 
 from .check import (
     ABSENT,
@@ -368,6 +368,8 @@ def _finish(
         for name in fields:
             if name not in table and name not in blocked and record.get(name):
                 table[name] = copy.deepcopy(record[name])
+                if name.endswith("_modalities") and "capabilities" not in blocked:
+                    _implied_capabilities(table, name)
     values = reference_values(index, refs, mid, table)
     for name in CHECKED:
         status, value = decide(values[name], choices.get((mid, name)))
@@ -384,6 +386,22 @@ def _finish(
     life = table.get("lifecycle")
     if life is not None:
         table["lifecycle"] = {k: life[k] for k in LIFECYCLE_KEYS if k in life}
+
+
+def _implied_capabilities(table: dict[str, Any], key: str) -> None:
+    """The capabilities a filled modality list states (image input: vision, ...), added to the
+    primary record's, so that the two facts agree as the catalog validation requires."""
+    side = key.removesuffix("_modalities")
+    listed = table.get(key, [])
+    caps = set(table.get("capabilities", []))
+    for capability, where, modality in MODALITY_CAPABILITIES:
+        if where != side or modality not in listed:
+            continue
+        if capability == "image_generation" and table.get("type") != "image":
+            continue  # image output on a text model is a hosted image tool
+        caps.add(capability)
+    if caps:
+        table["capabilities"] = sorted(caps)
 
 
 def _ordered(table: Mapping[str, Any]) -> dict[str, Any]:

@@ -79,6 +79,15 @@ CAPABILITY_FIELDS = {
     "supports_computer_use": "computer_use",
     "supports_native_streaming": "streaming",
 }
+# Capabilities that a listed modality implies: (modality, side, capability). Image output on a
+# chat model is a hosted image tool, so it is not one of them (image modes set image_generation).
+MODALITY_CAPABILITIES = (
+    ("image", "input", "vision"),
+    ("audio", "input", "audio_input"),
+    ("pdf", "input", "pdf_input"),
+    ("audio", "output", "audio_output"),
+)
+IMAGE_MODES = ("image_generation", "image_edit")
 # Input-only models: LiteLLM writes output 0 meaning "not billed", which is not "free output".
 # Handled by the per-image logic, not as token prices.
 IMAGE_FIELDS = (
@@ -101,6 +110,7 @@ _VERSION = re.compile(r"^v\d+(?:alpha|beta)?\d*$")
 SERVICE_TIER = "service-tier prices (priority, flex, ...) not representable"
 PER_QUERY = "per-query/per-request prices not representable"
 PER_PIXEL = "per-pixel image prices not converted"
+CONTRADICTED = "capability flag contradicted by the record's modality list, not kept"
 
 
 NAME = "litellm"  # its key in aicompare.importers.REGISTRY
@@ -174,10 +184,21 @@ def _model(
         table["max_output_tokens"] = max_output
     inputs = _allowed(rec.get("supported_modalities"), INPUT_MODALITIES)
     outputs = _allowed(rec.get("supported_output_modalities"), OUTPUT_MODALITIES)
+    if inputs and rec.get("supports_pdf_input") is True and "pdf" not in inputs:
+        # LiteLLM's modality lists have no "pdf"; its supports_pdf_input says it
+        inputs = sorted([*inputs, "pdf"])
+    if not outputs and mode in IMAGE_MODES:
+        outputs = ["image"]  # an image generation or edit endpoint answers with images
     endpoints = _endpoints(rec.get("supported_endpoints"))
     prices, lost = _prices(rec, mtype, mode)
     grid = _flat_image(rec, mtype, lost)
-    capabilities = _capabilities(rec, mode, endpoints, prices)
+    capabilities = _capabilities(rec, mode, endpoints, prices, inputs, outputs)
+    for modality, where, cap in MODALITY_CAPABILITIES:
+        listed = inputs if where == "input" else outputs
+        if cap in capabilities and listed and modality not in listed:
+            # the record's own modality list is the more specific fact
+            capabilities.remove(cap)
+            notes.append(note(key, CONTRADICTED, [f"{cap} ({where}: {', '.join(listed)})"]))
     for name, values in (
         ("input_modalities", inputs),
         ("output_modalities", outputs),
@@ -227,10 +248,19 @@ def _endpoints(values: object) -> list[str]:
 
 
 def _capabilities(
-    rec: Mapping[str, Any], mode: str, endpoints: list[str], prices: Mapping[str, Any]
+    rec: Mapping[str, Any],
+    mode: str,
+    endpoints: list[str],
+    prices: Mapping[str, Any],
+    inputs: list[str],
+    outputs: list[str],
 ) -> list[str]:
-    """supports_* flags plus what the mode, endpoints and batch prices imply."""
+    """supports_* flags plus what the mode, endpoints, batch prices and modalities imply."""
     caps = {cap for field, cap in CAPABILITY_FIELDS.items() if rec.get(field) is True}
+    # the capability a listed modality states (as the models.dev importer reads them)
+    for modality, where, cap in MODALITY_CAPABILITIES:
+        if modality in (inputs if where == "input" else outputs):
+            caps.add(cap)
     if "batch" in prices or "batch" in endpoints:
         caps.add("batch")
     if mode == "image_generation" or "images_generations" in endpoints:

@@ -149,7 +149,7 @@ def _model(
         table["input_modalities"] = inputs
     if outputs:
         table["output_modalities"] = outputs
-    capabilities = _capabilities(rec, inputs, outputs)
+    capabilities = _capabilities(rec, inputs, outputs, mtype)
     if capabilities:
         table["capabilities"] = capabilities
     raw_cutoff = rec.get("knowledge")
@@ -179,7 +179,9 @@ def _model(
     return table
 
 
-def _capabilities(rec: Mapping[str, Any], inputs: list[str], outputs: list[str]) -> list[str]:
+def _capabilities(
+    rec: Mapping[str, Any], inputs: list[str], outputs: list[str], mtype: str
+) -> list[str]:
     """Capability flags plus what the modalities imply (image input -> vision, ...)."""
     caps = set()
     for field, cap in (
@@ -197,6 +199,9 @@ def _capabilities(rec: Mapping[str, Any], inputs: list[str], outputs: list[str])
     ):
         if modality in where:
             caps.add(cap)
+    if mtype == "image" and "image" in outputs:
+        # an image model's image output (a chat model's is a hosted image tool)
+        caps.add("image_generation")
     return sorted(caps)
 
 
