@@ -22,7 +22,7 @@ from aicompare.importers import FORMATS, importer
 from aicompare.model import PRICE_KEYS
 
 # The figures held against the data sets: three token prices (per 1M) and two token limits.
-PRICE_FIELDS = ("input", "cached_input", "output")
+PRICE_FIELDS = ("input", "cached_input", "output", "cache_write", "cache_write_1h")
 LIMIT_FIELDS = ("context_window", "max_output_tokens")
 CHECKED = PRICE_FIELDS + LIMIT_FIELDS
 # A dated name: gpt-4o-2024-08-06, claude-x-20250929, grok-4.20-0309-reasoning, mistral-x-2512,

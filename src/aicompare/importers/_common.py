@@ -25,7 +25,7 @@ _CUTOFF = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
 # What more than one importer notes or assumes, said the same way by each.
 UNBILLED_OUTPUT_TYPES = ("embedding", "rerank", "moderation")  # no output-token price expected
 OTHER = "other prices not converted"
-CACHE_TTL = "long-lived cache-write prices not representable"
+CACHE_TTL = "cache-write prices for lifetimes other than 5 minutes and 1 hour not representable"
 BATCH_TIER = "batch long-context tier prices not representable"
 TIME_WINDOW = "time-window prices not representable"
 

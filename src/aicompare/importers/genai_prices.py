@@ -34,6 +34,7 @@ MTOK_KEYS = {
     "output_mtok": "output",
     "cache_read_mtok": "cached_input",
     "cache_write_mtok": "cache_write",
+    "cache_write_1h_mtok": "cache_write_1h",
     "input_audio_mtok": "audio_input",
     "output_audio_mtok": "audio_output",
     "input_image_mtok": "image_input",

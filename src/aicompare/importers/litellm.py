@@ -110,6 +110,7 @@ _VERSION = re.compile(r"^v\d+(?:alpha|beta)?\d*$")
 SERVICE_TIER = "service-tier prices (priority, flex, ...) not representable"
 PER_QUERY = "per-query/per-request prices not representable"
 PER_PIXEL = "per-pixel image prices not converted"
+ONE_HOUR = "_above_1hr"  # cache_creation_input_token_cost_above_1hr: the 1-hour cache write
 CONTRADICTED = "capability flag contradicted by the record's modality list, not kept"
 
 
@@ -323,9 +324,12 @@ def _prices(
                 lost[_lost_kind(field)].append(field)
             continue
         key, (hours, k, variant) = unit[0], match.group("hours", "k", "variant")
-        if hours:
+        if hours == ONE_HOUR and key == "cache_write":
+            key = "cache_write_1h"  # the 1-hour cache write; the plain field is the 5-minute one
+        elif hours:
             lost[CACHE_TTL].append(field)
-        elif variant == "batches":
+            continue
+        if variant == "batches":
             if k:
                 lost[BATCH_TIER].append(field)
             else:
