@@ -430,7 +430,7 @@ def build_model(
         benchmarks=benchmarks,
         origins=origins,
     )
-    _check_modalities(raw, path, problems)
+    _check_modalities(raw, path, problems, {where for where, _ in origins})
     return model if len(problems) == before else None
 
 
@@ -455,16 +455,26 @@ def _listed(table: Mapping[str, Any], key: str) -> list[str] | None:
     return [v for v in value if isinstance(v, str)]
 
 
-def _check_modalities(raw: Mapping[str, Any], path: str, problems: Problems) -> None:
-    """Capabilities and modalities that contradict each other (docs/catalog.md, Validation)."""
+def _check_modalities(
+    raw: Mapping[str, Any], path: str, problems: Problems, overridden: set[str]
+) -> None:
+    """Capabilities and modalities that contradict each other (docs/catalog.md, Validation).
+
+    `overridden`: the model-relative keys a higher layer set; the problem is reported at the
+    modality list when only it came from a higher layer, else at the capabilities."""
     caps = _listed(raw, "capabilities")
     for capability, side, modality in MODALITY_CAPABILITIES:
         key = f"{side}_modalities"
         modalities = _listed(raw, key)
+        where = (
+            f"{path}.{key}"
+            if key in overridden and "capabilities" not in overridden and "*" not in overridden
+            else f"{path}.capabilities"
+        )
         if caps is not None and capability in caps and modalities is not None:
             if modality not in modalities:
                 problems.add(
-                    f"{path}.capabilities",
+                    where,
                     f"{capability} but {key} ({', '.join(modalities) or 'none'}) "
                     f"lack {modality}",
                 )
@@ -475,10 +485,7 @@ def _check_modalities(raw: Mapping[str, Any], path: str, problems: Problems) -> 
                 raw.get("type") != "image" or "image_editing" in caps
             ):
                 continue
-            problems.add(
-                f"{path}.capabilities",
-                f"{key} include {modality} but capabilities lack {capability}",
-            )
+            problems.add(where, f"{key} include {modality} but capabilities lack {capability}")
 
 
 def check_succession(
