@@ -44,6 +44,21 @@ def is_dated(name: str) -> bool:
     return bool(DATED.search(name))
 
 
+# A full date in an API name: gpt-4o-2024-05-13, claude-x-20250929, amazon.x-20251202-v1:0.
+_NAME_DATE = re.compile(r"(?:^|[-@.])(20\d{2})-?(\d{2})-?(\d{2})(?:[-:]|$)")
+
+
+def name_date(name: str) -> dt.date | None:
+    """The day a dated API name carries (the snapshot's date), None for other names."""
+    match = _NAME_DATE.search(name)
+    if match is None:
+        return None
+    try:
+        return dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    except ValueError:
+        return None
+
+
 def get_field(table: Mapping[str, Any], name: str) -> Any:
     """A checked field of a model table, or None."""
     if name in PRICE_FIELDS:

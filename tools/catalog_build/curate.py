@@ -12,6 +12,7 @@ The format of the curation file is in docs/catalog-sources.md.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +38,7 @@ from .check import (
     get_field,
     is_dated,
     maker_index,
+    name_date,
     order_prices,
     reference_values,
     same,
@@ -162,6 +164,7 @@ def build(reference: Path, curation_path: Path) -> Build:
             table["provider"] = maker_id
             _apply_curated(table, curated.get(mid, {}))
             _finish(mid, table, index, refs, maker, cur, choices, filled)
+            problems += _release_date(mid, table, curated.get(mid, {}), filled)
             models[mid] = table
     for mid in sorted(set(curated) - set(models)):
         owner = next(
@@ -386,6 +389,32 @@ def _finish(
     life = table.get("lifecycle")
     if life is not None:
         table["lifecycle"] = {k: life[k] for k in LIFECYCLE_KEYS if k in life}
+
+
+# A snapshot's API name carries the day it was cut, a little before its release: a release date
+# this long after a model's earliest dated name contradicts it.
+RELEASE_AFTER_NAME = dt.timedelta(days=31)
+
+
+def _release_date(
+    mid: str, table: dict[str, Any], over: Mapping[str, Any], filled: list[str]
+) -> list[str]:
+    """A model whose own id is dated and that no data set dates is released on that day; a
+    release date long after the model's earliest dated API name is a problem, unless curated."""
+    named = sorted(d for n in (mid, *table.get("snapshots", [])) if (d := name_date(n)))
+    release = table.get("release_date")
+    own = name_date(mid)
+    if release is None and own is not None and "release_date" not in over.get("unset", []):
+        table["release_date"] = own
+        filled.append(f"{mid}: release_date {own} from its dated id")
+        return []
+    if named and release is not None and "release_date" not in over:
+        if release > named[0] + RELEASE_AFTER_NAME:
+            return [
+                f"{mid}: release_date {release} is more than {RELEASE_AFTER_NAME.days} days "
+                f"after its dated API name ({named[0]}); set release_date in the curation"
+            ]
+    return []
 
 
 def _implied_capabilities(table: dict[str, Any], key: str) -> None:
