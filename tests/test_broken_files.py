@@ -737,7 +737,7 @@ def test_capabilities_contradicting_modalities(
     "toml",
     [
         # an absent list is unknown, not a contradiction
-        '[models.pixel-flat]\n'
+        "[models.pixel-flat]\n"
         'capabilities = ["image_generation", "vision", "pdf_input", "audio_input"]\n',
         '[models.alpha-old]\ninput_modalities = ["text", "image", "audio", "pdf"]\n'
         'output_modalities = ["text", "audio"]\n',

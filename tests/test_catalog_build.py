@@ -258,3 +258,53 @@ def test_one_hour_cache_write_disagreement_is_a_problem(
         "acme-large: cache_write_1h: the data sets disagree (genai-prices fixture 5, "
         "LiteLLM fixture 4) and the curation records no choice"
     ]
+
+
+# --- release dates ---------------------------------------------------------------------------------
+
+
+def _reference_with(tmp_path: Path, name: str, old: str, new: str) -> Path:
+    reference = tmp_path / "reference"
+    if not reference.exists():
+        shutil.copytree(FIXTURE / "reference", reference)
+    path = reference / name
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new))
+    return reference
+
+
+def test_a_dated_id_is_its_release_date(tmp_path: Path, fixture_curation: Path) -> None:
+    reference = _reference_with(
+        tmp_path,
+        "litellm.json",
+        '  "acme-embed":',
+        '  "acme-x-20251202-v1:0": {"litellm_provider": "acme", "mode": "chat", '
+        '"input_cost_per_token": 1e-06, "output_cost_per_token": 2e-06},\n  "acme-embed":',
+    )
+    result = build(reference, fixture_curation)
+    assert result.doc["models"]["acme-x-20251202-v1:0"]["release_date"] == dt.date(2025, 12, 2)
+    assert "acme-x-20251202-v1:0: release_date 2025-12-02 from its dated id" in result.filled
+    # an undated model with a dated snapshot is not given the snapshot's day
+    assert "release_date" not in result.doc["models"]["acme-old"]
+
+
+def test_release_date_long_after_a_dated_api_name_is_a_problem(
+    tmp_path: Path, fixture_curation: Path
+) -> None:
+    # models.dev dates acme-large three months after its snapshot acme-large-2025-03-01
+    reference = _reference_with(
+        tmp_path, "models-dev.json", '"release_date": "2025-03-01"', '"release_date": "2025-06-02"'
+    )
+    with pytest.raises(CatalogError) as info:
+        build(reference, fixture_curation)
+    assert info.value.problems == [
+        "acme-large: release_date 2025-06-02 is more than 31 days after its dated API name "
+        "(2025-03-01); set release_date in the curation"
+    ]
+    # a curated date is the recorded choice
+    fixture_curation.write_text(
+        fixture_curation.read_text() + "\n[models.acme-large]\nrelease_date = 2025-03-04\n"
+    )
+    result = build(reference, fixture_curation)
+    assert result.doc["models"]["acme-large"]["release_date"] == dt.date(2025, 3, 4)

@@ -475,8 +475,7 @@ def _check_modalities(
             if modality not in modalities:
                 problems.add(
                     where,
-                    f"{capability} but {key} ({', '.join(modalities) or 'none'}) "
-                    f"lack {modality}",
+                    f"{capability} but {key} ({', '.join(modalities) or 'none'}) lack {modality}",
                 )
         elif caps is not None and modalities is not None and modality in modalities:
             # image output on a text model is a hosted image tool, not image generation, and an

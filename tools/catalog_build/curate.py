@@ -408,12 +408,16 @@ def _release_date(
         table["release_date"] = own
         filled.append(f"{mid}: release_date {own} from its dated id")
         return []
-    if named and release is not None and "release_date" not in over:
-        if release > named[0] + RELEASE_AFTER_NAME:
-            return [
-                f"{mid}: release_date {release} is more than {RELEASE_AFTER_NAME.days} days "
-                f"after its dated API name ({named[0]}); set release_date in the curation"
-            ]
+    if (
+        named
+        and release is not None
+        and "release_date" not in over
+        and release > named[0] + RELEASE_AFTER_NAME
+    ):
+        return [
+            f"{mid}: release_date {release} is more than {RELEASE_AFTER_NAME.days} days "
+            f"after its dated API name ({named[0]}); set release_date in the curation"
+        ]
     return []
 
 
