@@ -654,7 +654,10 @@ def test_problem_is_blamed_on_the_layer_that_has_it(tmp_path: Path, toml: str) -
 
 # --- capabilities and modalities that contradict each other ---------------------------------------
 
-MINI = '[models.alpha-mini]\ncapabilities = ["streaming", "{cap}"]\n'
+MINI = (
+    '[models.alpha-mini]\ninput_modalities = ["text"]\noutput_modalities = ["text"]\n'
+    'capabilities = ["streaming", "{cap}"]\n'
+)
 
 
 @pytest.mark.parametrize(
@@ -685,29 +688,29 @@ MINI = '[models.alpha-mini]\ncapabilities = ["streaming", "{cap}"]\n'
             "models.alpha-mini.capabilities",
             "image_generation but output_modalities (text) lack image",
         ),
-        # the layer sets only the modality list: the problem is blamed on it
+        # a listed modality without its capability, both stated by the layer
         (
-            '[models.alpha-mini]\ninput_modalities = ["text", "image"]\n',
-            "models.alpha-mini.input_modalities",
+            '[models.alpha-mini]\ninput_modalities = ["text", "image"]\ncapabilities = []\n',
+            "models.alpha-mini.capabilities",
             "input_modalities include image but capabilities lack vision",
         ),
         (
-            '[models.alpha-mini]\ninput_modalities = ["text", "audio"]\n',
-            "models.alpha-mini.input_modalities",
+            '[models.alpha-mini]\ninput_modalities = ["text", "audio"]\ncapabilities = []\n',
+            "models.alpha-mini.capabilities",
             "input_modalities include audio but capabilities lack audio_input",
         ),
         (
-            '[models.alpha-mini]\ninput_modalities = ["text", "pdf"]\n',
-            "models.alpha-mini.input_modalities",
+            '[models.alpha-mini]\ninput_modalities = ["text", "pdf"]\ncapabilities = []\n',
+            "models.alpha-mini.capabilities",
             "input_modalities include pdf but capabilities lack pdf_input",
         ),
         (
-            '[models.alpha-mini]\noutput_modalities = ["text", "audio"]\n',
-            "models.alpha-mini.output_modalities",
+            '[models.alpha-mini]\noutput_modalities = ["text", "audio"]\ncapabilities = []\n',
+            "models.alpha-mini.capabilities",
             "output_modalities include audio but capabilities lack audio_output",
         ),
         (
-            '[models.pixel-one]\ncapabilities = ["batch"]\n',
+            '[models.pixel-one]\noutput_modalities = ["image"]\ncapabilities = ["batch"]\n',
             "models.pixel-one.capabilities",
             "output_modalities include image but capabilities lack image_generation",
         ),
@@ -746,12 +749,26 @@ def test_capabilities_contradicting_modalities(
         # an edit-only image model makes images without generating them
         '[models.pixel-one]\ninput_modalities = ["text", "image"]\n'
         'capabilities = ["image_editing", "vision"]\n',
+        # one list of a pair restated by a layer (an imported file), the other from below: each
+        # layer is held to what it states itself
+        '[models.alpha-mini]\ninput_modalities = ["text", "image"]\n',
+        '[models.alpha-large]\ncapabilities = ["streaming"]\n',
+        '[models.pixel-one]\ncapabilities = ["batch"]\n',
         # both facts stated, and they agree
         '[models.alpha-mini]\ninput_modalities = ["text", "image", "audio", "pdf"]\n'
         'output_modalities = ["text", "audio"]\n'
         'capabilities = ["vision", "audio_input", "pdf_input", "audio_output"]\n',
     ],
-    ids=["no-lists", "no-capabilities", "chat-image-tool", "edit-only", "agreeing"],
+    ids=[
+        "no-lists",
+        "no-capabilities",
+        "chat-image-tool",
+        "edit-only",
+        "modalities-over-lower-capabilities",
+        "capabilities-over-lower-modalities",
+        "image-capabilities-over-lower-modalities",
+        "agreeing",
+    ],
 )
 def test_capabilities_and_modalities_that_do_not_contradict(tmp_path: Path, toml: str) -> None:
     assert check_file(write(tmp_path, toml), broken=False) == []

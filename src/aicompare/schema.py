@@ -430,13 +430,13 @@ def build_model(
         benchmarks=benchmarks,
         origins=origins,
     )
-    _check_modalities(raw, path, problems, {where for where, _ in origins})
+    _check_modalities(raw, path, problems, dict(origins))
     return model if len(problems) == before else None
 
 
 # Capability <-> modality: (capability, "input"/"output", modality). Each pair states one fact
-# twice (LiteLLM's supports_vision is models.dev's image input), so the two must agree where both
-# are known: a listed capability needs the modality in a listed modality list, and a listed
+# twice (LiteLLM's supports_vision is models.dev's image input), so a layer that states both must
+# state them alike: a listed capability needs the modality in a listed modality list, and a listed
 # modality needs the capability in a listed capability list. An absent list is unknown.
 MODALITY_CAPABILITIES = (
     ("vision", "input", "image"),
@@ -456,35 +456,38 @@ def _listed(table: Mapping[str, Any], key: str) -> list[str] | None:
 
 
 def _check_modalities(
-    raw: Mapping[str, Any], path: str, problems: Problems, overridden: set[str]
+    raw: Mapping[str, Any], path: str, problems: Problems, origins: Mapping[str, str]
 ) -> None:
     """Capabilities and modalities that contradict each other (docs/catalog.md, Validation).
 
-    `overridden`: the model-relative keys a higher layer set; the problem is reported at the
-    modality list when only it came from a higher layer, else at the capabilities."""
+    `origins`: model-relative key -> the higher layer that set it ("*": the layer that added the
+    model). Only facts stated by one layer are held together: a layer that overrides one list of
+    a pair (an imported file restating capabilities) does not contradict the other list below."""
+    base = origins.get("*", "")
     caps = _listed(raw, "capabilities")
     for capability, side, modality in MODALITY_CAPABILITIES:
         key = f"{side}_modalities"
         modalities = _listed(raw, key)
-        where = (
-            f"{path}.{key}"
-            if key in overridden and "capabilities" not in overridden and "*" not in overridden
-            else f"{path}.capabilities"
-        )
-        if caps is not None and capability in caps and modalities is not None:
-            if modality not in modalities:
-                problems.add(
-                    where,
-                    f"{capability} but {key} ({', '.join(modalities) or 'none'}) lack {modality}",
-                )
-        elif caps is not None and modalities is not None and modality in modalities:
+        if caps is None or modalities is None:
+            continue
+        if origins.get("capabilities", base) != origins.get(key, base):
+            continue
+        if capability in caps and modality not in modalities:
+            problems.add(
+                f"{path}.capabilities",
+                f"{capability} but {key} ({', '.join(modalities) or 'none'}) lack {modality}",
+            )
+        elif capability not in caps and modality in modalities:
             # image output on a text model is a hosted image tool, not image generation, and an
             # edit-only image model (inpainting, outpainting) makes images without generating
             if capability == "image_generation" and (
                 raw.get("type") != "image" or "image_editing" in caps
             ):
                 continue
-            problems.add(where, f"{key} include {modality} but capabilities lack {capability}")
+            problems.add(
+                f"{path}.capabilities",
+                f"{key} include {modality} but capabilities lack {capability}",
+            )
 
 
 def check_succession(
