@@ -81,7 +81,7 @@ CAPABILITY_FIELDS = {
 }
 # Capabilities that a listed modality implies: (modality, side, capability). Image output on a
 # chat model is a hosted image tool, so it is not one of them (image modes set image_generation).
-MODALITY_CAPABILITIES = (
+IMPLIED_CAPABILITIES = (
     ("image", "input", "vision"),
     ("audio", "input", "audio_input"),
     ("pdf", "input", "pdf_input"),
@@ -194,7 +194,7 @@ def _model(
     prices, lost = _prices(rec, mtype, mode)
     grid = _flat_image(rec, mtype, lost)
     capabilities = _capabilities(rec, mode, endpoints, prices, inputs, outputs)
-    for modality, where, cap in MODALITY_CAPABILITIES:
+    for modality, where, cap in IMPLIED_CAPABILITIES:
         listed = inputs if where == "input" else outputs
         if cap in capabilities and listed and modality not in listed:
             # the record's own modality list is the more specific fact
@@ -259,7 +259,7 @@ def _capabilities(
     """supports_* flags plus what the mode, endpoints, batch prices and modalities imply."""
     caps = {cap for field, cap in CAPABILITY_FIELDS.items() if rec.get(field) is True}
     # the capability a listed modality states (as the models.dev importer reads them)
-    for modality, where, cap in MODALITY_CAPABILITIES:
+    for modality, where, cap in IMPLIED_CAPABILITIES:
         if modality in (inputs if where == "input" else outputs):
             caps.add(cap)
     if "batch" in prices or "batch" in endpoints:
