@@ -158,3 +158,17 @@ def test_availability_marks_follow_the_makers_ids(catalog: Catalog) -> None:
     assert Counter(marked.values()) == {"preview": 33, "experimental": 2}
     for mid in marked:
         assert any(word in mid for word in ("preview", "exp")), mid
+
+
+def test_no_billed_model_writes_its_cache_for_free(catalog: Catalog) -> None:
+    # DeepSeek and Z.ai bill no separate write (0 in the data sets): the price is left out
+    zero = sorted(
+        m.id
+        for m in catalog.models.values()
+        if m.prices.standard.get("cache_write") == 0 and m.prices.standard.get("input")
+    )
+    assert zero == []
+    for mid in ("deepseek-chat", "glm-4.5", "glm-5"):
+        assert catalog.models[mid].prices.standard.get("cache_write") is None, mid
+    # qwen3.7-plus: models.dev's write price belongs to an earlier input price
+    assert catalog.models["qwen3.7-plus"].prices.standard.get("cache_write") is None

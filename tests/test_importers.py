@@ -689,3 +689,38 @@ def test_modelsdev_image_model_output_states_image_generation() -> None:
     assert result.models["acme-image"]["capabilities"] == ["image_generation"]
     assert "capabilities" not in result.models["acme-chat"]
     validate(result)
+
+
+def test_a_zero_cache_write_on_a_billed_model_is_not_a_free_write() -> None:
+    result = _lite(
+        # DeepSeek and Z.ai records: 0 where no separate write is billed
+        billed={
+            "mode": "chat",
+            "input_cost_per_token": Decimal("2.8e-07"),
+            "cache_read_input_token_cost": Decimal("2.8e-08"),
+            "cache_creation_input_token_cost": Decimal("0"),
+        },
+        # a free model: every price 0, the write too
+        free={
+            "mode": "chat",
+            "input_cost_per_token": Decimal("0"),
+            "output_cost_per_token": Decimal("0"),
+            "cache_creation_input_token_cost": Decimal("0"),
+        },
+    )
+    assert result.models["billed"]["prices"] == {
+        "cached_input": Decimal("0.028"),
+        "input": Decimal("0.28"),
+    }
+    assert result.models["free"]["prices"]["cache_write"] == 0
+    data = {
+        "providers": {
+            "zai": {
+                "models": {
+                    "glm-x": {"cost": {"input": Decimal("0.6"), "cache_read": 0, "cache_write": 0}}
+                }
+            }
+        }
+    }
+    mdev = modelsdev.convert(data, source="mem.json", provider="zai", as_of=AS_OF)
+    assert "cache_write" not in mdev.models["glm-x"]["prices"]

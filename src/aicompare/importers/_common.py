@@ -151,6 +151,20 @@ def drop_unbilled_output(mtype: str, *price_sets: dict[str, Decimal]) -> None:
                 del prices["output"]
 
 
+def drop_unbilled_cache_write(
+    standard: dict[str, Decimal], *price_sets: dict[str, Decimal]
+) -> None:
+    """Remove a 0 cache-write price from a model that bills input: the sets write 0 where the
+    maker bills no separate write (DeepSeek, Z.ai: the cache fills from ordinary input), which
+    is not a free write."""
+    if not standard.get("input"):
+        return
+    for prices in (standard, *price_sets):
+        for key in ("cache_write", "cache_write_1h"):
+            if prices.get(key) == 0:
+                del prices[key]
+
+
 def price_tables(
     standard: Mapping[str, Decimal],
     batch: Mapping[str, Decimal],

@@ -15,6 +15,7 @@ from aicompare.importers._common import (
     OTHER,
     TIME_WINDOW,
     clean_str,
+    drop_unbilled_cache_write,
     drop_unbilled_output,
     iso_date,
     money,
@@ -172,6 +173,7 @@ def _model(
     if batch:
         table["capabilities"] = ["batch"]
     drop_unbilled_output(mtype, standard, batch, *tiers.values())
+    drop_unbilled_cache_write(standard, batch, *tiers.values())
     kinds: dict[str, list[str]] = {}
     for field in lost:
         kind = (

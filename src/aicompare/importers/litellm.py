@@ -18,6 +18,7 @@ from aicompare.importers._common import (
     PER_MILLION,
     TIME_WINDOW,
     clean_str,
+    drop_unbilled_cache_write,
     drop_unbilled_output,
     is_nonzero,
     iso_date,
@@ -353,6 +354,7 @@ def _prices(
         # Billed per query (rerankers): the 0 per-token input is a placeholder, not "free".
         del standard["input"]
     drop_unbilled_output(mtype, standard, batch, *tiers.values())
+    drop_unbilled_cache_write(standard, batch, *tiers.values())
     return price_tables(standard, batch, tiers), lost
 
 

@@ -11,6 +11,7 @@ from aicompare.importers import ImportResult, Note, Skip
 from aicompare.importers._common import (
     OTHER,
     clean_str,
+    drop_unbilled_cache_write,
     drop_unbilled_output,
     iso_date,
     knowledge_cutoff,
@@ -252,4 +253,5 @@ def _prices(model_id: str, rec: Mapping[str, Any], mtype: str, notes: list[Note]
     if rest:
         notes.append(note(model_id, OTHER, rest))
     drop_unbilled_output(mtype, standard, *tiers.values())
+    drop_unbilled_cache_write(standard, *tiers.values())
     return price_tables(standard, {}, tiers)
