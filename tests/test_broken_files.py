@@ -650,3 +650,125 @@ def test_problem_is_blamed_on_the_layer_that_has_it(tmp_path: Path, toml: str) -
     path = write(tmp_path, toml)
     problems = check_file(path, blamed_below=True)
     assert problems[0].startswith(f"{path}:"), problems
+
+
+# --- capabilities and modalities that contradict each other ---------------------------------------
+
+MINI = (
+    '[models.alpha-mini]\ninput_modalities = ["text"]\noutput_modalities = ["text"]\n'
+    'capabilities = ["streaming", "{cap}"]\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("toml", "where", "message"),
+    [
+        (
+            MINI.format(cap="vision"),
+            "models.alpha-mini.capabilities",
+            "vision but input_modalities (text) lack image",
+        ),
+        (
+            MINI.format(cap="audio_input"),
+            "models.alpha-mini.capabilities",
+            "audio_input but input_modalities (text) lack audio",
+        ),
+        (
+            MINI.format(cap="pdf_input"),
+            "models.alpha-mini.capabilities",
+            "pdf_input but input_modalities (text) lack pdf",
+        ),
+        (
+            MINI.format(cap="audio_output"),
+            "models.alpha-mini.capabilities",
+            "audio_output but output_modalities (text) lack audio",
+        ),
+        (
+            MINI.format(cap="image_generation"),
+            "models.alpha-mini.capabilities",
+            "image_generation but output_modalities (text) lack image",
+        ),
+        # a listed modality without its capability, both stated by the layer
+        (
+            '[models.alpha-mini]\ninput_modalities = ["text", "image"]\ncapabilities = []\n',
+            "models.alpha-mini.capabilities",
+            "input_modalities include image but capabilities lack vision",
+        ),
+        (
+            '[models.alpha-mini]\ninput_modalities = ["text", "audio"]\ncapabilities = []\n',
+            "models.alpha-mini.capabilities",
+            "input_modalities include audio but capabilities lack audio_input",
+        ),
+        (
+            '[models.alpha-mini]\ninput_modalities = ["text", "pdf"]\ncapabilities = []\n',
+            "models.alpha-mini.capabilities",
+            "input_modalities include pdf but capabilities lack pdf_input",
+        ),
+        (
+            '[models.alpha-mini]\noutput_modalities = ["text", "audio"]\ncapabilities = []\n',
+            "models.alpha-mini.capabilities",
+            "output_modalities include audio but capabilities lack audio_output",
+        ),
+        (
+            '[models.pixel-one]\noutput_modalities = ["image"]\ncapabilities = ["batch"]\n',
+            "models.pixel-one.capabilities",
+            "output_modalities include image but capabilities lack image_generation",
+        ),
+        # a whole new model of the layer
+        (
+            '[models.new]\nprovider = "acme"\ntype = "image"\noutput_modalities = ["text"]\n'
+            'capabilities = ["image_generation"]\n',
+            "models.new.capabilities",
+            "image_generation but output_modalities (text) lack image",
+        ),
+    ],
+)
+def test_capabilities_contradicting_modalities(
+    tmp_path: Path, toml: str, where: str, message: str
+) -> None:
+    path = write(tmp_path, toml)
+    problems = check_file(path)
+    line = next(
+        i
+        for i, text in enumerate(toml.splitlines(), 1)
+        if text.startswith(where.rsplit(".", 1)[1] + " =")
+    )
+    assert problems == [f"{path}:{line}: {where}: {message}"]
+
+
+@pytest.mark.parametrize(
+    "toml",
+    [
+        # an absent list is unknown, not a contradiction
+        "[models.pixel-flat]\n"
+        'capabilities = ["image_generation", "vision", "pdf_input", "audio_input"]\n',
+        '[models.alpha-old]\ninput_modalities = ["text", "image", "audio", "pdf"]\n'
+        'output_modalities = ["text", "audio"]\n',
+        # image output on a text model is a hosted image tool, not image generation
+        '[models.alpha-mini]\noutput_modalities = ["text", "image"]\n',
+        # an edit-only image model makes images without generating them
+        '[models.pixel-one]\ninput_modalities = ["text", "image"]\n'
+        'capabilities = ["image_editing", "vision"]\n',
+        # one list of a pair restated by a layer (an imported file), the other from below: each
+        # layer is held to what it states itself
+        '[models.alpha-mini]\ninput_modalities = ["text", "image"]\n',
+        '[models.alpha-large]\ncapabilities = ["streaming"]\n',
+        '[models.pixel-one]\ncapabilities = ["batch"]\n',
+        # both facts stated, and they agree
+        '[models.alpha-mini]\ninput_modalities = ["text", "image", "audio", "pdf"]\n'
+        'output_modalities = ["text", "audio"]\n'
+        'capabilities = ["vision", "audio_input", "pdf_input", "audio_output"]\n',
+    ],
+    ids=[
+        "no-lists",
+        "no-capabilities",
+        "chat-image-tool",
+        "edit-only",
+        "modalities-over-lower-capabilities",
+        "capabilities-over-lower-modalities",
+        "image-capabilities-over-lower-modalities",
+        "agreeing",
+    ],
+)
+def test_capabilities_and_modalities_that_do_not_contradict(tmp_path: Path, toml: str) -> None:
+    assert check_file(write(tmp_path, toml), broken=False) == []

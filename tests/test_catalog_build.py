@@ -186,3 +186,125 @@ def test_build_command(tmp_path: Path, fixture_curation: Path) -> None:
         app, [*args[:2], "--reference", str(tmp_path / "nope")], catch_exceptions=False
     )
     assert run.exit_code == 2 and "is not a folder" in run.stderr
+
+
+# --- capabilities and modalities; cache-write lifetimes ------------------------------------------
+
+
+def test_filled_modalities_bring_the_capabilities_they_state(fixture_curation: Path) -> None:
+    # LiteLLM's acme-large has no modality lists; models.dev fills image input, which is vision
+    large = fixture_build(fixture_curation).doc["models"]["acme-large"]
+    assert large["input_modalities"] == ["image", "text"]
+    assert large["capabilities"] == ["function_calling", "vision"]
+
+
+def test_curated_contradiction_stops_the_build(fixture_curation: Path) -> None:
+    text = fixture_curation.read_text()
+    assert MINI in text
+    fixture_curation.write_text(
+        text.replace(MINI, MINI + 'input_modalities = ["text"]\ncapabilities = ["vision"]\n')
+    )
+    with pytest.raises(CatalogError) as info:
+        fixture_build(fixture_curation)
+    assert [p.split(": ", 1)[1] for p in info.value.problems] == [
+        "models.acme-mini.capabilities: vision but input_modalities (text) lack image"
+    ]
+
+
+def _reference_with_1h_writes(tmp_path: Path, litellm: str, genai: str) -> Path:
+    """A copy of the fixture data sets where acme-large also sells 1-hour cache writes."""
+    reference = tmp_path / "reference"
+    shutil.copytree(FIXTURE / "reference", reference)
+    lite = reference / "litellm.json"
+    lite.write_text(
+        lite.read_text().replace(
+            '"cache_read_input_token_cost": 5e-07, "output_cost_per_token": 8e-06, '
+            '"max_input_tokens": 200000, "max_output_tokens": 32000, "source"',
+            '"cache_read_input_token_cost": 5e-07, "output_cost_per_token": 8e-06, '
+            '"cache_creation_input_token_cost": 2.5e-06, '
+            f'"cache_creation_input_token_cost_above_1hr": {litellm}, '
+            '"max_input_tokens": 200000, "max_output_tokens": 32000, "source"',
+        )
+    )
+    gp = reference / "genai-prices.json"
+    gp.write_text(
+        gp.read_text().replace(
+            '"prices": {"input_mtok": 2, "cache_read_mtok": 0.5, "output_mtok": 8}',
+            '"prices": {"input_mtok": 2, "cache_read_mtok": 0.5, "output_mtok": 8, '
+            f'"cache_write_mtok": 2.5, "cache_write_1h_mtok": {genai}}}',
+        )
+    )
+    return reference
+
+
+def test_one_hour_cache_write_is_imported_and_cross_checked(
+    tmp_path: Path, fixture_curation: Path
+) -> None:
+    plain = fixture_build(fixture_curation).check
+    result = build(_reference_with_1h_writes(tmp_path, "4e-06", "4"), fixture_curation)
+    prices = result.doc["models"]["acme-large"]["prices"]
+    assert (str(prices["cache_write"]), str(prices["cache_write_1h"])) == ("2.5", "4")
+    assert result.check.problems == []
+    # both figures are checked in both sets that have them
+    assert result.check.checked == plain.checked + 2
+    assert result.check.multi_source == plain.multi_source + 2
+
+
+def test_one_hour_cache_write_disagreement_is_a_problem(
+    tmp_path: Path, fixture_curation: Path
+) -> None:
+    result = build(_reference_with_1h_writes(tmp_path / "b", "4e-06", "5"), fixture_curation)
+    assert result.check.problems == [
+        "acme-large: cache_write_1h: the data sets disagree (genai-prices fixture 5, "
+        "LiteLLM fixture 4) and the curation records no choice"
+    ]
+
+
+# --- release dates ---------------------------------------------------------------------------------
+
+
+def _reference_with(tmp_path: Path, name: str, old: str, new: str) -> Path:
+    reference = tmp_path / "reference"
+    if not reference.exists():
+        shutil.copytree(FIXTURE / "reference", reference)
+    path = reference / name
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new))
+    return reference
+
+
+def test_a_dated_id_is_its_release_date(tmp_path: Path, fixture_curation: Path) -> None:
+    reference = _reference_with(
+        tmp_path,
+        "litellm.json",
+        '  "acme-embed":',
+        '  "acme-x-20251202-v1:0": {"litellm_provider": "acme", "mode": "chat", '
+        '"input_cost_per_token": 1e-06, "output_cost_per_token": 2e-06},\n  "acme-embed":',
+    )
+    result = build(reference, fixture_curation)
+    assert result.doc["models"]["acme-x-20251202-v1:0"]["release_date"] == dt.date(2025, 12, 2)
+    assert "acme-x-20251202-v1:0: release_date 2025-12-02 from its dated id" in result.filled
+    # an undated model with a dated snapshot is not given the snapshot's day
+    assert "release_date" not in result.doc["models"]["acme-old"]
+
+
+def test_release_date_long_after_a_dated_api_name_is_a_problem(
+    tmp_path: Path, fixture_curation: Path
+) -> None:
+    # models.dev dates acme-large three months after its snapshot acme-large-2025-03-01
+    reference = _reference_with(
+        tmp_path, "models-dev.json", '"release_date": "2025-03-01"', '"release_date": "2025-06-02"'
+    )
+    with pytest.raises(CatalogError) as info:
+        build(reference, fixture_curation)
+    assert info.value.problems == [
+        "acme-large: release_date 2025-06-02 is more than 31 days after its dated API name "
+        "(2025-03-01); set release_date in the curation"
+    ]
+    # a curated date is the recorded choice
+    fixture_curation.write_text(
+        fixture_curation.read_text() + "\n[models.acme-large]\nrelease_date = 2025-03-04\n"
+    )
+    result = build(reference, fixture_curation)
+    assert result.doc["models"]["acme-large"]["release_date"] == dt.date(2025, 3, 4)

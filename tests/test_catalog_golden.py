@@ -1,9 +1,9 @@
 """Catalog golden tests: the figures, ids and counts of the bundled catalog (data/models.toml).
 
-These are the only tests that read the bundled data; every other test runs on the fixture
-catalogs in tests/data/ (tests/data/fixture.toml, tests/data/pricing/models.toml). So this file
-is the only thing a data regeneration (`python -m tools.catalog_build`, docs/catalog-sources.md)
-can break. When a test here fails after one, check the new figure against the data sets, then
+These and tests/test_catalog_consistency.py are the only tests that read the bundled data; every
+other test runs on the fixture catalogs in tests/data/ (tests/data/fixture.toml,
+tests/data/pricing/models.toml). So these two files are the only things a data regeneration
+(`python -m tools.catalog_build`, docs/catalog-sources.md) can break. When a test here fails after one, check the new figure against the data sets, then
 update the test and the README's examples, which these tests hold to the data, together.
 
 What is held: what the catalog must contain (makers, types, grids, sources, successors, detail

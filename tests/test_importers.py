@@ -569,3 +569,158 @@ def test_import_summary_counts_skips_by_kind(lite: ImportResult) -> None:
     assert folded and {s.group for s in folded} == {"snapshot folded into its base model"}
     plain = next(s for s in lite.skipped if s.reason == "documentation entry, not a model")
     assert plain.group == plain.reason
+
+
+# --- modalities, capabilities and cache lifetimes -------------------------------------------------
+
+
+def _lite(**records: dict[str, Any]) -> ImportResult:
+    data = {key: {"litellm_provider": "acme", **rec} for key, rec in records.items()}
+    return litellm.convert(data, source="mem.json", provider=None, as_of=AS_OF)
+
+
+def test_litellm_modalities_and_the_capabilities_they_state() -> None:
+    result = _lite(
+        chat={
+            "mode": "chat",
+            "input_cost_per_token": Decimal("1e-06"),
+            "supported_modalities": ["text", "image", "audio"],
+            "supported_output_modalities": ["text", "audio"],
+            "supports_pdf_input": True,
+        },
+        painter={"mode": "image_generation", "output_cost_per_image": 0.04},
+        editor={"mode": "image_edit", "output_cost_per_image": 0.05},
+        bare={"mode": "chat", "input_cost_per_token": Decimal("1e-06"), "supports_pdf_input": True},
+    )
+    chat = result.models["chat"]
+    # LiteLLM's lists have no "pdf": supports_pdf_input adds it to a list the record gives
+    assert chat["input_modalities"] == ["audio", "image", "pdf", "text"]
+    assert chat["capabilities"] == ["audio_input", "audio_output", "pdf_input", "vision"]
+    # an image endpoint answers with images
+    assert result.models["painter"]["output_modalities"] == ["image"]
+    assert result.models["painter"]["capabilities"] == ["image_generation"]
+    assert result.models["editor"]["output_modalities"] == ["image"]
+    assert result.models["editor"]["capabilities"] == ["image_editing"]
+    # no list in the record: none is made up
+    assert "input_modalities" not in result.models["bare"]
+    assert result.models["bare"]["capabilities"] == ["pdf_input"]
+    validate(result)
+
+
+def test_litellm_flag_contradicted_by_its_own_modality_list_is_not_kept() -> None:
+    result = _lite(
+        live={
+            "mode": "chat",
+            "input_cost_per_token": Decimal("1e-06"),
+            "supported_modalities": ["text", "audio"],
+            "supported_output_modalities": ["text", "audio"],
+            "supports_vision": True,
+        }
+    )
+    assert "vision" not in result.models["live"]["capabilities"]
+    assert notes_of(result, "live") == [
+        "live: capability flag contradicted by the record's modality list, not kept: "
+        "vision (input: audio, text)"
+    ]
+    validate(result)
+
+
+def test_litellm_one_hour_cache_write() -> None:
+    result = _lite(
+        claude={
+            "mode": "chat",
+            "input_cost_per_token": Decimal("3e-06"),
+            "cache_creation_input_token_cost": Decimal("3.75e-06"),
+            "cache_creation_input_token_cost_above_1hr": Decimal("6e-06"),
+            "cache_creation_input_token_cost_above_1hr_above_200k_tokens": Decimal("1.2e-05"),
+            "cache_creation_input_token_cost_above_12hr": Decimal("9e-06"),
+        }
+    )
+    prices = result.models["claude"]["prices"]
+    assert prices["cache_write"] == Decimal("3.75")
+    assert prices["cache_write_1h"] == Decimal("6")
+    assert prices["tiers"] == [{"above_input_tokens": 200_000, "cache_write_1h": Decimal("12")}]
+    assert notes_of(result, "claude") == [
+        "claude: cache-write prices for lifetimes other than 5 minutes and 1 hour not "
+        "representable: cache_creation_input_token_cost_above_12hr"
+    ]
+    validate(result)
+
+
+def test_genai_prices_one_hour_cache_write() -> None:
+    data = [
+        {
+            "id": "anthropic",
+            "models": [
+                {
+                    "id": "claude-x",
+                    "match": {"equals": "claude-x"},
+                    "prices": {
+                        "input_mtok": Decimal(3),
+                        "cache_write_mtok": Decimal("3.75"),
+                        "cache_write_1h_mtok": Decimal(6),
+                    },
+                }
+            ],
+        }
+    ]
+    result = genai_prices.convert(data, source="mem.json", provider="anthropic", as_of=AS_OF)
+    prices = result.models["claude-x"]["prices"]
+    assert prices == {
+        "cache_write": Decimal("3.75"),
+        "cache_write_1h": Decimal(6),
+        "input": Decimal(3),
+    }
+    assert notes_of(result, "claude-x") == []
+
+
+def test_modelsdev_image_model_output_states_image_generation() -> None:
+    data = {
+        "providers": {
+            "acme": {
+                "models": {
+                    "acme-image": {"modalities": {"input": ["text"], "output": ["image"]}},
+                    "acme-chat": {"modalities": {"input": ["text"], "output": ["text", "image"]}},
+                }
+            }
+        }
+    }
+    result = modelsdev.convert(data, source="mem.json", provider="acme", as_of=AS_OF)
+    assert result.models["acme-image"]["capabilities"] == ["image_generation"]
+    assert "capabilities" not in result.models["acme-chat"]
+    validate(result)
+
+
+def test_a_zero_cache_write_on_a_billed_model_is_not_a_free_write() -> None:
+    result = _lite(
+        # DeepSeek and Z.ai records: 0 where no separate write is billed
+        billed={
+            "mode": "chat",
+            "input_cost_per_token": Decimal("2.8e-07"),
+            "cache_read_input_token_cost": Decimal("2.8e-08"),
+            "cache_creation_input_token_cost": Decimal("0"),
+        },
+        # a free model: every price 0, the write too
+        free={
+            "mode": "chat",
+            "input_cost_per_token": Decimal("0"),
+            "output_cost_per_token": Decimal("0"),
+            "cache_creation_input_token_cost": Decimal("0"),
+        },
+    )
+    assert result.models["billed"]["prices"] == {
+        "cached_input": Decimal("0.028"),
+        "input": Decimal("0.28"),
+    }
+    assert result.models["free"]["prices"]["cache_write"] == 0
+    data = {
+        "providers": {
+            "zai": {
+                "models": {
+                    "glm-x": {"cost": {"input": Decimal("0.6"), "cache_read": 0, "cache_write": 0}}
+                }
+            }
+        }
+    }
+    mdev = modelsdev.convert(data, source="mem.json", provider="zai", as_of=AS_OF)
+    assert "cache_write" not in mdev.models["glm-x"]["prices"]

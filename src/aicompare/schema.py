@@ -430,7 +430,64 @@ def build_model(
         benchmarks=benchmarks,
         origins=origins,
     )
+    _check_modalities(raw, path, problems, dict(origins))
     return model if len(problems) == before else None
+
+
+# Capability <-> modality: (capability, "input"/"output", modality). Each pair states one fact
+# twice (LiteLLM's supports_vision is models.dev's image input), so a layer that states both must
+# state them alike: a listed capability needs the modality in a listed modality list, and a listed
+# modality needs the capability in a listed capability list. An absent list is unknown.
+MODALITY_CAPABILITIES = (
+    ("vision", "input", "image"),
+    ("audio_input", "input", "audio"),
+    ("pdf_input", "input", "pdf"),
+    ("audio_output", "output", "audio"),
+    ("image_generation", "output", "image"),
+)
+
+
+def _listed(table: Mapping[str, Any], key: str) -> list[str] | None:
+    """A list of strings the table states, None when absent (unknown) or of the wrong type."""
+    value = table.get(key)
+    if not isinstance(value, list):
+        return None
+    return [v for v in value if isinstance(v, str)]
+
+
+def _check_modalities(
+    raw: Mapping[str, Any], path: str, problems: Problems, origins: Mapping[str, str]
+) -> None:
+    """Capabilities and modalities that contradict each other (docs/catalog.md, Validation).
+
+    `origins`: model-relative key -> the higher layer that set it ("*": the layer that added the
+    model). Only facts stated by one layer are held together: a layer that overrides one list of
+    a pair (an imported file restating capabilities) does not contradict the other list below."""
+    base = origins.get("*", "")
+    caps = _listed(raw, "capabilities")
+    for capability, side, modality in MODALITY_CAPABILITIES:
+        key = f"{side}_modalities"
+        modalities = _listed(raw, key)
+        if caps is None or modalities is None:
+            continue
+        if origins.get("capabilities", base) != origins.get(key, base):
+            continue
+        if capability in caps and modality not in modalities:
+            problems.add(
+                f"{path}.capabilities",
+                f"{capability} but {key} ({', '.join(modalities) or 'none'}) lack {modality}",
+            )
+        elif capability not in caps and modality in modalities:
+            # image output on a text model is a hosted image tool, not image generation, and an
+            # edit-only image model (inpainting, outpainting) makes images without generating
+            if capability == "image_generation" and (
+                raw.get("type") != "image" or "image_editing" in caps
+            ):
+                continue
+            problems.add(
+                f"{path}.capabilities",
+                f"{key} include {modality} but capabilities lack {capability}",
+            )
 
 
 def check_succession(

@@ -22,7 +22,7 @@ from aicompare.importers import FORMATS, importer
 from aicompare.model import PRICE_KEYS
 
 # The figures held against the data sets: three token prices (per 1M) and two token limits.
-PRICE_FIELDS = ("input", "cached_input", "output")
+PRICE_FIELDS = ("input", "cached_input", "output", "cache_write", "cache_write_1h")
 LIMIT_FIELDS = ("context_window", "max_output_tokens")
 CHECKED = PRICE_FIELDS + LIMIT_FIELDS
 # A dated name: gpt-4o-2024-08-06, claude-x-20250929, grok-4.20-0309-reasoning, mistral-x-2512,
@@ -42,6 +42,21 @@ ABSENT = Absent()
 
 def is_dated(name: str) -> bool:
     return bool(DATED.search(name))
+
+
+# A full date in an API name: gpt-4o-2024-05-13, claude-x-20250929, amazon.x-20251202-v1:0.
+_NAME_DATE = re.compile(r"(?:^|[-@.])(20\d{2})-?(\d{2})-?(\d{2})(?:[-:]|$)")
+
+
+def name_date(name: str) -> dt.date | None:
+    """The day a dated API name carries (the snapshot's date), None for other names."""
+    match = _NAME_DATE.search(name)
+    if match is None:
+        return None
+    try:
+        return dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    except ValueError:
+        return None
 
 
 def get_field(table: Mapping[str, Any], name: str) -> Any:

@@ -12,6 +12,7 @@ The format of the curation file is in docs/catalog-sources.md.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +23,7 @@ from aicompare.catalog import Layer
 from aicompare.errors import CatalogError
 from aicompare.importers.litellm import SNAPSHOT
 from aicompare.loader import build_catalog, read_document
-from aicompare.schema import LIFECYCLE_KEYS, MODEL_KEYS
+from aicompare.schema import LIFECYCLE_KEYS, MODALITY_CAPABILITIES, MODEL_KEYS
 
 from .check import (
     ABSENT,
@@ -37,6 +38,7 @@ from .check import (
     get_field,
     is_dated,
     maker_index,
+    name_date,
     order_prices,
     reference_values,
     same,
@@ -162,6 +164,7 @@ def build(reference: Path, curation_path: Path) -> Build:
             table["provider"] = maker_id
             _apply_curated(table, curated.get(mid, {}))
             _finish(mid, table, index, refs, maker, cur, choices, filled)
+            problems += _release_date(mid, table, curated.get(mid, {}), filled)
             models[mid] = table
     for mid in sorted(set(curated) - set(models)):
         owner = next(
@@ -368,6 +371,8 @@ def _finish(
         for name in fields:
             if name not in table and name not in blocked and record.get(name):
                 table[name] = copy.deepcopy(record[name])
+                if name.endswith("_modalities") and "capabilities" not in blocked:
+                    _implied_capabilities(table, name)
     values = reference_values(index, refs, mid, table)
     for name in CHECKED:
         status, value = decide(values[name], choices.get((mid, name)))
@@ -384,6 +389,52 @@ def _finish(
     life = table.get("lifecycle")
     if life is not None:
         table["lifecycle"] = {k: life[k] for k in LIFECYCLE_KEYS if k in life}
+
+
+# A snapshot's API name carries the day it was cut, a little before its release: a release date
+# this long after a model's earliest dated name contradicts it.
+RELEASE_AFTER_NAME = dt.timedelta(days=31)
+
+
+def _release_date(
+    mid: str, table: dict[str, Any], over: Mapping[str, Any], filled: list[str]
+) -> list[str]:
+    """A model whose own id is dated and that no data set dates is released on that day; a
+    release date long after the model's earliest dated API name is a problem, unless curated."""
+    named = sorted(d for n in (mid, *table.get("snapshots", [])) if (d := name_date(n)))
+    release = table.get("release_date")
+    own = name_date(mid)
+    if release is None and own is not None and "release_date" not in over.get("unset", []):
+        table["release_date"] = own
+        filled.append(f"{mid}: release_date {own} from its dated id")
+        return []
+    if (
+        named
+        and release is not None
+        and "release_date" not in over
+        and release > named[0] + RELEASE_AFTER_NAME
+    ):
+        return [
+            f"{mid}: release_date {release} is more than {RELEASE_AFTER_NAME.days} days "
+            f"after its dated API name ({named[0]}); set release_date in the curation"
+        ]
+    return []
+
+
+def _implied_capabilities(table: dict[str, Any], key: str) -> None:
+    """The capabilities a filled modality list states (image input: vision, ...), added to the
+    primary record's, so that the two facts agree as the catalog validation requires."""
+    side = key.removesuffix("_modalities")
+    listed = table.get(key, [])
+    caps = set(table.get("capabilities", []))
+    for capability, where, modality in MODALITY_CAPABILITIES:
+        if where != side or modality not in listed:
+            continue
+        if capability == "image_generation" and table.get("type") != "image":
+            continue  # image output on a text model is a hosted image tool
+        caps.add(capability)
+    if caps:
+        table["capabilities"] = sorted(caps)
 
 
 def _ordered(table: Mapping[str, Any]) -> dict[str, Any]:

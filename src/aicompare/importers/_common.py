@@ -25,7 +25,7 @@ _CUTOFF = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
 # What more than one importer notes or assumes, said the same way by each.
 UNBILLED_OUTPUT_TYPES = ("embedding", "rerank", "moderation")  # no output-token price expected
 OTHER = "other prices not converted"
-CACHE_TTL = "long-lived cache-write prices not representable"
+CACHE_TTL = "cache-write prices for lifetimes other than 5 minutes and 1 hour not representable"
 BATCH_TIER = "batch long-context tier prices not representable"
 TIME_WINDOW = "time-window prices not representable"
 
@@ -149,6 +149,20 @@ def drop_unbilled_output(mtype: str, *price_sets: dict[str, Decimal]) -> None:
         for prices in price_sets:
             if prices.get("output") == 0:
                 del prices["output"]
+
+
+def drop_unbilled_cache_write(
+    standard: dict[str, Decimal], *price_sets: dict[str, Decimal]
+) -> None:
+    """Remove a 0 cache-write price from a model that bills input: the sets write 0 where the
+    maker bills no separate write (DeepSeek, Z.ai: the cache fills from ordinary input), which
+    is not a free write."""
+    if not standard.get("input"):
+        return
+    for prices in (standard, *price_sets):
+        for key in ("cache_write", "cache_write_1h"):
+            if prices.get(key) == 0:
+                del prices[key]
 
 
 def price_tables(

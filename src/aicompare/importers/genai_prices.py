@@ -15,6 +15,7 @@ from aicompare.importers._common import (
     OTHER,
     TIME_WINDOW,
     clean_str,
+    drop_unbilled_cache_write,
     drop_unbilled_output,
     iso_date,
     money,
@@ -34,6 +35,7 @@ MTOK_KEYS = {
     "output_mtok": "output",
     "cache_read_mtok": "cached_input",
     "cache_write_mtok": "cache_write",
+    "cache_write_1h_mtok": "cache_write_1h",
     "input_audio_mtok": "audio_input",
     "output_audio_mtok": "audio_output",
     "input_image_mtok": "image_input",
@@ -171,6 +173,7 @@ def _model(
     if batch:
         table["capabilities"] = ["batch"]
     drop_unbilled_output(mtype, standard, batch, *tiers.values())
+    drop_unbilled_cache_write(standard, batch, *tiers.values())
     kinds: dict[str, list[str]] = {}
     for field in lost:
         kind = (

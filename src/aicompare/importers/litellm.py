@@ -18,6 +18,7 @@ from aicompare.importers._common import (
     PER_MILLION,
     TIME_WINDOW,
     clean_str,
+    drop_unbilled_cache_write,
     drop_unbilled_output,
     is_nonzero,
     iso_date,
@@ -79,6 +80,15 @@ CAPABILITY_FIELDS = {
     "supports_computer_use": "computer_use",
     "supports_native_streaming": "streaming",
 }
+# Capabilities that a listed modality implies: (modality, side, capability). Image output on a
+# chat model is a hosted image tool, so it is not one of them (image modes set image_generation).
+IMPLIED_CAPABILITIES = (
+    ("image", "input", "vision"),
+    ("audio", "input", "audio_input"),
+    ("pdf", "input", "pdf_input"),
+    ("audio", "output", "audio_output"),
+)
+IMAGE_MODES = ("image_generation", "image_edit")
 # Input-only models: LiteLLM writes output 0 meaning "not billed", which is not "free output".
 # Handled by the per-image logic, not as token prices.
 IMAGE_FIELDS = (
@@ -101,6 +111,8 @@ _VERSION = re.compile(r"^v\d+(?:alpha|beta)?\d*$")
 SERVICE_TIER = "service-tier prices (priority, flex, ...) not representable"
 PER_QUERY = "per-query/per-request prices not representable"
 PER_PIXEL = "per-pixel image prices not converted"
+ONE_HOUR = "_above_1hr"  # cache_creation_input_token_cost_above_1hr: the 1-hour cache write
+CONTRADICTED = "capability flag contradicted by the record's modality list, not kept"
 
 
 NAME = "litellm"  # its key in aicompare.importers.REGISTRY
@@ -174,10 +186,21 @@ def _model(
         table["max_output_tokens"] = max_output
     inputs = _allowed(rec.get("supported_modalities"), INPUT_MODALITIES)
     outputs = _allowed(rec.get("supported_output_modalities"), OUTPUT_MODALITIES)
+    if inputs and rec.get("supports_pdf_input") is True and "pdf" not in inputs:
+        # LiteLLM's modality lists have no "pdf"; its supports_pdf_input says it
+        inputs = sorted([*inputs, "pdf"])
+    if not outputs and mode in IMAGE_MODES:
+        outputs = ["image"]  # an image generation or edit endpoint answers with images
     endpoints = _endpoints(rec.get("supported_endpoints"))
     prices, lost = _prices(rec, mtype, mode)
     grid = _flat_image(rec, mtype, lost)
-    capabilities = _capabilities(rec, mode, endpoints, prices)
+    capabilities = _capabilities(rec, mode, endpoints, prices, inputs, outputs)
+    for modality, where, cap in IMPLIED_CAPABILITIES:
+        listed = inputs if where == "input" else outputs
+        if cap in capabilities and listed and modality not in listed:
+            # the record's own modality list is the more specific fact
+            capabilities.remove(cap)
+            notes.append(note(key, CONTRADICTED, [f"{cap} ({where}: {', '.join(listed)})"]))
     for name, values in (
         ("input_modalities", inputs),
         ("output_modalities", outputs),
@@ -227,10 +250,19 @@ def _endpoints(values: object) -> list[str]:
 
 
 def _capabilities(
-    rec: Mapping[str, Any], mode: str, endpoints: list[str], prices: Mapping[str, Any]
+    rec: Mapping[str, Any],
+    mode: str,
+    endpoints: list[str],
+    prices: Mapping[str, Any],
+    inputs: list[str],
+    outputs: list[str],
 ) -> list[str]:
-    """supports_* flags plus what the mode, endpoints and batch prices imply."""
+    """supports_* flags plus what the mode, endpoints, batch prices and modalities imply."""
     caps = {cap for field, cap in CAPABILITY_FIELDS.items() if rec.get(field) is True}
+    # the capability a listed modality states (as the models.dev importer reads them)
+    for modality, where, cap in IMPLIED_CAPABILITIES:
+        if modality in (inputs if where == "input" else outputs):
+            caps.add(cap)
     if "batch" in prices or "batch" in endpoints:
         caps.add("batch")
     if mode == "image_generation" or "images_generations" in endpoints:
@@ -293,9 +325,12 @@ def _prices(
                 lost[_lost_kind(field)].append(field)
             continue
         key, (hours, k, variant) = unit[0], match.group("hours", "k", "variant")
-        if hours:
+        if hours == ONE_HOUR and key == "cache_write":
+            key = "cache_write_1h"  # the 1-hour cache write; the plain field is the 5-minute one
+        elif hours:
             lost[CACHE_TTL].append(field)
-        elif variant == "batches":
+            continue
+        if variant == "batches":
             if k:
                 lost[BATCH_TIER].append(field)
             else:
@@ -319,6 +354,7 @@ def _prices(
         # Billed per query (rerankers): the 0 per-token input is a placeholder, not "free".
         del standard["input"]
     drop_unbilled_output(mtype, standard, batch, *tiers.values())
+    drop_unbilled_cache_write(standard, batch, *tiers.values())
     return price_tables(standard, batch, tiers), lost
 
 

@@ -11,6 +11,7 @@ from aicompare.importers import ImportResult, Note, Skip
 from aicompare.importers._common import (
     OTHER,
     clean_str,
+    drop_unbilled_cache_write,
     drop_unbilled_output,
     iso_date,
     knowledge_cutoff,
@@ -149,7 +150,7 @@ def _model(
         table["input_modalities"] = inputs
     if outputs:
         table["output_modalities"] = outputs
-    capabilities = _capabilities(rec, inputs, outputs)
+    capabilities = _capabilities(rec, inputs, outputs, mtype)
     if capabilities:
         table["capabilities"] = capabilities
     raw_cutoff = rec.get("knowledge")
@@ -179,7 +180,9 @@ def _model(
     return table
 
 
-def _capabilities(rec: Mapping[str, Any], inputs: list[str], outputs: list[str]) -> list[str]:
+def _capabilities(
+    rec: Mapping[str, Any], inputs: list[str], outputs: list[str], mtype: str
+) -> list[str]:
     """Capability flags plus what the modalities imply (image input -> vision, ...)."""
     caps = set()
     for field, cap in (
@@ -197,6 +200,9 @@ def _capabilities(rec: Mapping[str, Any], inputs: list[str], outputs: list[str])
     ):
         if modality in where:
             caps.add(cap)
+    if mtype == "image" and "image" in outputs:
+        # an image model's image output (a chat model's is a hosted image tool)
+        caps.add("image_generation")
     return sorted(caps)
 
 
@@ -247,4 +253,5 @@ def _prices(model_id: str, rec: Mapping[str, Any], mtype: str, notes: list[Note]
     if rest:
         notes.append(note(model_id, OTHER, rest))
     drop_unbilled_output(mtype, standard, *tiers.values())
+    drop_unbilled_cache_write(standard, *tiers.values())
     return price_tables(standard, {}, tiers)
