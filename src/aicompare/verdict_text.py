@@ -87,7 +87,8 @@ def _step_text(task: Task, step: Step, top: Candidate, w: Workload) -> str:
             have = (
                 f"the preferred capability ({mine[0]})"
                 if total == 1
-                else f"all {total} preferred capabilities ({fmt.join_words(mine)})"
+                else f"{'both' if total == 2 else f'all {total}'} preferred capabilities "
+                f"({fmt.join_words(mine)})"
             )
         else:
             have = f"{len(mine)} of the {total} preferred capabilities ({fmt.join_words(mine)})"
@@ -249,7 +250,12 @@ def budget_reason(
     low = measure(task, pick)
     assert low is not None
     same = sum(1 for c in priced if measure(task, c) == low) - 1
-    tie = f" ({_count(same, 'other')} cost the same; it comes first by id)" if same else ""
+    tie = (
+        f" ({_count(same, 'other')} {'costs' if same == 1 else 'cost'} the same; it comes first "
+        "by id)"
+        if same
+        else ""
+    )
     if key is None:
         what = f"with a price for {workload_phrase(w)}"
         shown = f"{fmt.money(low)} for {workload_phrase(w)}"
