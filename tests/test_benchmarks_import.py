@@ -55,13 +55,17 @@ def test_scores_are_exact_decimals_grouped_by_model(tmp_path: Path) -> None:
     [
         (
             "model,score,source\nalpha-large,1,x\n",
-            ["1: expected a header row naming the columns model, benchmark, score, source; "
-             "got 'model', 'score', 'source'"],
+            [
+                "1: expected a header row naming the columns model, benchmark, score, source; "
+                "got 'model', 'score', 'source'"
+            ],
         ),
         (
             "alpha-large,swe-bench,71,https://x\n",  # no header row
-            ["1: expected a header row naming the columns model, benchmark, score, source; "
-             "got 'alpha-large', 'swe-bench', '71', 'https://x'"],
+            [
+                "1: expected a header row naming the columns model, benchmark, score, source; "
+                "got 'alpha-large', 'swe-bench', '71', 'https://x'"
+            ],
         ),
         (
             HEADER + "alpha-large,swe-bench,71\n",
@@ -103,7 +107,7 @@ def test_errors_name_every_bad_line(tmp_path: Path, text: str, problems: list[st
 @pytest.mark.parametrize(
     ("cell", "column"),
     [
-        ("=HYPERLINK(\"http://evil\")", "source"),
+        ('=HYPERLINK("http://evil")', "source"),
         ("+1+1", "source"),
         ("@SUM(A1)", "source"),
         ("-2+3", "source"),
@@ -121,8 +125,7 @@ def test_formula_looking_cells_are_refused(tmp_path: Path, cell: str, column: st
     with pytest.raises(CatalogError) as err:
         import_file("csv", path, as_of=__import__("datetime").date(2026, 11, 21))
     assert (
-        f"{path}:2: {column}: {cell!r} begins like a spreadsheet formula (=, +, -, @); "
-        "refused"
+        f"{path}:2: {column}: {cell!r} begins like a spreadsheet formula (=, +, -, @); refused"
     ) in err.value.problems
 
 

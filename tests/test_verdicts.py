@@ -29,7 +29,7 @@ def model(
     extra: str = "",
 ) -> str:
     text = f'[models.{model_id}]\nprovider = "acme"\ntype = "text"\n'
-    text += "output_modalities = [\"text\"]\n"
+    text += 'output_modalities = ["text"]\n'
     text += "capabilities = [" + ", ".join(f'"{c}"' for c in caps) + "]\n"
     if released:
         text += f"release_date = {released}\n"
@@ -238,12 +238,18 @@ def test_benchmark_ranking_reads_scores_from_a_user_layer(cli, catalog, tmp_path
     catalog([model("a", price="1"), model("b", price="2"), model("c", price="3")])
     layer = tmp_path / "scores.toml"
     layer.write_text(
-        "[models.b.benchmarks.swe-bench]\nscore = 70.5\nsource = \"https://s.example/b\"\n"
-        "[models.c.benchmarks.swe-bench]\nscore = 70.25\nsource = \"https://s.example/c\"\n",
+        '[models.b.benchmarks.swe-bench]\nscore = 70.5\nsource = "https://s.example/b"\n'
+        '[models.c.benchmarks.swe-bench]\nscore = 70.25\nsource = "https://s.example/c"\n',
         encoding="utf-8",
     )
     doc = cli(
-        "best", "--for", "job", "--rank-by", "benchmark:swe-bench,cost", "--catalog", str(layer),
+        "best",
+        "--for",
+        "job",
+        "--rank-by",
+        "benchmark:swe-bench,cost",
+        "--catalog",
+        str(layer),
         "--json",
     ).json()
     assert doc["task"]["rank_by"] == ["benchmark:swe-bench", "cost"]
@@ -461,8 +467,11 @@ def test_bundled_transcription_compares_speech_to_text_models_by_the_minute(bund
         endpoints = catalog.models[c["model"]].endpoints
         assert {"audio_transcriptions", "realtime_transcription_sessions"} & set(endpoints)
         assert "audio_output" not in c["prices"]  # no conversational audio model
-    prices = [Decimal(c["prices"]["audio_input_per_minute"]) for c in cands if
-              "audio_input_per_minute" in c["prices"]]
+    prices = [
+        Decimal(c["prices"]["audio_input_per_minute"])
+        for c in cands
+        if "audio_input_per_minute" in c["prices"]
+    ]
     top = cands[0]
     assert Decimal(top["prices"]["audio_input_per_minute"]) == min(prices)
     assert doc["top_pick"]["decided_by"] == "price:audio_input_per_minute"

@@ -240,9 +240,7 @@ def top_reason(
     return " ".join(lines)
 
 
-def budget_reason(
-    task: Task, ranked: Sequence[Candidate], pick: Candidate, w: Workload
-) -> str:
+def budget_reason(task: Task, ranked: Sequence[Candidate], pick: Candidate, w: Workload) -> str:
     """The budget pick's sentence: the cheapest on the task's measure, against the top pick."""
     top = ranked[0]
     key = measure_key(task)

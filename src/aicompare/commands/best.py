@@ -78,9 +78,7 @@ def command(
     ] = False,
     include_preview: Annotated[
         bool,
-        typer.Option(
-            "--include-preview", help="Consider preview and experimental models too."
-        ),
+        typer.Option("--include-preview", help="Consider preview and experimental models too."),
     ] = False,
     rank_by: Annotated[
         list[str] | None,

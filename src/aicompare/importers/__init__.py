@@ -113,12 +113,12 @@ def import_file(
 __all__ = [
     "FORMATS",
     "REGISTRY",
+    "UNKNOWN_MODEL",
     "ImportResult",
     "Importer",
     "ModelTable",
     "Note",
     "Skip",
-    "UNKNOWN_MODEL",
     "import_file",
     "importer",
 ]

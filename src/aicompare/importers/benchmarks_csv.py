@@ -72,9 +72,7 @@ def read(path: str | os.PathLike[str]) -> Rows:
                     )
                 continue
             if len(fields) != len(header):
-                errors.append(
-                    f"{shown}:{line}: expected {len(header)} cells, got {len(fields)}"
-                )
+                errors.append(f"{shown}:{line}: expected {len(header)} cells, got {len(fields)}")
                 continue
             rows.append((line, dict(zip(header, fields))))
     except csv.Error as exc:
@@ -158,13 +156,13 @@ def convert(
         if isinstance(score, str):
             bad.append(f"{where}: {score}")
         if not bad and model and bench:
-            key = (model.casefold(), bench)
-            if key in first:
+            pair = (model.casefold(), bench)
+            if pair in first:
                 bad.append(
                     f"{where}: a second {bench} score for {model} (the first is on line "
-                    f"{first[key]})"
+                    f"{first[pair]})"
                 )
-            first.setdefault(key, line)
+            first.setdefault(pair, line)
         if bad:
             errors.extend(bad)
             continue

@@ -69,11 +69,7 @@ def best_view(verdict: Verdict) -> list[Block]:
                     *([_capabilities(verdict, c)] if task.prefer else []),
                     Cell(str(c.model.release_date or fmt.NA)),
                     Cell(fmt.tokens_short(c.model.context_window)),
-                    *(
-                        [Cell(fmt.money(c.model.price(unit_key)))]
-                        if unit_key is not None
-                        else []
-                    ),
+                    *([Cell(fmt.money(c.model.price(unit_key)))] if unit_key is not None else []),
                     *(
                         [
                             Cell(

@@ -173,7 +173,9 @@ def command(
         stages.step("done")
     finally:
         stages.close()
-    skipped = result.skipped + unknown + clashes + [Skip(key, reason) for key, reason in report.skipped]
+    skipped = (
+        result.skipped + unknown + clashes + [Skip(key, reason) for key, reason in report.skipped]
+    )
     emit(
         output_format(json_, None),
         VIEW,
