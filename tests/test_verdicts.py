@@ -182,6 +182,11 @@ def test_free_preview_and_experimental_models_are_left_out_by_reason(cli, catalo
     doc = cli("best", "--for", "job", "--json").json()
     assert [c["model"] for c in doc["candidates"]] == ["paid"]
     assert doc["top_pick"]["model"] == doc["budget_pick"]["model"] == "paid"
+    # "the only model that qualifies" would be false: five more qualify
+    assert doc["top_pick"]["reason"] == (
+        "paid is the top pick for job. It is the only one of the current, generally available "
+        "and paid models that qualify. It would cost $4.00 for 1M tokens a month."
+    )
     assert doc["left_out"] == {"not_current": 1, "over_budget": 0, "preview": 3, "free": 1}
     assert doc["notes"][0] == (
         "Left out though they qualify: 1 deprecated or retired (--any-status to include them); "
@@ -195,6 +200,10 @@ def test_free_preview_and_experimental_models_are_left_out_by_reason(cli, catalo
     doc = cli("best", "--for", "job", "--include-free", "--json").json()
     assert [c["model"] for c in doc["candidates"]] == ["gratis", "paid"]
     assert doc["budget_pick"]["model"] == "gratis"
+    assert doc["top_pick"]["reason"].startswith(
+        "gratis is the top pick for job. Of the 2 current and generally available models that "
+        "qualify, all of them have none of the preferred capabilities (vision)"
+    )
     assert doc["left_out"] == {"not_current": 1, "over_budget": 0, "preview": 3, "free": 0}
 
     # --include-preview brings previews and experiments back; a free experiment needs both

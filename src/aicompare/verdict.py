@@ -41,6 +41,7 @@ class Verdict:
     steps: tuple[Step, ...] = ()  # the criteria applied to the top pick, up to the deciding one
     decided_by: str | None = None  # that criterion; ranking.ID when all tied
     notes: tuple[str, ...] = ()  # what was left out and why; what the ranking cannot say
+    pool: str = "that qualify"  # what the candidates are, after "the 12 ..." (verdict_text)
 
     @property
     def left_out(self) -> dict[str, int]:
@@ -130,11 +131,12 @@ def choose(
     budget_pick = (
         min(priced, key=lambda c: (ranking.measure(task, c), c.model.id)) if priced else None
     )
+    words = text.pool_words(counts, over)
     top_reason = budget_reason = None
     if top is not None:
-        top_reason = text.top_reason(task, ranked, steps, decided_by, workload)
+        top_reason = text.top_reason(task, ranked, steps, decided_by, workload, words)
         if budget_pick is not None:
-            budget_reason = text.budget_reason(task, ranked, budget_pick, workload)
+            budget_reason = text.budget_reason(task, ranked, budget_pick, workload, words)
     seen = {c.model.id for c in ranked}
     named = list(dict.fromkeys([*[m.id for m in explain], *task.popular]))
     lookup = {m.id: m for m in pool} | {m.id: m for m in explain}
@@ -149,7 +151,7 @@ def choose(
             not_q.append((model_id, why))
         elif left is not None:
             not_q.append((model_id, _left_out_why(found, left, today)))
-    notes = [text.left_out_note(counts), text.quality_note(task, ranked)]
+    notes = [text.left_out_note(counts), text.quality_note(task, ranked, words)]
     return Verdict(
         task,
         workload,
@@ -168,6 +170,7 @@ def choose(
         tuple(steps),
         decided_by,
         tuple(n for n in notes if n),
+        words,
     )
 
 

@@ -176,6 +176,7 @@ def top_reason(
     steps: Sequence[Step],
     decided_by: str | None,
     w: Workload,
+    pool: str = "that qualify",
 ) -> str:
     """The top pick's sentences: where it stands on each criterion up to the one that decided,
     what decided, and what the workload would cost on it."""
@@ -184,17 +185,21 @@ def top_reason(
     lines = [f"{m.id} is the top pick for {task.name.lower()}."]
     priced_all = [c for c in ranked if c.estimate.total is not None]
     if decided_by is None:
-        lines.append("It is the only model that qualifies.")
+        lines.append(
+            "It is the only model that qualifies."
+            if pool == "that qualify"
+            else f"It is the only one of the {pool}."
+        )
     elif not steps:  # the only one with a price for the workload
         lines.append(
-            f"Of the {len(ranked)} that qualify, it is the only one with a price for "
+            f"Of the {len(ranked)} {pool}, it is the only one with a price for "
             f"{workload_phrase(w)}, which decided the pick."
         )
     else:
         parts: list[str] = []
         for index, step in enumerate(steps):
             if index == 0:
-                scope = f"of the {len(step.group)} that qualify"
+                scope = f"of the {len(step.group)} {pool}"
                 if len(step.group) < len(ranked):
                     scope += f" with a price for {workload_phrase(w)}"
             else:
@@ -240,7 +245,13 @@ def top_reason(
     return " ".join(lines)
 
 
-def budget_reason(task: Task, ranked: Sequence[Candidate], pick: Candidate, w: Workload) -> str:
+def budget_reason(
+    task: Task,
+    ranked: Sequence[Candidate],
+    pick: Candidate,
+    w: Workload,
+    pool: str = "that qualify",
+) -> str:
     """The budget pick's sentence: the cheapest on the task's measure, against the top pick."""
     top = ranked[0]
     key = measure_key(task)
@@ -261,7 +272,7 @@ def budget_reason(task: Task, ranked: Sequence[Candidate], pick: Candidate, w: W
         label = f"{PRICE_LABELS.get(key, key)} price"
         what = f"with {fmt.article(label)} {label}"
         shown = f"{fmt.money(low)} {PRICE_UNITS.get(key, '')}".rstrip()
-    cheapest = f"the cheapest of the {len(priced)} that qualify {what}"
+    cheapest = f"the cheapest of the {len(priced)} {pool} {what}"
     if pick is top:
         return f"{pick.model.id} is also {cheapest}{tie}."
     high = measure(task, top)
@@ -306,7 +317,24 @@ def left_out_note(counts: dict[str, int]) -> str | None:
     return "Left out though they qualify: " + "; ".join(parts) + "."
 
 
-def quality_note(task: Task, ranked: Sequence[Candidate]) -> str:
+def pool_words(counts: dict[str, int], over_budget: int) -> str:
+    """What the models compared are: 'that qualify', or, when some that qualify were left out,
+    'current, generally available and paid models that qualify within the budget' (naming only
+    the filters that left something out)."""
+    kinds = [
+        words
+        for key, words in (
+            ("not_current", "current"),
+            ("preview", "generally available"),
+            ("free", "paid"),
+        )
+        if counts.get(key)
+    ]
+    lead = f"{fmt.join_words(kinds)} models " if kinds else ""
+    return f"{lead}that qualify" + (" within the budget" if over_budget else "")
+
+
+def quality_note(task: Task, ranked: Sequence[Candidate], pool: str = "that qualify") -> str:
     """What the ranking can and cannot say about output quality."""
     names = [c[len(BENCHMARK) :] for c in task.by if c.startswith(BENCHMARK)]
     if not names:
@@ -320,12 +348,12 @@ def quality_note(task: Task, ranked: Sequence[Candidate]) -> str:
         scored = sum(1 for c in ranked if benchmark_of(c.model, name) is not None)
         if scored:
             parts.append(
-                f"{scored} of the {len(ranked)} that qualify have a {name} score, from the "
+                f"{scored} of the {len(ranked)} {pool} have a {name} score, from the "
                 "sources named in the catalog"
             )
         else:
             parts.append(
-                f"none of the {len(ranked)} that qualify has a {name} score in the catalog, so "
+                f"none of the {len(ranked)} {pool} has a {name} score in the catalog, so "
                 f"{name} ranked nothing and the pick says nothing about output quality"
             )
     text = "; ".join(parts)

@@ -110,7 +110,11 @@ def best_view(verdict: Verdict) -> list[Block]:
             TableBlock(
                 columns,
                 rows,
-                title=f"{len(verdict.candidates)} model(s) qualify"
+                title=(
+                    f"{len(verdict.candidates)} model(s) qualify"
+                    if verdict.pool == "that qualify"
+                    else f"{len(verdict.candidates)} {verdict.pool}"
+                )
                 + (f" ({more} more not shown; --json lists all)" if more > 0 else ""),
             )
         )
