@@ -55,6 +55,10 @@ def test_current_only_unless_asked(cli) -> None:
 def test_budget_filters(cli) -> None:
     doc = cli("best", "--for", "chat", "--budget", "5", "--json").json()
     assert [c["model"] for c in doc["candidates"]] == ["alpha-mini"]
+    assert doc["top_pick"]["reason"] == (
+        "alpha-mini is the top pick for chat. It is the only one of the models that qualify "
+        "within the budget. It would cost $1.925 for 1M tokens a month."
+    )
     assert doc["left_out"]["over_budget"] == 1
     run = cli("best", "--for", "chat", "--budget", "1")
     assert (
@@ -116,8 +120,8 @@ def test_free_budget_pick_is_called_free(cli, tmp_path: Path) -> None:
     assert doc["budget_pick"]["model"] == "gratis"
     assert doc["budget_pick"]["reason"] == (
         "gratis is the budget pick: the cheapest of the 3 that qualify with a price for 1M tokens "
-        "a month; the catalog lists it as free ($0) for 1M tokens a month, against $8.75 for "
-        "alpha-large; check the maker's rate limits for free use."
+        "a month, listed as free ($0) against $8.75 for alpha-large; check the maker's rate "
+        "limits for free use."
     )
 
 

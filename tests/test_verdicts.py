@@ -519,3 +519,15 @@ def test_bundled_text_says_what_the_json_says(bundled_cli, columns: str) -> None
             assert flat(sentence) in text, (task_id, columns, sentence)
         for item in doc["not_qualifying"]:
             assert flat(item["reason"]) + "." in text
+
+
+def test_the_only_priced_model_is_said_to_lead_on_that_alone(cli, catalog) -> None:
+    unpriced = '[models.dark]\nprovider = "acme"\ntype = "text"\nrelease_date = 2026-09-01\n'
+    catalog([model("lit", released="2024-01-01"), unpriced])
+    doc = cli("best", "--for", "job", "--json").json()
+    assert [c["model"] for c in doc["candidates"]] == ["lit", "dark"]
+    assert doc["top_pick"]["reason"] == (
+        "lit is the top pick for job. Of the 2 that qualify, it is the only one with a price for "
+        "1M tokens a month, which decided the pick. It would cost $1.00 for 1M tokens a month."
+    )
+    assert (doc["top_pick"]["decided_by"], doc["top_pick"]["steps"]) == ("cost", [])

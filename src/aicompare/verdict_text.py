@@ -280,9 +280,9 @@ def budget_reason(
         return f"{pick.model.id} is the budget pick: {cheapest}, at {shown}{tie}."
     if low == 0:
         return (
-            f"{pick.model.id} is the budget pick: {cheapest}; the catalog lists it as free ($0) "
-            f"for {workload_phrase(w)}, against {fmt.money(high)} for {top.model.id}; check the "
-            f"maker's rate limits for free use{tie}."
+            f"{pick.model.id} is the budget pick: {cheapest}, listed as free ($0) against "
+            f"{fmt.money(high)} for {top.model.id}; check the maker's rate limits for free "
+            f"use{tie}."
         )
     versus = (
         f"({fmt.money(low)} vs {fmt.money(high)})"
@@ -330,8 +330,10 @@ def pool_words(counts: dict[str, int], over_budget: int) -> str:
         )
         if counts.get(key)
     ]
-    lead = f"{fmt.join_words(kinds)} models " if kinds else ""
-    return f"{lead}that qualify" + (" within the budget" if over_budget else "")
+    if not kinds and not over_budget:
+        return "that qualify"
+    lead = f"{fmt.join_words(kinds)} " if kinds else ""
+    return f"{lead}models that qualify" + (" within the budget" if over_budget else "")
 
 
 def quality_note(task: Task, ranked: Sequence[Candidate], pool: str = "that qualify") -> str:
