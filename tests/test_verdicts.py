@@ -191,7 +191,7 @@ def test_free_preview_and_experimental_models_are_left_out_by_reason(cli, catalo
     assert doc["notes"][0] == (
         "Left out though they qualify: 1 deprecated or retired (--any-status to include them); "
         "3 preview or experimental (--include-preview to include them); 1 free-tier (every "
-        "price $0, rate-limited) (--include-free to include them)."
+        "listed price $0) (--include-free to include them)."
     )
     text = flat(cli("best", "--for", "job").stdout)
     assert doc["notes"][0] in text
@@ -220,7 +220,7 @@ def test_a_named_model_left_out_says_why_and_which_option_brings_it_back(cli, ca
     assert doc["not_qualifying"] == [
         {
             "model": "gratis",
-            "reason": "gratis qualifies but is free-tier, rate-limited (--include-free to "
+            "reason": "gratis qualifies but is free-tier, every listed price $0 (--include-free to "
             "consider it)",
         },
         {

@@ -85,7 +85,7 @@ def _left_out_why(model: Model, reason: str, today: dt.date) -> str:
             f"{model.id} qualifies but is {fmt.article(model.availability)} "
             f"{model.availability} model (--include-preview to consider it)"
         )
-    return f"{model.id} qualifies but is free-tier, rate-limited (--include-free to consider it)"
+    return f"{model.id} qualifies but is free-tier, every listed price $0 (--include-free to consider it)"
 
 
 def choose(

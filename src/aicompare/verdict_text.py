@@ -300,7 +300,7 @@ def budget_reason(
 LEFT_OUT = (
     ("not_current", "deprecated or retired", "--any-status"),
     ("preview", "preview or experimental", "--include-preview"),
-    ("free", "free-tier (every price $0, rate-limited)", "--include-free"),
+    ("free", "free-tier (every listed price $0)", "--include-free"),
 )
 
 
