@@ -205,3 +205,14 @@ def test_bad_file_is_an_error_with_lines_and_nothing_is_written(cli, tmp_path: P
         "fix the lines named; nothing was imported",
     ]
     assert not layer.exists()
+
+
+def test_provider_filter_is_refused_not_ignored(cli, tmp_path: Path) -> None:
+    path = write(tmp_path, HEADER + "alpha-large,swe-bench,71,https://x\n")
+    layer = tmp_path / "layer.toml"
+    run = cli(
+        "catalog", "import", "--from", "csv", str(path), "--provider", "acme", "--into", str(layer)
+    )
+    assert run.exit_code == 2
+    assert run.stderr.splitlines()[0] == "error: --provider does not apply to --from csv"
+    assert not layer.exists()

@@ -24,7 +24,7 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from aicompare.errors import CatalogError
+from aicompare.errors import CatalogError, UsageError
 from aicompare.importers import UNKNOWN_MODEL as UNKNOWN
 from aicompare.importers import ImportResult, ModelTable, Skip
 from aicompare.schema import MAX_PRICE
@@ -122,7 +122,12 @@ def convert(
     data: object, *, source: str, provider: str | None = None, as_of: dt.date
 ) -> ImportResult:
     """Rows of a benchmarks CSV into partial model tables; CatalogError listing every bad line."""
-    del provider, as_of  # a score file names its models and sources itself
+    del as_of  # a score file names its sources itself
+    if provider is not None:
+        raise UsageError(
+            "--provider does not apply to --from csv",
+            "a scores file names its models; import it whole",
+        )
     if not isinstance(data, Rows):
         raise CatalogError([f"{source}: not a benchmarks CSV"], "use --from csv with a CSV file")
     errors: list[str] = []
