@@ -20,12 +20,16 @@ def test_image_generation_verdict(cli) -> None:
     # pixel-one supports image_generation (preferred); pixel-flat is cheaper: 1k x 0.03 vs 1k x 0.01? no:
     # pixel-one low 1024x1024 = $0.01 -> $10.00; pixel-flat any = $0.03 -> $30.00
     assert (
-        "pixel-one is the top pick for image generation: it supports image generation and it would cost "
-        "$10.00 for 1,000 low 1024x1024 images a month."
-    ) in out
-    assert "pixel-one is also the cheapest model that qualifies." in out
+        "pixel-one is the top pick for image generation. Of the 2 that qualify, it alone has the "
+        "preferred capability (image generation). The preferred capabilities decided the pick. It "
+        "would cost $10.00 for 1,000 low 1024x1024 images a month."
+    ) in " ".join(out.split())
+    assert (
+        "pixel-one is also the cheapest of the 2 that qualify with a price for 1,000 low 1024x1024 "
+        "images a month."
+    ) in " ".join(out.split())
     assert "alpha-mini cannot generate images: its output is text only." in out
-    assert "No benchmark scores are used" in out
+    assert "No benchmark score ranks this job, so the pick says nothing about output quality" in out
 
 
 def test_budget_pick_percent(cli) -> None:
@@ -35,11 +39,11 @@ def test_budget_pick_percent(cli) -> None:
     assert doc["top_pick"]["model"] == "alpha-large"
     assert doc["budget_pick"] == {
         "model": "alpha-mini",
-        "reason": "alpha-mini is the budget pick: 78% cheaper than alpha-large for 1M tokens a month "
-        "($1.925 vs $8.75).",
+        "reason": "alpha-mini is the budget pick: the cheapest of the 2 that qualify with a price "
+        "for 1M tokens a month, 78% cheaper than alpha-large ($1.925 vs $8.75).",
     }
     assert [c["model"] for c in doc["candidates"]] == ["alpha-large", "alpha-mini"]
-    assert doc["left_out"] == {"not_current": 0, "over_budget": 0}
+    assert doc["left_out"] == {"not_current": 0, "over_budget": 0, "preview": 0, "free": 0}
 
 
 def test_current_only_unless_asked(cli) -> None:
@@ -51,6 +55,10 @@ def test_current_only_unless_asked(cli) -> None:
 def test_budget_filters(cli) -> None:
     doc = cli("best", "--for", "chat", "--budget", "5", "--json").json()
     assert [c["model"] for c in doc["candidates"]] == ["alpha-mini"]
+    assert doc["top_pick"]["reason"] == (
+        "alpha-mini is the top pick for chat. It is the only one of the models that qualify "
+        "within the budget. It would cost $1.925 for 1M tokens a month."
+    )
     assert doc["left_out"]["over_budget"] == 1
     run = cli("best", "--for", "chat", "--budget", "1")
     assert (
@@ -104,11 +112,16 @@ def test_free_budget_pick_is_called_free(cli, tmp_path: Path) -> None:
         '[models.gratis]\nprovider = "acme"\ntype = "text"\ncapabilities = ["function_calling"]\n'
         "[models.gratis.prices]\ninput = 0\noutput = 0\n"
     )
+    # a free-tier model is never the budget pick unless asked for
     doc = cli("best", "--for", "chat", "--catalog", str(layer), "--json").json()
+    assert doc["budget_pick"]["model"] == "alpha-mini"
+    assert doc["left_out"]["free"] == 1
+    doc = cli("best", "--for", "chat", "--include-free", "--catalog", str(layer), "--json").json()
     assert doc["budget_pick"]["model"] == "gratis"
     assert doc["budget_pick"]["reason"] == (
-        "gratis is the budget pick: the catalog lists it as free ($0) for 1M tokens a month, against $8.75 "
-        "for alpha-large; check the maker's rate limits for free use."
+        "gratis is the budget pick: the cheapest of the 3 that qualify with a price for 1M tokens "
+        "a month, listed as free ($0) against $8.75 for alpha-large; check the maker's rate "
+        "limits for free use."
     )
 
 

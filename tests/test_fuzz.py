@@ -308,7 +308,7 @@ UNSETS = [
     "lifecycle.superseded_by",
     "nope.deep",
 ]
-SOURCES = ["litellm", "models.dev", "genai-prices", "LiteLLM", "yaml"]
+SOURCES = ["litellm", "models.dev", "genai-prices", "csv", "LiteLLM", "yaml"]
 # @FILES@ is a read-only folder of prepared inputs, @OUT@ the example's own writable folder.
 LAYERS = [
     "@FILES@/layer.toml",

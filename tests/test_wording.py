@@ -135,7 +135,8 @@ def test_budget_pick_far_cheaper(cli, tmp_path: Path, monkeypatch: pytest.Monkey
     )
     doc = cli("best", "--for", "chat", "--json").json()
     assert doc["budget_pick"]["reason"] == (
-        "alpha-mini is the budget pick: 25,000× cheaper than alpha-large for 1M tokens a month "
+        "alpha-mini is the budget pick: the cheapest of the 2 that qualify with a price for 1M "
+        "tokens a month, 25,000× cheaper than alpha-large "
         "($0.00035 vs $8.75)."
     )
 
@@ -147,7 +148,8 @@ def test_budget_pick_barely_cheaper(cli, tmp_path: Path, monkeypatch: pytest.Mon
     )
     doc = cli("best", "--for", "chat", "--json").json()
     assert doc["budget_pick"]["reason"] == (
-        "alpha-mini is the budget pick: under 1% cheaper than alpha-large for 1M tokens a month "
+        "alpha-mini is the budget pick: the cheapest of the 2 that qualify with a price for 1M "
+        "tokens a month, under 1% cheaper than alpha-large "
         "($8.749975 vs $8.75)."
     )
 

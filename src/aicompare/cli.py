@@ -33,7 +33,7 @@ def report(error: AicompareError) -> None:
     """
     lines = error.problems if isinstance(error, CatalogError) else [error.message]
     if isinstance(error, CatalogError) and len(lines) > 1:
-        sys.stderr.write(f"error: the catalog has {len(lines)} problems:\n")
+        sys.stderr.write(f"error: {visible(error.what)} has {len(lines)} problems:\n")
         for line in lines:
             sys.stderr.write(f"  {visible(line)}\n")
     else:

@@ -19,10 +19,13 @@ class AicompareError(Exception):
 class CatalogError(AicompareError):
     """A catalog file that cannot be read or does not validate; carries every problem found."""
 
-    def __init__(self, problems: list[str], hint: str | None = None) -> None:
+    def __init__(
+        self, problems: list[str], hint: str | None = None, what: str = "the catalog"
+    ) -> None:
         first = problems[0] if problems else "invalid catalog"
         super().__init__(first, hint)
         self.problems = problems
+        self.what = what  # what has the problems, as the report's first line names it
 
 
 class UnknownModelError(AicompareError):

@@ -9,7 +9,14 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from aicompare import fmt
-from aicompare.model import CAPABILITIES, INPUT_MODALITIES, MODEL_TYPES, OUTPUT_MODALITIES, Model
+from aicompare.model import (
+    CAPABILITIES,
+    INPUT_MODALITIES,
+    MODEL_TYPES,
+    OUTPUT_MODALITIES,
+    PRICE_KEYS,
+    Model,
+)
 
 if TYPE_CHECKING:
     from aicompare.schema import Problems
@@ -22,9 +29,12 @@ REQUIRE_KEYS = (
     "capabilities",
     "min_context_window",
     "min_max_output_tokens",
+    "endpoints",
 )
 RANK_KEYS = ("by", "prefer")
 CRITERIA = ("prefer", "newest", "context_window", "max_output_tokens", "cost")
+# Criteria with an argument: a score from the catalog's benchmarks, or one listed unit price.
+BENCHMARK, PRICE = "benchmark:", "price:"
 DEFAULT_BY = ("prefer", "newest", "cost")
 WORKLOAD_KEYS = (
     "tokens",
@@ -36,6 +46,18 @@ WORKLOAD_KEYS = (
     "quality",
     "size",
     "request_tokens",
+    "cache_writes",
+    "cache_ttl",
+    "cache_hit",
+    "reasoning_tokens",
+    "image_input",
+    "cached_image_input",
+    "image_output_tokens",
+    "audio_input_tokens",
+    "audio_output_tokens",
+    "audio_minutes",
+    "characters",
+    "video_seconds",
 )
 
 
@@ -46,6 +68,7 @@ class Requirements(NamedTuple):
     capabilities: tuple[str, ...] = ()  # all of
     min_context_window: int | None = None
     min_max_output_tokens: int | None = None
+    endpoints: tuple[str, ...] = ()  # any of
 
 
 class Task(NamedTuple):
@@ -108,7 +131,29 @@ def why_not(task: Task, model: Model) -> str | None:
             f"{model.id}'s output limit ({have} tokens) is below the "
             f"{fmt.tokens(req.min_max_output_tokens)} this job needs"
         )
+    if req.endpoints and not any(e in model.endpoints for e in req.endpoints):
+        return (
+            f"{model.id} is not served at {fmt.article(req.endpoints[0])} "
+            f"{' or '.join(req.endpoints)} endpoint (per the catalog)"
+        )
     return None
+
+
+def criterion_problem(item: str) -> str | None:
+    """None for a criterion `rank.by` accepts, else why not."""
+    if item in CRITERIA:
+        return None
+    if item.startswith(BENCHMARK):
+        return None if item[len(BENCHMARK) :].strip() else "benchmark: needs a name"
+    if item.startswith(PRICE):
+        key = item[len(PRICE) :]
+        if key in PRICE_KEYS:
+            return None
+        return f"unknown price key {key!r} (allowed: {', '.join(PRICE_KEYS)})"
+    return (
+        f"unknown criterion {item!r} (allowed: {', '.join(CRITERIA)}, "
+        "benchmark:<name>, price:<price key>)"
+    )
 
 
 def build_tasks(raw: object, problems: "Problems", model_ids: set[str]) -> dict[str, Task]:
@@ -143,18 +188,16 @@ def build_tasks(raw: object, problems: "Problems", model_ids: set[str]) -> dict[
             rq.strings("capabilities", CAPABILITIES),
             rq.positive_int("min_context_window"),
             rq.positive_int("min_max_output_tokens"),
+            rq.strings("endpoints"),
         )
         rank_table = r.table_("rank") or {}
         rr = _Reader(rank_table, f"{path}.rank", problems)
         rr.unknown(RANK_KEYS)
         by = rr.strings("by") or DEFAULT_BY
         for item in by:
-            if item not in CRITERIA and not item.startswith("benchmark:"):
-                problems.add(
-                    f"{path}.rank.by",
-                    f"unknown criterion {item!r} (allowed: {', '.join(CRITERIA)}, "
-                    "benchmark:<name>)",
-                )
+            problem = criterion_problem(item)
+            if problem is not None:
+                problems.add(f"{path}.rank.by", problem)
         workload: dict[str, str] = {}
         for key, value in (r.table_("workload") or {}).items():
             if key not in WORKLOAD_KEYS:
@@ -224,6 +267,8 @@ def describe_requirements(task: Task) -> str:
         parts.append(f"context >= {fmt.tokens_short(req.min_context_window)}")
     if req.min_max_output_tokens:
         parts.append(f"output >= {fmt.tokens_short(req.min_max_output_tokens)}")
+    if req.endpoints:
+        parts.append(" or ".join(req.endpoints) + " endpoint")
     return "; ".join(parts) or "any model"
 
 
@@ -241,6 +286,7 @@ def as_table(task: Task) -> dict[str, Any]:
             "capabilities": list(req.capabilities),
             "min_context_window": req.min_context_window,
             "min_max_output_tokens": req.min_max_output_tokens,
+            "endpoints": list(req.endpoints),
         },
         "rank_by": list(task.by),
         "prefer": list(task.prefer),

@@ -8,27 +8,25 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from aicompare import fmt
+from aicompare import fmt, ranking
+from aicompare import verdict_text as text
 from aicompare.catalog import Catalog
 from aicompare.costing import WorkloadSpec, parse_workload
 from aicompare.errors import AicompareError, UsageError
-from aicompare.model import Model, Status
-from aicompare.pricing import Estimate, Workload, counted_units, estimate
-from aicompare.quantities import format_quantity
-from aicompare.tasks import Task, why_not
+from aicompare.model import GENERAL, Model, Status
+from aicompare.pricing import Workload, estimate
+from aicompare.ranking import Candidate, Step
+from aicompare.tasks import Task, criterion_problem, why_not
+from aicompare.verdict_text import workload_phrase
 
-
-@dataclass(frozen=True)
-class Candidate:
-    model: Model
-    estimate: Estimate
+__all__ = ["Candidate", "Verdict", "best_for", "choose", "workload_phrase"]
 
 
 @dataclass(frozen=True)
 class Verdict:
-    task: Task
+    task: Task  # with the criteria in use (the task's, or --rank-by's)
     workload: Workload
-    candidates: tuple[Candidate, ...]  # qualifying, in the task's order
+    candidates: tuple[Candidate, ...]  # qualifying and offered, in the task's order
     top: Candidate | None
     budget_pick: Candidate | None
     top_reason: str | None
@@ -38,75 +36,56 @@ class Verdict:
     over_budget: int
     basis: str
     today: dt.date
+    left_out_preview: int = 0  # qualifying but preview or experimental, not shown
+    left_out_free: int = 0  # qualifying but free-tier, not shown
+    steps: tuple[Step, ...] = ()  # the criteria applied to the top pick, up to the deciding one
+    decided_by: str | None = None  # that criterion; ranking.ID when all tied
+    notes: tuple[str, ...] = ()  # what was left out and why; what the ranking cannot say
+    pool: str = "that qualify"  # what the candidates are, after "the 12 ..." (verdict_text)
+
+    @property
+    def left_out(self) -> dict[str, int]:
+        return {
+            "not_current": self.left_out_status,
+            "over_budget": self.over_budget,
+            "preview": self.left_out_preview,
+            "free": self.left_out_free,
+        }
 
 
-def workload_phrase(w: Workload) -> str:
-    """'1,000 medium 1024x1024 images and 5M tokens a month'."""
-    parts: list[str] = []
-    if w.images:
-        quality = f"{w.quality} " if w.quality else ""
-        size = f"{w.size} " if w.size else ""
-        parts.append(f"{w.images:,} {quality}{size}images")
-    if w.tokens:
-        parts.append(f"{format_quantity(w.tokens)} tokens")
-    parts += counted_units(w)  # minutes, characters, seconds
-    return f"{' and '.join(parts)} a {w.period.value}"
+def left_out_reason(
+    model: Model,
+    today: dt.date,
+    *,
+    any_status: bool = False,
+    include_free: bool = False,
+    include_preview: bool = False,
+) -> str | None:
+    """Why a model that qualifies is not offered by default (a key of Verdict.left_out), or None.
+
+    Deprecated and retired models come back with --any-status, previews and experiments with
+    --include-preview, free-tier models with --include-free; a model is counted under the first
+    reason that still holds."""
+    if not any_status and model.status(today) is not Status.CURRENT:
+        return "not_current"
+    if not include_preview and model.availability != GENERAL:
+        return "preview"
+    if not include_free and model.free:
+        return "free"
+    return None
 
 
-def _key(task: Task, c: Candidate) -> tuple[object, ...]:
-    """Sort key: each criterion in order, better first, unknown values last."""
-    m = c.model
-    key: list[object] = []
-    for criterion in task.by:
-        if criterion == "prefer":
-            key.append(-sum(1 for cap in task.prefer if m.has(cap)))
-        elif criterion == "newest":
-            key.append(-(m.release_date.toordinal()) if m.release_date else 0)
-        elif criterion in ("context_window", "max_output_tokens"):
-            key.append(-(getattr(m, criterion) or 0))
-        elif criterion == "cost":
-            total = c.estimate.total
-            key.append((total is None, total if total is not None else Decimal(0)))
-        elif criterion.startswith("benchmark:"):
-            name = criterion.split(":", 1)[1]
-            score = next((b.score for b in m.benchmarks if b.name == name), None)
-            key.append((score is None, -(score or 0)))
-    return (*key, m.id)
-
-
-def _strengths(task: Task, top: Candidate, others: Sequence[Candidate]) -> list[str]:
-    """Facts where the top pick leads the field, in the task's order of criteria."""
-    m, facts = top.model, []
-    for criterion in task.by:
-        if criterion == "prefer":
-            have = [cap.replace("_", " ") for cap in task.prefer if m.has(cap)]
-            if have:
-                facts.append(f"it supports {fmt.join_words(have)}")
-        elif criterion == "newest" and m.release_date:
-            if all(
-                o.model.release_date is None or o.model.release_date <= m.release_date
-                for o in others
-            ):
-                facts.append(
-                    f"it is the newest of the {len(others) + 1} that qualify (released {m.release_date})"
-                )
-        elif criterion in ("context_window", "max_output_tokens") and getattr(m, criterion):
-            value = getattr(m, criterion)
-            if all((getattr(o.model, criterion) or 0) <= value for o in others):
-                label = "context window" if criterion == "context_window" else "output limit"
-                facts.append(f"it has the largest {label} ({fmt.tokens(value)} tokens)")
-        elif criterion.startswith("benchmark:"):
-            name = criterion.split(":", 1)[1]
-            bench = next((b for b in m.benchmarks if b.name == name), None)
-            if bench:
-                facts.append(f"it scores {fmt.dec(bench.score)} on {name} ({bench.source})")
-    return facts
-
-
-def _cost_text(c: Candidate, w: Workload) -> str:
-    if c.estimate.total is None:
-        return f"its price for {workload_phrase(w)} is not in the catalog"
-    return f"{fmt.money(c.estimate.total)} for {workload_phrase(w)}"
+def _left_out_why(model: Model, reason: str, today: dt.date) -> str:
+    if reason == "not_current":
+        return f"{model.id} qualifies but is {model.status(today).value}" + (
+            f"; use {model.superseded_by}" if model.superseded_by else ""
+        )
+    if reason == "preview":
+        return (
+            f"{model.id} qualifies but is {fmt.article(model.availability)} "
+            f"{model.availability} model (--include-preview to consider it)"
+        )
+    return f"{model.id} qualifies but is free-tier, every listed price $0 (--include-free to consider it)"
 
 
 def choose(
@@ -116,18 +95,27 @@ def choose(
     today: dt.date,
     *,
     any_status: bool = False,
+    include_free: bool = False,
+    include_preview: bool = False,
     budget: Decimal | None = None,
     explain: Sequence[Model] = (),
 ) -> Verdict:
     """Qualify, rank and pick; every sentence is built from catalog facts."""
     pool = list(models)
     qualifying: list[Candidate] = []
-    left_out = over = 0
+    counts = {"not_current": 0, "preview": 0, "free": 0}
+    over = 0
+    flags = {
+        "any_status": any_status,
+        "include_free": include_free,
+        "include_preview": include_preview,
+    }
     for model in pool:
         if why_not(task, model) is not None:
             continue
-        if not any_status and (model.status(today) is not Status.CURRENT):
-            left_out += 1
+        reason = left_out_reason(model, today, **flags)
+        if reason is not None:
+            counts[reason] += 1
             continue
         candidate = Candidate(model, estimate([model], workload))
         if budget is not None and (
@@ -136,51 +124,20 @@ def choose(
             over += 1
             continue
         qualifying.append(candidate)
-    # a model whose price for the workload is unknown cannot be weighed on cost: it ranks after
-    # the ones that can serve the workload, whatever its other merits
-    qualifying.sort(key=lambda c: (not c.estimate.servable, _key(task, c)))
-    top = qualifying[0] if qualifying else None
-    priced = [c for c in qualifying if c.estimate.total is not None]
-    budget_pick = min(priced, key=lambda c: (c.estimate.total, c.model.id)) if priced else None
+    ranked = ranking.rank(task, qualifying)
+    top = ranked[0] if ranked else None
+    steps, decided_by = ranking.decide(task, ranked)
+    priced = [c for c in ranked if ranking.measure(task, c) is not None]
+    budget_pick = (
+        min(priced, key=lambda c: (ranking.measure(task, c), c.model.id)) if priced else None
+    )
+    words = text.pool_words(counts, over)
     top_reason = budget_reason = None
     if top is not None:
-        facts = _strengths(task, top, [c for c in qualifying if c is not top])
-        if top.estimate.total is not None:
-            facts.append(f"it would cost {_cost_text(top, workload)}")
-            top_reason = (
-                f"{top.model.id} is the top pick for {task.name.lower()}: {fmt.join_words(facts)}."
-            )
-        else:
-            lead = f": {fmt.join_words(facts)}" if facts else ""
-            top_reason = (
-                f"{top.model.id} is the top pick for {task.name.lower()}{lead}; but "
-                f"{_cost_text(top, workload)}, and no model that qualifies has one."
-            )
-    if budget_pick is not None and top is not None:
-        if budget_pick is top:
-            budget_reason = f"{top.model.id} is also the cheapest model that qualifies."
-        elif top.estimate.total is None:
-            budget_reason = (
-                f"{budget_pick.model.id} is the budget pick: the cheapest that qualifies, at "
-                f"{_cost_text(budget_pick, workload)}."
-            )
-        else:
-            a, b = budget_pick.estimate.total, top.estimate.total
-            assert a is not None and b is not None
-            if a == 0:
-                # a listed price of 0 is a free tier; say so rather than "100% cheaper"
-                budget_reason = (
-                    f"{budget_pick.model.id} is the budget pick: the catalog lists it as free "
-                    f"($0) for {workload_phrase(workload)}, against {fmt.money(b)} for "
-                    f"{top.model.id}; check the maker's rate limits for free use."
-                )
-            else:
-                budget_reason = (
-                    f"{budget_pick.model.id} is the budget pick: "
-                    f"{fmt.cheaper_text(a, b)} than {top.model.id} for "
-                    f"{workload_phrase(workload)} ({fmt.money(a)} vs {fmt.money(b)})."
-                )
-    seen = {c.model.id for c in qualifying}
+        top_reason = text.top_reason(task, ranked, steps, decided_by, workload, words)
+        if budget_pick is not None:
+            budget_reason = text.budget_reason(task, ranked, budget_pick, workload, words)
+    seen = {c.model.id for c in ranked}
     named = list(dict.fromkeys([*[m.id for m in explain], *task.popular]))
     lookup = {m.id: m for m in pool} | {m.id: m for m in explain}
     not_q: list[tuple[str, str]] = []
@@ -188,55 +145,33 @@ def choose(
         found = lookup.get(model_id)
         if found is None or model_id in seen:
             continue
-        reason = why_not(task, found)
-        if reason is not None:
-            not_q.append((model_id, reason))
-        elif found.status(today) is not Status.CURRENT and not any_status:
-            not_q.append(
-                (
-                    model_id,
-                    f"{model_id} qualifies but is {found.status(today).value}"
-                    + (f"; use {found.superseded_by}" if found.superseded_by else ""),
-                )
-            )
-    benches = [c for c in task.by if c.startswith("benchmark:")]
-    basis = (
-        "Ranked on the catalog's facts: "
-        + ", ".join(_criterion_text(c, task) for c in task.by)
-        + ". "
-        + (
-            "Benchmark scores come from the sources named in the catalog."
-            if benches
-            else "No benchmark scores are used: the catalog carries none with a source for this job."
-        )
-    )
+        why = why_not(task, found)
+        left = left_out_reason(found, today, **flags)
+        if why is not None:
+            not_q.append((model_id, why))
+        elif left is not None:
+            not_q.append((model_id, _left_out_why(found, left, today)))
+    notes = [text.left_out_note(counts), text.quality_note(task, ranked, words)]
     return Verdict(
         task,
         workload,
-        tuple(qualifying),
+        tuple(ranked),
         top,
         budget_pick,
         top_reason,
         budget_reason,
         tuple(not_q),
-        left_out,
+        counts["not_current"],
         over,
-        basis,
+        text.basis(task),
         today,
+        counts["preview"],
+        counts["free"],
+        tuple(steps),
+        decided_by,
+        tuple(n for n in notes if n),
+        words,
     )
-
-
-def _criterion_text(criterion: str, task: Task) -> str:
-    if criterion == "prefer":
-        return (
-            "preferred capabilities (" + ", ".join(c.replace("_", " ") for c in task.prefer) + ")"
-        )
-    return {
-        "newest": "release date (newest first)",
-        "context_window": "context window",
-        "max_output_tokens": "output limit",
-        "cost": "cost of the workload",
-    }.get(criterion, criterion)
 
 
 # ---------------------------------------------------------------- `aicompare best`
@@ -274,6 +209,23 @@ def typical_workload(task: Task, spec: WorkloadSpec) -> WorkloadSpec:
     return spec._replace(**typical)
 
 
+def parse_rank_by(items: Sequence[str]) -> tuple[str, ...]:
+    """--rank-by values (repeatable, or comma-separated) as criteria; UsageError for one that
+    `rank.by` would not accept."""
+    criteria = [part.strip() for item in items for part in item.split(",") if part.strip()]
+    if not criteria:
+        raise UsageError("--rank-by needs a criterion", "e.g. --rank-by benchmark:swe-bench")
+    for criterion in criteria:
+        problem = criterion_problem(criterion)
+        if problem is not None:
+            raise UsageError(
+                f"invalid value for --rank-by: {problem}",
+                "criteria: prefer, newest, context_window, max_output_tokens, cost, "
+                "benchmark:NAME, price:KEY (docs/tasks.md)",
+            )
+    return tuple(dict.fromkeys(criteria))
+
+
 def parse_budget(text: str) -> Decimal:
     from aicompare.fields import parse_price
 
@@ -293,12 +245,18 @@ def best_for(
     today: dt.date,
     *,
     any_status: bool = False,
+    include_free: bool = False,
+    include_preview: bool = False,
     budget: str | None = None,
     explain: Sequence[str] = (),
+    rank_by: Sequence[str] = (),
 ) -> Verdict:
     """`aicompare best --for TASK`: the task's verdict on the catalog for the workload given (or
-    the task's typical one), with the models named in `explain` accounted for."""
+    the task's typical one), with the models named in `explain` accounted for; `rank_by`, when
+    given, replaces the task's criteria."""
     task = find_task(catalog_tasks(catalog), task_id)
+    if rank_by:
+        task = task._replace(by=parse_rank_by(rank_by))
     workload = parse_workload(typical_workload(task, spec), catalog.models.values())
     named = [catalog.resolve(name) for name in explain]
     return choose(
@@ -307,6 +265,8 @@ def best_for(
         workload,
         today,
         any_status=any_status,
+        include_free=include_free,
+        include_preview=include_preview,
         budget=None if budget is None else parse_budget(budget),
         explain=named,
     )

@@ -84,6 +84,23 @@ def command(
     any_status: Annotated[
         bool, typer.Option("--any-status", help="Consider deprecated and retired models too.")
     ] = False,
+    include_free: Annotated[
+        bool,
+        typer.Option("--include-free", help="Consider free-tier (every price $0) models too."),
+    ] = False,
+    include_preview: Annotated[
+        bool,
+        typer.Option("--include-preview", help="Consider preview and experimental models too."),
+    ] = False,
+    rank_by: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--rank-by",
+            metavar="CRITERION",
+            help="Rank by these criteria instead of the task's, e.g. benchmark:swe-bench,cost "
+            "(repeatable).",
+        ),
+    ] = None,
     explain: Annotated[
         list[str] | None,
         typer.Option("--model", "-m", help="Also say whether this model qualifies (repeatable)."),
@@ -126,6 +143,7 @@ def command(
       aicompare best --for image-generation --images 1k --quality medium --size 1024x1024 --budget 20
       aicompare best --for coding --tokens 50M --json
       aicompare best --for chat -m gpt-image-1
+      aicompare best --for coding --rank-by benchmark:swe-bench,cost
     """
     from aicompare import verdict
 
@@ -163,6 +181,15 @@ def command(
         video_seconds=video_seconds,
     )
     result = verdict.best_for(
-        catalog, task_id, spec, today, any_status=any_status, budget=budget, explain=explain or ()
+        catalog,
+        task_id,
+        spec,
+        today,
+        any_status=any_status,
+        include_free=include_free,
+        include_preview=include_preview,
+        budget=budget,
+        explain=explain or (),
+        rank_by=rank_by or (),
     )
     emit(fmt_, VIEW, result, as_of=today, no_color=no_color)

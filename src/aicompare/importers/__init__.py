@@ -1,4 +1,5 @@
-"""Importers that turn public pricing data sets into catalog model tables (pure, no CLI).
+"""Importers that turn public pricing data sets (and the user's benchmark scores) into catalog
+model tables (pure, no CLI).
 
 Adding a data set is one module that satisfies `Importer` (a `NAME` and a `convert` function)
 plus one line in `REGISTRY`; the CLI's `--from` choices, `catalog build` and the tests read the
@@ -20,8 +21,12 @@ REGISTRY: dict[str, str] = {
     "litellm": "litellm",
     "models.dev": "modelsdev",
     "genai-prices": "genai_prices",
+    "csv": "benchmarks_csv",
 }
 FORMATS = tuple(REGISTRY)
+# The Skip.kind of a record naming a model the catalog does not have (scores for it are listed,
+# never dropped in silence).
+UNKNOWN_MODEL = "no model of that name in the catalog"
 
 ModelTable = dict[str, Any]  # one model exactly in the catalog schema (Decimal prices, dates)
 
@@ -92,16 +97,23 @@ def importer(fmt: str) -> Importer:
 def import_file(
     fmt: str, path: str | os.PathLike[str], *, provider: str | None = None, as_of: dt.date
 ) -> ImportResult:
-    """Read one data file of the given format and convert it; CatalogError on bad input."""
-    convert = importer(fmt).convert
-    from aicompare.importers._common import read_json
+    """Read one data file of the given format and convert it; CatalogError on bad input.
 
-    return convert(read_json(path), source=str(path), provider=provider, as_of=as_of)
+    A format whose module has a `read(path)` function reads its own file (CSV); the others are
+    JSON."""
+    module = importer(fmt)
+    reader = getattr(module, "read", None)
+    if reader is None:
+        from aicompare.importers._common import read_json
+
+        reader = read_json
+    return module.convert(reader(path), source=str(path), provider=provider, as_of=as_of)
 
 
 __all__ = [
     "FORMATS",
     "REGISTRY",
+    "UNKNOWN_MODEL",
     "ImportResult",
     "Importer",
     "ModelTable",

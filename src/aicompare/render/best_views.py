@@ -7,10 +7,13 @@ from typing import Any
 
 from aicompare import fmt
 from aicompare.compare import status_text
+from aicompare.model import PRICE_UNITS
+from aicompare.ranking import measure_key
 from aicompare.render.blocks import Block, Cell, Column, TableBlock, TextBlock
 from aicompare.render.cost_views import cost_document_workload
 from aicompare.tasks import Task, as_table, describe_requirements
 from aicompare.verdict import Candidate, Verdict
+from aicompare.verdict_text import workload_phrase
 
 SHOWN = 10
 
@@ -23,26 +26,37 @@ def _capabilities(verdict: Verdict, c: Candidate) -> Cell:
 def best_view(verdict: Verdict) -> list[Block]:
     task = verdict.task
     blocks: list[Block] = [
-        TextBlock(list(verdict.workload.assumptions), title=f"{task.name}: workload")
+        TextBlock(
+            list(verdict.workload.assumptions),
+            title=f"{task.name}: {workload_phrase(verdict.workload)}",
+        )
     ]
     if not verdict.candidates:
-        reasons = [
-            f"No {'current ' if verdict.left_out_status else ''}model in the catalog qualifies for "
-            f"{task.name.lower()}"
-            + (
-                f" within the budget ({verdict.over_budget} qualify above it)"
-                if verdict.over_budget
-                else ""
-            )
-            + "."
-        ]
-        if verdict.left_out_status:
-            reasons.append(
-                f"{verdict.left_out_status} deprecated or retired model(s) qualify: --any-status shows them."
-            )
+        left = sum(verdict.left_out[key] for key in ("not_current", "preview", "free"))
+        name = task.name.lower()
+        if verdict.over_budget:
+            reasons = [
+                f"No model in the catalog qualifies for {name} within the budget "
+                f"({verdict.over_budget} qualify above it)."
+            ]
+            if left:
+                reasons.append(f"{left} more that qualify are left out (see the notes below).")
+        elif left:
+            reasons = [
+                f"No model is offered for {name}: the {left} that qualify are all left out "
+                "(see the notes below)."
+            ]
+        else:
+            reasons = [f"No model in the catalog qualifies for {name}."]
         blocks.append(TextBlock(reasons, title="Verdict"))
     else:
         period = verdict.workload.period.value
+        unit_key = measure_key(task)
+        # ranked by a unit price the workload cannot use (per minute, ...): a column of "n/a"
+        # would only repeat that; the verdict says how the models are priced instead
+        show_total = unit_key is None or any(
+            c.estimate.total is not None for c in verdict.candidates
+        )
         rows = []
         for index, c in enumerate(verdict.candidates[:SHOWN], start=1):
             pick = (
@@ -56,14 +70,25 @@ def best_view(verdict: Verdict) -> list[Block]:
                     Cell(str(index)),
                     Cell(c.model.id, tone="head"),
                     Cell(pick, tone="good" if pick else None),
-                    _capabilities(verdict, c),
+                    *([_capabilities(verdict, c)] if task.prefer else []),
                     Cell(str(c.model.release_date or fmt.NA)),
                     Cell(fmt.tokens_short(c.model.context_window)),
-                    Cell(
-                        fmt.money(total)
-                        if total is not None
-                        else "n/a: " + "; ".join(c.estimate.cannot_serve),
-                        tone=None if total is not None else "warn",
+                    *([Cell(fmt.money(c.model.price(unit_key)))] if unit_key is not None else []),
+                    *(
+                        [
+                            Cell(
+                                fmt.money(total)
+                                if total is not None
+                                else (
+                                    "n/a: " + "; ".join(c.estimate.cannot_serve)
+                                    if unit_key is None
+                                    else fmt.NA  # the verdict says how these are priced
+                                ),
+                                tone=None if total is not None else "warn",
+                            )
+                        ]
+                        if show_total
+                        else []
                     ),
                     Cell(status_text(c.model, verdict.today)),
                 ]
@@ -73,10 +98,15 @@ def best_view(verdict: Verdict) -> list[Block]:
             Column("#", "right", numeric=True),
             Column("model", min_width=id_width),
             Column("pick"),
-            Column("prefers"),
+            *([Column("prefers")] if task.prefer else []),
             Column("released", numeric=True),
             Column("context", "right", numeric=True),
-            Column(f"per {period}", "right", numeric=True),
+            *(
+                [Column(f"price {PRICE_UNITS[unit_key]}", "right", numeric=True)]
+                if unit_key is not None
+                else []
+            ),
+            *([Column(f"per {period}", "right", numeric=True)] if show_total else []),
             Column("status"),
         ]
         more = len(verdict.candidates) - SHOWN
@@ -84,7 +114,11 @@ def best_view(verdict: Verdict) -> list[Block]:
             TableBlock(
                 columns,
                 rows,
-                title=f"{len(verdict.candidates)} model(s) qualify"
+                title=(
+                    f"{len(verdict.candidates)} model(s) qualify"
+                    if verdict.pool == "that qualify"
+                    else f"{len(verdict.candidates)} {verdict.pool}"
+                )
                 + (f" ({more} more not shown; --json lists all)" if more > 0 else ""),
             )
         )
@@ -94,16 +128,11 @@ def best_view(verdict: Verdict) -> list[Block]:
         blocks.append(
             TextBlock(
                 [f"{why}." for _, why in verdict.not_qualifying],
-                title="Does not qualify",
+                title="Not picked",
                 bullets=True,
             )
         )
-    notes = [verdict.basis]
-    if verdict.left_out_status and verdict.candidates:
-        notes.append(
-            f"{verdict.left_out_status} deprecated or retired model(s) that qualify are left out "
-            "(--any-status to include them)."
-        )
+    notes = [verdict.basis, *verdict.notes]
     if verdict.over_budget and verdict.candidates:
         notes.append(
             f"{verdict.over_budget} model(s) that qualify cost more than the budget or have no price."
@@ -124,6 +153,12 @@ def _candidate(c: Candidate, verdict: Verdict) -> dict[str, Any]:
         "release_date": c.model.release_date.isoformat() if c.model.release_date else None,
         "context_window": c.model.context_window,
         "preferred_capabilities": [cap for cap in verdict.task.prefer if c.model.has(cap)],
+        "availability": c.model.availability,
+        "free": c.model.free,
+        "benchmarks": {
+            b.name: {"score": fmt.dec(b.score), "source": b.source} for b in c.model.benchmarks
+        },
+        "prices": {key: fmt.dec(value) for key, value in c.model.prices.standard.values.items()},
     }
 
 
@@ -131,15 +166,23 @@ def best_document(verdict: Verdict) -> dict[str, Any]:
     def pick(c: Candidate | None, reason: str | None) -> dict[str, Any] | None:
         return None if c is None else {"model": c.model.id, "reason": reason}
 
+    top = pick(verdict.top, verdict.top_reason)
+    if top is not None:
+        top["decided_by"] = verdict.decided_by
+        top["steps"] = [
+            {"criterion": s.criterion, "compared": len(s.group), "tied": len(s.tied)}
+            for s in verdict.steps
+        ]
     return {
         "task": as_table(verdict.task),
         "workload": cost_document_workload(verdict.workload),
         "candidates": [_candidate(c, verdict) for c in verdict.candidates],
-        "top_pick": pick(verdict.top, verdict.top_reason),
+        "top_pick": top,
         "budget_pick": pick(verdict.budget_pick, verdict.budget_reason),
         "not_qualifying": [{"model": m, "reason": r} for m, r in verdict.not_qualifying],
-        "left_out": {"not_current": verdict.left_out_status, "over_budget": verdict.over_budget},
+        "left_out": verdict.left_out,
         "basis": verdict.basis,
+        "notes": list(verdict.notes),
     }
 
 

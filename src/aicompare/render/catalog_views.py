@@ -114,6 +114,9 @@ def import_document(
     }
 
 
+UNKNOWN_SHOWN = 20
+
+
 def _by_reason(skipped: Sequence[Skip], limit: int = 12) -> list[str]:
     counts = Counter(s.group for s in skipped).most_common()
     lines = [f"{count:>5}  {reason}" for reason, count in counts[:limit]]
@@ -141,6 +144,15 @@ def import_text(
     )
     if skipped:
         text += "skipped, by reason:\n" + "\n".join(_by_reason(skipped)) + "\n"
+    from aicompare.importers import UNKNOWN_MODEL
+
+    unknown = [s.key for s in skipped if s.kind == UNKNOWN_MODEL]
+    if unknown:
+        shown = ", ".join(unknown[:UNKNOWN_SHOWN])
+        more = len(unknown) - UNKNOWN_SHOWN
+        text += f"not in the catalog: {shown}" + (
+            f" and {more} more (--json lists every one)\n" if more > 0 else "\n"
+        )
     if notes:
         kinds = Counter(n.kind for n in notes)
         text += f"not representable in the catalog ({len(notes)} notes; --json lists them):\n"

@@ -97,12 +97,29 @@ def drop_clashes(
     return kept, skipped
 
 
+def _known_models(
+    fmt: str, models: dict[str, dict[str, Any]], catalog: Catalog
+) -> tuple[dict[str, dict[str, Any]], list[Skip]]:
+    """Benchmark scores (`--from csv`) attach to models the catalog has, by any of their names;
+    the others are listed as skipped. Price lists bring whole models and pass as they are."""
+    if fmt != "csv":
+        return models, []
+    from aicompare.importers.benchmarks_csv import attach
+
+    def owner(name: str) -> str | None:
+        ids = catalog.exact_index.get(name.casefold())
+        return ids[0] if ids else None
+
+    return attach(models, owner)
+
+
 def command(
     source: Annotated[
         Source,
         typer.Option(
             "--from",
-            help="Format of FILE: litellm, models.dev or genai-prices.",
+            help="Format of FILE: litellm, models.dev, genai-prices, or csv (benchmark scores: "
+            "model,benchmark,score,source).",
             case_sensitive=False,
         ),
     ],
@@ -130,6 +147,7 @@ def command(
       aicompare catalog import --from litellm model_prices_and_context_window.json
       aicompare catalog import --from models.dev catalog.json --provider anthropic --only-new
       aicompare catalog import --from genai-prices data.json --dry-run
+      aicompare catalog import --from csv scores.csv
     """
     from aicompare import store
     from aicompare.importers import import_file
@@ -140,7 +158,9 @@ def command(
         stages.step("reading and converting")
         result = import_file(source.value, file, provider=provider, as_of=dt.date.today())
         stages.step("checking names")
-        models, clashes = drop_clashes(result.models, load(catalog_paths))
+        catalog = load(catalog_paths)
+        models, unknown = _known_models(source.value, result.models, catalog)
+        models, clashes = drop_clashes(models, catalog)
         path = target_path(into)
         stages.step("merging" if not dry_run else "comparing")
         if dry_run:
@@ -153,7 +173,9 @@ def command(
         stages.step("done")
     finally:
         stages.close()
-    skipped = result.skipped + clashes + [Skip(key, reason) for key, reason in report.skipped]
+    skipped = (
+        result.skipped + unknown + clashes + [Skip(key, reason) for key, reason in report.skipped]
+    )
     emit(
         output_format(json_, None),
         VIEW,
