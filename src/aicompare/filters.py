@@ -9,7 +9,7 @@ from typing import NamedTuple, Protocol, TypeVar
 
 from aicompare.catalog import normalize
 from aicompare.errors import AicompareError
-from aicompare.model import Model, Status
+from aicompare.model import GENERAL, Model, Status
 
 
 class Filterable(Protocol):
@@ -20,6 +20,12 @@ class Filterable(Protocol):
 
     @property
     def type(self) -> str: ...
+
+    @property
+    def availability(self) -> str: ...
+
+    @property
+    def free(self) -> bool: ...
 
     def has(self, capability: str) -> bool: ...
 
@@ -36,12 +42,42 @@ class Filters(NamedTuple):
     type: str | None = None
     capabilities: tuple[str, ...] = ()  # all must hold
     current: bool = False  # neither deprecated nor retired on the day
+    general: bool = False  # generally available: no preview or experimental model
+    paid: bool = False  # no free model (every known price $0: a rate-limited free tier)
 
     def any(self) -> bool:
-        return bool(self.provider or self.type or self.capabilities or self.current)
+        return bool(
+            self.provider
+            or self.type
+            or self.capabilities
+            or self.current
+            or self.general
+            or self.paid
+        )
 
 
 NO_FILTERS = Filters()
+
+# Why a record fails the `current`, `general` and `paid` filters, in the order they are checked:
+# a record is counted once, under the first that applies.
+LEFT_OUT = ("status", "availability", "free")
+
+
+def buyable(any_status: bool = False, include_free: bool = False) -> Filters:
+    """What browsing `cost` ranks by default: models a team could buy today (current, generally
+    available, paid); `any_status` lets in every status and availability, `include_free` the free."""
+    return Filters(current=not any_status, general=not any_status, paid=not include_free)
+
+
+def left_out_reason(record: Filterable, today: dt.date, filters: Filters) -> str | None:
+    """The first of LEFT_OUT that `filters` leaves `record` out for, or None when it passes them."""
+    if filters.current and record.status(today) is not Status.CURRENT:
+        return "status"
+    if filters.general and record.availability != GENERAL:
+        return "availability"
+    if filters.paid and record.free:
+        return "free"
+    return None
 
 
 def filter_models(records: Iterable[Record], today: dt.date, filters: Filters) -> list[Record]:
@@ -66,8 +102,8 @@ def filter_models(records: Iterable[Record], today: dt.date, filters: Filters) -
         kept = [r for r in kept if r.type == filters.type]
     for capability in filters.capabilities:
         kept = [r for r in kept if r.has(capability)]
-    if filters.current:
-        kept = [r for r in kept if r.status(today) is Status.CURRENT]
+    if filters.current or filters.general or filters.paid:
+        kept = [r for r in kept if left_out_reason(r, today, filters) is None]
     return kept
 
 

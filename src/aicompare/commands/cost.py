@@ -76,8 +76,23 @@ def command(
     top: Annotated[
         int, typer.Option("--top", min=1, help="Show the N cheapest when browsing the catalog.")
     ] = DEFAULT_TOP,
+    any_status: Annotated[
+        bool,
+        typer.Option(
+            "--any-status",
+            help="When browsing, also rank deprecated, retired, preview and experimental models.",
+        ),
+    ] = False,
+    include_free: Annotated[
+        bool,
+        typer.Option("--include-free", help="When browsing, also rank free (rate-limited) tiers."),
+    ] = False,
     all_: Annotated[
-        bool, typer.Option("--all", help="Show every model, also those that cannot serve.")
+        bool,
+        typer.Option(
+            "--all",
+            help="Show every model, whatever its status, also those that cannot serve.",
+        ),
     ] = False,
     baseline: Annotated[
         str | None,
@@ -93,6 +108,9 @@ def command(
     catalog_paths: CatalogOpt = None,
 ) -> None:
     """Price a workload on every model (or the ones named) and rank them, cheapest first.
+
+    Browsing ranks the models a team could buy today: current, generally available and paid;
+    the notes count the rest. Named models are always priced, whatever their status.
 
     \b
     Examples:
@@ -126,5 +144,7 @@ def command(
         top=top,
         every=all_,
         baseline=baseline,
+        any_status=any_status,
+        include_free=include_free,
     )
     emit(fmt_, VIEW, result, as_of=today, no_color=no_color)
