@@ -22,6 +22,7 @@ RUNNER = CliRunner()
 
 def _model(mid: str, life: str = "") -> str:
     text = f'[models.{mid}]\nname = "{mid}"\nprovider = "acme"\ntype = "text"\n'
+    text += 'output_modalities = ["text"]\n'
     text += f"[models.{mid}.prices]\ninput = 1\noutput = 2\n"
     return text + (f"[models.{mid}.lifecycle]\n{life}\n" if life else "\n")
 
@@ -216,3 +217,22 @@ def test_bundled_o3_mini_chain_passes_the_retired_o4_mini() -> None:
         "o3-mini has been superseded by o4-mini (retired) → gpt-5-mini, which itself shuts down "
         "on 2026-12-11 (in 15 days) with no successor named yet." in [d["text"] for d in texts]
     )
+
+
+def test_bundled_best_does_not_send_a_user_to_a_dying_successor() -> None:
+    doc = json.loads(_bundled("best", "--for", "chat", "-m", "o4-mini", "--json"))
+    reasons = {item["model"]: item["reason"] for item in doc["not_qualifying"]}
+    assert reasons["o4-mini"] == (
+        "o4-mini qualifies but is retired; superseded by gpt-5-mini (shuts down 2026-12-11, "
+        "in 15 days), no successor named yet"
+    )
+
+
+def test_best_names_the_live_successor_past_a_retired_one(tmp_path: Path) -> None:
+    layer = tmp_path / "layer.toml"  # over the bundled catalog, which has the tasks
+    layer.write_text(CATALOG, encoding="utf-8")
+    doc = json.loads(
+        _bundled("best", "--for", "chat", "-m", "via-old", "--catalog", str(layer), "--json")
+    )
+    reasons = {item["model"]: item["reason"] for item in doc["not_qualifying"]}
+    assert reasons["via-old"] == "via-old qualifies but is retired; use via-live"

@@ -108,6 +108,16 @@ def _cost_text(c: Candidate, w: Workload) -> str:
     return f"{fmt.money(c.estimate.total)} for {workload_phrase(w)}"
 
 
+def _successor_hint(model: Model, models: Mapping[str, Model], today: dt.date) -> str:
+    """'; use X' when its successors lead to a current model X, else the chain as it stands."""
+    from aicompare import succession
+
+    succ = succession.succession(model.id, model.lifecycle, succession.lookup_in(models), today)
+    if succ.live is not None:
+        return f"; use {succ.live}"
+    return "; " + succession.flag_text(succ, today) if succ.chain else ""
+
+
 def choose(
     task: Task,
     models: Iterable[Model],
@@ -195,7 +205,7 @@ def choose(
                 (
                     model_id,
                     f"{model_id} qualifies but is {found.status(today).value}"
-                    + (f"; use {found.superseded_by}" if found.superseded_by else ""),
+                    + _successor_hint(found, lookup, today),
                 )
             )
     benches = [c for c in task.by if c.startswith("benchmark:")]
