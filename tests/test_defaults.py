@@ -231,3 +231,30 @@ def test_the_readme_browse_sample_is_what_the_tool_prints(monkeypatch: pytest.Mo
     assert len(lines) == 13
     rest = iter(printed)
     assert all(line in rest for line in lines)  # each printed, in the same order
+
+
+def test_when_every_model_that_could_serve_is_left_out_the_notes_say_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "catalog.toml"
+    path.write_text(
+        'schema_version = 1\n[providers.acme]\nname = "Acme"\n\n'
+        + _model("gone", shutdown="2026-01-01")
+        + _model("beta", availability="preview")
+        + _model("painter", mtype="image"),
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("AICOMPARE_BASE_CATALOG", str(path))
+    monkeypatch.setenv("COLUMNS", "200")
+    result = RUNNER.invoke(app, ["cost", "--tokens", "1M", "--as-of", AS_OF, "--json"])
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    # no row: not even the image model that cannot serve, since two could, if asked
+    assert doc["results"] == []
+    assert doc["omitted"] == {"servable": 0, "cannot_serve": 1, "left_out": _left_out(1, 1, 0)}
+    result = RUNNER.invoke(app, ["cost", "--tokens", "1M", "--as-of", AS_OF])
+    assert result.exit_code == 0, result.stderr
+    assert (
+        "- left out: 1 deprecated or retired, 1 preview or experiment, which could serve this "
+        "workload (--any-status to rank them, --all for every model).\n" in result.stdout
+    )

@@ -17,10 +17,10 @@ from aicompare.render.documents import jsonable
 BAR_WIDTH = 16
 FREE_TIER = "free tier, rate-limited — see the maker's limits"
 # filters.LEFT_OUT reasons: as the notes count them, and as the JSON names them
-LEFT_OUT_TEXT = {
-    "status": "deprecated or retired",
-    "availability": "previews or experiments",
-    "free": "free tier",
+LEFT_OUT_TEXT = {  # (one, more)
+    "status": ("deprecated or retired", "deprecated or retired"),
+    "availability": ("preview or experiment", "previews or experiments"),
+    "free": ("free tier", "free tier"),
 }
 LEFT_OUT_KEYS = {
     "status": "deprecated_or_retired",
@@ -69,7 +69,7 @@ def needs_text(workload: Workload) -> str:
 
 def left_out_note(result: CostResult) -> str | None:
     """'left out: 41 deprecated or retired, 12 previews or experiments, 9 free tier (...)'."""
-    counted = [f"{n} {LEFT_OUT_TEXT[reason]}" for reason, n in result.left_out if n]
+    counted = [f"{n} {LEFT_OUT_TEXT[reason][n != 1]}" for reason, n in result.left_out if n]
     if not counted:
         return None
     flags = {"status": "--any-status", "availability": "--any-status", "free": "--include-free"}
