@@ -12,7 +12,14 @@ from typing import NamedTuple, cast
 from aicompare import succession
 from aicompare.catalog import Catalog
 from aicompare.errors import WorkloadError
-from aicompare.filters import LEFT_OUT, NO_FILTERS, Filters, buyable, filter_models, left_out_reason
+from aicompare.filters import (
+    LEFT_OUT,
+    NO_FILTERS,
+    Filters,
+    buyable,
+    filter_models,
+    left_out_reasons,
+)
 from aicompare.model import Model
 from aicompare.pricing import (
     Estimate,
@@ -162,7 +169,7 @@ def browse_costs(
 ) -> CostResult:
     """compare_costs over a whole (filtered) catalog, cut to the `top` cheapest.
 
-    Of the cards that can serve, those `screen` leaves out (filters.left_out_reason: by default
+    Of the cards that can serve, those `screen` leaves out (filters.left_out_reasons: by default
     none; browsing passes filters.buyable) are not ranked, only counted by reason; the baseline
     is named, so it is never left out.
 
@@ -188,15 +195,15 @@ def browse_costs(
     if screen.any():
         counts = dict.fromkeys(LEFT_OUT, 0)
         kept = []
-        for i in servable:
-            # a baseline is named: it is never left out (nor is a baseline pipeline, after cards)
-            named = i >= len(cards) or cards[i].id == base_key
-            reason = None if named else left_out_reason(cards[i], today, screen)
-            if reason is None:
+        # a baseline pipeline (priced after the cards) is named: it is never left out
+        candidates = [i for i in servable if i < len(cards)]
+        reasons = left_out_reasons([cards[i] for i in candidates], today, screen)
+        for i, reason in zip(candidates, reasons, strict=True):
+            if reason is None or cards[i].id == base_key:  # nor is a baseline model
                 kept.append(i)
             else:
                 counts[reason] += 1
-        servable = kept
+        servable = kept + [i for i in servable if i >= len(cards)]
         left_out = tuple(counts.items())
     # the `top` cheapest, ties in catalog order: sorted(...)[:top] without sorting them all
     priced = cast("list[Decimal]", totals)  # read at the servable indexes only
