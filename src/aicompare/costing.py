@@ -288,14 +288,14 @@ def cost_query(
         catalog, cards, names, spec, today, filters, top, every, baseline, any_status, include_free
     )
     # each shown model's successors, read on the light rate cards when browsing
+    shown = result.models.items()
+    if not any(model.superseded_by for _, model in shown):
+        return result
     if cards is None or every:
         lookup = succession.lookup_in(catalog.models)
     else:
         lookup = succession.lookup_in({card.id: card for card in cards})
-    succs = {
-        mid: succession.succession(mid, model.lifecycle, lookup, today)
-        for mid, model in result.models.items()
-    }
+    succs = {mid: succession.succession(mid, m.lifecycle, lookup, today) for mid, m in shown}
     return replace(result, successions=succs)
 
 
