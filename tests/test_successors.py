@@ -236,3 +236,14 @@ def test_best_names_the_live_successor_past_a_retired_one(tmp_path: Path) -> Non
     )
     reasons = {item["model"]: item["reason"] for item in doc["not_qualifying"]}
     assert reasons["via-old"] == "via-old qualifies but is retired; use via-live"
+
+
+def test_bundled_best_candidates_carry_the_chain() -> None:
+    doc = json.loads(_bundled("best", "--for", "chat", "--any-status", "--json"))
+    found = {c["model"]: c for c in doc["candidates"]}
+    assert found["gpt-4.1-mini"]["successor_chain"] == [
+        {"id": "gpt-5-mini", "status": "deprecated", "shutdown_date": "2026-12-11"}
+    ]
+    assert found["gpt-4.1-mini"]["live_successor"] is None
+    assert found["o3-mini"]["live_successor"] is None
+    assert [s["id"] for s in found["o3-mini"]["successor_chain"]][:2] == ["o4-mini", "gpt-5-mini"]

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
-from aicompare import fmt
+from aicompare import fmt, succession
 from aicompare.catalog import Catalog
 from aicompare.costing import WorkloadSpec, parse_workload
 from aicompare.errors import AicompareError, UsageError
@@ -38,6 +38,8 @@ class Verdict:
     over_budget: int
     basis: str
     today: dt.date
+    # each candidate's successors, to the first current one (succession.follow), by model id
+    successors: Mapping[str, succession.Succession] = field(default_factory=dict)
 
 
 def workload_phrase(w: Workload) -> str:
@@ -110,8 +112,6 @@ def _cost_text(c: Candidate, w: Workload) -> str:
 
 def _successor_hint(model: Model, models: Mapping[str, Model], today: dt.date) -> str:
     """'; use X' when its successors lead to a current model X, else the chain as it stands."""
-    from aicompare import succession
-
     succ = succession.succession(model.id, model.lifecycle, succession.lookup_in(models), today)
     if succ.live is not None:
         return f"; use {succ.live}"
@@ -310,7 +310,7 @@ def best_for(
     task = find_task(catalog_tasks(catalog), task_id)
     workload = parse_workload(typical_workload(task, spec), catalog.models.values())
     named = [catalog.resolve(name) for name in explain]
-    return choose(
+    verdict = choose(
         task,
         catalog.models.values(),
         workload,
@@ -319,3 +319,10 @@ def best_for(
         budget=None if budget is None else parse_budget(budget),
         explain=named,
     )
+    lookup = succession.lookup_in(catalog.models)
+    chains = {
+        c.model.id: succession.succession(c.model.id, c.model.lifecycle, lookup, today)
+        for c in verdict.candidates
+        if c.model.superseded_by
+    }
+    return replace(verdict, successors=chains)
