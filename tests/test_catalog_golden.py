@@ -336,10 +336,15 @@ def test_readme_diff_example(bundled_cli) -> None:
         "- o4-mini is 78% cheaper on cached input tokens ($0.275 vs $1.25 per 1M).",
         "- Only gpt-image-1 supports image generation and image editing.",
         (
-            "- gpt-image-1 was retired on 2026-10-23 (29 days ago); its successor is "
-            "gpt-image-2.5-sunburst."
+            "- gpt-image-1 has been superseded by gpt-image-2.5-sunburst: for new builds, "
+            "consider the newer model first."
         ),
-        "- o4-mini was retired on 2026-10-23 (29 days ago); its successor is gpt-5-mini.",
+        "- gpt-image-1 was retired on 2026-10-23 (29 days ago).",
+        (
+            "- o4-mini has been superseded by gpt-5-mini, which itself shuts down on 2026-12-11 "
+            "(in 20 days) with no successor named yet."
+        ),
+        "- o4-mini was retired on 2026-10-23 (29 days ago).",
     ):
         assert line in text.splitlines(), line
 

@@ -113,9 +113,10 @@ def test_diff_equal_and_missing_prices(cli) -> None:
     run = cli("diff", "alpha-mini", "alpha-old")
     assert "alpha-mini and alpha-old cost the same on input tokens ($1.10 per 1M)." in run.stdout
     assert "0% cheaper" not in run.stdout
+    assert "- alpha-old was retired on 2026-01-01 (324 days ago).\n" in run.stdout
     assert (
-        "alpha-old was retired on 2026-01-01 (324 days ago); its successor is alpha-mini."
-        in run.stdout
+        "alpha-old has been superseded by alpha-mini: for new builds, consider the newer model "
+        "first." in run.stdout
     )
     run = cli("diff", "alpha-large", "alpha-mini")
     cached = next(line for line in run.stdout.splitlines() if line.startswith("cached input"))

@@ -52,28 +52,49 @@ def test_split_is_stated_and_exact(cli) -> None:
 
 
 def test_ranking_browse_catalog(cli) -> None:
+    # browsing ranks what can be bought today: alpha-old (retired) is counted, not ranked
     doc = cli("cost", "--tokens", "1M", "--json").json()
     ranked = [(r["rank"], r["model"], r["total"], r["servable"]) for r in doc["results"]]
-    # 750k in + 250k out: mini 0.825+1.1=1.925, old 0.825+2=2.825, large 3.75+5=8.75
+    # 750k in + 250k out: mini 0.825+1.1=1.925, large 3.75+5=8.75
+    assert ranked == [(1, "alpha-mini", "1.925", True), (2, "alpha-large", "8.75", True)]
+    assert doc["results"][1]["delta"] == "6.825" and doc["results"][1]["delta_percent"] == "354.55"
+    assert doc["omitted"] == {
+        "servable": 0,
+        "cannot_serve": 2,
+        "left_out": {"deprecated_or_retired": 1, "preview_or_experimental": 0, "free_tier": 0},
+    }
+    # --any-status ranks every status: old 0.825+2=2.825 comes back, between the two
+    doc = cli("cost", "--tokens", "1M", "--any-status", "--json").json()
+    ranked = [(r["rank"], r["model"], r["total"], r["servable"]) for r in doc["results"]]
     assert ranked == [
         (1, "alpha-mini", "1.925", True),
         (2, "alpha-old", "2.825", True),
         (3, "alpha-large", "8.75", True),
     ]
-    assert doc["results"][2]["delta"] == "6.825" and doc["results"][2]["delta_percent"] == "354.55"
-    assert doc["omitted"] == {"servable": 0, "cannot_serve": 2}
+    assert doc["omitted"]["left_out"] == {
+        "deprecated_or_retired": 0,
+        "preview_or_experimental": 0,
+        "free_tier": 0,
+    }
     assert doc["results"][1]["lifecycle"][0] == {
         "model": "alpha-old",
         "status": "retired",
         "superseded_by": "alpha-mini",
         "shutdown_date": "2026-01-01",
+        "availability": "general",
+        "free": False,
+        "successor_chain": [{"id": "alpha-mini", "status": "current", "shutdown_date": None}],
+        "live_successor": "alpha-mini",
     }
 
 
 def test_top_and_all(cli) -> None:
     doc = cli("cost", "--tokens", "1M", "--top", "1", "--json").json()
     assert [r["model"] for r in doc["results"]] == ["alpha-mini"]
-    assert doc["omitted"] == {"servable": 2, "cannot_serve": 2}
+    assert doc["omitted"]["servable"] == 1 and doc["omitted"]["cannot_serve"] == 2
+    assert doc["omitted"]["left_out"]["deprecated_or_retired"] == 1
+    doc = cli("cost", "--tokens", "1M", "--top", "1", "--any-status", "--json").json()
+    assert doc["omitted"]["servable"] == 2 and doc["omitted"]["cannot_serve"] == 2
     doc = cli("cost", "--tokens", "1M", "--all", "--json").json()
     assert [r["servable"] for r in doc["results"]] == [True, True, True, False, False]
     assert doc["results"][3]["total"] is None and doc["results"][3]["rank"] is None

@@ -302,7 +302,10 @@ def test_successor_resolves_like_a_name_and_is_shown_by_its_id(cli, user_layer: 
     assert run.exit_code == 0, run.stderr
     show = cli("show", "alpha-large")
     assert show.exit_code == 0
-    assert "status                       current; superseded by alpha-mini\n" in show.stdout
+    rows = {line.split("  ")[0]: " ".join(line.split()) for line in show.stdout.splitlines()}
+    assert rows["status"] == "status current"
+    assert rows["superseded by"] == f"superseded by alpha-mini (from {user_layer})"
+    assert rows["live successor"] == "live successor alpha-mini"
     assert "ALPHA-MINI" not in show.stdout
     doc = cli("show", "alpha-large", "--json").json()
     assert doc["model"]["lifecycle"]["superseded_by"] == "alpha-mini"

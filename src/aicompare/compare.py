@@ -9,8 +9,9 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import NamedTuple
 
-from aicompare import fmt
+from aicompare import fmt, succession
 from aicompare.model import PRICE_KEYS, PRICE_LABELS, PRICE_UNITS, Model, Status
+from aicompare.succession import Lookup, Succession
 
 # Price kinds worth a sentence; the rest appear in the table only.
 SENTENCE_PRICES = (
@@ -50,10 +51,12 @@ class DiffResult(NamedTuple):
     rows: tuple[Row, ...]
     differences: tuple[Difference, ...]
     today: dt.date
+    successions: tuple[Succession, ...] = ()  # one per model, in their order
 
 
-def status_text(model: Model, today: dt.date) -> str:
-    """'current', 'deprecated (shuts down 2026-12-01)', 'retired 2026-10-23', + successor."""
+def status_text(model: Model, today: dt.date, succ: Succession | None = None) -> str:
+    """'current', 'deprecated (shuts down 2026-12-01)', 'retired 2026-10-23', + successor: with
+    `succ`, the chain to the live successor and what happened on the way (succession.flag_text)."""
     status = model.status(today)
     life = model.lifecycle
     if status is Status.RETIRED:
@@ -62,7 +65,9 @@ def status_text(model: Model, today: dt.date) -> str:
         text = f"deprecated, shuts down {life.shutdown_date}"
     else:
         text = status.value
-    if life.superseded_by:
+    if succ is not None and succ.chain:
+        text += "; " + succession.flag_text(succ, today)
+    elif succ is None and life.superseded_by:
         text += f"; superseded by {life.superseded_by}"
     return text
 
@@ -105,7 +110,10 @@ def _yes_no(value: object) -> str:
 
 
 def build_rows(
-    models: Sequence[Model], today: dt.date, provider_name: Callable[[str], str]
+    models: Sequence[Model],
+    today: dt.date,
+    provider_name: Callable[[str], str],
+    successions: Sequence[Succession] = (),
 ) -> list[Row]:
     """Every comparable field, in a stable order; price rows only where a model has a price."""
     rows = [
@@ -202,7 +210,9 @@ def build_rows(
     rows.append(
         _row("Capabilities", "endpoints", "endpoints", [m.endpoints for m in models], _show_list)
     )
-    rows.append(_row("Lifecycle", "status", "status", [status_text(m, today) for m in models], str))
+    succs: list[Succession | None] = [*successions] or [None] * len(models)
+    texts = [status_text(m, today, succ) for m, succ in zip(models, succs, strict=True)]
+    rows.append(_row("Lifecycle", "status", "status", texts, str))
     return rows
 
 
@@ -291,27 +301,25 @@ def _kind_sentence(models: Sequence[Model]) -> Difference | None:
     return Difference("kind", text, "type", tuple(m.id for m in models), tuple(kinds))
 
 
-def _lifecycle_sentences(models: Sequence[Model], today: dt.date) -> list[Difference]:
+def _lifecycle_sentences(
+    models: Sequence[Model], today: dt.date, successions: Sequence[Succession]
+) -> list[Difference]:
     out: list[Difference] = []
-    for m in models:
+    for m, succ in zip(models, successions, strict=True):
         life = m.lifecycle
         status = m.status(today)
-        if life.superseded_by and status is not Status.RETIRED:
+        if succ.chain:
             out.append(
                 Difference(
                     "superseded",
-                    f"{m.id} has been superseded by {life.superseded_by}: for new builds, consider the newer model first.",
+                    succession.sentence(m.id, succ, today) + ".",
                     "lifecycle.superseded_by",
-                    (m.id, life.superseded_by),
+                    (m.id, *(step.id for step in succ.chain)),
                     (life.superseded_by,),
                 )
             )
         if status is Status.RETIRED and life.shutdown_date is not None:
-            after = (
-                f"; its successor is {life.superseded_by}"
-                if life.superseded_by
-                else "; the API no longer serves it"
-            )
+            after = "" if life.superseded_by else "; the API no longer serves it"
             out.append(
                 Difference(
                     "retired",
@@ -389,16 +397,23 @@ def _image_sentence(models: Sequence[Model]) -> Difference | None:
 
 
 def diff(
-    models: Sequence[Model], today: dt.date, provider_name: Callable[[str], str] = str
+    models: Sequence[Model],
+    today: dt.date,
+    provider_name: Callable[[str], str] = str,
+    lookup: Lookup | None = None,
 ) -> DiffResult:
-    """Compare two or more models: table rows plus key differences computed from the data."""
+    """Compare two or more models: table rows plus key differences computed from the data.
+
+    `lookup` finds the successors' lifecycles (default: among the models compared only)."""
+    find = lookup or succession.lookup_in({m.id: m for m in models})
+    succs = tuple(succession.succession(m.id, m.lifecycle, find, today) for m in models)
     sentences: list[Difference | None] = [_kind_sentence(models)]
     sentences += [_price_sentence(models, key) for key in SENTENCE_PRICES]
     sentences.append(_image_sentence(models))
     sentences.append(_limit_sentence(models, "context_window", "context window"))
     sentences.append(_limit_sentence(models, "max_output_tokens", "output limit"))
     sentences += _capability_sentences(models)
-    sentences += _lifecycle_sentences(models, today)
+    sentences += _lifecycle_sentences(models, today, succs)
     differences = tuple(d for d in sentences if d is not None)
-    rows = tuple(build_rows(models, today, provider_name))
-    return DiffResult(tuple(models), rows, differences, today)
+    rows = tuple(build_rows(models, today, provider_name, succs))
+    return DiffResult(tuple(models), rows, differences, today, succs)

@@ -4,14 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import NamedTuple, cast
 
+from aicompare import succession
 from aicompare.catalog import Catalog
 from aicompare.errors import WorkloadError
-from aicompare.filters import NO_FILTERS, Filters, filter_models
+from aicompare.filters import (
+    LEFT_OUT,
+    NO_FILTERS,
+    Filters,
+    buyable,
+    filter_models,
+    left_out_reasons,
+)
 from aicompare.model import Model
 from aicompare.pricing import (
     Estimate,
@@ -127,6 +135,11 @@ class CostResult:
     hidden_servable: int = 0  # cheaper-than-shown rows cut by --top
     hidden_unservable: int = 0
     baseline: str | None = None
+    # browsing: the models that could serve but were left out by the default filters
+    # (filters.buyable), by reason (filters.LEFT_OUT, each counted once), else empty
+    left_out: tuple[tuple[str, int], ...] = ()
+    # each shown model's successors, to the first current one (succession.follow)
+    successions: Mapping[str, succession.Succession] = field(default_factory=dict)
 
 
 def resolve_targets(catalog: Catalog, names: Sequence[str]) -> list[tuple[Model, ...]]:
@@ -188,8 +201,13 @@ def browse_costs(
     top: int,
     fetch: Callable[[str], Model],
     baseline: tuple[Model, ...] | None = None,
+    screen: Filters = NO_FILTERS,
 ) -> CostResult:
     """compare_costs over a whole (filtered) catalog, cut to the `top` cheapest.
+
+    Of the cards that can serve, those `screen` leaves out (filters.left_out_reasons: by default
+    none; browsing passes filters.buyable) are not ranked, only counted by reason; the baseline
+    is named, so it is never left out.
 
     Every card is quoted (a total, or None when it cannot serve); only the rows shown are
     estimated in full and only their models are fetched, so thousands of models cost little more
@@ -208,11 +226,29 @@ def browse_costs(
             totals.append(extra.total)
     servable = [i for i, t in enumerate(totals) if t is not None]
     unservable = [i for i, t in enumerate(totals) if t is None]
+    left_out: tuple[tuple[str, int], ...] = ()
+    could_serve = bool(servable)
+    if screen.any():
+        counts = dict.fromkeys(LEFT_OUT, 0)
+        kept = []
+        # a baseline pipeline (priced after the cards) is named: it is never left out
+        candidates = [i for i in servable if i < len(cards)]
+        reasons = left_out_reasons([cards[i] for i in candidates], today, screen)
+        for i, reason in zip(candidates, reasons, strict=True):
+            if reason is None or cards[i].id == base_key:  # nor is a baseline model
+                kept.append(i)
+            else:
+                counts[reason] += 1
+        servable = kept + [i for i in servable if i >= len(cards)]
+        left_out = tuple(counts.items())
     # the `top` cheapest, ties in catalog order: sorted(...)[:top] without sorting them all
     priced = cast("list[Decimal]", totals)  # read at the servable indexes only
-    shown = heapq.nsmallest(top, servable, key=priced.__getitem__) if servable else unservable[:top]
+    if servable:
+        shown = heapq.nsmallest(top, servable, key=priced.__getitem__)
+    else:  # nothing can serve: the first that cannot, to say why (not when all were left out)
+        shown = [] if could_serve else unservable[:top]
     hidden_s = max(0, len(servable) - top)
-    hidden_u = len(unservable) if servable else max(0, len(unservable) - top)
+    hidden_u = len(unservable) - (0 if servable or could_serve else len(shown))
     places: dict[str, int] = {}
     if base_key is not None:
         keys = [c.id for c in cards] + ([base_key] if extra is not None else [])
@@ -236,7 +272,9 @@ def browse_costs(
         for mid in row.estimate.model_ids:
             if mid not in models:
                 models[mid] = fetch(mid)
-    return CostResult(workload, tuple(ranked), models, today, False, hidden_s, hidden_u, base_key)
+    return CostResult(
+        workload, tuple(ranked), models, today, False, hidden_s, hidden_u, base_key, left_out
+    )
 
 
 def _key(target: tuple[Model, ...] | None) -> str | None:
@@ -266,6 +304,9 @@ def cost_query(
     top: int = DEFAULT_TOP,
     every: bool = False,
     baseline: str | None = None,
+    any_status: bool = False,
+    include_free: bool = False,
+    include_preview: bool = False,
 ) -> CostResult:
     """`aicompare cost`: the models named (or pipelines, `o4-mini+gpt-image-1`), else the
     catalog's models that pass `filters`, priced for the workload and ranked, cheapest first.
@@ -273,9 +314,40 @@ def cost_query(
     Browsing reads the light rate cards and prices only the `top` rows shown in full; `every`
     shows every model, also those that cannot serve. `baseline` (a model or a pipeline) is the
     reference of every difference instead of the cheapest, and is shown even when cut.
+
+    Browsing ranks what a team could buy today (filters.buyable: current, generally available,
+    paid) and counts the rest by reason; `any_status` lets in deprecated and retired models,
+    `include_preview` previews and experiments, `include_free` the free models, `every`
+    everything. Named models are always priced.
     """
     # Browsing reads the models' rate cards (light, cached), naming models reads the models.
     cards = None if names else catalog.rate_cards()
+    screen = buyable(any_status, include_free, include_preview)
+    result = _cost_query(catalog, cards, names, spec, today, filters, top, every, baseline, screen)
+    # each shown model's successors, read on the light rate cards when browsing
+    shown = result.models.items()
+    if not any(model.superseded_by for _, model in shown):
+        return result
+    if cards is None or every:
+        lookup = succession.lookup_in(catalog.models)
+    else:
+        lookup = succession.lookup_in({card.id: card for card in cards})
+    succs = {mid: succession.succession(mid, m.lifecycle, lookup, today) for mid, m in shown}
+    return replace(result, successions=succs)
+
+
+def _cost_query(
+    catalog: Catalog,
+    cards: list[RateCard] | None,
+    names: Sequence[str],
+    spec: WorkloadSpec,
+    today: dt.date,
+    filters: Filters,
+    top: int,
+    every: bool,
+    baseline: str | None,
+    screen: Filters,
+) -> CostResult:
     workload = parse_workload(spec, cards if cards is not None else catalog.models.values())
     if cards is None:
         if filters.any():
@@ -300,5 +372,11 @@ def cost_query(
             _with(targets, base), workload, today, explicit=True, top=None, baseline=_key(base)
         )
     return browse_costs(
-        chosen, workload, today, top=top, fetch=catalog.models.__getitem__, baseline=base
+        chosen,
+        workload,
+        today,
+        top=top,
+        fetch=catalog.models.__getitem__,
+        baseline=base,
+        screen=screen,
     )

@@ -9,7 +9,7 @@ from typing import NamedTuple, Protocol, TypeVar
 
 from aicompare.catalog import normalize
 from aicompare.errors import AicompareError
-from aicompare.model import Model, Status
+from aicompare.model import GENERAL, Lifecycle, Model, Status, lifecycle_status
 
 
 class Filterable(Protocol):
@@ -20,6 +20,15 @@ class Filterable(Protocol):
 
     @property
     def type(self) -> str: ...
+
+    @property
+    def availability(self) -> str: ...
+
+    @property
+    def lifecycle(self) -> Lifecycle: ...
+
+    @property
+    def free(self) -> bool: ...
 
     def has(self, capability: str) -> bool: ...
 
@@ -36,12 +45,60 @@ class Filters(NamedTuple):
     type: str | None = None
     capabilities: tuple[str, ...] = ()  # all must hold
     current: bool = False  # neither deprecated nor retired on the day
+    general: bool = False  # generally available: no preview or experimental model
+    paid: bool = False  # no free model (every known price $0: a rate-limited free tier)
 
     def any(self) -> bool:
-        return bool(self.provider or self.type or self.capabilities or self.current)
+        return bool(
+            self.provider
+            or self.type
+            or self.capabilities
+            or self.current
+            or self.general
+            or self.paid
+        )
 
 
 NO_FILTERS = Filters()
+
+# Why a record fails the `current`, `general` and `paid` filters, in the order they are checked:
+# a record is counted once, under the first that applies.
+LEFT_OUT = ("status", "availability", "free")
+
+
+def buyable(
+    any_status: bool = False, include_free: bool = False, include_preview: bool = False
+) -> Filters:
+    """What `cost` (browsing) and `best` offer by default: models a team could buy today
+    (current, generally available, paid). `any_status` lets in deprecated and retired models,
+    `include_preview` previews and experiments, `include_free` the free tiers: the flags of the
+    same names on both commands."""
+    return Filters(current=not any_status, general=not include_preview, paid=not include_free)
+
+
+def left_out_reasons(
+    records: Iterable[Filterable], today: dt.date, filters: Filters
+) -> list[str | None]:
+    """For each record, the first of LEFT_OUT that `filters` leaves it out for, or None when it
+    passes them. One loop with no call for a model without lifecycle dates: browsing screens
+    every rate card of the catalog this way (docs/performance.md)."""
+    current, general, paid = filters.current, filters.general, filters.paid
+    out: list[str | None] = []
+    for record in records:
+        life = record.lifecycle
+        if (
+            current
+            and (life.shutdown_date is not None or life.deprecation_date is not None)
+            and lifecycle_status(life, today) is not Status.CURRENT
+        ):
+            out.append("status")
+        elif general and record.availability != GENERAL:
+            out.append("availability")
+        elif paid and record.free:
+            out.append("free")
+        else:
+            out.append(None)
+    return out
 
 
 def filter_models(records: Iterable[Record], today: dt.date, filters: Filters) -> list[Record]:
@@ -66,8 +123,9 @@ def filter_models(records: Iterable[Record], today: dt.date, filters: Filters) -
         kept = [r for r in kept if r.type == filters.type]
     for capability in filters.capabilities:
         kept = [r for r in kept if r.has(capability)]
-    if filters.current:
-        kept = [r for r in kept if r.status(today) is Status.CURRENT]
+    if filters.current or filters.general or filters.paid:
+        reasons = left_out_reasons(kept, today, filters)
+        kept = [r for r, reason in zip(kept, reasons, strict=True) if reason is None]
     return kept
 
 

@@ -151,11 +151,11 @@ def days_text(date: dt.date, today: dt.date) -> str:
     return f"in {delta} {unit}" if delta > 0 else f"{-delta} {unit} ago"
 
 
-def join_words(items: list[str]) -> str:
-    """'a', 'a and b', 'a, b and c'."""
+def join_words(items: list[str], last: str = "and") -> str:
+    """'a', 'a and b', 'a, b and c' (or 'a, b or c' with last="or")."""
     if len(items) <= 1:
         return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
+    return ", ".join(items[:-1]) + f" {last} " + items[-1]
 
 
 def article(word: str) -> str:

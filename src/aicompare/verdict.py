@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
-from aicompare import fmt, ranking
+from aicompare import fmt, ranking, succession
 from aicompare import verdict_text as text
 from aicompare.catalog import Catalog
 from aicompare.costing import WorkloadSpec, parse_workload
 from aicompare.errors import AicompareError, UsageError
-from aicompare.model import GENERAL, Model, Status
+from aicompare.filters import buyable, left_out_reasons
+from aicompare.model import Model
 from aicompare.pricing import Workload, estimate
 from aicompare.ranking import Candidate, Step
 from aicompare.tasks import Task, criterion_problem, why_not
@@ -52,6 +53,13 @@ class Verdict:
             "free": self.left_out_free,
         }
 
+    # each candidate's successors, to the first current one (succession.follow), by model id
+    successors: Mapping[str, succession.Succession] = field(default_factory=dict)
+
+
+# filters.LEFT_OUT's reasons under the names of Verdict.left_out
+_LEFT_OUT_KEYS = {"status": "not_current", "availability": "preview", "free": "free"}
+
 
 def left_out_reason(
     model: Model,
@@ -63,29 +71,32 @@ def left_out_reason(
 ) -> str | None:
     """Why a model that qualifies is not offered by default (a key of Verdict.left_out), or None.
 
-    Deprecated and retired models come back with --any-status, previews and experiments with
-    --include-preview, free-tier models with --include-free; a model is counted under the first
-    reason that still holds."""
-    if not any_status and model.status(today) is not Status.CURRENT:
-        return "not_current"
-    if not include_preview and model.availability != GENERAL:
-        return "preview"
-    if not include_free and model.free:
-        return "free"
-    return None
+    The rule is `cost`'s (filters.buyable): deprecated and retired models come back with
+    --any-status, previews and experiments with --include-preview, free-tier models with
+    --include-free; a model is counted under the first reason that still holds."""
+    screen = buyable(any_status, include_free, include_preview)
+    reason = left_out_reasons([model], today, screen)[0]
+    return None if reason is None else _LEFT_OUT_KEYS[reason]
 
 
-def _left_out_why(model: Model, reason: str, today: dt.date) -> str:
+def _left_out_why(model: Model, reason: str, models: Mapping[str, Model], today: dt.date) -> str:
     if reason == "not_current":
-        return f"{model.id} qualifies but is {model.status(today).value}" + (
-            f"; use {model.superseded_by}" if model.superseded_by else ""
-        )
+        hint = _successor_hint(model, models, today)
+        return f"{model.id} qualifies but is {model.status(today).value}{hint}"
     if reason == "preview":
         return (
             f"{model.id} qualifies but is {fmt.article(model.availability)} "
             f"{model.availability} model (--include-preview to consider it)"
         )
     return f"{model.id} qualifies but is free-tier, every listed price $0 (--include-free to consider it)"
+
+
+def _successor_hint(model: Model, models: Mapping[str, Model], today: dt.date) -> str:
+    """'; use X' when its successors lead to a current model X, else the chain as it stands."""
+    succ = succession.succession(model.id, model.lifecycle, succession.lookup_in(models), today)
+    if succ.live is not None:
+        return f"; use {succ.live}"
+    return "; " + succession.flag_text(succ, today) if succ.chain else ""
 
 
 def choose(
@@ -150,7 +161,7 @@ def choose(
         if why is not None:
             not_q.append((model_id, why))
         elif left is not None:
-            not_q.append((model_id, _left_out_why(found, left, today)))
+            not_q.append((model_id, _left_out_why(found, left, lookup, today)))
     notes = [text.left_out_note(counts), text.quality_note(task, ranked, words)]
     return Verdict(
         task,
@@ -259,7 +270,7 @@ def best_for(
         task = task._replace(by=parse_rank_by(rank_by))
     workload = parse_workload(typical_workload(task, spec), catalog.models.values())
     named = [catalog.resolve(name) for name in explain]
-    return choose(
+    verdict = choose(
         task,
         catalog.models.values(),
         workload,
@@ -270,3 +281,10 @@ def best_for(
         budget=None if budget is None else parse_budget(budget),
         explain=named,
     )
+    lookup = succession.lookup_in(catalog.models)
+    chains = {
+        c.model.id: succession.succession(c.model.id, c.model.lifecycle, lookup, today)
+        for c in verdict.candidates
+        if c.model.superseded_by
+    }
+    return replace(verdict, successors=chains)

@@ -100,8 +100,29 @@ def command(
     top: Annotated[
         int, typer.Option("--top", min=1, help="Show the N cheapest when browsing the catalog.")
     ] = DEFAULT_TOP,
+    any_status: Annotated[
+        bool,
+        typer.Option(
+            "--any-status",
+            help="When browsing, also rank deprecated and retired models.",
+        ),
+    ] = False,
+    include_preview: Annotated[
+        bool,
+        typer.Option(
+            "--include-preview", help="When browsing, also rank preview and experimental models."
+        ),
+    ] = False,
+    include_free: Annotated[
+        bool,
+        typer.Option("--include-free", help="When browsing, also rank free (rate-limited) tiers."),
+    ] = False,
     all_: Annotated[
-        bool, typer.Option("--all", help="Show every model, also those that cannot serve.")
+        bool,
+        typer.Option(
+            "--all",
+            help="Show every model, whatever its status, also those that cannot serve.",
+        ),
     ] = False,
     baseline: Annotated[
         str | None,
@@ -117,6 +138,9 @@ def command(
     catalog_paths: CatalogOpt = None,
 ) -> None:
     """Price a workload on every model (or the ones named) and rank them, cheapest first.
+
+    Browsing ranks the models a team could buy today: current, generally available and paid;
+    the notes count the rest. Named models are always priced, whatever their status.
 
     \b
     Examples:
@@ -165,5 +189,8 @@ def command(
         top=top,
         every=all_,
         baseline=baseline,
+        any_status=any_status,
+        include_free=include_free,
+        include_preview=include_preview,
     )
     emit(fmt_, VIEW, result, as_of=today, no_color=no_color)

@@ -62,6 +62,7 @@ def command(
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         fail_usage(f"the same model was given twice: {', '.join(dupes)}", "MODEL")
     from aicompare.compare import diff
+    from aicompare.succession import lookup_in
 
-    result = diff(resolved, today, catalog.provider_name)
+    result = diff(resolved, today, catalog.provider_name, lookup_in(catalog.models))
     emit(fmt_, VIEW, result, catalog, as_of=today, no_color=no_color)

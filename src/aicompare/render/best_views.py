@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from aicompare import fmt
+from aicompare import fmt, succession
 from aicompare.compare import status_text
 from aicompare.model import PRICE_UNITS
 from aicompare.ranking import measure_key
@@ -90,7 +90,13 @@ def best_view(verdict: Verdict) -> list[Block]:
                         if show_total
                         else []
                     ),
-                    Cell(status_text(c.model, verdict.today)),
+                    Cell(
+                        status_text(
+                            c.model,
+                            verdict.today,
+                            verdict.successors.get(c.model.id, succession.NONE),
+                        )
+                    ),
                 ]
             )
         id_width = min(28, max(len(c.model.id) for c in verdict.candidates[:SHOWN]))
@@ -150,6 +156,7 @@ def _candidate(c: Candidate, verdict: Verdict) -> dict[str, Any]:
         "cannot_serve": list(c.estimate.cannot_serve),
         "status": c.model.status(verdict.today).value,
         "superseded_by": c.model.superseded_by,
+        **succession.document(verdict.successors.get(c.model.id, succession.NONE)),
         "release_date": c.model.release_date.isoformat() if c.model.release_date else None,
         "context_window": c.model.context_window,
         "preferred_capabilities": [cap for cap in verdict.task.prefer if c.model.has(cap)],

@@ -5,16 +5,28 @@ from __future__ import annotations
 from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal
 from typing import Any
 
-from aicompare import fmt
+from aicompare import fmt, succession
 from aicompare.compare import status_text
 from aicompare.costing import CostResult
-from aicompare.model import Status
+from aicompare.model import GENERAL, Status
 from aicompare.pricing import BILLED, LineItem, Ranked, Workload
 from aicompare.quantities import format_quantity
 from aicompare.render.blocks import Block, Cell, Column, TableBlock, TextBlock
 from aicompare.render.documents import jsonable
 
 BAR_WIDTH = 16
+FREE_TIER = "free tier, rate-limited — see the maker's limits"
+# filters.LEFT_OUT reasons: as the notes count them, and as the JSON names them
+LEFT_OUT_TEXT = {  # (one, more)
+    "status": ("deprecated or retired", "deprecated or retired"),
+    "availability": ("preview or experiment", "previews or experiments"),
+    "free": ("free tier", "free tier"),
+}
+LEFT_OUT_KEYS = {
+    "status": "deprecated_or_retired",
+    "availability": "preview_or_experimental",
+    "free": "free_tier",
+}
 
 
 def _bar(total: Decimal, largest: Decimal) -> str:
@@ -25,18 +37,51 @@ def _bar(total: Decimal, largest: Decimal) -> str:
 
 
 def _flags(result: CostResult, row: Ranked) -> tuple[str, str | None]:
-    """Lifecycle of the models in a row: 'current', or e.g. 'retired 2026-10-23; superseded by X'."""
+    """Status of the models in a row: 'current', or e.g. 'retired 2026-10-23; superseded by X'
+    (the chain to the live successor), 'preview', the free tier."""
     texts: list[str] = []
     tone: str | None = None
     for model_id in row.estimate.model_ids:
         model = result.models[model_id]
         status = model.status(result.today)
-        if status is Status.CURRENT and not model.superseded_by:
-            continue
-        prefix = f"{model_id}: " if len(row.estimate.model_ids) > 1 else ""
-        texts.append(prefix + status_text(model, result.today))
-        tone = "bad" if status is Status.RETIRED else (tone or "warn")
+        succ = result.successions.get(model_id, succession.NONE)
+        parts = []
+        if status is not Status.CURRENT or succ.chain:
+            parts.append(status_text(model, result.today, succ))
+            tone = "bad" if status is Status.RETIRED else (tone or "warn")
+        if model.availability != GENERAL:
+            parts.append(model.availability)
+            tone = tone or "warn"
+        if model.free:
+            parts.append(FREE_TIER)
+            tone = tone or "warn"
+        if parts:
+            prefix = f"{model_id}: " if len(row.estimate.model_ids) > 1 else ""
+            texts.append(prefix + "; ".join(parts))
     return ("; ".join(texts) or "current"), tone
+
+
+def needs_text(workload: Workload) -> str:
+    """What a workload needs a model to bill: 'text tokens', 'images' or both."""
+    parts = (["text tokens"] if workload.tokens else []) + (["images"] if workload.images else [])
+    return " and ".join(parts)
+
+
+def left_out_note(result: CostResult) -> str | None:
+    """'left out: 41 deprecated or retired, 12 previews or experiments, 9 free tier (...)'."""
+    counted = [f"{n} {LEFT_OUT_TEXT[reason][n != 1]}" for reason, n in result.left_out if n]
+    if not counted:
+        return None
+    flags = {
+        "status": "--any-status",
+        "availability": "--include-preview",
+        "free": "--include-free",
+    }
+    asks = list(dict.fromkeys(flags[reason] for reason, n in result.left_out if n))
+    return (
+        f"left out: {', '.join(counted)}, which could serve this workload "
+        f"({fmt.join_words(asks, 'or')} to rank them, --all for every model)."
+    )
 
 
 def _delta(row: Ranked) -> str:
@@ -131,6 +176,9 @@ def cost_view(result: CostResult) -> list[Block]:
             key = "" if n.startswith(row.estimate.model_ids) else row.estimate.key
             shared.setdefault(n, []).append(key)
     notes = [f"{', '.join(keys)}: {n}" if all(keys) else n for n, keys in shared.items()]
+    left = left_out_note(result)
+    if left is not None:
+        notes.append(left)
     if result.hidden_servable:
         notes.append(
             f"{result.hidden_servable} more model(s) can serve this workload at a higher cost "
@@ -138,7 +186,8 @@ def cost_view(result: CostResult) -> list[Block]:
         )
     if result.hidden_unservable:
         notes.append(
-            f"{result.hidden_unservable} model(s) cannot serve this workload (--all to list them)."
+            f"{result.hidden_unservable} model(s) cannot serve this workload "
+            f"({needs_text(result.workload)}; --all to list them)."
         )
     if notes:
         blocks.append(TextBlock(list(dict.fromkeys(notes)), title="Notes", bullets=True))
@@ -187,6 +236,9 @@ def cost_document(result: CostResult) -> dict[str, Any]:
                 "status": result.models[mid].status(result.today).value,
                 "superseded_by": result.models[mid].superseded_by,
                 "shutdown_date": jsonable(result.models[mid].lifecycle.shutdown_date),
+                "availability": result.models[mid].availability,
+                "free": result.models[mid].free,
+                **succession.document(result.successions.get(mid, succession.NONE)),
             }
             for mid in est.model_ids
         ]
@@ -212,6 +264,12 @@ def cost_document(result: CostResult) -> dict[str, Any]:
         "currency": "USD",
         "workload": workload,
         "results": results,
-        "omitted": {"servable": result.hidden_servable, "cannot_serve": result.hidden_unservable},
+        "omitted": {
+            "servable": result.hidden_servable,
+            "cannot_serve": result.hidden_unservable,
+            "left_out": {
+                key: dict(result.left_out).get(reason, 0) for reason, key in LEFT_OUT_KEYS.items()
+            },
+        },
         "baseline": result.baseline,
     }

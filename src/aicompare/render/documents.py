@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from aicompare import __version__
+from aicompare import __version__, succession
 from aicompare.catalog import Catalog
 from aicompare.compare import Difference, DiffResult, status_text
 from aicompare.fmt import dec
@@ -44,7 +44,14 @@ def _prices(prices: PriceSet) -> dict[str, str]:
     return {key: dec(value) for key, value in prices.values.items()}
 
 
-def model_summary(model: Model, today: dt.date) -> dict[str, Any]:
+def _succession(model: Model, today: dt.date, catalog: Catalog | None) -> dict[str, object]:
+    """`successor_chain` and `live_successor` (succession.document); the successors are looked up
+    in the catalog, else only the model's own successor is known (as not in the catalog)."""
+    lookup = succession.lookup_in(catalog.models if catalog is not None else {})
+    return succession.document(succession.succession(model.id, model.lifecycle, lookup, today))
+
+
+def model_summary(model: Model, today: dt.date, catalog: Catalog | None = None) -> dict[str, Any]:
     """The fields `list` shows, for one model."""
     cheapest = model.cheapest_image
     return {
@@ -61,6 +68,7 @@ def model_summary(model: Model, today: dt.date) -> dict[str, Any]:
         "free": model.free,
         "superseded_by": model.superseded_by,
         "shutdown_date": jsonable(model.lifecycle.shutdown_date),
+        **_succession(model, today, catalog),
     }
 
 
@@ -100,6 +108,7 @@ def model_full(model: Model, today: dt.date, catalog: Catalog | None = None) -> 
             "shutdown_date": jsonable(life.shutdown_date),
             "superseded_by": life.superseded_by,
             "note": life.note,
+            **_succession(model, today, catalog),
         },
         "prices": {
             "unit": "USD per 1M tokens unless the key names another unit",
@@ -130,7 +139,7 @@ def difference(item: Difference) -> dict[str, Any]:
 
 
 def list_document(models: Sequence[Model], catalog: Catalog, today: dt.date) -> dict[str, Any]:
-    return {"count": len(models), "models": [model_summary(m, today) for m in models]}
+    return {"count": len(models), "models": [model_summary(m, today, catalog) for m in models]}
 
 
 def show_document(model: Model, catalog: Catalog, today: dt.date) -> dict[str, Any]:
@@ -139,9 +148,10 @@ def show_document(model: Model, catalog: Catalog, today: dt.date) -> dict[str, A
 
 def diff_document(result: DiffResult, catalog: Catalog) -> dict[str, Any]:
     models = []
-    for model in result.models:
+    for index, model in enumerate(result.models):
         entry = model_full(model, result.today, catalog)
-        entry["status_text"] = status_text(model, result.today)
+        succ = result.successions[index] if result.successions else None
+        entry["status_text"] = status_text(model, result.today, succ)
         models.append(entry)
     rows = [
         {

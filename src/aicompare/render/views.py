@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
 
-from aicompare import fmt
+from aicompare import fmt, succession
 from aicompare.catalog import Catalog
 from aicompare.compare import DiffResult, status_text
 from aicompare.model import PRICE_LABELS, PRICE_UNITS, Model, Status
@@ -14,12 +14,20 @@ from aicompare.render import LEGEND
 from aicompare.render.blocks import Block, Cell, Column, TableBlock, TextBlock
 
 
-def status_cell(model: Model, today: dt.date) -> Cell:
+def successions_in(catalog: Catalog) -> succession.Lookup:
+    return succession.lookup_in(catalog.models)
+
+
+def status_cell(model: Model, today: dt.date, lookup: succession.Lookup | None = None) -> Cell:
+    """The status with the successor chain when `lookup` finds the successors' lifecycles."""
     status = model.status(today)
     tone = {Status.RETIRED: "bad", Status.DEPRECATED: "warn"}.get(status)
     if model.superseded_by and tone is None:
         tone = "warn"
-    return Cell(status_text(model, today), tone=tone)
+    succ = (
+        None if lookup is None else succession.succession(model.id, model.lifecycle, lookup, today)
+    )
+    return Cell(status_text(model, today, succ), tone=tone)
 
 
 def _image_from(model: Model) -> str:
@@ -39,6 +47,7 @@ def list_view(models: Sequence[Model], catalog: Catalog, today: dt.date) -> list
         Column("image", numeric=True),
         Column("status"),
     ]
+    lookup = successions_in(catalog)
     rows = [
         [
             Cell(m.id, tone="head"),
@@ -48,7 +57,7 @@ def list_view(models: Sequence[Model], catalog: Catalog, today: dt.date) -> list
             Cell(fmt.money(m.price("input"))),
             Cell(fmt.money(m.price("output"))),
             Cell(_image_from(m)),
-            status_cell(m, today),
+            status_cell(m, today, lookup),
         ]
         for m in models
     ]
@@ -147,8 +156,13 @@ def show_view(model: Model, catalog: Catalog, today: dt.date) -> list[Block]:
         for line in model.strengths:
             rows.append([Cell("-", numeric=True), Cell(line)])
     section("Lifecycle")
-    add("status", status_text(model, today), tone=status_cell(model, today).tone)
+    lookup = successions_in(catalog)
+    succ = succession.succession(model.id, model.lifecycle, lookup, today)
+    add("status", status_text(model, today, succession.NONE), tone=status_cell(model, today).tone)
     life = model.lifecycle
+    if succ.chain:
+        add("superseded by", succession.chain_text(succ, today), path="lifecycle.superseded_by")
+        add("live successor", succ.live or "none named", numeric=succ.live is None)
     if life.deprecation_date:
         add(
             "deprecated",
