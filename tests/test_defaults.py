@@ -110,15 +110,24 @@ def test_a_retired_free_preview_never_ranks_first(cost: Callable[..., Any]) -> N
     for flags in ((), ("--include-free",), ("--top", "1")):
         assert cost("--tokens", "1M", *flags)["results"][0]["model"] != "zero-retired-preview"
     # only when every default is lifted does it come back (tied at $0 with zero-free)
-    doc = cost("--tokens", "1M", "--any-status", "--include-free")
+    for lifted in (("--any-status", "--include-free"), ("--include-preview", "--include-free")):
+        assert cost("--tokens", "1M", *lifted)["results"][0]["model"] != "zero-retired-preview"
+    doc = cost("--tokens", "1M", "--any-status", "--include-preview", "--include-free")
     assert _ranked(doc)[:2] == ["zero-retired-preview", "zero-free"]
 
 
 def test_each_flag_brings_back_exactly_its_group(cost: Callable[..., Any]) -> None:
     base = set(PAID)
     doc = cost("--tokens", "1M", "--any-status")
+    assert set(_ranked(doc)) - base == {"cheap-deprecated", "cheap-retired"}
+    # the deprecated and retired previews are now counted as previews
+    assert doc["omitted"]["left_out"] == _left_out(0, 4, 1)
+    doc = cost("--tokens", "1M", "--include-preview")
+    assert set(_ranked(doc)) - base == set(PREVIEWS)
+    assert doc["omitted"]["left_out"] == _left_out(4, 0, 1)
+    doc = cost("--tokens", "1M", "--any-status", "--include-preview")
     assert set(_ranked(doc)) - base == set(STATUS + PREVIEWS) - {"zero-retired-preview"}
-    # the free retired preview stays out: it is free, and --any-status does not let free in
+    # the free retired preview stays out: it is free, and neither flag lets free in
     assert doc["omitted"]["left_out"] == _left_out(0, 0, 2)
     doc = cost("--tokens", "1M", "--include-free")
     assert set(_ranked(doc)) - base == set(FREE)
@@ -134,12 +143,17 @@ def test_the_notes_count_what_was_left_out_by_reason(cost: Callable[..., Any]) -
     notes = out[out.index("Notes") :]
     assert (
         "- left out: 4 deprecated or retired, 2 previews or experiments, 1 free tier, which "
-        "could serve this workload (--any-status or --include-free to rank them, --all for "
-        "every model).\n" in notes
+        "could serve this workload (--any-status, --include-preview or --include-free to rank "
+        "them, --all for every model).\n" in notes
     )
     assert "- 1 more model(s) can serve this workload at a higher cost" in notes
     assert "- 1 model(s) cannot serve this workload (text tokens; --all to list them).\n" in notes
     out = cost("--tokens", "1M", "--any-status", json_out=False)
+    assert (
+        "- left out: 4 previews or experiments, 1 free tier, which could serve this workload "
+        "(--include-preview or --include-free to " in out
+    )
+    out = cost("--tokens", "1M", "--any-status", "--include-preview", json_out=False)
     assert "- left out: 2 free tier, which could serve this workload (--include-free to " in out
 
 
@@ -256,5 +270,6 @@ def test_when_every_model_that_could_serve_is_left_out_the_notes_say_so(
     assert result.exit_code == 0, result.stderr
     assert (
         "- left out: 1 deprecated or retired, 1 preview or experiment, which could serve this "
-        "workload (--any-status to rank them, --all for every model).\n" in result.stdout
+        "workload (--any-status or --include-preview to rank them, --all for every model).\n"
+        in result.stdout
     )

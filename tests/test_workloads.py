@@ -339,7 +339,11 @@ def test_a_model_without_a_per_minute_price_cannot_serve_minutes(
 def test_browsing_minutes_ranks_speech_to_text(wcli: Callable[..., Run]) -> None:
     doc = wcli("cost", "--audio-minutes", "1k", "--json").json()
     assert [(r["model"], r["total"]) for r in doc["results"]] == [("stt-minute", "6")]
-    assert doc["omitted"] == {"servable": 0, "cannot_serve": 11}
+    assert doc["omitted"] == {
+        "servable": 0,
+        "cannot_serve": 11,
+        "left_out": {"deprecated_or_retired": 0, "preview_or_experimental": 0, "free_tier": 0},
+    }
 
 
 # --- prompt caching --------------------------------------------------------------------------------
