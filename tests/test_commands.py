@@ -254,9 +254,10 @@ def catalog(monkeypatch: pytest.MonkeyPatch) -> Catalog:
 
 
 def test_cost_query_is_the_cost_command(cli, catalog: Catalog) -> None:
-    from aicompare.costing import WorkloadSpec, cost_query
+    from aicompare.costing import cost_query
     from aicompare.errors import WorkloadError
     from aicompare.filters import Filters
+    from aicompare.quantities import WorkloadSpec
 
     day = dt.date(2026, 11, 21)
     browsed = cost_query(catalog, [], WorkloadSpec(tokens="5M"), day, top=1)
@@ -292,7 +293,7 @@ def test_the_top_default_has_one_source() -> None:
 
 
 def test_best_falls_back_to_a_small_workload_in_the_domain() -> None:
-    from aicompare.costing import WorkloadSpec
+    from aicompare.quantities import WorkloadSpec
     from aicompare.tasks import Requirements, Task
     from aicompare.verdict import typical_workload
 

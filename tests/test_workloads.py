@@ -16,10 +16,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from aicompare.catalog import Catalog
-from aicompare.costing import WorkloadSpec, parse_workload
+from aicompare.costing import parse_workload
 from aicompare.loader import ENV_BASE, ENV_CATALOG, load_catalog
 from aicompare.pricing import BILLED, Workload, estimate, quote_all, rate_card
-from aicompare.quantities import Period
+from aicompare.quantities import Period, WorkloadSpec
 from aicompare.workloads import build_workload
 
 HERE = Path(__file__).resolve().parent
@@ -689,3 +689,19 @@ def test_the_documented_cost_document_is_what_cost_prints(wcli: Callable[..., Ru
     assert set(example["results"][0]["line_items"][0]) == set(line)
     kinds = re.findall(r"^\| `([a-z_0-9]+)` \| (per [^|]+?) \|", section, re.MULTILINE)
     assert kinds == [(kind.key, kind.unit) for kind in BILLED] + [("images", "per image")]
+
+
+@pytest.mark.parametrize("module", ["cost", "best"])
+def test_every_workload_field_is_a_parameter_of_the_command(module: str) -> None:
+    """workload_spec reads a command's parameters by field name: a field without its parameter
+    would be a KeyError on every run, so each command must declare every one."""
+    import importlib
+    import inspect
+
+    from aicompare.tasks import WORKLOAD_KEYS
+
+    command = importlib.import_module(f"aicompare.commands.{module}").command
+    parameters = set(inspect.signature(command).parameters)
+    wanted = {"input_" if f == "input" else f for f in WorkloadSpec._fields}
+    assert wanted <= parameters, sorted(wanted - parameters)
+    assert set(WORKLOAD_KEYS) == set(WorkloadSpec._fields) - {"batch", "per"}

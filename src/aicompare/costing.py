@@ -7,7 +7,7 @@ import heapq
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from typing import NamedTuple, cast
+from typing import cast
 
 from aicompare import succession
 from aicompare.catalog import Catalog
@@ -31,49 +31,16 @@ from aicompare.pricing import (
     rank,
     rate_card,
 )
-from aicompare.quantities import parse_period, parse_quantity, parse_share, split_pipeline
+from aicompare.quantities import (
+    WorkloadSpec,
+    parse_period,
+    parse_quantity,
+    parse_share,
+    split_pipeline,
+)
 from aicompare.workloads import build_workload
 
 DEFAULT_TOP = 10  # rows shown when the whole catalog is browsed
-
-
-class WorkloadSpec(NamedTuple):
-    """A workload as typed: the options of `cost` and `best`, or a task's typical workload (its
-    keys are these fields, tasks.WORKLOAD_KEYS). Quantities are text until parse_workload."""
-
-    tokens: str | None = None
-    input: str | None = None
-    output: str | None = None
-    cached_input: str | None = None
-    output_share: str | None = None
-    images: str | None = None
-    quality: str | None = None
-    size: str | None = None
-    request_tokens: str | None = None
-    batch: bool = False
-    per: str = "month"
-    # prompt caching and reasoning (pricing.BILLED's other prompt kinds)
-    cache_writes: str | None = None
-    cache_ttl: str | None = None  # 5m (default) or 1h
-    cache_hit: str | None = None  # a share of the uncached input read from the cache
-    reasoning_tokens: str | None = None
-    # image, audio and video quantities
-    image_input: str | None = None
-    cached_image_input: str | None = None
-    image_output_tokens: str | None = None
-    audio_input_tokens: str | None = None
-    audio_output_tokens: str | None = None
-    audio_minutes: str | None = None
-    characters: str | None = None
-    video_seconds: str | None = None
-
-    def given(self) -> bool:
-        """Whether anything but --batch and --per was given."""
-        return any(
-            value is not None
-            for name, value in zip(self._fields, self)
-            if name not in ("batch", "per")
-        )
 
 
 def _quantity(text: str | None, option: str) -> int | None:

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from enum import Enum
 from fractions import Fraction
+from typing import NamedTuple
 
 from aicompare.errors import WorkloadError
 
@@ -186,3 +187,43 @@ def split_pipeline(text: str, option: str = "model") -> tuple[str, ...]:
             "name one model, or a text and an image model: o4-mini+gpt-image-1",
         )
     return names
+
+
+class WorkloadSpec(NamedTuple):
+    """A workload as typed: the options of `cost` and `best` (commands/options/workload.py), or a
+    task's typical workload (its keys are these fields but batch and per: tasks.WORKLOAD_KEYS).
+    Quantities are text until costing.parse_workload. A new field is a new workload option."""
+
+    tokens: str | None = None
+    input: str | None = None
+    output: str | None = None
+    cached_input: str | None = None
+    output_share: str | None = None
+    images: str | None = None
+    quality: str | None = None
+    size: str | None = None
+    request_tokens: str | None = None
+    batch: bool = False
+    per: str = "month"
+    # prompt caching and reasoning (pricing.BILLED's other prompt kinds)
+    cache_writes: str | None = None
+    cache_ttl: str | None = None  # 5m (default) or 1h
+    cache_hit: str | None = None  # a share of the uncached input read from the cache
+    reasoning_tokens: str | None = None
+    # image, audio and video quantities
+    image_input: str | None = None
+    cached_image_input: str | None = None
+    image_output_tokens: str | None = None
+    audio_input_tokens: str | None = None
+    audio_output_tokens: str | None = None
+    audio_minutes: str | None = None
+    characters: str | None = None
+    video_seconds: str | None = None
+
+    def given(self) -> bool:
+        """Whether anything but --batch and --per was given."""
+        return any(
+            value is not None
+            for name, value in zip(self._fields, self)
+            if name not in ("batch", "per")
+        )

@@ -17,6 +17,7 @@ from aicompare.model import (
     PRICE_KEYS,
     Model,
 )
+from aicompare.quantities import WorkloadSpec
 
 if TYPE_CHECKING:
     from aicompare.schema import Problems
@@ -36,29 +37,8 @@ CRITERIA = ("prefer", "newest", "context_window", "max_output_tokens", "cost")
 # Criteria with an argument: a score from the catalog's benchmarks, or one listed unit price.
 BENCHMARK, PRICE = "benchmark:", "price:"
 DEFAULT_BY = ("prefer", "newest", "cost")
-WORKLOAD_KEYS = (
-    "tokens",
-    "input",
-    "output",
-    "cached_input",
-    "output_share",
-    "images",
-    "quality",
-    "size",
-    "request_tokens",
-    "cache_writes",
-    "cache_ttl",
-    "cache_hit",
-    "reasoning_tokens",
-    "image_input",
-    "cached_image_input",
-    "image_output_tokens",
-    "audio_input_tokens",
-    "audio_output_tokens",
-    "audio_minutes",
-    "characters",
-    "video_seconds",
-)
+# a task's [tasks.<id>.workload] keys: the workload options, by their WorkloadSpec field names
+WORKLOAD_KEYS = tuple(f for f in WorkloadSpec._fields if f not in ("batch", "per"))
 
 
 class Requirements(NamedTuple):

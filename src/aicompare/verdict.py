@@ -11,11 +11,12 @@ from typing import Any
 from aicompare import fmt, ranking, succession
 from aicompare import verdict_text as text
 from aicompare.catalog import Catalog
-from aicompare.costing import WorkloadSpec, parse_workload
+from aicompare.costing import parse_workload
 from aicompare.errors import AicompareError, UsageError
 from aicompare.filters import buyable, left_out_reasons
 from aicompare.model import Model
 from aicompare.pricing import Workload, estimate
+from aicompare.quantities import WorkloadSpec
 from aicompare.ranking import Candidate, Step
 from aicompare.tasks import Task, criterion_problem, why_not
 from aicompare.verdict_text import workload_phrase

@@ -17,6 +17,7 @@ from aicompare.commands.options import (
     output_format,
     parse_as_of,
 )
+from aicompare.commands.options.filters import AnyStatusOpt, IncludeFreeOpt, IncludePreviewOpt
 from aicompare.commands.options.workload import (
     AudioInputOpt,
     AudioMinutesOpt,
@@ -81,17 +82,9 @@ def command(
     budget: Annotated[
         str | None, typer.Option("--budget", help="Most you would pay for the period, in USD.")
     ] = None,
-    any_status: Annotated[
-        bool, typer.Option("--any-status", help="Consider deprecated and retired models too.")
-    ] = False,
-    include_free: Annotated[
-        bool,
-        typer.Option("--include-free", help="Consider free-tier (every price $0) models too."),
-    ] = False,
-    include_preview: Annotated[
-        bool,
-        typer.Option("--include-preview", help="Consider preview and experimental models too."),
-    ] = False,
+    any_status: AnyStatusOpt = False,
+    include_free: IncludeFreeOpt = False,
+    include_preview: IncludePreviewOpt = False,
     rank_by: Annotated[
         list[str] | None,
         typer.Option(
@@ -145,6 +138,7 @@ def command(
       aicompare best --for chat -m gpt-image-1
       aicompare best --for coding --rank-by benchmark:swe-bench,cost
     """
+    spec = workload_spec(locals())  # first: its parameters, and nothing else yet
     from aicompare import verdict
 
     fmt_ = output_format(json_, format_)
@@ -155,31 +149,6 @@ def command(
         return
     if task_id is None:
         raise UsageError("say which job: --for TASK", "see the jobs with: aicompare best --list")
-    spec = workload_spec(
-        tokens=tokens,
-        input_=input_,
-        output=output,
-        cached_input=cached_input,
-        output_share=output_share,
-        images=images,
-        quality=quality,
-        size=size,
-        batch=batch,
-        per=per,
-        request_tokens=request_tokens,
-        cache_writes=cache_writes,
-        cache_ttl=cache_ttl,
-        cache_hit=cache_hit,
-        reasoning_tokens=reasoning_tokens,
-        image_input=image_input,
-        cached_image_input=cached_image_input,
-        image_output_tokens=image_output_tokens,
-        audio_input_tokens=audio_input_tokens,
-        audio_output_tokens=audio_output_tokens,
-        audio_minutes=audio_minutes,
-        characters=characters,
-        video_seconds=video_seconds,
-    )
     result = verdict.best_for(
         catalog,
         task_id,

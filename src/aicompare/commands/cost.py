@@ -19,8 +19,11 @@ from aicompare.commands.options import (
     parse_as_of,
 )
 from aicompare.commands.options.filters import (
+    AnyStatusOpt,
     CapabilityOpt,
     CurrentOpt,
+    IncludeFreeOpt,
+    IncludePreviewOpt,
     ProviderOpt,
     TypeOpt,
     filters,
@@ -100,23 +103,9 @@ def command(
     top: Annotated[
         int, typer.Option("--top", min=1, help="Show the N cheapest when browsing the catalog.")
     ] = DEFAULT_TOP,
-    any_status: Annotated[
-        bool,
-        typer.Option(
-            "--any-status",
-            help="When browsing, also rank deprecated and retired models.",
-        ),
-    ] = False,
-    include_preview: Annotated[
-        bool,
-        typer.Option(
-            "--include-preview", help="When browsing, also rank preview and experimental models."
-        ),
-    ] = False,
-    include_free: Annotated[
-        bool,
-        typer.Option("--include-free", help="When browsing, also rank free (rate-limited) tiers."),
-    ] = False,
+    any_status: AnyStatusOpt = False,
+    include_preview: IncludePreviewOpt = False,
+    include_free: IncludeFreeOpt = False,
     all_: Annotated[
         bool,
         typer.Option(
@@ -153,33 +142,9 @@ def command(
       aicompare cost --audio-minutes 10k
       aicompare cost --tokens 200M --type text --current --batch --per year --json
     """
+    spec = workload_spec(locals())  # first: its parameters, and nothing else yet
     fmt_ = output_format(json_, format_)
     today = parse_as_of(as_of)
-    spec = workload_spec(
-        tokens=tokens,
-        input_=input_,
-        output=output,
-        cached_input=cached_input,
-        output_share=output_share,
-        images=images,
-        quality=quality,
-        size=size,
-        batch=batch,
-        per=per,
-        request_tokens=request_tokens,
-        cache_writes=cache_writes,
-        cache_ttl=cache_ttl,
-        cache_hit=cache_hit,
-        reasoning_tokens=reasoning_tokens,
-        image_input=image_input,
-        cached_image_input=cached_image_input,
-        image_output_tokens=image_output_tokens,
-        audio_input_tokens=audio_input_tokens,
-        audio_output_tokens=audio_output_tokens,
-        audio_minutes=audio_minutes,
-        characters=characters,
-        video_seconds=video_seconds,
-    )
     result = cost_query(
         load(catalog_paths),
         models or [],

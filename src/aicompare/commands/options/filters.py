@@ -19,6 +19,17 @@ TypeOpt = Annotated[
     str | None,
     typer.Option("--type", "-t", help="Only this kind of model.", click_type=choice(MODEL_TYPES)),
 ]
+# What `cost` (browsing) and `best` offer by default: filters.buyable; each flag lets one group in.
+AnyStatusOpt = Annotated[
+    bool, typer.Option("--any-status", help="Also rank deprecated and retired models.")
+]
+IncludePreviewOpt = Annotated[
+    bool, typer.Option("--include-preview", help="Also rank preview and experimental models.")
+]
+IncludeFreeOpt = Annotated[
+    bool,
+    typer.Option("--include-free", help="Also rank free (every price $0, rate-limited) tiers."),
+]
 CapabilityOpt = Annotated[
     list[str] | None,
     typer.Option(

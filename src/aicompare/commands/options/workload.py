@@ -1,4 +1,4 @@
-"""The workload options `cost` and `best` take (costing.WorkloadSpec in the domain)."""
+"""The workload options `cost` and `best` take (quantities.WorkloadSpec in the domain)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
-    from aicompare.costing import WorkloadSpec
+    from collections.abc import Mapping
+
+    from aicompare.quantities import WorkloadSpec
 
 QTY = "5M, 1.5k, 200_000, 2B or a plain integer"
 
@@ -113,57 +115,15 @@ VideoSecondsOpt = Annotated[
 ]
 
 
-def workload_spec(
-    *,
-    tokens: str | None,
-    input_: str | None,
-    output: str | None,
-    cached_input: str | None,
-    output_share: str | None,
-    images: str | None,
-    quality: str | None,
-    size: str | None,
-    batch: bool,
-    per: str,
-    request_tokens: str | None,
-    cache_writes: str | None = None,
-    cache_ttl: str | None = None,
-    cache_hit: str | None = None,
-    reasoning_tokens: str | None = None,
-    image_input: str | None = None,
-    cached_image_input: str | None = None,
-    image_output_tokens: str | None = None,
-    audio_input_tokens: str | None = None,
-    audio_output_tokens: str | None = None,
-    audio_minutes: str | None = None,
-    characters: str | None = None,
-    video_seconds: str | None = None,
-) -> WorkloadSpec:
-    """The workload options as typed, for costing.parse_workload."""
-    from aicompare.costing import WorkloadSpec
+# A command's parameter for a WorkloadSpec field, where the two names differ (`input` is a builtin).
+_PARAMETERS = {"input": "input_"}
 
-    return WorkloadSpec(
-        tokens=tokens,
-        input=input_,
-        output=output,
-        cached_input=cached_input,
-        output_share=output_share,
-        images=images,
-        quality=quality,
-        size=size,
-        request_tokens=request_tokens,
-        batch=batch,
-        per=per,
-        cache_writes=cache_writes,
-        cache_ttl=cache_ttl,
-        cache_hit=cache_hit,
-        reasoning_tokens=reasoning_tokens,
-        image_input=image_input,
-        cached_image_input=cached_image_input,
-        image_output_tokens=image_output_tokens,
-        audio_input_tokens=audio_input_tokens,
-        audio_output_tokens=audio_output_tokens,
-        audio_minutes=audio_minutes,
-        characters=characters,
-        video_seconds=video_seconds,
-    )
+
+def workload_spec(parameters: Mapping[str, object]) -> WorkloadSpec:
+    """The workload options as typed, for costing.parse_workload, from a command's parameters by
+    name (`workload_spec(locals())` as its first statement): a command declares one parameter
+    per WorkloadSpec field, with the options above, and a new field needs nothing here."""
+    from aicompare.quantities import WorkloadSpec
+
+    values = {f: parameters[_PARAMETERS.get(f, f)] for f in WorkloadSpec._fields}
+    return WorkloadSpec(**values)  # type: ignore[arg-type]  # the option types are the fields'
