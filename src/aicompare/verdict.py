@@ -19,7 +19,7 @@ from aicompare.pricing import Workload, estimate
 from aicompare.quantities import WorkloadSpec
 from aicompare.ranking import Candidate, Step
 from aicompare.tasks import Task, criterion_problem, why_not
-from aicompare.verdict_text import workload_phrase
+from aicompare.workloads import workload_phrase
 
 __all__ = ["Candidate", "Verdict", "best_for", "choose", "workload_phrase"]
 

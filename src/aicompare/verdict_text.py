@@ -11,23 +11,10 @@ from collections.abc import Sequence
 
 from aicompare import fmt
 from aicompare.model import PRICE_LABELS, PRICE_UNITS
-from aicompare.pricing import Workload, counted_units
-from aicompare.quantities import format_quantity
+from aicompare.pricing import Workload
 from aicompare.ranking import ID, Candidate, Step, benchmark_of, measure, measure_key, unit_price
 from aicompare.tasks import BENCHMARK, PRICE, Task
-
-
-def workload_phrase(w: Workload) -> str:
-    """'1,000 medium 1024x1024 images and 5M tokens a month'."""
-    parts: list[str] = []
-    if w.images:
-        quality = f"{w.quality} " if w.quality else ""
-        size = f"{w.size} " if w.size else ""
-        parts.append(f"{w.images:,} {quality}{size}images")
-    if w.tokens:
-        parts.append(f"{format_quantity(w.tokens)} tokens")
-    parts += counted_units(w)  # minutes, characters, seconds
-    return f"{' and '.join(parts) or 'the workload'} a {w.period.value}"
+from aicompare.workloads import workload_phrase
 
 
 def _count(n: int, one: str, many: str | None = None) -> str:

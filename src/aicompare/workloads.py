@@ -26,6 +26,7 @@ from aicompare.pricing import (
     DEFAULT_SIZE,
     RateCard,
     Workload,
+    counted_units,
     image_options,
 )
 from aicompare.quantities import MAX_QUANTITY, Period, format_quantity, format_share, parse_choice
@@ -281,3 +282,16 @@ def _split(
         f"({format_quantity(output)}){why}"
     )
     return uncached, output
+
+
+def workload_phrase(w: Workload) -> str:
+    """'1,000 medium 1024x1024 images and 5M tokens a month'."""
+    parts: list[str] = []
+    if w.images:
+        quality = f"{w.quality} " if w.quality else ""
+        size = f"{w.size} " if w.size else ""
+        parts.append(f"{w.images:,} {quality}{size}images")
+    if w.tokens:
+        parts.append(f"{format_quantity(w.tokens)} tokens")
+    parts += counted_units(w)  # minutes, characters, seconds
+    return f"{' and '.join(parts) or 'the workload'} a {w.period.value}"

@@ -13,7 +13,7 @@ from aicompare.render.blocks import Block, Cell, Column, TableBlock, TextBlock
 from aicompare.render.cost_views import cost_document_workload
 from aicompare.tasks import Task, as_table, describe_requirements
 from aicompare.verdict import Candidate, Verdict
-from aicompare.verdict_text import workload_phrase
+from aicompare.workloads import workload_phrase
 
 SHOWN = 10
 

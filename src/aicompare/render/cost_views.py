@@ -13,6 +13,7 @@ from aicompare.pricing import BILLED, LineItem, Ranked, Workload
 from aicompare.quantities import format_quantity
 from aicompare.render.blocks import Block, Cell, Column, TableBlock, TextBlock
 from aicompare.render.documents import jsonable
+from aicompare.workloads import workload_phrase
 
 BAR_WIDTH = 16
 FREE_TIER = "free tier, rate-limited — see the maker's limits"
@@ -157,7 +158,10 @@ def cost_view(result: CostResult) -> list[Block]:
             ]
         )
     blocks: list[Block] = [
-        TextBlock(list(result.workload.assumptions), title="Workload"),
+        TextBlock(
+            list(result.workload.assumptions),
+            title=f"Workload: {workload_phrase(result.workload)}",
+        ),
         TableBlock(columns, rows, title=f"Cost per {period} (USD)"),
     ]
     items = [
