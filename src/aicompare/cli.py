@@ -215,7 +215,8 @@ def rendered(
     """The result as text in a format that is text (not the table): for stdout or a file.
 
     encoding: the output's; None for stdout's. CSV and Markdown put stand-ins for what it
-    lacks, unless the view is data (an export), which keeps every character.
+    lacks, unless the view is data (an export), which keeps every character. CSV is the view's
+    table of machine values (render.csv_views), Markdown its blocks.
     """
     if fmt is OutputFormat.json:
         import json
@@ -225,12 +226,15 @@ def rendered(
         from aicompare.store import dump_toml
 
         return dump_toml(_function(view.toml)(*result))
-    if fmt in (OutputFormat.csv, OutputFormat.markdown) and view.blocks is not None:
-        from aicompare.render.plain import to_csv, to_markdown
+    keep = "utf-8" if view.data else encoding
+    if fmt is OutputFormat.csv and view.csv is not None:
+        from aicompare.render.plain import to_csv
 
-        blocks = _function(view.blocks)(*result)
-        keep = "utf-8" if view.data else encoding
-        return to_csv(blocks, keep) if fmt is OutputFormat.csv else to_markdown(blocks, keep)
+        return to_csv(_function(view.csv)(*result), keep)
+    if fmt is OutputFormat.markdown and view.blocks is not None:
+        from aicompare.render.plain import to_markdown
+
+        return to_markdown(_function(view.blocks)(*result), keep)
     if fmt is OutputFormat.table and view.text is not None:
         text: str = _function(view.text)(*result)
         return text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from aicompare.catalog import Catalog
@@ -54,15 +55,16 @@ def model_table(model: Model) -> dict[str, Any]:
     return table
 
 
-def catalog_document(catalog: Catalog) -> dict[str, Any]:
-    """The whole merged catalog as one catalog document (tasks included)."""
+def catalog_document(catalog: Catalog, models: Iterable[Model] | None = None) -> dict[str, Any]:
+    """The whole merged catalog as one catalog document (tasks included); `models`: only these."""
     doc: dict[str, Any] = {"schema_version": 1}
     if catalog.providers:
         doc["providers"] = {
             pid: {k: v for k, v in (("name", p.name), ("url", p.url)) if v is not None}
             for pid, p in sorted(catalog.providers.items())
         }
-    doc["models"] = {model_id: model_table(model) for model_id, model in catalog.models.items()}
+    kept = catalog.models.values() if models is None else models
+    doc["models"] = {model.id: model_table(model) for model in kept}
     if catalog.tasks:
         from aicompare.tasks import task_table
 

@@ -51,11 +51,13 @@ VIEW = View(
     "best",
     document="aicompare.render.best_views:best_document",
     blocks="aicompare.render.best_views:best_view",
+    csv="aicompare.render.csv_views:best_csv",
 )
 TASKS_VIEW = View(
     "best",
     document="aicompare.render.best_views:tasks_document",
     blocks="aicompare.render.best_views:tasks_view",
+    csv="aicompare.render.csv_views:tasks_csv",
 )
 
 

@@ -55,12 +55,18 @@ from aicompare.commands.options.workload import (
     workload_spec,
 )
 from aicompare.costing import DEFAULT_TOP, cost_query
-from aicompare.render import View
+from aicompare.render import OutputFormat, View
 
 VIEW = View(
     "cost",
     document="aicompare.render.cost_views:cost_document",
     blocks="aicompare.render.cost_views:cost_view",
+    csv="aicompare.render.csv_views:cost_csv",
+)
+ITEMS_VIEW = View(
+    "cost",
+    document="aicompare.render.cost_views:cost_document",
+    csv="aicompare.render.csv_views:cost_items_csv",
 )
 
 
@@ -120,6 +126,13 @@ def command(
             help="Compare every total with this model (or pipeline) instead of the cheapest.",
         ),
     ] = None,
+    items: Annotated[
+        bool,
+        typer.Option(
+            "--items",
+            help="With --format csv: one row per line item instead of one per model.",
+        ),
+    ] = False,
     json_: JsonOpt = False,
     format_: FormatOpt = None,
     no_color: NoColorOpt = False,
@@ -141,9 +154,16 @@ def command(
       aicompare cost claude-sonnet-4-5 --input 1M --cache-writes 1M --cached-input 1M --output 1M
       aicompare cost --audio-minutes 10k
       aicompare cost --tokens 200M --type text --current --batch --per year --json
+      aicompare cost o4-mini gpt-5-mini --tokens 5M --format csv --items
     """
     spec = workload_spec(locals())  # first: its parameters, and nothing else yet
     fmt_ = output_format(json_, format_)
+    if items and fmt_ is not OutputFormat.csv:
+        raise typer.BadParameter(
+            "--items writes the line items as CSV: add --format csv "
+            "(the JSON has them under results[].line_items)",
+            param_hint="'--items'",
+        )
     today = parse_as_of(as_of)
     result = cost_query(
         load(catalog_paths),
@@ -158,4 +178,4 @@ def command(
         include_free=include_free,
         include_preview=include_preview,
     )
-    emit(fmt_, VIEW, result, as_of=today, no_color=no_color)
+    emit(fmt_, ITEMS_VIEW if items else VIEW, result, as_of=today, no_color=no_color)

@@ -25,6 +25,7 @@ VIEW = View(
     "diff",
     document="aicompare.render.documents:diff_document",
     blocks="aicompare.render.views:diff_view",
+    csv="aicompare.render.csv_views:diff_csv",
 )
 
 

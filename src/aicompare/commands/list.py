@@ -32,6 +32,7 @@ VIEW = View(
     "list",
     document="aicompare.render.documents:list_document",
     blocks="aicompare.render.views:list_view",
+    csv="aicompare.render.csv_views:list_csv",
 )
 SortOpt = Annotated[
     str,

@@ -24,6 +24,7 @@ VIEW = View(
     "show",
     document="aicompare.render.documents:show_document",
     blocks="aicompare.render.views:show_view",
+    csv="aicompare.render.csv_views:show_csv",
 )
 
 

@@ -2,7 +2,7 @@
 to table, CSV, Markdown, JSON or TOML. The JSON path imports neither rich nor the block types.
 
 A format is one member of OutputFormat and one renderer: rich_table.print_blocks (table),
-plain.to_csv, plain.to_markdown, plain.write_json (json; the envelope is documents.envelope)
+plain.to_csv (of a csv_views table of machine values), plain.to_markdown, plain.write_json (json; the envelope is documents.envelope)
 and store.dump_toml (toml).
 """
 
@@ -31,7 +31,7 @@ class View:
     run about 0.2 ms to create.)
     """
 
-    __slots__ = ("blocks", "command", "data", "document", "text", "toml")
+    __slots__ = ("blocks", "command", "csv", "data", "document", "text", "toml")
 
     def __init__(
         self,
@@ -39,13 +39,15 @@ class View:
         *,
         document: str,
         blocks: str | None = None,
+        csv: str | None = None,
         text: str | None = None,
         toml: str | None = None,
         data: bool = False,
     ) -> None:
         self.command = command  # the JSON document's `command`
         self.document = document  # -> the JSON body (cli.emit puts documents.envelope around it)
-        self.blocks = blocks  # -> blocks: table, CSV and Markdown
+        self.blocks = blocks  # -> blocks: table and Markdown
+        self.csv = csv  # -> one render.csv_views.CsvTable of machine values
         self.text = text  # -> plain text, the human output when there are no blocks
         self.toml = toml  # -> a catalog document, written as TOML
         self.data = data  # an export: CSV keeps every character (no stand-ins for the encoding)

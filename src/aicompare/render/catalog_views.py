@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from aicompare.catalog import Catalog, Layer
     from aicompare.importers import Skip
     from aicompare.loader import Validation
-    from aicompare.render.blocks import Block
+    from aicompare.model import Model
     from aicompare.store import MergeReport
 
 
@@ -176,75 +176,12 @@ def build_document(
 
 # ---------------------------------------------------------------- export
 
-EXPORT_COLUMNS = (
-    "id",
-    "name",
-    "provider",
-    "type",
-    "context_window",
-    "max_output_tokens",
-    "input",
-    "cached_input",
-    "output",
-    "batch_input",
-    "batch_output",
-    "image_from",
-    "status",
-    "shutdown_date",
-    "superseded_by",
-    "source_url",
-    "as_of",
-)
-# The columns of catalog text; the others hold counts, exact prices and dates, written as they are.
-EXPORT_TEXT = ("id", "name", "provider", "type", "status", "superseded_by", "source_url")
+
+def export_document(catalog: Catalog, today: dt.date, models: Sequence[Model]) -> dict[str, Any]:
+    return {"models": [model_full(m, today, catalog) for m in models]}
 
 
-def export_document(catalog: Catalog, today: dt.date) -> dict[str, Any]:
-    return {"models": [model_full(m, today, catalog) for m in catalog.models.values()]}
-
-
-def export_toml(catalog: Catalog, today: dt.date) -> dict[str, Any]:
+def export_toml(catalog: Catalog, today: dt.date, models: Sequence[Model]) -> dict[str, Any]:
     from aicompare.export import catalog_document
 
-    return catalog_document(catalog)
-
-
-def _blank(value: object) -> str:
-    return "" if value is None or value == "" else str(value)
-
-
-def export_blocks(catalog: Catalog, today: dt.date) -> list[Block]:
-    """One row per model. Text cells go through the CSV renderer's neutralisation (a cell that
-    begins like a formula gets a '); the numeric columns are marked so, and stay exact."""
-    from aicompare.fmt import dec
-    from aicompare.render.blocks import Cell, Column, TableBlock
-
-    columns = [Column(name, numeric=name not in EXPORT_TEXT) for name in EXPORT_COLUMNS]
-    rows: list[list[Cell]] = []
-    for m in catalog.models.values():
-
-        def price(key: str, batch: bool = False, m: Any = m) -> str:
-            value = m.price(key, batch=batch)
-            return "" if value is None else dec(value)
-
-        values: Iterable[object] = (
-            m.id,
-            m.name,
-            m.provider,
-            m.type,
-            m.context_window or None,
-            m.max_output_tokens or None,
-            price("input"),
-            price("cached_input"),
-            price("output"),
-            price("input", True),
-            price("output", True),
-            None if m.cheapest_image is None else dec(m.cheapest_image),
-            m.status(today).value,
-            m.lifecycle.shutdown_date,
-            m.superseded_by,
-            m.source_url,
-            m.as_of,
-        )
-        rows.append([Cell(_blank(value)) for value in values])
-    return [TableBlock(columns, rows)]
+    return catalog_document(catalog, models)

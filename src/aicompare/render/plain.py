@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import sys
@@ -12,6 +13,7 @@ from aicompare.safe_text import fit, visible
 
 if TYPE_CHECKING:  # the JSON path must not pay for the block types
     from aicompare.render.blocks import Block
+    from aicompare.render.csv_views import CsvTable
 
 
 def _encoding(stream: object) -> str | None:
@@ -62,35 +64,42 @@ def csv_text(text: str, *, numeric: bool = False) -> str:
     return text
 
 
-def to_csv(blocks: Sequence[Block], encoding: str | None = None) -> str:
-    """Each table as CSV (header first); several tables are separated by a blank line.
+def csv_value(value: object) -> str:
+    """One machine value as a CSV cell (render.csv_views): a Decimal as its exact digits (as in the
+    JSON), an int as digits, a bool as true/false, a date as ISO, None as empty, a tuple as its
+    items joined by "; ", and text through csv_text (a formula neutralised)."""
+    from decimal import Decimal
+
+    from aicompare.fmt import dec
+
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return dec(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return csv_text("; ".join(str(v) for v in value))
+    return csv_text(str(value))
+
+
+def to_csv(table: CsvTable, encoding: str | None = None) -> str:
+    """One table as CSV: the header row, then one row per record (render.csv_views).
 
     encoding: the output's (default stdout's); characters it lacks become stand-ins or escapes.
     """
     import csv
 
-    from aicompare.render.blocks import TableBlock
-
-    parts: list[str] = []
-    for block in blocks:
-        if not isinstance(block, TableBlock):
-            continue
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        headers = [csv_text(c.header) for c in block.columns]
-        if block.section_rows:
-            headers = ["section", *headers]
-        writer.writerow(headers)
-        section = ""
-        for index, row in enumerate(block.rows):
-            section = block.section_rows.get(index, section)
-            cells = [
-                csv_text(cell.text, numeric=cell.numeric or column.numeric)
-                for cell, column in zip(row, block.columns)
-            ]
-            writer.writerow([csv_text(section), *cells] if block.section_rows else cells)
-        parts.append(buffer.getvalue())
-    return fit("\n".join(parts), encoding or _encoding(sys.stdout))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([csv_text(name) for name in table.header])
+    for row in table.rows:
+        writer.writerow([csv_value(value) for value in row])
+    return fit(buffer.getvalue(), encoding or _encoding(sys.stdout))
 
 
 # Markdown: catalog text must stay text. Backslash escapes for the characters of emphasis, code,
