@@ -163,8 +163,26 @@ def test_diff_unknown_model(cli) -> None:
 def test_csv_and_markdown(cli) -> None:
     run = cli("list", "--format", "csv")
     rows = list(csv.reader(io.StringIO(run.stdout)))
-    assert rows[0] == ["id", "provider", "type", "context", "input", "output", "image", "status"]
-    assert rows[1][:5] == ["alpha-large", "Acme AI", "text", "1M", "$5.00"]
+    assert rows[0][:8] == [
+        "id",
+        "name",
+        "provider",
+        "type",
+        "context_window",
+        "max_input_tokens",
+        "max_output_tokens",
+        "input",
+    ]
+    assert rows[1][:8] == [
+        "alpha-large",
+        "Alpha Large",
+        "acme",
+        "text",
+        "1000000",
+        "",
+        "64000",
+        "5",
+    ]
     md = cli("diff", "alpha-large", "alpha-mini", "--format", "markdown").stdout
     assert "| Prices (USD per 1M tokens) | input tokens | $5.00 | $1.10 ★ |" in md
     assert "- alpha-mini is 78% cheaper on input tokens ($1.10 vs $5.00 per 1M)." in md

@@ -218,5 +218,6 @@ def test_cost_table_and_csv(cli) -> None:
     run = cli("cost", "--tokens", "1M")
     assert "Cost per month (USD)" in run.stdout and "cheapest" in run.stdout and "█" in run.stdout
     csv = cli("cost", "--tokens", "1M", "--format", "csv").stdout.splitlines()
-    assert csv[0] == "#,model,per month,vs cheapest,,status"
-    assert csv[1].startswith("1,alpha-mini,$1.925,cheapest,")
+    assert csv[0].startswith("rank,model,total,reference,delta,delta_percent,")
+    assert csv[1].startswith("1,alpha-mini,1.925,alpha-mini,0,0,")
+    assert csv[2].startswith("2,alpha-large,8.75,alpha-mini,6.825,354.55,")

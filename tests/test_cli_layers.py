@@ -153,7 +153,7 @@ def test_export_round_trips(cli, tmp_path: Path) -> None:
     csv_text = cli("catalog", "export", "--format", "csv").stdout.splitlines()
     assert csv_text[0].startswith("id,name,provider,type,context_window")
     assert any(
-        line.startswith("alpha-large,Alpha Large,acme,text,1000000,64000,5,0.5,20,2.5,10")
+        line.startswith("alpha-large,Alpha Large,acme,text,1000000,,64000,5,0.5,,,20,")
         for line in csv_text
     )
     exported = json.loads(cli("catalog", "export", "--format", "json").stdout)

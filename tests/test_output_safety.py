@@ -20,6 +20,7 @@ import subprocess
 import tomllib
 import unicodedata
 from collections.abc import Iterator
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import pytest
@@ -243,18 +244,18 @@ def _rows(text: str) -> list[list[str]]:
 
 
 def test_csv_neutralises_formulas_in_every_csv(layer: Path, env: dict[str, str]) -> None:
-    listed = {
-        row[0]: row for row in _rows(cli(["list", "--format", "csv", *AS_OF], env, layer).stdout)
-    }
+    listing = _rows(cli(["list", "--format", "csv", *AS_OF], env, layer).stdout)
+    header, listed = listing[0], {row[0]: row for row in listing[1:]}
     assert "'" + FORMULA in listed and "'" + MINUS in listed and "'" + HEADING not in listed
-    assert listed["'" + MINUS][1:7] == [
-        "Acme AI",
+    minus = dict(zip(header, listed["'" + MINUS]))
+    assert [minus[k] for k in ("name", "provider", "type", "input", "output", "status")] == [
+        "'@SUM(A1)",
+        "acme",
         "text",
-        "n/a",
-        "$2.00",
-        "$2.00",
-        "-",
-    ]  # "-": the tool's own
+        "2",
+        "2",
+        "current",
+    ]
     assert HEADING in listed and "evil\\x1b[2Jid" in listed
 
     exported = _rows(cli(["catalog", "export", "--format", "csv"], env, layer).stdout)
@@ -264,10 +265,9 @@ def test_csv_neutralises_formulas_in_every_csv(layer: Path, env: dict[str, str])
     assert by_id["evil\\x1b[2Jid"][header.index("name")] == "Twin"
 
     shown = _rows(cli(["show", FORMULA, "--format", "csv", *AS_OF], env, layer).stdout)
-    fields = {row[1]: row[2] for row in shown[1:] if len(row) > 2}
-    assert fields["id"] == "'" + FORMULA and fields["description"].startswith("'+cmd|' /C calc'!A0")
+    assert len(shown) == 2 and shown[1][0] == "'" + FORMULA
 
-    # the tool's own numbers and differences stay as they are: -$2.00 is a difference, not text
+    # the tool's own numbers stay numbers: -2.625 is a difference, written as a number
     cost = _rows(
         cli(
             [
@@ -288,9 +288,19 @@ def test_csv_neutralises_formulas_in_every_csv(layer: Path, env: dict[str, str])
             layer,
         ).stdout
     )
-    totals = {row[1]: row for row in cost[1:] if len(row) == 6}
-    assert totals["'" + FORMULA][2:4] == ["$0.625", "-$2.625 (-81%)"], totals
-    assert totals["evil\\x1b[2Jid"][2:4] == ["$1.25", "-$2.00 (-62%)"], totals
+    header, totals = cost[0], {row[1]: row for row in cost[1:]}
+    columns = [header.index(k) for k in ("total", "reference", "delta")]
+    assert [totals["'" + FORMULA][i] for i in columns] == ["0.625", HEADING, "-2.625"]
+    assert [totals["evil\\x1b[2Jid"][i] for i in columns] == ["1.25", HEADING, "-2"]
+    items = _rows(
+        cli(
+            ["cost", "--tokens", "1M", "--format", "csv", "--items", *AS_OF, "--", FORMULA, EVIL],
+            env,
+            layer,
+        ).stdout
+    )
+    assert {row[0] for row in items[1:]} == {"'" + FORMULA, "evil\\x1b[2Jid"}
+    assert {row[1] for row in items[1:]} == {"'" + FORMULA, "evil\\x1b[2Jid"}
 
     csv_runs = (
         ["list", "--format", "csv", *AS_OF],
@@ -310,16 +320,29 @@ def test_csv_neutralises_formulas_in_every_csv(layer: Path, env: dict[str, str])
             FORMULA,
             EVIL,
         ],
+        ["cost", "--format", "csv", "--items", *AS_OF, "--tokens", "1M", "--", FORMULA, EVIL],
+        # a pipeline's lifecycle columns begin with its first model's id
+        ["cost", "--format", "csv", *AS_OF, "--tokens", "1M", "--images", "10"]
+        + ["--", f"{FORMULA}+pixel-one"],
     )
     for command in csv_runs:
         text = cli(command, env, layer).stdout
-        assert text.count("\n") > 2, command
+        assert text.count("\n") >= 2, command
         for row in _rows(text):
             for cell in row:
                 dangerous = cell[:1] in ("=", "+", "@", "\t", "\r") or (
-                    cell[:1] == "-" and not (cell == "-" or cell.startswith("-$"))
+                    cell[:1] == "-" and not _is_number(cell)
                 )
                 assert not dangerous, (command, cell)
+
+
+def _is_number(cell: str) -> bool:
+    """A negative number the tool wrote (a difference such as -2.625): a spreadsheet's number."""
+    try:
+        Decimal(cell)
+    except InvalidOperation:
+        return False
+    return cell.lstrip("-").replace(".", "", 1).isdigit()
 
 
 # --- 3. Markdown: catalog text cannot become a heading, a link, an image or HTML ----------------
