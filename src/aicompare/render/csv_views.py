@@ -128,6 +128,11 @@ def _each(model_ids: Sequence[str], values: Sequence[CsvValue]) -> CsvValue:
     return "; ".join(shown) or None
 
 
+def _first(dates: Sequence[dt.date | None]) -> dt.date | None:
+    """A pipeline's shutdown date: the earliest of its models' (it stops working then)."""
+    return min((d for d in dates if d is not None), default=None)
+
+
 def _plain(value: CsvValue) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -155,7 +160,8 @@ COST_COLUMNS = (
 
 
 def cost_csv(result: CostResult) -> CsvTable:
-    """One row per model or pipeline ranked (a pipeline's lifecycle columns: see _each)."""
+    """One row per model or pipeline ranked (a pipeline's lifecycle columns: see _each; its
+    shutdown_date: _first)."""
     rows: list[tuple[CsvValue, ...]] = []
     for row in result.ranked:
         est = row.estimate
@@ -177,7 +183,7 @@ def cost_csv(result: CostResult) -> CsvTable:
                 _each(ids, [m.free for m in models]),
                 _each(ids, [m.superseded_by for m in models]),
                 _each(ids, [s.live for s in succ]),
-                _each(ids, [m.lifecycle.shutdown_date for m in models]),
+                _first([m.lifecycle.shutdown_date for m in models]),
             )
         )
     return CsvTable(COST_COLUMNS, rows)
