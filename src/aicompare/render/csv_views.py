@@ -11,16 +11,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from aicompare import succession
-from aicompare.catalog import Catalog
-from aicompare.compare import DiffResult
-from aicompare.costing import CostResult
 from aicompare.model import PRICE_LABELS, Model
-from aicompare.ranking import measure_key
-from aicompare.tasks import Task, describe_requirements
-from aicompare.verdict import Verdict
+
+if TYPE_CHECKING:  # a command's CSV loads only what that command already has
+    from aicompare.catalog import Catalog
+    from aicompare.compare import DiffResult
+    from aicompare.costing import CostResult
+    from aicompare.tasks import Task
+    from aicompare.verdict import Verdict
 
 CsvValue = str | Decimal | int | bool | dt.date | tuple[str, ...] | None
 
@@ -249,6 +250,8 @@ BEST_COLUMNS = (
 def best_csv(verdict: Verdict) -> CsvTable:
     """Every candidate (the table shows the first ten), best first; `unit_price` is the price the
     task ranks by (USD per its unit), empty when it ranks by the workload's total."""
+    from aicompare.ranking import measure_key
+
     unit_key = measure_key(verdict.task)
     rows: list[tuple[CsvValue, ...]] = []
     for index, c in enumerate(verdict.candidates, start=1):
@@ -277,6 +280,8 @@ def best_csv(verdict: Verdict) -> CsvTable:
 
 def tasks_csv(tasks: Mapping[str, Task]) -> CsvTable:
     """`best --list`: one row per task."""
+    from aicompare.tasks import describe_requirements
+
     return CsvTable(
         ("task", "name", "requires", "workload"),
         [
