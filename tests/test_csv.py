@@ -253,3 +253,31 @@ def test_docs_list_every_column() -> None:
     assert _documented("## `cost`") == set(COST_COLUMNS)
     assert _documented("### `cost --items`") == set(ITEM_COLUMNS)
     assert _documented("## `best`") == set(BEST_COLUMNS)
+
+
+def test_values_are_written_as_machine_values_and_text_as_neutralised_text() -> None:
+    from aicompare.render.csv_views import CsvTable
+    from aicompare.render.plain import to_csv
+
+    table = CsvTable(
+        ("text", "number", "negative", "count", "flag", "day", "list", "none"),
+        [
+            (
+                "-1+2",
+                Decimal("0.000275"),
+                Decimal("-2.6250"),
+                1047576,
+                False,
+                dt.date(2026, 10, 23),
+                ("=cmd", "vision"),
+                None,
+            ),
+            ("@SUM(A1)", Decimal("1E+3"), Decimal(0), 0, True, None, (), "a\x1bb"),
+        ],
+    )
+    rows = list(csv.reader(io.StringIO(to_csv(table, "utf-8"))))
+    assert rows == [
+        ["text", "number", "negative", "count", "flag", "day", "list", "none"],
+        ["'-1+2", "0.000275", "-2.625", "1047576", "false", "2026-10-23", "'=cmd; vision", ""],
+        ["'@SUM(A1)", "1000", "0", "0", "true", "", "", "a\\x1bb"],
+    ]

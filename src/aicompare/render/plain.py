@@ -54,12 +54,12 @@ def _encodes(text: str, encoding: str | None) -> bool:
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def csv_text(text: str, *, numeric: bool = False) -> str:
-    """One CSV cell. Text: control and invisible characters shown as escapes (a newline stays; the
-    CSV quotes it), and a leading =, +, -, @, tab or CR neutralised with a '. `numeric`: a value
-    the tool formatted (a negative difference `-$1.25`, a `-` placeholder), written as it is."""
+def csv_text(text: str) -> str:
+    """One CSV text cell: control and invisible characters shown as escapes (a newline stays; the
+    CSV quotes it), and a leading =, +, -, @, tab or CR neutralised with a '. Every str cell goes
+    through it (csv_value); the tool's numbers and dates are not str and are written as they are."""
     text = visible(text, newlines=True)
-    if not numeric and text.startswith(FORMULA_START):
+    if text.startswith(FORMULA_START):
         return "'" + text
     return text
 
