@@ -289,7 +289,7 @@ def test_csv_neutralises_formulas_in_every_csv(layer: Path, env: dict[str, str])
         ).stdout
     )
     totals = {row[1]: row for row in cost[1:] if len(row) == 6}
-    assert totals["'" + FORMULA][2:4] == ["$0.625", "-$2.625 (-81%)"], totals
+    assert totals["'" + FORMULA][2:4] == ["$0.625", "-$2.63 (-81%)"], totals
     assert totals["evil\\x1b[2Jid"][2:4] == ["$1.25", "-$2.00 (-62%)"], totals
 
     csv_runs = (

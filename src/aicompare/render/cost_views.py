@@ -135,9 +135,17 @@ def cost_view(result: CostResult) -> list[Block]:
     rows: list[list[Cell]] = []
     # rounded for reading, with the digits that keep two different amounts apart
     totals = fmt.money_apart([r.estimate.total for r in result.ranked])
+    # a difference never reads as the whole of its reference's total unless it is one: -$2.50
+    # against $2.50 would say "free" of a model that costs $0.0001 (-$2.4999 is shown)
+    wide = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)
+    references = [
+        wide.subtract(r.estimate.total, r.delta)
+        for r in result.ranked
+        if r.delta is not None and r.estimate.total is not None
+    ]
     deltas = fmt.money_apart(
-        [None if r.delta is None else r.delta.copy_abs() for r in result.ranked]
-    )
+        [None if r.delta is None else r.delta.copy_abs() for r in result.ranked] + references
+    )[: len(result.ranked)]
     for row, total_text, delta_text in zip(result.ranked, totals, deltas, strict=True):
         flags, tone = _flags(result, row)
         est = row.estimate
