@@ -138,7 +138,7 @@ def cost_view(result: CostResult) -> list[Block]:
     # a difference never reads as the whole of its reference's total unless it is one: -$2.50
     # against $2.50 would say "free" of a model that costs $0.0001 (-$2.4999 is shown)
     wide = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)
-    references = [
+    references: list[Decimal | None] = [
         wide.subtract(r.estimate.total, r.delta)
         for r in result.ranked
         if r.delta is not None and r.estimate.total is not None
