@@ -40,7 +40,7 @@ def test_budget_pick_percent(cli) -> None:
     assert doc["budget_pick"] == {
         "model": "alpha-mini",
         "reason": "alpha-mini is the budget pick: the cheapest of the 2 that qualify with a price "
-        "for 1M tokens a month, 78% cheaper than alpha-large ($1.925 vs $8.75).",
+        "for 1M tokens a month, 78% cheaper than alpha-large ($1.93 vs $8.75).",
     }
     assert [c["model"] for c in doc["candidates"]] == ["alpha-large", "alpha-mini"]
     assert doc["left_out"] == {"not_current": 0, "over_budget": 0, "preview": 0, "free": 0}
@@ -57,7 +57,7 @@ def test_budget_filters(cli) -> None:
     assert [c["model"] for c in doc["candidates"]] == ["alpha-mini"]
     assert doc["top_pick"]["reason"] == (
         "alpha-mini is the top pick for chat. It is the only one of the models that qualify "
-        "within the budget. It would cost $1.925 for 1M tokens a month."
+        "within the budget. It would cost $1.93 for 1M tokens a month."
     )
     assert doc["left_out"]["over_budget"] == 1
     run = cli("best", "--for", "chat", "--budget", "1")

@@ -370,7 +370,7 @@ def test_default_image_cells(fixture: Catalog) -> None:
     assert est.notes == ("images: low 1024x1024 assumed, the cheapest grid-image sells",)
     est = one(fixture, "flat-image", w)
     assert est.total == Decimal("4.00") and est.notes == ()
-    assert est.line_items[0].detail == "flat price per image"
+    assert est.line_items[0].detail == "flat price, any size and quality"
 
 
 def test_partly_given_image_choice(fixture: Catalog) -> None:
@@ -379,15 +379,19 @@ def test_partly_given_image_choice(fixture: Catalog) -> None:
     est = one(fixture, "grid-image", Workload(images=1, size="1536x1024"))
     assert est.total == Decimal("0.02") and est.line_items[0].detail == "low 1536x1024"
     est = one(fixture, "grid-image", Workload(images=1, quality="high", size="1536x1024"))
-    assert est.total == Decimal("0.30") and est.line_items[0].detail == "high 1536x1024"
+    # the cell billed is high/any: the line names it as sold, not after the size asked for
+    assert est.total == Decimal("0.30") and est.line_items[0].detail == "high, any size"
 
 
 def test_any_quality_grid(fixture: Catalog) -> None:
     est = one(fixture, "sized-image", Workload(images=10))
-    assert est.total == Decimal("0.40") and est.line_items[0].detail == "1024x1024"
+    assert est.total == Decimal("0.40")
+    assert est.line_items[0].detail == "1024x1024, any quality"
     assert est.notes == ("images: 1024x1024 assumed",)
     est = one(fixture, "sized-image", Workload(images=10, quality="high", size="1792x1024"))
-    assert est.total == Decimal("0.80") and est.line_items[0].detail == "high 1792x1024"
+    # a cell of any quality: "high" was asked for, the line does not claim it
+    assert est.total == Decimal("0.80")
+    assert est.line_items[0].detail == "1792x1024, any quality"
     assert est.notes == ()
     est = one(fixture, "sized-image", Workload(images=1, size="1536x1024"))
     assert est.cannot_serve == (

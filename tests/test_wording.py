@@ -150,7 +150,7 @@ def test_budget_pick_barely_cheaper(cli, tmp_path: Path, monkeypatch: pytest.Mon
     assert doc["budget_pick"]["reason"] == (
         "alpha-mini is the budget pick: the cheapest of the 2 that qualify with a price for 1M "
         "tokens a month, under 1% cheaper than alpha-large "
-        "($8.749975 vs $8.75)."
+        "($8.74998 vs $8.75)."
     )
 
 

@@ -93,8 +93,8 @@ def _row(
     return Row(section, field, label, tuple(values), tuple(show(v) for v in values), best)
 
 
-def _show_money(value: object) -> str:
-    return fmt.money(value) if isinstance(value, Decimal) else fmt.NA
+def _show_price(value: object) -> str:
+    return fmt.price(value) if isinstance(value, Decimal) else fmt.NA
 
 
 def _show_tokens(value: object) -> str:
@@ -167,7 +167,7 @@ def build_rows(
             section = f"Prices (USD {PRICE_UNITS[key]})" if unit == "1M tokens" else "Prices"
             field = ("prices.batch." if batch else "prices.") + key
             shown = label if unit == "1M tokens" else f"{label} (/{unit})"
-            rows.append(_row(section, field, shown, values, _show_money, lower_is_better=True))
+            rows.append(_row(section, field, shown, values, _show_price, lower_is_better=True))
     cells: list[tuple[str, str]] = []
     for model in models:
         for cell in model.image_prices:
@@ -180,7 +180,7 @@ def build_rows(
                 "image_prices.from",
                 "from (per image)",
                 [m.cheapest_image for m in models],
-                _show_money,
+                _show_price,
                 lower_is_better=True,
             )
         )
@@ -192,7 +192,7 @@ def build_rows(
                     f"image_prices.{quality}.{size}",
                     f"{quality} {size}",
                     values,
-                    _show_money,
+                    _show_price,
                     lower_is_better=True,
                 )
             )
@@ -232,14 +232,14 @@ def _price_sentence(models: Sequence[Model], key: str) -> Difference | None:
                 None  # different kinds of model: a missing price is expected, the table shows n/a
             )
         missing = [m.id for m, p in priced if p is None]
-        have = "; ".join(f"{m.id} {fmt.money(p)} {unit}" for m, p in known)
+        have = "; ".join(f"{m.id} {fmt.price(p)} {unit}" for m, p in known)
         verb = "has" if len(missing) == 1 else "have"
         text = f"{fmt.join_words(missing)} {verb} no {label} price in the catalog (n/a); {have}."
         return Difference("price_missing", text, field, ids, values)
     low_model, low = min(known, key=lambda mp: mp[1])
     high_model, high = max(known, key=lambda mp: mp[1])
     if low == high:
-        text = f"{fmt.join_words(list(ids))} cost the same on {label} ({fmt.money(low)} {unit})."
+        text = f"{fmt.join_words(list(ids))} cost the same on {label} ({fmt.price(low)} {unit})."
         return Difference("price_same", text, field, ids, values, Decimal(0))
     if high == 0:
         return None
@@ -248,12 +248,12 @@ def _price_sentence(models: Sequence[Model], key: str) -> Difference | None:
     if len(models) == 2:
         text = (
             f"{low_model.id} is {cheaper} on {label} "
-            f"({fmt.money(low)} vs {fmt.money(high)} {unit})."
+            f"({fmt.price(low)} vs {fmt.price(high)} {unit})."
         )
     else:
         text = (
             f"{low_model.id} is the cheapest on {label}, {cheaper} than {high_model.id} "
-            f"({fmt.money(low)} vs {fmt.money(high)} {unit})."
+            f"({fmt.price(low)} vs {fmt.price(high)} {unit})."
         )
     return Difference(
         "price", text, field, (low_model.id, high_model.id), (fmt.dec(low), fmt.dec(high)), pct
@@ -375,7 +375,7 @@ def _image_sentence(models: Sequence[Model]) -> Difference | None:
         return Difference(
             "image_price_same",
             f"{fmt.join_words([m.id for m, _ in known])} start at the same "
-            f"price per image ({fmt.money(low)}).",
+            f"price per image ({fmt.price(low)}).",
             "image_prices.from",
             tuple(m.id for m, _ in known),
             tuple(fmt.dec(p) for _, p in known),
@@ -384,7 +384,7 @@ def _image_sentence(models: Sequence[Model]) -> Difference | None:
     pct = fmt.percent_cheaper(low, high)
     text = (
         f"{low_model.id} is {fmt.cheaper_text(low, high)} per image at its lowest price "
-        f"(from {fmt.money(low)} vs from {fmt.money(high)} per image)."
+        f"(from {fmt.price(low)} vs from {fmt.price(high)} per image)."
     )
     return Difference(
         "image_price",

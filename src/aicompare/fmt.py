@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 # the exact context of the percent helpers
 from decimal import (
@@ -31,17 +32,90 @@ def dec(value: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def money(value: Decimal | None, *, grouping: bool = True) -> str:
-    """'$1.10', '$63.00', '$0.000275', '$1,234.50'; n/a when unknown. Never rounds a value away."""
+def price(value: Decimal | None, *, grouping: bool = True) -> str:
+    """A unit price as the maker publishes it: '$1.10', '$0.035', '$0.0016668'; n/a when unknown.
+
+    Exact: at least cents, every digit of the catalog value, never rounded.
+    """
     if value is None:
         return NA
     value = Decimal(dec(value))  # exact: Decimal(str) takes every digit, normalize() would round
     _, digits, exponent = value.as_tuple()
     if isinstance(exponent, int) and exponent > -2:
         value = value.quantize(CENT, context=Context(prec=len(digits) + 3))
+    return _dollars(value, grouping)
+
+
+def _dollars(value: Decimal, grouping: bool) -> str:
     sign = "-" if value < 0 else ""
     body = format(value.copy_abs(), ",f" if grouping else "f")  # abs() would round to 28 digits
     return f"{sign}${body}"
+
+
+# How money is rounded for reading (tables, notes, sentences; never JSON or CSV values):
+# from $1 on to cents, below $1 to READ_FIGURES significant figures, half up (ties away from
+# zero) from the exact value, once. Half up because a shown figure is never summed again (so
+# half-even's cancelling of bias buys nothing) and it is the rule a reader checks by hand and a
+# spreadsheet's ROUND() applies; the percent helpers below round the same way.
+READ_FIGURES = 3
+
+
+def _reading(value: Decimal, extra: int) -> Decimal:
+    """`value` rounded for reading, with `extra` more digits; exact when that keeps every digit."""
+    value = Decimal(dec(value))
+    if value == 0:
+        return CENT * 0
+    wide = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN, rounding=ROUND_HALF_UP)
+    if value.copy_abs() < 1:
+        place = value.adjusted() - (READ_FIGURES - 1) - extra
+        rounded = value.quantize(Decimal(1).scaleb(place), context=wide)
+        if rounded.copy_abs() < 1:
+            # at most cents' trailing zeros: '$0.50', not '$0.500'
+            keep = min(-2, _last_digit(rounded))
+            return rounded.quantize(Decimal(1).scaleb(keep), context=wide)
+        value = rounded  # 0.9995 -> 1.000: from $1 on, cents
+    return value.quantize(Decimal(1).scaleb(-2 - extra), context=wide)
+
+
+def _last_digit(value: Decimal) -> int:
+    """The exponent of value's last non-zero digit (0.0500 -> -2)."""
+    _, digits, exponent = value.normalize(Context(prec=MAX_PREC)).as_tuple()
+    assert isinstance(exponent, int) and digits
+    return exponent
+
+
+def money(value: Decimal | None, *, grouping: bool = True) -> str:
+    """An amount rounded for reading: '$25.44', '$0.306', '$0.000275', '-$1.50'; n/a when unknown.
+
+    From $1 on to cents, below $1 to three significant figures (READ_FIGURES), half up. A
+    non-zero amount never reads as $0. Where several amounts are shown side by side, use
+    `money_apart` so that rounding never makes two different amounts read the same.
+    """
+    if value is None:
+        return NA
+    return _dollars(_reading(value, 0), grouping)
+
+
+def money_apart(values: Sequence[Decimal | None], *, grouping: bool = True) -> list[str]:
+    """`money` for each value, with more digits where rounding would make two different values
+    read as the same amount ('$10.001' and '$10.002', not '$10.00' twice; '$8.74998' against
+    '$8.75', not '$8.750'); equal values read the same, None is n/a."""
+    exact = [None if v is None else Decimal(dec(v)) for v in values]
+    extra = [0] * len(values)
+    while True:
+        shown = [None if v is None else _reading(v, e) for v, e in zip(exact, extra, strict=True)]
+        # the exact values behind each amount shown (compared as numbers: $8.750 reads as $8.75)
+        behind: dict[Decimal, set[Decimal]] = {}
+        for v, r in zip(exact, shown, strict=True):
+            if v is not None and r is not None:
+                behind.setdefault(r, set()).add(v)
+        clash = False
+        for i, (v, r) in enumerate(zip(exact, shown, strict=True)):
+            if v is not None and r is not None and len(behind[r]) > 1 and r != v:
+                extra[i] += 1
+                clash = True
+        if not clash:
+            return [NA if r is None else _dollars(r, grouping) for r in shown]
 
 
 # Sums, products and integer quotients in this context are exact whatever the operands' digits
@@ -124,16 +198,18 @@ def tokens(value: int | None) -> str:
 
 
 def tokens_short(value: int | None) -> str:
-    """'200K', '1.05M', '128K' for tables; exact thousands where possible."""
+    """A token count for a table cell, never with a digit it does not have: '128K' for 128,000,
+    '1M', '1.05M' for 1,050,000, '2.5K', '1,234K'; otherwise the exact count, '8,192',
+    '1,047,576'. The largest of B, M and K that gives the exact count with at most two decimals.
+    """
     if value is None:
         return NA
     for size, suffix in ((1_000_000_000, "B"), (1_000_000, "M"), (1_000, "K")):
-        if value >= size:
-            scaled = Decimal(value) / size
-            if scaled == scaled.to_integral_value():
-                return f"{scaled:f}{suffix}"
-            return f"{scaled.quantize(CENT, ROUND_HALF_UP).normalize():f}{suffix}"
-    return str(value)
+        if abs(value) >= size:
+            scaled = Decimal(value).scaleb(-len(str(size)) + 1)
+            if scaled == scaled.quantize(CENT):
+                return f"{scaled.normalize():,f}{suffix}"
+    return f"{value:,}"
 
 
 def ratio_text(big: int, small: int) -> str:

@@ -507,6 +507,19 @@ def _no_grid(card: RateCard) -> str:
     return f"images (no per-image price for {card.id} in the catalog)"
 
 
+def image_cell_text(quality: str, size: str) -> str:
+    """The grid cell a line was billed at, as it is sold (never the request an `any` side took):
+    'high 1024x1024', '1024x1024, any quality', 'hd, any size', 'flat price, any size and
+    quality'."""
+    if quality == ANY and size == ANY:
+        return "flat price, any size and quality"
+    if quality == ANY:
+        return f"{size}, any quality"
+    if size == ANY:
+        return f"{quality}, any size"
+    return f"{quality} {size}"
+
+
 def _image_line(
     card: RateCard, w: Workload, pipeline: bool
 ) -> tuple[LineItem | None, str | None, str | None]:
@@ -526,19 +539,20 @@ def _image_line(
         sold = ", ".join(f"{c.quality} {c.size}" for c in card.image_prices)
         wanted = " ".join(part for part in (quality, size) if part)
         return None, None, f"{wanted} images ({card.id} sells {sold})"
-    # An `any` side shows what was asked for, or nothing: a flat price needs no assumption.
-    shown = [
-        quality if cell.quality == ANY else cell.quality,
-        size if cell.size == ANY else cell.size,
-    ]
-    detail = " ".join(part for part in shown if part) or "flat price per image"
+    detail = image_cell_text(cell.quality, cell.size)
     output_only = _output_only(card, w, pipeline)
     if output_only:
         detail += ", output only"
     note = None
     if (quality is None and cell.quality != ANY) or (size is None and cell.size != ANY):
         why = f", the cheapest {card.id} sells" if cheapest else ""
-        note = f"images: {' '.join(part for part in shown if part)} assumed{why}"
+        # what the workload left open and the cell fixed
+        assumed = [
+            part
+            for part, given in ((cell.quality, quality), (cell.size, size))
+            if given is None and part != ANY
+        ]
+        note = f"images: {' '.join(assumed)} assumed{why}"
     batch_note = "no batch per-image price in the catalog; standard price used" if w.batch else None
     caveats = [text for text in (batch_note, output_only) if text]
     line = LineItem(

@@ -117,11 +117,13 @@ def _step_text(task: Task, step: Step, top: Candidate, w: Workload) -> str:
         priced = [c for c in group if c.estimate.total is not None]
         if total_ is None:
             return f"none has a price for {workload_phrase(w)} in the catalog"
+        # rounded for reading, with the digits that set it apart from the others' totals
+        shown = fmt.money_apart([total_, *(c.estimate.total for c in priced)])[0]
         lead = (
             f"it is the cheapest of the {len(priced)} with a price for {workload_phrase(w)} "
-            f"({fmt.money(total_)})"
+            f"({shown})"
             if others == 0
-            else f"it shares the lowest price for {workload_phrase(w)} ({fmt.money(total_)}) "
+            else f"it shares the lowest price for {workload_phrase(w)} ({shown}) "
             f"with {_count(others, 'other')}"
         )
         none = len(group) - len(priced)
@@ -133,7 +135,7 @@ def _step_text(task: Task, step: Step, top: Candidate, w: Workload) -> str:
         known = [c for c in group if unit_price(c.model, key) is not None]
         if price is None:
             return f"none has {fmt.article(label)} {label} in the catalog"
-        shown = f"{fmt.money(price)} {PRICE_UNITS.get(key, '')}".rstrip()
+        shown = f"{fmt.price(price)} {PRICE_UNITS.get(key, '')}".rstrip()
         lead = (
             f"it has the lowest {label} of the {len(known)} with one ({shown})"
             if others == 0
@@ -253,30 +255,29 @@ def budget_reason(
         if same
         else ""
     )
+    high = measure(task, top)
     if key is None:
         what = f"with a price for {workload_phrase(w)}"
-        shown = f"{fmt.money(low)} for {workload_phrase(w)}"
+        # amounts rounded for reading, never so far that the two read the same
+        low_text, high_text = fmt.money_apart([low, high])
+        shown = f"{low_text} for {workload_phrase(w)}"
     else:
         label = f"{PRICE_LABELS.get(key, key)} price"
         what = f"with {fmt.article(label)} {label}"
-        shown = f"{fmt.money(low)} {PRICE_UNITS.get(key, '')}".rstrip()
+        low_text, high_text = fmt.price(low), fmt.price(high)
+        shown = f"{low_text} {PRICE_UNITS.get(key, '')}".rstrip()
     cheapest = f"the cheapest of the {len(priced)} {pool} {what}"
     if pick is top:
         return f"{pick.model.id} is also {cheapest}{tie}."
-    high = measure(task, top)
     if high is None:
         return f"{pick.model.id} is the budget pick: {cheapest}, at {shown}{tie}."
     if low == 0:
         return (
             f"{pick.model.id} is the budget pick: {cheapest}, listed as free ($0) against "
-            f"{fmt.money(high)} for {top.model.id}; check the maker's rate limits for free "
+            f"{high_text} for {top.model.id}; check the maker's rate limits for free "
             f"use{tie}."
         )
-    versus = (
-        f"({fmt.money(low)} vs {fmt.money(high)})"
-        if key is None
-        else f"({shown} vs {fmt.money(high)})"
-    )
+    versus = f"({low_text} vs {high_text})" if key is None else f"({shown} vs {high_text})"
     return (
         f"{pick.model.id} is the budget pick: {cheapest}, {fmt.cheaper_text(low, high)} than "
         f"{top.model.id} {versus}{tie}."

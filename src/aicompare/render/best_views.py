@@ -58,6 +58,7 @@ def best_view(verdict: Verdict) -> list[Block]:
             c.estimate.total is not None for c in verdict.candidates
         )
         rows = []
+        totals = fmt.money_apart([c.estimate.total for c in verdict.candidates[:SHOWN]])
         for index, c in enumerate(verdict.candidates[:SHOWN], start=1):
             pick = (
                 "top pick"
@@ -73,11 +74,11 @@ def best_view(verdict: Verdict) -> list[Block]:
                     *([_capabilities(verdict, c)] if task.prefer else []),
                     Cell(str(c.model.release_date or fmt.NA)),
                     Cell(fmt.tokens_short(c.model.context_window)),
-                    *([Cell(fmt.money(c.model.price(unit_key)))] if unit_key is not None else []),
+                    *([Cell(fmt.price(c.model.price(unit_key)))] if unit_key is not None else []),
                     *(
                         [
                             Cell(
-                                fmt.money(total)
+                                totals[index - 1]
                                 if total is not None
                                 else (
                                     "n/a: " + "; ".join(c.estimate.cannot_serve)

@@ -85,7 +85,8 @@ def left_out_note(result: CostResult) -> str | None:
     )
 
 
-def _delta(row: Ranked) -> str:
+def _delta(row: Ranked, amount: str) -> str:
+    """The row's difference from the reference; `amount` is |delta| as shown (fmt.money_apart)."""
     if row.rank is None:
         return "-"
     if row.delta == 0 and row.estimate.key == row.reference:
@@ -95,7 +96,7 @@ def _delta(row: Ranked) -> str:
     if row.delta == 0:
         return "the same"
     sign = "+" if row.delta > 0 else "-"
-    text = f"{sign}{fmt.money(abs(row.delta))}"
+    text = f"{sign}{amount}"
     if row.delta_percent is not None and row.estimate.total is not None:
         # the reference's total, exactly: the percentage is worded from exact figures
         wide = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)
@@ -105,10 +106,11 @@ def _delta(row: Ranked) -> str:
 
 
 def line_text(line: LineItem) -> str:
-    """'4M input tokens × $1.10 per 1M tokens = $4.40'."""
+    """'4M input tokens × $1.10 per 1M tokens = $4.40': the unit price exact, the cost rounded
+    for reading ('3.5M input tokens × $0.075 per 1M tokens = $0.263')."""
     unit = "per image" if line.unit == "per image" else line.unit
     return (
-        f"{format_quantity(line.quantity)} {line.label} × {fmt.money(line.unit_price)} {unit}"
+        f"{format_quantity(line.quantity)} {line.label} × {fmt.price(line.unit_price)} {unit}"
         f" = {fmt.money(line.cost)}"
     )
 
@@ -131,7 +133,20 @@ def cost_view(result: CostResult) -> list[Block]:
         default=Decimal(0),
     )
     rows: list[list[Cell]] = []
-    for row in result.ranked:
+    # rounded for reading, with the digits that keep two different amounts apart
+    totals = fmt.money_apart([r.estimate.total for r in result.ranked])
+    # a difference never reads as the whole of its reference's total unless it is one: -$2.50
+    # against $2.50 would say "free" of a model that costs $0.0001 (-$2.4999 is shown)
+    wide = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)
+    references: list[Decimal | None] = [
+        wide.subtract(r.estimate.total, r.delta)
+        for r in result.ranked
+        if r.delta is not None and r.estimate.total is not None
+    ]
+    deltas = fmt.money_apart(
+        [None if r.delta is None else r.delta.copy_abs() for r in result.ranked] + references
+    )[: len(result.ranked)]
+    for row, total_text, delta_text in zip(result.ranked, totals, deltas, strict=True):
         flags, tone = _flags(result, row)
         est = row.estimate
         if est.total is None:
@@ -151,8 +166,8 @@ def cost_view(result: CostResult) -> list[Block]:
             [
                 Cell(str(row.rank)),
                 Cell(est.key, tone="head"),
-                Cell(fmt.money(est.total), best=row.rank == 1 and len(result.ranked) > 1),
-                Cell(_delta(row)),
+                Cell(total_text, best=row.rank == 1 and len(result.ranked) > 1),
+                Cell(_delta(row, delta_text)),
                 Cell(_bar(est.total, largest), tone="good"),
                 Cell(flags, tone=tone),
             ]

@@ -32,7 +32,7 @@ def status_cell(model: Model, today: dt.date, lookup: succession.Lookup | None =
 
 def _image_from(model: Model) -> str:
     cheapest = model.cheapest_image
-    return f"from {fmt.money(cheapest)}/image" if cheapest is not None else "-"
+    return f"from {fmt.price(cheapest)}/image" if cheapest is not None else "-"
 
 
 def list_view(models: Sequence[Model], catalog: Catalog, today: dt.date) -> list[Block]:
@@ -54,8 +54,8 @@ def list_view(models: Sequence[Model], catalog: Catalog, today: dt.date) -> list
             Cell(catalog.provider_name(m.provider)),
             Cell(m.type),
             Cell(fmt.tokens_short(m.context_window)),
-            Cell(fmt.money(m.price("input"))),
-            Cell(fmt.money(m.price("output"))),
+            Cell(fmt.price(m.price("input"))),
+            Cell(fmt.price(m.price("output"))),
             Cell(_image_from(m)),
             status_cell(m, today, lookup),
         ]
@@ -124,7 +124,7 @@ def show_view(model: Model, catalog: Catalog, today: dt.date) -> list[Block]:
             priced = True
             add(
                 f"{label}{PRICE_LABELS[key]}",
-                f"{fmt.money(value)} {PRICE_UNITS[key]}",
+                f"{fmt.price(value)} {PRICE_UNITS[key]}",
                 path=f"{base}.{key}",
                 numeric=True,
             )
@@ -132,7 +132,7 @@ def show_view(model: Model, catalog: Catalog, today: dt.date) -> list[Block]:
         for key, value in tier.prices.values.items():
             add(
                 f"{PRICE_LABELS[key]} above {fmt.tokens(tier.above_input_tokens)}",
-                f"{fmt.money(value)} {PRICE_UNITS[key]}",
+                f"{fmt.price(value)} {PRICE_UNITS[key]}",
                 path="prices.tiers",
                 numeric=True,
             )
@@ -199,7 +199,7 @@ def show_view(model: Model, catalog: Catalog, today: dt.date) -> list[Block]:
     if model.image_prices:
         sizes = list(model.image_sizes)
         grid_rows = [
-            [Cell(q), *[Cell(fmt.money(model.image_price(q, s))) for s in sizes]]
+            [Cell(q), *[Cell(fmt.price(model.image_price(q, s))) for s in sizes]]
             for q in model.image_qualities
         ]
         blocks.append(
