@@ -116,7 +116,8 @@ def output(command: str) -> list[str]:
             and name not in ("NO_COLOR", "FORCE_COLOR", "CLICOLOR_FORCE", "TTY_COMPATIBLE")
             and name not in ("GITHUB_ACTIONS", "LINES", "TERM")
         }
-        clean.update(HOME=home, XDG_CONFIG_HOME=home, XDG_CACHE_HOME=home, TERM="dumb", **env)
+        clean.update(HOME=home, XDG_CONFIG_HOME=home, XDG_CACHE_HOME=home, TERM="dumb")
+        clean.update(PYTHONIOENCODING="utf-8", **env)  # ★ and █ whatever the locale
         proc = subprocess.run(
             [sys.executable, "-m", "aicompare", *args],
             capture_output=True,
