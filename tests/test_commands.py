@@ -137,8 +137,8 @@ def test_help_and_typos_know_every_command(cli) -> None:
         assert f"\n  {name} " in root, name
     assert "\n  export " in cli("catalog", "--help").stdout
     typo = cli("catalog", "exprt")
-    assert typo.exit_code == 2 and "Did you mean 'export'?" in typo.stderr
-    assert "Did you mean 'best'?" in cli("bets").stderr
+    assert typo.exit_code == 2 and "did you mean: export?" in typo.stderr
+    assert "did you mean: best?" in cli("bets").stderr
 
 
 # --- one envelope, one emit ---------------------------------------------------------------------

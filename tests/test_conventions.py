@@ -134,8 +134,8 @@ ERRORS = [
     (
         ("list", "--as-of", "2025-13-01"),
         2,
-        "'2025-13-01' is not a date",
-        "Try 'aicompare list -h' for help.",
+        "error: invalid value for '--as-of': '2025-13-01' is not a date",
+        "see: aicompare list --help",
     ),
     (
         ("best", "--for", "imag-generation"),
@@ -146,8 +146,8 @@ ERRORS = [
     (
         ("list", "--sort", "colour"),
         2,
-        "Invalid value for '--sort'",
-        "Try 'aicompare list -h' for help.",
+        "error: invalid value for '--sort'",
+        "see: aicompare list --help",
     ),
     (
         ("catalog", "set", "alpha-mini", "--input", "-1"),
@@ -155,7 +155,7 @@ ERRORS = [
         "'-1' is not a price",
         "use a plain non-negative decimal",
     ),
-    (("diff", "alpha-mini"), 2, "give at least two models", "Try 'aicompare diff -h' for help."),
+    (("diff", "alpha-mini"), 2, "give at least two models", "see: aicompare diff --help"),
     (
         ("catalog", "validate", "/no/such/file.toml"),
         1,
@@ -481,13 +481,13 @@ def test_version_is_exact_and_fast() -> None:
 # --- 16. A mistyped command, option or model gets a suggestion --------------------------------------
 
 TYPOS = [
-    (("lst",), "Did you mean 'list'"),
-    (("catalog", "valdate"), "Did you mean 'validate'"),
-    (("list", "--jsn"), "(Possible options: --json)"),
-    (("cost", "--tokns", "5M"), "(Possible options: --request-tokens, --tokens, --top)"),
+    (("lst",), "did you mean: list?"),
+    (("catalog", "valdate"), "did you mean: validate?"),
+    (("list", "--jsn"), "did you mean: --json?"),
+    (("cost", "--tokns", "5M"), "did you mean: --request-tokens, --tokens, --top?"),
     (
         ("catalog", "set", "alpha-mini", "--inptu", "1"),
-        "(Possible options: --input, --into, --note)",
+        "did you mean: --input, --into, --note?",
     ),
     (("show", "alpah-mini"), "did you mean: alpha-mini?"),
     (("diff", "alpha-mini", "alpah-large"), "did you mean: alpha-large?"),

@@ -173,7 +173,7 @@ def test_messages_show_control_and_invisible_characters(
     outputs.append(problems.stderr)
 
     option = run(["list", "--bogus\x1b[2J"], env)  # the parser's own message quotes what was typed
-    assert option.code == 2 and "No such option: --bogus\\x1b[2J" in option.stderr
+    assert option.code == 2 and "error: no such option: --bogus\\x1b[2J\n" in option.stderr
     date = run(["list", "--as-of", "2026\u2028\x1b[2J"], env)
     assert date.code == 2 and "'2026\\u2028\\x1b[2J' is not a date" in date.stderr
     outputs += [option.stderr, date.stderr]

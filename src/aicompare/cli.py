@@ -7,12 +7,13 @@ import datetime as dt
 import os
 import sys
 from collections.abc import Iterator, MutableMapping
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 from typer._click import ClickException  # typer 0.28 vendors click (pinned in pyproject)
 from typer._click import Command as ClickCommand
 from typer._click import Context as ClickContext
+from typer._click.exceptions import NoArgsIsHelpError, NoSuchOption
 from typer.core import TyperGroup
 
 from aicompare._entry import version as print_version
@@ -42,10 +43,37 @@ def report(error: AicompareError) -> None:
         sys.stderr.write(f"{visible(error.hint)}\n")
 
 
-def _shown_safely(error: ClickException) -> ClickException:
-    """A usage error of the parser (it may quote what was typed) with its text made visible."""
-    error.message = visible(error.message)
-    return error
+def report_usage(error: ClickException, where: ClickContext | None = None) -> NoReturn:
+    """A usage error of the parser (no such option or command, a missing argument, a bad choice,
+    a number out of range) or one a command raised (typer.BadParameter), in the tool's one form:
+    `error: ...` and a hint line on stderr, exit 2 (the exception's code). The parser's message
+    may quote what was typed: it is made visible like every error. A group run without a command
+    (`aicompare catalog`) shows its help there instead, as click does.
+
+    where: the group's context, for the command's name when the parser's error has none.
+    """
+    if isinstance(error, NoArgsIsHelpError):
+        sys.stderr.write(error.format_message().rstrip("\n") + "\n")
+        raise typer.Exit(error.exit_code)
+    if isinstance(error, NoSuchOption):
+        message, close = error.message, sorted(error.possibilities or ())
+    else:
+        message, close = error.format_message(), []
+    head, did_you_mean, tail = message.partition(". Did you mean ")  # a command's typo
+    if did_you_mean:
+        message, close = head, [word.strip("'") for word in tail.rstrip("?").split(", ")]
+    if message[:2].istitle():  # "No such option" -> "no such option", not "API" -> "aPI"
+        message = message[0].lower() + message[1:]
+    ctx = getattr(error, "ctx", None)
+    if ctx is not None:
+        command = ctx.command_path
+    elif where is not None:
+        command = " ".join(filter(None, (where.command_path, where.invoked_subcommand)))
+    else:
+        command = "aicompare"
+    hint = f"did you mean: {', '.join(close)}?" if close else f"see: {command} --help"
+    sys.stderr.write(f"error: {visible(message.rstrip('.'))}\n{visible(hint)}\n")
+    raise typer.Exit(error.exit_code)
 
 
 class _Commands(MutableMapping[str, ClickCommand]):
@@ -139,7 +167,7 @@ class AicompareGroup(TyperGroup):
         try:
             return super().make_context(info_name, args, parent=parent, **extra)
         except ClickException as error:
-            raise _shown_safely(error) from None
+            report_usage(error)
 
     def invoke(self, ctx: ClickContext) -> Any:
         try:
@@ -148,7 +176,7 @@ class AicompareGroup(TyperGroup):
             report(error)
             raise typer.Exit(error.exit_code) from None
         except ClickException as error:
-            raise _shown_safely(error) from None
+            report_usage(error, ctx)
 
 
 app = typer.Typer(

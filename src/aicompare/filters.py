@@ -164,7 +164,11 @@ def list_models(
     reverse: bool = False,
 ) -> list[Model]:
     """`aicompare list`: the models that pass the filters, by `sort` (one of SORT_KEYS), then
-    provider and id; `reverse` turns the whole order around."""
+    provider and id; `reverse` turns that order around. Models without the value (no input
+    price, no release date) come last either way, by provider and id."""
     kept = filter_models(models, today, filters)
-    kept.sort(key=lambda m: (_sort_value(m, sort, today), m.provider, m.id), reverse=reverse)
-    return kept
+    keyed = [(_sort_value(m, sort, today), m) for m in kept]
+    having = [(value, m) for (missing, value), m in keyed if not missing]
+    having.sort(key=lambda pair: (pair[0], pair[1].provider, pair[1].id), reverse=reverse)
+    lacking = sorted((m for (missing, _), m in keyed if missing), key=lambda m: (m.provider, m.id))
+    return [m for _, m in having] + lacking

@@ -82,7 +82,8 @@ def command(
     ] = None,
     list_: Annotated[bool, typer.Option("--list", help="List the jobs the catalog knows.")] = False,
     budget: Annotated[
-        str | None, typer.Option("--budget", help="Most you would pay for the period, in USD.")
+        str | None,
+        typer.Option("--budget", metavar="USD", help="Most you would pay for the period, in USD."),
     ] = None,
     any_status: AnyStatusOpt = False,
     include_free: IncludeFreeOpt = False,
@@ -98,7 +99,12 @@ def command(
     ] = None,
     explain: Annotated[
         list[str] | None,
-        typer.Option("--model", "-m", help="Also say whether this model qualifies (repeatable)."),
+        typer.Option(
+            "--model",
+            "-m",
+            metavar="MODEL",
+            help="Also say whether this model qualifies (repeatable).",
+        ),
     ] = None,
     tokens: TokensOpt = None,
     input_: InputTokOpt = None,

@@ -107,7 +107,10 @@ def command(
     capability: CapabilityOpt = None,
     current: CurrentOpt = False,
     top: Annotated[
-        int, typer.Option("--top", min=1, help="Show the N cheapest when browsing the catalog.")
+        int,
+        typer.Option(
+            "--top", min=1, metavar="N", help="Show the N cheapest when browsing the catalog."
+        ),
     ] = DEFAULT_TOP,
     any_status: AnyStatusOpt = False,
     include_preview: IncludePreviewOpt = False,
@@ -123,6 +126,7 @@ def command(
         str | None,
         typer.Option(
             "--baseline",
+            metavar="MODEL",
             help="Compare every total with this model (or pipeline) instead of the cheapest.",
         ),
     ] = None,

@@ -39,7 +39,8 @@ SortOpt = Annotated[
     typer.Option(
         "--sort",
         "-s",
-        help="Sort key (context and release: largest/newest first).",
+        help="Sort key (context and release: largest/newest first); models without the value "
+        "come last, also with --reverse.",
         click_type=choice(SORT_KEYS),
     ),
 ]

@@ -31,7 +31,11 @@ VIEW = View(
 def command(
     model: Annotated[
         str,
-        typer.Argument(help="Model id, alias, snapshot or name.", autocompletion=complete_model),
+        typer.Argument(
+            metavar="MODEL",
+            help="Model id, alias, snapshot or name.",
+            autocompletion=complete_model,
+        ),
     ],
     json_: JsonOpt = False,
     format_: FormatOpt = None,

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from aicompare.cli import emit
-from aicompare.commands.options import CatalogOpt, JsonOpt, load, output_format
+from aicompare.commands.options import CatalogOpt, JsonOpt, choices, load, output_format
 from aicompare.commands.options.edits import (
     BatchInOpt,
     BatchOutOpt,
@@ -27,6 +27,7 @@ from aicompare.commands.options.edits import (
     target_path,
 )
 from aicompare.errors import AicompareError
+from aicompare.model import MODEL_TYPES
 from aicompare.render import View
 
 # The document's `command` has always been "catalog added" (docs/json.md).
@@ -39,10 +40,12 @@ VIEW = View(
 
 def command(
     model_id: Annotated[str, typer.Argument(metavar="ID", help="Id of the new model.")],
-    provider: Annotated[str, typer.Option("--provider", help="Maker id, e.g. acme.")],
+    provider: Annotated[
+        str, typer.Option("--provider", metavar="PROVIDER", help="Maker id, e.g. acme.")
+    ],
     type_: Annotated[
         str,
-        typer.Option("--type", help="text, image, embedding, audio, moderation, video or rerank."),
+        typer.Option("--type", metavar=choices(MODEL_TYPES), help="The kind of model."),
     ],
     input_: InputOpt = None,
     cached_input: CachedOpt = None,

@@ -41,7 +41,10 @@ def command(
         ),
     ] = OutputFormat.toml,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
+        Path | None,
+        typer.Option(
+            "--output", "-o", metavar="PATH", help="Write to this file instead of stdout."
+        ),
     ] = None,
     provider: ProviderOpt = None,
     mtype: TypeOpt = None,

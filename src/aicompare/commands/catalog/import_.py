@@ -125,10 +125,14 @@ def command(
     ],
     file: Annotated[
         Path,
-        typer.Argument(help="The data file (e.g. LiteLLM's model_prices_and_context_window.json)."),
+        typer.Argument(
+            metavar="FILE",
+            help="The data file (e.g. LiteLLM's model_prices_and_context_window.json).",
+        ),
     ],
     provider: Annotated[
-        str | None, typer.Option("--provider", help="Only this provider's models.")
+        str | None,
+        typer.Option("--provider", metavar="PROVIDER", help="Only this provider's models."),
     ] = None,
     only_new: Annotated[
         bool, typer.Option("--only-new", help="Add new models; leave existing entries alone.")

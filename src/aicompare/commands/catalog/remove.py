@@ -26,7 +26,7 @@ def command(
     model_id: Annotated[
         str,
         typer.Argument(
-            metavar="ID", help="Id of the model in your layer.", autocompletion=complete_model
+            metavar="MODEL", help="Id of the model in your layer.", autocompletion=complete_model
         ),
     ],
     into: IntoOpt = None,

@@ -38,7 +38,10 @@ VIEW = View(
 
 
 def command(
-    model: Annotated[str, typer.Argument(help="Model id or name.", autocompletion=complete_model)],
+    model: Annotated[
+        str,
+        typer.Argument(metavar="MODEL", help="Model id or name.", autocompletion=complete_model),
+    ],
     input_: InputOpt = None,
     cached_input: CachedOpt = None,
     output: OutputOpt = None,

@@ -29,6 +29,12 @@ def choice(values: Sequence[str]) -> TyperChoice[str]:
     return TyperChoice(values, case_sensitive=False)
 
 
+def choices(values: Sequence[str]) -> str:
+    """A metavar that lists the values an option takes as Typer lists a choice's, <a|b|c>, for
+    an option whose values the domain parses (and words the errors of)."""
+    return f"<{'|'.join(values)}>"
+
+
 # ---------------------------------------------------------------- output and catalog
 
 # What the result commands (list, show, diff, cost, best) can print.

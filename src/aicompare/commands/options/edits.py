@@ -46,30 +46,40 @@ UnsetOpt = Annotated[
     ),
 ]
 # The field options of `set` and `add`.
-InputOpt = Annotated[str | None, typer.Option("--input", help="USD per 1M input tokens.")]
-CachedOpt = Annotated[
-    str | None, typer.Option("--cached-input", help="USD per 1M cached input tokens.")
+InputOpt = Annotated[
+    str | None, typer.Option("--input", metavar="USD", help="USD per 1M input tokens.")
 ]
-OutputOpt = Annotated[str | None, typer.Option("--output", help="USD per 1M output tokens.")]
+CachedOpt = Annotated[
+    str | None,
+    typer.Option("--cached-input", metavar="USD", help="USD per 1M cached input tokens."),
+]
+OutputOpt = Annotated[
+    str | None, typer.Option("--output", metavar="USD", help="USD per 1M output tokens.")
+]
 BatchInOpt = Annotated[
-    str | None, typer.Option("--batch-input", help="Batch API USD per 1M input tokens.")
+    str | None,
+    typer.Option("--batch-input", metavar="USD", help="Batch API USD per 1M input tokens."),
 ]
 BatchOutOpt = Annotated[
-    str | None, typer.Option("--batch-output", help="Batch API USD per 1M output tokens.")
+    str | None,
+    typer.Option("--batch-output", metavar="USD", help="Batch API USD per 1M output tokens."),
 ]
 ContextOpt = Annotated[
-    str | None, typer.Option("--context-window", help="Context window in tokens.")
+    str | None, typer.Option("--context-window", metavar="N", help="Context window in tokens.")
 ]
-MaxOutOpt = Annotated[str | None, typer.Option("--max-output", help="Max output tokens.")]
-NameOpt = Annotated[str | None, typer.Option("--name", help="Display name.")]
+MaxOutOpt = Annotated[
+    str | None, typer.Option("--max-output", metavar="N", help="Max output tokens.")
+]
+NameOpt = Annotated[str | None, typer.Option("--name", metavar="TEXT", help="Display name.")]
 NoteOpt = Annotated[
-    str | None, typer.Option("--note", help="Free text, e.g. 'negotiated 2026-11'.")
+    str | None, typer.Option("--note", metavar="TEXT", help="Free text, e.g. 'negotiated 2026-11'.")
 ]
 SuccessorOpt = Annotated[
-    str | None, typer.Option("--superseded-by", help="Id of the successor model.")
+    str | None, typer.Option("--superseded-by", metavar="MODEL", help="Id of the successor model.")
 ]
 ShutdownOpt = Annotated[
-    str | None, typer.Option("--shutdown-date", help="YYYY-MM-DD the API stops serving it.")
+    str | None,
+    typer.Option("--shutdown-date", metavar="DATE", help="YYYY-MM-DD the API stops serving it."),
 ]
 
 

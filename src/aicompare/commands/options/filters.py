@@ -13,7 +13,8 @@ if TYPE_CHECKING:
     from aicompare.filters import Filters
 
 ProviderOpt = Annotated[
-    str | None, typer.Option("--provider", "-p", help="Only this maker (e.g. openai).")
+    str | None,
+    typer.Option("--provider", "-p", metavar="PROVIDER", help="Only this maker (e.g. openai)."),
 ]
 TypeOpt = Annotated[
     str | None,
