@@ -36,16 +36,15 @@ def _image_from(model: Model) -> str:
 
 
 def list_view(models: Sequence[Model], catalog: Catalog, today: dt.date) -> list[Block]:
-    id_width = min(max((len(m.id) for m in models), default=2), 24)
-    columns = [
-        Column("id", min_width=id_width),
-        Column("provider"),
-        Column("type"),
-        Column("context", "right", numeric=True),
+    columns = [  # drop order: image, type, provider, context (docs/output.md)
+        Column("id", truncate=True, min_width=24),
+        Column("provider", truncate=True, min_width=10, drop=3),
+        Column("type", drop=2),
+        Column("context", "right", numeric=True, drop=4),
         Column("input", "right", numeric=True),
         Column("output", "right", numeric=True),
-        Column("image", numeric=True),
-        Column("status"),
+        Column("image", numeric=True, drop=1),
+        Column("status", truncate=True, min_width=18),
     ]
     lookup = successions_in(catalog)
     rows = [
@@ -190,7 +189,7 @@ def show_view(model: Model, catalog: Catalog, today: dt.date) -> list[Block]:
         )  # the source is text
     blocks: list[Block] = [
         TableBlock(
-            [Column("field"), Column("value")],
+            [Column("field", truncate=True, min_width=16), Column("value", truncate=True)],
             rows,
             title=f"{model.name} ({model.id})",
             section_rows=sections,
@@ -221,7 +220,10 @@ def _formatted(value: object) -> bool:
 def diff_view(result: DiffResult, catalog: Catalog | None = None) -> list[Block]:
     """The comparison table and the key differences (`catalog`: as diff_document takes it; the
     result already names the providers)."""
-    columns = [Column(""), *[Column(m.id) for m in result.models]]
+    columns = [
+        Column("", truncate=True, min_width=16),
+        *[Column(m.id, truncate=True, min_width=10) for m in result.models],
+    ]
     rows: list[list[Cell]] = []
     sections: dict[int, str] = {}
     current = ""
