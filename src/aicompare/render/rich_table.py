@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
+from itertools import pairwise
 from typing import TextIO
 
 from rich import box
@@ -141,7 +142,7 @@ def _print_table(
     if block.section_rows.get(0) is not None or not block.rows:
         console.print(_table(block, terminal, kept, [], header=True))
         header = False
-    for first, (begin, end) in enumerate(zip(starts, starts[1:])):
+    for first, (begin, end) in enumerate(pairwise(starts)):
         heading = block.section_rows.get(begin)
         if heading is not None:
             if first and terminal:
