@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 
 import pytest
@@ -164,3 +165,28 @@ def test_every_table_row_is_one_line_at_80_100_and_120_columns(
             assert i == len(lines) or lines[i] == "", (
                 f"{where}: a table has more lines than rows; line {i + 1} continues one:\n{text}"
             )
+
+
+def test_a_pipe_without_columns_gets_every_column_whole(tmp_path: pytest.TempPathFactory) -> None:
+    """grep and cut see whole ids and every column; COLUMNS in a pipe lays the table out."""
+    env = environment(str(tmp_path))
+    ran = run(["list", "--as-of", AS_OF], env)
+    assert ran.code == 0, ran.stderr
+    lines = ran.stdout.splitlines()
+    assert lines[0].split() == [
+        "id",
+        "provider",
+        "type",
+        "context",
+        "input",
+        "output",
+        "image",
+        "status",
+    ]
+    assert "…" not in ran.stdout and max(cell_len(line) for line in lines) > 120
+    ids = run(["list", "--as-of", AS_OF, "--json"], env)
+    longest = max((m["id"] for m in json.loads(ids.stdout)["models"]), key=len)
+    assert any(line.startswith(longest + " ") for line in lines)
+    narrow = run(["list", "--as-of", AS_OF], {**env, "COLUMNS": "80"})
+    assert max(cell_len(line) for line in narrow.stdout.splitlines()) <= 80
+    assert "…" in narrow.stdout and "image" not in narrow.stdout.splitlines()[0]

@@ -22,7 +22,7 @@ from aicompare.safe_text import fit, visible
 
 TONES = {"good": "green", "warn": "yellow", "bad": "red", "dim": "dim", "head": "bold"}
 # Without a terminal and without COLUMNS, print tables at their natural width so grep/cut/awk
-# see whole values instead of folded ones.
+# see whole values, never cut with … nor left out (docs/output.md, "Which width").
 PIPE_WIDTH = 1000
 
 
