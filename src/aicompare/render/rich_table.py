@@ -113,11 +113,8 @@ def _table(
     )
     for index, width in kept:
         column = block.columns[index]
-        header_text = _plain(column.header)
-        header_text.no_wrap = True
-        header_text.overflow = "ellipsis"
         table.add_column(
-            header_text,
+            _plain(column.header),
             justify=column.justify,  # type: ignore[arg-type]
             overflow="ellipsis",
             no_wrap=True,
@@ -243,7 +240,7 @@ def layout(block: TableBlock, width: int, gap: int) -> list[tuple[int, int]] | N
 
 def _print_records(console: Console, block: TableBlock) -> None:
     """A table too wide for the console, one record per row, so no column is squeezed to nothing."""
-    if block.title:
+    if block.title:  # records are the narrow fallback: titles and headings wrap, nothing is cut
         console.print(_plain(block.title, "bold"))
     for index, row in enumerate(block.rows):
         if index:
