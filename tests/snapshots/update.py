@@ -36,11 +36,12 @@ CLEARED = ("COLUMNS", "LINES", "FORCE_COLOR", "CLICOLOR_FORCE", "TTY_COMPATIBLE"
 
 
 def environment(home: str) -> dict[str, str]:
-    """The bundled catalog only (no user layer, no override), no colour."""
+    """The bundled catalog only (no user layer, no override), no colour, UTF-8."""
     env = {
         k: v for k, v in os.environ.items() if k not in CLEARED and not k.startswith("AICOMPARE_")
     }
     env.update(NO_COLOR="1", TERM="xterm-256color", HOME=home, XDG_CONFIG_HOME=home)
+    env.update(PYTHONIOENCODING="utf-8", LC_ALL="C.UTF-8")  # ★ and █, whatever the locale
     env["XDG_CACHE_HOME"] = os.path.join(home, "cache")
     return env
 
