@@ -114,10 +114,14 @@ def test_cannot_serve_is_explained_and_last(cli) -> None:
     )
     lines = run.stdout.splitlines()
     pixel = next(i for i, line in enumerate(lines) if "pixel-one" in line and "$" in line)
-    mini = next(
-        i for i, line in enumerate(lines) if "alpha-mini" in line and "cannot serve" in line
-    )
+    mini = next(i for i, line in enumerate(lines) if line.startswith("-  alpha-mini"))
     assert pixel < mini
+    # the reason in a column of its own, headed so; the money columns hold a placeholder
+    header = next(line for line in lines if line.startswith("#  model"))
+    assert header.rstrip().endswith("cannot serve")
+    assert lines[mini].split()[:4] == ["-", "alpha-mini", "-", "-"]
+    assert lines[mini].endswith("images (alpha-mini is a text model)")
+    assert "cannot serve:" not in run.stdout
     assert "$0.60" in lines[pixel]
     assert "$0.00" not in run.stdout
     doc = cli("cost", "pixel-one", "--images", "10", "--size", "512x512", "--json")

@@ -57,6 +57,9 @@ def best_view(verdict: Verdict) -> list[Block]:
         show_total = unit_key is None or any(
             c.estimate.total is not None for c in verdict.candidates
         )
+        unservable = unit_key is None and any(
+            c.estimate.total is None for c in verdict.candidates[:SHOWN]
+        )
         rows = []
         totals = fmt.money_apart([c.estimate.total for c in verdict.candidates[:SHOWN]])
         for index, c in enumerate(verdict.candidates[:SHOWN], start=1):
@@ -78,13 +81,7 @@ def best_view(verdict: Verdict) -> list[Block]:
                     *(
                         [
                             Cell(
-                                totals[index - 1]
-                                if total is not None
-                                else (
-                                    "n/a: " + "; ".join(c.estimate.cannot_serve)
-                                    if unit_key is None
-                                    else fmt.NA  # the verdict says how these are priced
-                                ),
+                                totals[index - 1] if total is not None else fmt.NA,
                                 tone=None if total is not None else "warn",
                             )
                         ]
@@ -98,35 +95,42 @@ def best_view(verdict: Verdict) -> list[Block]:
                             verdict.successors.get(c.model.id, succession.NONE),
                         )
                     ),
+                    # why there is no total, in a column of its own (the verdict says how models
+                    # ranked by a unit price the workload cannot use are priced)
+                    *(
+                        [Cell("; ".join(c.estimate.cannot_serve), tone="warn")]
+                        if unservable
+                        else []
+                    ),
                 ]
             )
-        id_width = min(28, max(len(c.model.id) for c in verdict.candidates[:SHOWN]))
-        columns = [
+        columns = [  # drop order: prefers, released, context, status (docs/output.md)
             Column("#", "right", numeric=True),
-            Column("model", min_width=id_width),
+            Column("model", truncate=True, min_width=20),
             Column("pick"),
-            *([Column("prefers")] if task.prefer else []),
-            Column("released", numeric=True),
-            Column("context", "right", numeric=True),
+            *([Column("prefers", truncate=True, min_width=12, drop=1)] if task.prefer else []),
+            Column("released", numeric=True, drop=2),
+            Column("context", "right", numeric=True, drop=3),
             *(
                 [Column(f"price {PRICE_UNITS[unit_key]}", "right", numeric=True)]
                 if unit_key is not None
                 else []
             ),
             *([Column(f"per {period}", "right", numeric=True)] if show_total else []),
-            Column("status"),
+            Column("status", truncate=True, min_width=12, drop=4),
+            *([Column("cannot serve", truncate=True, min_width=16)] if unservable else []),
         ]
         more = len(verdict.candidates) - SHOWN
         blocks.append(
             TableBlock(
                 columns,
                 rows,
+                # short enough for 80 columns: which models are counted, the verdict says
                 title=(
-                    f"{len(verdict.candidates)} model(s) qualify"
-                    if verdict.pool == "that qualify"
-                    else f"{len(verdict.candidates)} {verdict.pool}"
-                )
-                + (f" ({more} more not shown; --json lists all)" if more > 0 else ""),
+                    f"Ranking: the first {SHOWN} of {len(verdict.candidates)} (--json lists all)"
+                    if more > 0
+                    else f"Ranking: {len(verdict.candidates)} model(s)"
+                ),
             )
         )
         lines = [line for line in (verdict.top_reason, verdict.budget_reason) if line]
@@ -214,10 +218,10 @@ def tasks_view(tasks: Mapping[str, Task]) -> list[Block]:
     blocks: list[Block] = [
         TableBlock(
             [
-                Column("task", min_width=12),
-                Column("name"),
-                Column("requires"),
-                Column("typical workload"),
+                Column("task", truncate=True, min_width=12),
+                Column("name", truncate=True, min_width=12, drop=2),
+                Column("requires", truncate=True, min_width=16),
+                Column("typical workload", truncate=True, min_width=16, drop=1),
             ],
             rows,
         )

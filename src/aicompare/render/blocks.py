@@ -26,13 +26,22 @@ class Cell(NamedTuple):
 
 
 class Column(NamedTuple):
-    """`numeric`: every cell of the column is a value the tool formatted (see Cell.numeric)."""
+    """One column of a table; a view declares how it gives way on a narrow terminal.
+
+    Every table row prints on one line (render.rich_table). When the columns do not fit:
+    `truncate` columns are cut with … down to `min_width` (default 8; never below their
+    longest text when that is shorter), the others keep their whole text; then columns with a
+    `drop` rank are left out, 1 first, then 2, ...; 0 is never dropped. Below that, the table is
+    printed as one record per row. `numeric`: every cell of the column is a value the tool
+    formatted (see Cell.numeric). docs/output.md lists each view's columns in drop order.
+    """
 
     header: str
     justify: str = "left"  # left | right
-    wrap: bool = True
+    truncate: bool = False
     min_width: int | None = None
     numeric: bool = False
+    drop: int = 0
 
 
 @dataclass

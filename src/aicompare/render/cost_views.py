@@ -118,15 +118,15 @@ def line_text(line: LineItem) -> str:
 def cost_view(result: CostResult) -> list[Block]:
     period = result.workload.period.value
     ref_label = "vs baseline" if result.baseline else "vs cheapest"
-    columns = [
+    unservable = any(r.estimate.total is None for r in result.ranked)
+    columns = [  # drop order: the bar, the difference, status (docs/output.md)
         Column("#", "right", numeric=True),
-        Column(
-            "model", min_width=min(24, max((len(r.estimate.key) for r in result.ranked), default=5))
-        ),
+        Column("model", truncate=True, min_width=20),
         Column(f"per {period}", "right", numeric=True),
-        Column(ref_label, "right", numeric=True),
-        Column("", wrap=False, numeric=True),
-        Column("status"),
+        Column(ref_label, "right", numeric=True, drop=2),
+        Column("", numeric=True, drop=1),
+        Column("status", truncate=True, min_width=12, drop=3),
+        *([Column("cannot serve", truncate=True, min_width=16)] if unservable else []),
     ]
     largest = max(
         (r.estimate.total for r in result.ranked if r.estimate.total is not None),
@@ -149,16 +149,16 @@ def cost_view(result: CostResult) -> list[Block]:
     for row, total_text, delta_text in zip(result.ranked, totals, deltas, strict=True):
         flags, tone = _flags(result, row)
         est = row.estimate
-        if est.total is None:
-            total = Cell("cannot serve: " + "; ".join(est.cannot_serve), tone="bad")
+        if est.total is None:  # the reason in a column of its own, never in the money column
             rows.append(
                 [
                     Cell("-"),
                     Cell(est.key, tone="head"),
-                    total,
+                    Cell("-"),
                     Cell("-"),
                     Cell(""),
                     Cell(flags, tone=tone),
+                    Cell("; ".join(est.cannot_serve), tone="bad"),
                 ]
             )
             continue
@@ -170,6 +170,7 @@ def cost_view(result: CostResult) -> list[Block]:
                 Cell(_delta(row, delta_text)),
                 Cell(_bar(est.total, largest), tone="good"),
                 Cell(flags, tone=tone),
+                *([Cell("")] if unservable else []),
             ]
         )
     blocks: list[Block] = [
@@ -186,7 +187,11 @@ def cost_view(result: CostResult) -> list[Block]:
     ]
     if items:
         blocks.append(
-            TableBlock([Column("model"), Column("line items")], items, title="Line items")
+            TableBlock(
+                [Column("model", truncate=True, min_width=16), Column("line items", truncate=True)],
+                items,
+                title="Line items",
+            )
         )
     # A note many rows share is said once, naming them: "a, b: one price per second ...".
     shared: dict[str, list[str]] = {}

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
+from itertools import pairwise
 from typing import TextIO
 
 from rich import box
@@ -21,7 +22,7 @@ from aicompare.safe_text import fit, visible
 
 TONES = {"good": "green", "warn": "yellow", "bad": "red", "dim": "dim", "head": "bold"}
 # Without a terminal and without COLUMNS, print tables at their natural width so grep/cut/awk
-# see whole values instead of folded ones.
+# see whole values, never cut with … nor left out (docs/output.md, "Which width").
 PIPE_WIDTH = 1000
 
 
@@ -84,34 +85,69 @@ def _text(cell: Cell) -> Text:
     return _plain(cell.shown(), style, newlines=True)
 
 
-def _table(block: TableBlock, terminal: bool, widths: Sequence[int | None]) -> Table:
+def _one_line(cell: Cell) -> Text:
+    """A cell on one line: a newline in catalog text is shown as an escape, like a title's."""
+    style = "bold green" if cell.best else TONES.get(cell.tone or "", "")
+    return _plain(cell.shown(), style)
+
+
+def _print_line(console: Console, text: str, style: str) -> None:
+    """A title or section heading: one line, cut with … rather than wrapped."""
+    console.print(_plain(text, style), no_wrap=True, overflow="ellipsis")
+
+
+def _table(
+    block: TableBlock,
+    terminal: bool,
+    kept: Sequence[tuple[int, int]],
+    rows: Sequence[Sequence[Cell]],
+    header: bool,
+) -> Table:
     table = Table(
-        title=_plain(block.title, "bold") if block.title else None,
-        title_justify="left",
         box=box.SIMPLE_HEAD if terminal else None,
+        show_header=header,
         show_edge=False,
         pad_edge=False,
         header_style="bold",
         expand=False,
     )
-    for column, width in zip(block.columns, widths):
+    for index, width in kept:
+        column = block.columns[index]
         table.add_column(
             _plain(column.header),
             justify=column.justify,  # type: ignore[arg-type]
-            overflow="fold",
-            no_wrap=not column.wrap,
-            min_width=column.min_width,
+            overflow="ellipsis",
+            no_wrap=True,
             width=width,
         )
-    width = len(block.columns)
-    for index, row in enumerate(block.rows):
-        heading = block.section_rows.get(index)
-        if heading is not None:
-            if index and terminal:
-                table.add_section()
-            table.add_row(_plain(heading, "bold underline"), *[Text("")] * (width - 1))
-        table.add_row(*[_text(cell) for cell in row])
+    for row in rows:
+        table.add_row(
+            *[_one_line(row[index]) if index < len(row) else Text("") for index, _ in kept]
+        )
     return table
+
+
+def _print_table(
+    console: Console, block: TableBlock, terminal: bool, kept: Sequence[tuple[int, int]]
+) -> None:
+    """The title, then the rows section by section: a heading is a line of its own above its
+    rows (never squeezed into the first column), and every section has the same column widths."""
+    if block.title:
+        _print_line(console, block.title, "bold")
+    starts = sorted({0, *block.section_rows, len(block.rows)})
+    header = True
+    if block.section_rows.get(0) is not None or not block.rows:
+        console.print(_table(block, terminal, kept, [], header=True))
+        header = False
+    for first, (begin, end) in enumerate(pairwise(starts)):
+        heading = block.section_rows.get(begin)
+        if heading is not None:
+            if first and terminal:
+                console.print()
+            _print_line(console, heading, "bold underline")
+        if end > begin:
+            console.print(_table(block, terminal, kept, block.rows[begin:end], header=header))
+            header = False
 
 
 def print_blocks(blocks: Sequence[Block], *, no_color: bool) -> None:
@@ -149,56 +185,62 @@ def _print(console: Console, blocks: Sequence[Block], no_color: bool) -> None:
         else:
             if not first:
                 console.print()
-            widths = _column_widths(block, console.width, gap=3 if terminal else 2)
-            if widths is None:
+            kept = layout(block, console.width, gap=3 if terminal else 2)
+            if kept is None:
                 _print_records(console, block)
             else:
-                console.print(_table(block, terminal, widths))
+                _print_table(console, block, terminal, kept)
         if block.__class__ is TableBlock or getattr(block, "stream", "stdout") == "stdout":
             first = False
 
 
-def _column_widths(block: TableBlock, width: int, gap: int) -> list[int | None] | None:
-    """Column widths that break lines only between words; None when even that does not fit.
+DEFAULT_MIN_WIDTH = 8  # the narrowest a truncated column gets when its view names no minimum
 
-    rich shrinks a too-wide table by folding its widest columns, down to nothing and losing
-    characters on the way; here no column gets less than its longest word (a no-wrap column its
-    longest text), the room left goes to the columns that want more, and a table whose words
-    alone do not fit is printed as records instead.
+
+def layout(block: TableBlock, width: int, gap: int) -> list[tuple[int, int]] | None:
+    """The columns to print and their widths, each row on one line; None: print records.
+
+    Every column starts at its natural width (its longest text). While the row is too wide,
+    the truncated columns give way down to their minimum; when that is not enough, the next
+    droppable column is left out (Column.drop: 1 first) and the widths are worked out again.
+    Room left once a table fits goes back to the truncated columns, evenly. A table that does
+    not fit with every droppable column gone and every truncated one at its minimum is None.
     """
-    lows: list[int] = []
-    highs: list[int] = []
+    natural: list[int] = []
+    floor: list[int] = []
     for index, column in enumerate(block.columns):
-        texts = [
-            _shown(column.header),
-            *(_shown(row[index].shown(), newlines=True) for row in block.rows if index < len(row)),
-        ]
-        if index == 0:
-            texts += [_shown(heading) for heading in block.section_rows.values()]
-        lines = [line for text in texts for line in text.splitlines()]
-        words = [word for line in lines for word in line.split()] if column.wrap else lines
-        lows.append(max([column.min_width or 1, *(cell_len(word) for word in words)]))
-        highs.append(max([lows[-1], *(cell_len(line) for line in lines)]))
-    room = width - gap * (len(block.columns) - 1)  # padding, and the rule of a box
-    if sum(highs) <= room:
-        return [None] * len(block.columns)  # natural width fits
-    spare = room - sum(lows)
-    if spare < 0:
-        return None
-    widths = list(lows)
-    while spare > 0:
-        wanting = [i for i, (now, high) in enumerate(zip(widths, highs)) if now < high]
-        share = max(spare // len(wanting), 1)
-        for i in wanting:
-            extra = min(share, highs[i] - widths[i], spare)
-            widths[i] += extra
-            spare -= extra
-    return list(widths)
+        texts = [column.header, *(row[index].shown() for row in block.rows if index < len(row))]
+        longest = max(cell_len(_shown(text)) for text in texts)
+        natural.append(longest)
+        least = column.min_width or DEFAULT_MIN_WIDTH
+        floor.append(min(longest, least) if column.truncate else longest)
+    kept = list(range(len(block.columns)))
+    drops = sorted(
+        (column.drop, index) for index, column in enumerate(block.columns) if column.drop > 0
+    )
+    while True:
+        room = width - gap * (len(kept) - 1)  # padding, and the rule of a box
+        if sum(natural[i] for i in kept) <= room:
+            return [(i, natural[i]) for i in kept]
+        spare = room - sum(floor[i] for i in kept)
+        if spare >= 0:
+            widths = {i: floor[i] for i in kept}
+            while spare > 0:
+                wanting = [i for i in kept if widths[i] < natural[i]]
+                share = max(spare // len(wanting), 1)
+                for i in wanting:
+                    extra = min(share, natural[i] - widths[i], spare)
+                    widths[i] += extra
+                    spare -= extra
+            return [(i, widths[i]) for i in kept]
+        if not drops:
+            return None
+        kept.remove(drops.pop(0)[1])
 
 
 def _print_records(console: Console, block: TableBlock) -> None:
     """A table too wide for the console, one record per row, so no column is squeezed to nothing."""
-    if block.title:
+    if block.title:  # records are the narrow fallback: titles and headings wrap, nothing is cut
         console.print(_plain(block.title, "bold"))
     for index, row in enumerate(block.rows):
         if index:

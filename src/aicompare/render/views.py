@@ -36,16 +36,15 @@ def _image_from(model: Model) -> str:
 
 
 def list_view(models: Sequence[Model], catalog: Catalog, today: dt.date) -> list[Block]:
-    id_width = min(max((len(m.id) for m in models), default=2), 24)
-    columns = [
-        Column("id", min_width=id_width),
-        Column("provider"),
-        Column("type"),
-        Column("context", "right", numeric=True),
+    columns = [  # drop order: image, type, provider, context (docs/output.md)
+        Column("id", truncate=True, min_width=24),
+        Column("provider", truncate=True, min_width=10, drop=3),
+        Column("type", drop=2),
+        Column("context", "right", numeric=True, drop=4),
         Column("input", "right", numeric=True),
         Column("output", "right", numeric=True),
-        Column("image", numeric=True),
-        Column("status"),
+        Column("image", numeric=True, drop=1),
+        Column("status", truncate=True, min_width=18),
     ]
     lookup = successions_in(catalog)
     rows = [
@@ -89,13 +88,25 @@ def show_view(model: Model, catalog: Catalog, today: dt.date) -> list[Block]:
             value = f"{value}  (from {origin})"
         rows.append([Cell(label), Cell(value, tone=tone, numeric=numeric and not origin)])
 
+    # Free text reads whole as prose under the table, whose rows stay one line each.
+    prose: list[TextBlock] = []
+
+    def write(title: str, lines: Sequence[tuple[str, str]], bullets: bool = False) -> None:
+        """(text, path) lines, each with the layer it comes from when not the bundled one."""
+        shown = []
+        for text, path in lines:
+            origin = model.origin(path) if path else None
+            shown.append(f"{text}  (from {origin})" if origin else text)
+        if shown:
+            prose.append(TextBlock(shown, title=title, bullets=bullets))
+
     section("Model")
     add("id", model.id)
     add("name", model.name, path="name")
     add("provider", catalog.provider_name(model.provider), path="provider")
     add("type", model.type, path="type")
     if model.description:
-        add("description", model.description, path="description")
+        write("Description", [(model.description, "description")])
     if model.aliases:
         add("aliases", ", ".join(model.aliases), path="aliases")
     if model.snapshots:
@@ -138,23 +149,17 @@ def show_view(model: Model, catalog: Catalog, today: dt.date) -> list[Block]:
             )
     if not priced and not model.image_prices:
         add("prices", "n/a: the catalog has no prices for this model", tone="warn")
-    section("Capabilities")
-    add(
-        "capabilities",
-        ", ".join(c.replace("_", " ") for c in model.capabilities) or "-",
-        path="capabilities",
-        numeric=not model.capabilities,
+    write(
+        "Capabilities",
+        [
+            (
+                ", ".join(c.replace("_", " ") for c in model.capabilities) or "none listed",
+                "capabilities",
+            ),
+            (f"endpoints: {', '.join(model.endpoints) or 'none listed'}", "endpoints"),
+        ],
     )
-    add(
-        "endpoints",
-        ", ".join(model.endpoints) or "-",
-        path="endpoints",
-        numeric=not model.endpoints,
-    )
-    if model.strengths:
-        section("Ideal for")
-        for line in model.strengths:
-            rows.append([Cell("-", numeric=True), Cell(line)])
+    write("Ideal for", [(line, "strengths") for line in model.strengths], bullets=True)
     section("Lifecycle")
     lookup = successions_in(catalog)
     succ = succession.succession(model.id, model.lifecycle, lookup, today)
@@ -177,20 +182,21 @@ def show_view(model: Model, catalog: Catalog, today: dt.date) -> list[Block]:
             path="lifecycle.shutdown_date",
             numeric=True,
         )
-    if life.note:
-        add("lifecycle note", life.note, path="lifecycle.note")
-    section("Source")
-    add("source", model.source_url or fmt.NA, path="source_url")
+    section("Catalog")
     add("as of", str(model.as_of) if model.as_of else fmt.NA, path="as_of", numeric=True)
-    if model.notes:
-        add("notes", model.notes, path="notes")
+    write(
+        "Sources and notes",
+        [(model.source_url or "n/a: the catalog names no source", "source_url")]
+        + ([(f"lifecycle: {life.note}", "lifecycle.note")] if life.note else [])
+        + ([(model.notes, "notes")] if model.notes else []),
+    )
     for bench in model.benchmarks:
         add(
             f"benchmark {bench.name}", f"{fmt.dec(bench.score)} ({bench.source})"
         )  # the source is text
     blocks: list[Block] = [
         TableBlock(
-            [Column("field"), Column("value")],
+            [Column("field", truncate=True, min_width=16), Column("value", truncate=True)],
             rows,
             title=f"{model.name} ({model.id})",
             section_rows=sections,
@@ -209,7 +215,7 @@ def show_view(model: Model, catalog: Catalog, today: dt.date) -> list[Block]:
                 title="Per image (USD)",
             )
         )
-    return blocks
+    return [*blocks, *prose]
 
 
 def _formatted(value: object) -> bool:
@@ -221,7 +227,10 @@ def _formatted(value: object) -> bool:
 def diff_view(result: DiffResult, catalog: Catalog | None = None) -> list[Block]:
     """The comparison table and the key differences (`catalog`: as diff_document takes it; the
     result already names the providers)."""
-    columns = [Column(""), *[Column(m.id) for m in result.models]]
+    columns = [
+        Column("", truncate=True, min_width=16),
+        *[Column(m.id, truncate=True, min_width=10) for m in result.models],
+    ]
     rows: list[list[Cell]] = []
     sections: dict[int, str] = {}
     current = ""
