@@ -28,7 +28,7 @@ def _block(*columns: Column, rows: int = 3) -> TableBlock:
 WIDE = _block(
     Column("id:20", truncate=True, min_width=12),
     Column("prov:10", drop=2),
-    Column("price:8", "right", numeric=True),
+    Column("price:8", "right"),
     Column("image:15", drop=1),
     Column("status:30", truncate=True, min_width=10),
 )  # natural: 20 + 10 + 8 + 15 + 30 = 83, and 4 gaps

@@ -20,7 +20,7 @@ SHOWN = 10
 
 def _capabilities(verdict: Verdict, c: Candidate) -> Cell:
     have = [cap.replace("_", " ") for cap in verdict.task.prefer if c.model.has(cap)]
-    return Cell(", ".join(have)) if have else Cell("-", numeric=True)  # "-": the tool's placeholder
+    return Cell(", ".join(have)) if have else Cell("-")  # "-": the tool's placeholder
 
 
 def best_view(verdict: Verdict) -> list[Block]:
@@ -105,18 +105,14 @@ def best_view(verdict: Verdict) -> list[Block]:
                 ]
             )
         columns = [  # drop order: prefers, released, context, status (docs/output.md)
-            Column("#", "right", numeric=True),
+            Column("#", "right"),
             Column("model", truncate=True, min_width=20),
             Column("pick"),
             *([Column("prefers", truncate=True, min_width=12, drop=1)] if task.prefer else []),
-            Column("released", numeric=True, drop=2),
-            Column("context", "right", numeric=True, drop=3),
-            *(
-                [Column(f"price {PRICE_UNITS[unit_key]}", "right", numeric=True)]
-                if unit_key is not None
-                else []
-            ),
-            *([Column(f"per {period}", "right", numeric=True)] if show_total else []),
+            Column("released", drop=2),
+            Column("context", "right", drop=3),
+            *([Column(f"price {PRICE_UNITS[unit_key]}", "right")] if unit_key is not None else []),
+            *([Column(f"per {period}", "right")] if show_total else []),
             Column("status", truncate=True, min_width=12, drop=4),
             *([Column("cannot serve", truncate=True, min_width=16)] if unservable else []),
         ]

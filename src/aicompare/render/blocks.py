@@ -11,15 +11,13 @@ from aicompare.render import BEST_MARK
 class Cell(NamedTuple):
     """Text shown literally; `tone` is a hint the rich renderer turns into colour.
 
-    `numeric`: the text is a value the tool formatted (a number, a price, a difference such as
-    `-$1.25`, a date, a placeholder such as `-`), never catalog text; CSV writes it as it is, where
-    text that begins like a formula is neutralised (render.plain.csv_text).
+    Blocks are what people read (tables, Markdown); CSV is written from typed values instead
+    (render/csv_views.py), so a cell carries no machine value.
     """
 
     text: str
     best: bool = False
     tone: str | None = None  # good | warn | bad | dim | head
-    numeric: bool = False
 
     def shown(self, mark: bool = True) -> str:
         return f"{self.text} {BEST_MARK}" if self.best and mark else self.text
@@ -32,15 +30,13 @@ class Column(NamedTuple):
     `truncate` columns are cut with … down to `min_width` (default 8; never below their
     longest text when that is shorter), the others keep their whole text; then columns with a
     `drop` rank are left out, 1 first, then 2, ...; 0 is never dropped. Below that, the table is
-    printed as one record per row. `numeric`: every cell of the column is a value the tool
-    formatted (see Cell.numeric). docs/output.md lists each view's columns in drop order.
+    printed as one record per row. docs/output.md lists each view's columns in drop order.
     """
 
     header: str
     justify: str = "left"  # left | right
     truncate: bool = False
     min_width: int | None = None
-    numeric: bool = False
     drop: int = 0
 
 

@@ -120,11 +120,11 @@ def cost_view(result: CostResult) -> list[Block]:
     ref_label = "vs baseline" if result.baseline else "vs cheapest"
     unservable = any(r.estimate.total is None for r in result.ranked)
     columns = [  # drop order: the bar, the difference, status (docs/output.md)
-        Column("#", "right", numeric=True),
+        Column("#", "right"),
         Column("model", truncate=True, min_width=20),
-        Column(f"per {period}", "right", numeric=True),
-        Column(ref_label, "right", numeric=True, drop=2),
-        Column("", numeric=True, drop=1),
+        Column(f"per {period}", "right"),
+        Column(ref_label, "right", drop=2),
+        Column("", drop=1),
         Column("status", truncate=True, min_width=12, drop=3),
         *([Column("cannot serve", truncate=True, min_width=16)] if unservable else []),
     ]

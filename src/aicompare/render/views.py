@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from decimal import Decimal
 
 from aicompare import fmt, succession
 from aicompare.catalog import Catalog
@@ -40,10 +39,10 @@ def list_view(models: Sequence[Model], catalog: Catalog, today: dt.date) -> list
         Column("id", truncate=True, min_width=24),
         Column("provider", truncate=True, min_width=10, drop=3),
         Column("type", drop=2),
-        Column("context", "right", numeric=True, drop=4),
-        Column("input", "right", numeric=True),
-        Column("output", "right", numeric=True),
-        Column("image", numeric=True, drop=1),
+        Column("context", "right", drop=4),
+        Column("input", "right"),
+        Column("output", "right"),
+        Column("image", drop=1),
         Column("status", truncate=True, min_width=18),
     ]
     lookup = successions_in(catalog)
@@ -79,14 +78,12 @@ def show_view(model: Model, catalog: Catalog, today: dt.date) -> list[Block]:
         value: str,
         tone: str | None = None,
         path: str | None = None,
-        numeric: bool = False,
     ) -> None:
-        """numeric: the value is one the tool formatted (a count, a price, a date), not catalog text;
-        with the layer it comes from appended (a path), it is text again."""
+        """One field/value row; `path`: the value's catalog key, for the layer it comes from."""
         origin = model.origin(path) if path else None
         if origin:
             value = f"{value}  (from {origin})"
-        rows.append([Cell(label), Cell(value, tone=tone, numeric=numeric and not origin)])
+        rows.append([Cell(label), Cell(value, tone=tone)])
 
     # Free text reads whole as prose under the table, whose rows stay one line each.
     prose: list[TextBlock] = []
@@ -112,10 +109,10 @@ def show_view(model: Model, catalog: Catalog, today: dt.date) -> list[Block]:
     if model.snapshots:
         add("snapshots", ", ".join(model.snapshots), path="snapshots")
     section("Limits")
-    add("context window", fmt.tokens(model.context_window), path="context_window", numeric=True)
+    add("context window", fmt.tokens(model.context_window), path="context_window")
     if model.max_input_tokens is not None:
-        add("max input", fmt.tokens(model.max_input_tokens), path="max_input_tokens", numeric=True)
-    add("max output", fmt.tokens(model.max_output_tokens), path="max_output_tokens", numeric=True)
+        add("max input", fmt.tokens(model.max_input_tokens), path="max_input_tokens")
+    add("max output", fmt.tokens(model.max_output_tokens), path="max_output_tokens")
     add("input", ", ".join(model.input_modalities) or fmt.NA, path="input_modalities")
     add("output", ", ".join(model.output_modalities) or fmt.NA, path="output_modalities")
     add("knowledge cutoff", model.knowledge_cutoff or fmt.NA, path="knowledge_cutoff")
@@ -123,7 +120,6 @@ def show_view(model: Model, catalog: Catalog, today: dt.date) -> list[Block]:
         "released",
         str(model.release_date) if model.release_date else fmt.NA,
         path="release_date",
-        numeric=True,
     )
     section("Prices (USD)")
     priced = False
@@ -137,7 +133,6 @@ def show_view(model: Model, catalog: Catalog, today: dt.date) -> list[Block]:
                 f"{label}{PRICE_LABELS[key]}",
                 f"{fmt.price(value)} {PRICE_UNITS[key]}",
                 path=f"{base}.{key}",
-                numeric=True,
             )
     for tier in model.prices.tiers:
         for key, value in tier.prices.values.items():
@@ -145,7 +140,6 @@ def show_view(model: Model, catalog: Catalog, today: dt.date) -> list[Block]:
                 f"{PRICE_LABELS[key]} above {fmt.tokens(tier.above_input_tokens)}",
                 f"{fmt.price(value)} {PRICE_UNITS[key]}",
                 path="prices.tiers",
-                numeric=True,
             )
     if not priced and not model.image_prices:
         add("prices", "n/a: the catalog has no prices for this model", tone="warn")
@@ -167,23 +161,21 @@ def show_view(model: Model, catalog: Catalog, today: dt.date) -> list[Block]:
     life = model.lifecycle
     if succ.chain:
         add("superseded by", succession.chain_text(succ, today), path="lifecycle.superseded_by")
-        add("live successor", succ.live or "none named", numeric=succ.live is None)
+        add("live successor", succ.live or "none named")
     if life.deprecation_date:
         add(
             "deprecated",
             str(life.deprecation_date),
             path="lifecycle.deprecation_date",
-            numeric=True,
         )
     if life.shutdown_date:
         add(
             "shutdown",
             f"{life.shutdown_date} ({fmt.days_text(life.shutdown_date, today)})",
             path="lifecycle.shutdown_date",
-            numeric=True,
         )
     section("Catalog")
-    add("as of", str(model.as_of) if model.as_of else fmt.NA, path="as_of", numeric=True)
+    add("as of", str(model.as_of) if model.as_of else fmt.NA, path="as_of")
     write(
         "Sources and notes",
         [(model.source_url or "n/a: the catalog names no source", "source_url")]
@@ -210,18 +202,12 @@ def show_view(model: Model, catalog: Catalog, today: dt.date) -> list[Block]:
         ]
         blocks.append(
             TableBlock(
-                [Column("quality"), *[Column(s, "right", numeric=True) for s in sizes]],
+                [Column("quality"), *[Column(s, "right") for s in sizes]],
                 grid_rows,
                 title="Per image (USD)",
             )
         )
     return [*blocks, *prose]
-
-
-def _formatted(value: object) -> bool:
-    """Whether a diff value is shown as the tool formats it (a number, a price, yes/no, a `-` or
-    n/a placeholder) rather than as catalog text (a name, a list of names)."""
-    return value is None or value == () or isinstance(value, (int, Decimal))
 
 
 def diff_view(result: DiffResult, catalog: Catalog | None = None) -> list[Block]:
@@ -243,9 +229,7 @@ def diff_view(result: DiffResult, catalog: Catalog | None = None) -> list[Block]
             tone = "dim" if text in (fmt.NA, "no", "-") else None
             if row.field == "status":
                 tone = "bad" if "retired" in text else ("warn" if text != "current" else None)
-            cells.append(
-                Cell(text, best=index in row.best, tone=tone, numeric=_formatted(row.values[index]))
-            )
+            cells.append(Cell(text, best=index in row.best, tone=tone))
         rows.append(cells)
     marked = any(row.best for row in result.rows)
     blocks: list[Block] = [TableBlock(columns, rows, section_rows=sections)]
