@@ -122,6 +122,10 @@ def test_cannot_serve_is_explained_and_last(cli) -> None:
     assert lines[mini].split()[:4] == ["-", "alpha-mini", "-", "-"]
     assert lines[mini].endswith("images (alpha-mini is a text model)")
     assert "cannot serve:" not in run.stdout
+    # the column is cut on a narrow terminal: a named row's reasons are also said whole
+    assert "- alpha-mini cannot serve this workload: images (alpha-mini is a text model)" in (
+        run.stdout.splitlines()
+    )
     assert "$0.60" in lines[pixel]
     assert "$0.00" not in run.stdout
     doc = cli("cost", "pixel-one", "--images", "10", "--size", "512x512", "--json")

@@ -29,6 +29,8 @@ LEFT_OUT_KEYS = {
     "free": "free_tier",
 }
 
+UNSERVED_NOTES = 10  # rows that cannot serve, up to which each gets a note with its reasons
+
 
 def _bar(total: Decimal, largest: Decimal) -> str:
     if largest <= 0:
@@ -200,6 +202,13 @@ def cost_view(result: CostResult) -> list[Block]:
             key = "" if n.startswith(row.estimate.model_ids) else row.estimate.key
             shared.setdefault(n, []).append(key)
     notes = [f"{', '.join(keys)}: {n}" if all(keys) else n for n, keys in shared.items()]
+    # The cannot-serve column is cut on a narrow terminal; a reason names what to give (an
+    # option, a price), so a few named rows also say it whole here.
+    unserved = [row.estimate for row in result.ranked if row.rank is None]
+    if len(unserved) <= UNSERVED_NOTES:
+        notes += [
+            f"{e.key} cannot serve this workload: {'; '.join(e.cannot_serve)}" for e in unserved
+        ]
     left = left_out_note(result)
     if left is not None:
         notes.append(left)
