@@ -50,8 +50,11 @@ HEADER = (
     "# from the public data sets and data/curation.toml (see docs/catalog-sources.md).\n"
     "# Format: docs/catalog.md. Prices in USD (per 1M tokens, or per image).\n"
 )
-# Keys of a curated [models.<id>] table that steer the build and are not catalog keys.
-STEERING = ("fold", "keep", "unset")
+# Keys of a curated [models.<id>] table that steer the build and are not catalog keys
+# (`source` and `checked` are its provenance: where its values come from, and when).
+STEERING = ("fold", "keep", "unset", "source", "checked")
+# What a curated lifecycle without a successor says: the catalog states it, the tool shows it.
+NO_SUCCESSOR = "No successor is named"
 # Per-field fill from secondary data sets, when the primary records leave the field out.
 FILLABLE = (
     "name",
@@ -113,6 +116,42 @@ def load_curation(path: Path) -> dict[str, Any]:
     return doc
 
 
+def _provenance(where: str, entry: Mapping[str, Any]) -> list[str]:
+    """`source` (a URL, or the data set and record it quotes) and `checked` (a TOML date)."""
+    out = []
+    source = entry.get("source")
+    if not isinstance(source, str) or not source.strip():
+        out.append(f"{where}.source: required (a URL, or the data set and record it quotes)")
+    checked = entry.get("checked")
+    if not isinstance(checked, dt.date) or isinstance(checked, dt.datetime):
+        out.append(f"{where}.checked: required, the date it was checked (checked = 2026-11-26)")
+    return out
+
+
+def provenance_problems(cur: Mapping[str, Any]) -> list[str]:
+    """Every [[choices]] entry and [models.<id>] override says where it comes from and when it
+    was checked; a curated lifecycle names its successor with the source that names it, or says
+    that no successor is named, with what was checked."""
+    problems: list[str] = []
+    for i, entry in enumerate(cur.get("choices", [])):
+        problems += _provenance(f"curation choices[{i}]", entry)
+    for mid, over in cur.get("models", {}).items():
+        where = f"curation models.{mid}"
+        problems += _provenance(where, over)
+        life = over.get("lifecycle")
+        if not isinstance(life, Mapping):
+            continue
+        note = str(life.get("note", ""))
+        if life.get("superseded_by") and not life.get("source"):
+            problems.append(f"{where}.lifecycle.source: required with superseded_by (who named it)")
+        elif not life.get("superseded_by") and life.get("source") and NO_SUCCESSOR not in note:
+            problems.append(
+                f"{where}.lifecycle.note: without superseded_by, the note says "
+                f"'{NO_SUCCESSOR}' (and the source says what was checked)"
+            )
+    return problems
+
+
 def build(reference: Path, curation_path: Path) -> Build:
     """Generate the catalog document; CatalogError lists every problem that stops it."""
     cur = load_curation(curation_path)
@@ -132,6 +171,7 @@ def build(reference: Path, curation_path: Path) -> Build:
             for name in names
             if name not in FILLABLE
         ]
+    problems += provenance_problems(cur)
     for mid, over in curated.items():
         for key in (*_CHOICE_ONLY, *(f"prices.{f}" for f in PRICE_FIELDS)):
             head, _, leaf = key.partition(".")
@@ -324,13 +364,16 @@ def _apply_curated(table: dict[str, Any], over: Mapping[str, Any]) -> None:
         if key == "lifecycle":
             life = dict(table.get("lifecycle", {}))
             life.update({k: v for k, v in value.items() if k != "source"})
-            if "source" in value:
+            if "source" in value and life.get("superseded_by"):
                 note = life.get("note")
                 life["note"] = (
                     f"{note}; successor named in: {value['source']}"
                     if note
                     else f"Successor named in: {value['source']}"
                 )
+            elif "source" in value:
+                # provenance_problems holds the note to NO_SUCCESSOR
+                life["note"] = f"{life.get('note', NO_SUCCESSOR)}; checked: {value['source']}"
             table["lifecycle"] = life
         elif isinstance(value, dict) and isinstance(table.get(key), dict) and key != "image_prices":
             merged = dict(table[key])
@@ -461,4 +504,13 @@ def _document(cur: Mapping[str, Any], models: Mapping[str, dict[str, Any]]) -> d
     }
 
 
-__all__ = ["HEADER", "Build", "build", "default_paths", "load_curation", "render"]
+__all__ = [
+    "HEADER",
+    "NO_SUCCESSOR",
+    "Build",
+    "build",
+    "default_paths",
+    "load_curation",
+    "provenance_problems",
+    "render",
+]
