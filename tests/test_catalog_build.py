@@ -135,7 +135,8 @@ def test_curated_succession_cycle_stops_the_build(fixture_curation: Path) -> Non
     text = fixture_curation.read_text()
     assert "[models.acme-large]" not in text
     fixture_curation.write_text(
-        text + '\n[models.acme-large.lifecycle]\nsuperseded_by = "Acme-Old"\n'
+        text + '\n[models.acme-large]\nsource = "x"\nchecked = 2026-11-26\n'
+        '\n[models.acme-large.lifecycle]\nsuperseded_by = "Acme-Old"\nsource = "y"\n'
     )
     with pytest.raises(CatalogError) as info:
         fixture_build(fixture_curation)
@@ -304,7 +305,71 @@ def test_release_date_long_after_a_dated_api_name_is_a_problem(
     ]
     # a curated date is the recorded choice
     fixture_curation.write_text(
-        fixture_curation.read_text() + "\n[models.acme-large]\nrelease_date = 2025-03-04\n"
+        fixture_curation.read_text()
+        + '\n[models.acme-large]\nrelease_date = 2025-03-04\nsource = "x"\nchecked = 2026-11-26\n'
     )
     result = build(reference, fixture_curation)
     assert result.doc["models"]["acme-large"]["release_date"] == dt.date(2025, 3, 4)
+
+
+# --- curation provenance and lifecycles without a successor --------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            'source = "LiteLLM, the newest set"\nchecked = 2026-11-26\n',
+            'source = "LiteLLM, the newest set"\n',
+            "curation choices[0].checked: required, the date it was checked",
+        ),
+        (
+            'name = "Acme Old"\nsource = "Acme\'s model page"\n',
+            'name = "Acme Old"\n',
+            "curation models.acme-old.source: required (a URL, or the data set",
+        ),
+        (
+            "checked = 2026-11-26\n\n[models.acme-old]",
+            'checked = "yesterday"\n\n[models.acme-old]',
+            "curation models.acme-mini.checked: required, the date it was checked",
+        ),
+        (
+            'superseded_by = "acme-large"\nsource = "Acme\'s deprecation notice"\n',
+            'superseded_by = "acme-large"\n',
+            "curation models.acme-old.lifecycle.source: required with superseded_by",
+        ),
+        (
+            'superseded_by = "acme-large"\nsource = "Acme\'s deprecation notice"\n',
+            'note = "Retired"\nsource = "Acme\'s deprecation notice"\n',
+            "curation models.acme-old.lifecycle.note: without superseded_by, the note says "
+            "'No successor is named'",
+        ),
+    ],
+)
+def test_curation_without_provenance_stops_the_build(
+    fixture_curation: Path, old: str, new: str, message: str
+) -> None:
+    text = fixture_curation.read_text()
+    assert old in text
+    fixture_curation.write_text(text.replace(old, new))
+    with pytest.raises(CatalogError) as info:
+        fixture_build(fixture_curation)
+    assert [p for p in info.value.problems if message in p], info.value.problems
+    assert len(info.value.problems) == 1, info.value.problems
+
+
+def test_a_lifecycle_without_successor_says_so_with_what_was_checked(
+    fixture_curation: Path,
+) -> None:
+    text = fixture_curation.read_text()
+    fixture_curation.write_text(
+        text.replace(
+            'superseded_by = "acme-large"\n',
+            'shutdown_date = 2026-01-05\nnote = "No successor is named by Acme"\n',
+        )
+    )
+    life = fixture_build(fixture_curation).doc["models"]["acme-old"]["lifecycle"]
+    assert life == {
+        "shutdown_date": dt.date(2026, 1, 5),
+        "note": "No successor is named by Acme; checked: Acme's deprecation notice",
+    }

@@ -158,7 +158,8 @@ def test_retired_models_say_so_with_their_successor(catalog: Catalog, curation: 
         for mid, table in curation["models"].items()
         if "superseded_by" in table.get("lifecycle", {})
     }
-    assert curated["gpt-4.1-mini"] == curated["o4-mini"] == "gpt-5-mini"
+    assert curated["gpt-4.1-mini"] == "gpt-5-mini"
+    assert curated["o4-mini"] == curated["gpt-5-mini"] == "gpt-5.6-terra"
     for model_id, successor in curated.items():
         model = catalog.get(model_id)
         assert model is not None and model.superseded_by == successor, model_id
@@ -175,11 +176,64 @@ def test_retired_models_show_as_retired_in_list(bundled_cli) -> None:
     rows = {row["id"]: row for row in run.json()["models"]}
     assert len(rows) >= 300 and len({row["provider"] for row in rows.values()}) >= 15
     assert (
-        rows["o4-mini"]["status"] == "retired" and rows["o4-mini"]["superseded_by"] == "gpt-5-mini"
+        rows["o4-mini"]["status"] == "retired"
+        and rows["o4-mini"]["superseded_by"] == "gpt-5.6-terra"
     )
     assert rows["gpt-image-1"]["status"] == "retired"
     images = bundled_cli("list", "--type", "image", "--json").json()["models"]
     assert sum(1 for row in images if row["image_price_from"] is not None) >= 40
+
+
+# The day the lifecycle entries were checked against the makers' pages (data/curation.toml).
+CHECKED = dt.date(2026, 11, 26)
+
+
+def test_every_deprecated_or_retired_model_names_a_successor_or_says_none_is_named(
+    catalog: Catalog,
+) -> None:
+    """A model that is deprecated or retired on the day the curation was checked either names the
+    successor its maker names, or its lifecycle note says that none is named (and what was
+    checked), so the tool can tell the user rather than fall silent."""
+    ended = [m for m in catalog if m.status(CHECKED).value != "current"]
+    assert len(ended) >= 96
+    silent = [
+        m.id
+        for m in ended
+        if not m.superseded_by and "No successor is named" not in (m.lifecycle.note or "")
+    ]
+    assert silent == []
+    named = [m for m in ended if m.superseded_by]
+    assert len(named) >= 60
+    for model in ended:
+        note = model.lifecycle.note or ""
+        if model.superseded_by:
+            assert "successor named in: " in note.lower(), model.id
+            assert "No successor is named" not in note, model.id
+        else:
+            assert "; checked: " in note, model.id
+    # the status doubts of issue 16, each resolved with its source
+    assert catalog.get("open-mistral-nemo").superseded_by == "ministral-8b-2512"  # type: ignore[union-attr]
+    assert catalog.get("open-mistral-nemo").lifecycle.shutdown_date == dt.date(2026, 7, 31)  # type: ignore[union-attr]
+    sonar_reasoning = catalog.get("sonar-reasoning")
+    assert sonar_reasoning is not None and sonar_reasoning.status(CHECKED).value == "retired"
+    assert sonar_reasoning.superseded_by == "sonar-reasoning-pro"
+    for doubt in ("mistral-tiny", "amazon.titan-image-generator-v1"):
+        model = catalog.get(doubt)
+        assert model is not None and "No successor is named" in (model.lifecycle.note or "")
+        assert "no source checked gives" in (model.lifecycle.note or ""), doubt
+
+
+def test_every_curation_entry_carries_its_source_and_the_day_it_was_checked(
+    curation: dict[str, Any],
+) -> None:
+    from tools.catalog_build.curate import provenance_problems
+
+    assert provenance_problems(curation) == []
+    entries = [*curation["choices"], *curation["models"].values()]
+    assert len(entries) >= 300
+    for entry in entries:
+        assert isinstance(entry["source"], str) and entry["source"].strip(), entry
+        assert entry["checked"] == CHECKED, entry
 
 
 REQUIRED_DETAIL = (
@@ -325,7 +379,7 @@ def test_readme_diff_example(bundled_cli) -> None:
     assert [d["percent"] for d in doc["differences"] if d["kind"] == "price"] == ["78.00", "78.00"]
     o4 = doc["models"][1]
     assert o4["prices"]["standard"] == {"input": "1.1", "cached_input": "0.275", "output": "4.4"}
-    assert o4["status"] == "retired" and o4["lifecycle"]["superseded_by"] == "gpt-5-mini"
+    assert o4["status"] == "retired" and o4["lifecycle"]["superseded_by"] == "gpt-5.6-terra"
     grid = doc["models"][0]["image_prices"]
     assert grid["medium"]["1024x1536"] == "0.063"
     input_row = next(r for r in doc["rows"] if r["field"] == "prices.input")
@@ -341,8 +395,8 @@ def test_readme_diff_example(bundled_cli) -> None:
         ),
         "- gpt-image-1 was retired on 2026-10-23 (29 days ago).",
         (
-            "- o4-mini has been superseded by gpt-5-mini, which itself shuts down on 2026-12-11 "
-            "(in 20 days) with no successor named yet."
+            "- o4-mini has been superseded by gpt-5.6-terra: for new builds, consider the newer "
+            "model first."
         ),
         "- o4-mini was retired on 2026-10-23 (29 days ago).",
     ):

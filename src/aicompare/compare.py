@@ -69,6 +69,9 @@ def status_text(model: Model, today: dt.date, succ: Succession | None = None) ->
         text += "; " + succession.flag_text(succ, today)
     elif succ is None and life.superseded_by:
         text += f"; superseded by {life.superseded_by}"
+    elif status is not Status.CURRENT and not life.superseded_by:
+        # the catalog names none (its lifecycle note says what was checked)
+        text += "; " + succession.no_successor_text(status)
     return text
 
 
@@ -319,7 +322,11 @@ def _lifecycle_sentences(
                 )
             )
         if status is Status.RETIRED and life.shutdown_date is not None:
-            after = "" if life.superseded_by else "; the API no longer serves it"
+            after = (
+                ""
+                if life.superseded_by
+                else "; the API no longer serves it and " + succession.NO_SUCCESSOR_SENTENCE
+            )
             out.append(
                 Difference(
                     "retired",
@@ -334,12 +341,15 @@ def _lifecycle_sentences(
             if life.shutdown_date is not None:
                 text = (
                     f"{m.id} is deprecated and shuts down on {life.shutdown_date} "
-                    f"({fmt.days_text(life.shutdown_date, today)})."
+                    f"({fmt.days_text(life.shutdown_date, today)})"
                 )
                 value = life.shutdown_date.isoformat()
             else:
-                text = f"{m.id} is deprecated since {life.deprecation_date}; no shutdown date is announced."
+                text = f"{m.id} is deprecated since {life.deprecation_date}; no shutdown date is announced"
                 value = life.deprecation_date.isoformat() if life.deprecation_date else ""
+            if not life.superseded_by:
+                text += "; " + succession.NO_SUCCESSOR_SENTENCE + " yet"
+            text += "."
             out.append(Difference("deprecated", text, "lifecycle", (m.id,), (value,)))
     return out
 

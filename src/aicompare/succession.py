@@ -79,6 +79,15 @@ def lookup_in(models: Mapping[str, object]) -> Lookup:
     return find
 
 
+NO_SUCCESSOR_SENTENCE = "no successor is named"
+
+
+def no_successor_text(status: Status) -> str:
+    """What a status flag says of a deprecated or retired model that names no successor: the
+    catalog's lifecycle note says so explicitly, and what was checked."""
+    return "no successor named" if status is Status.RETIRED else "no successor named yet"
+
+
 def _step_label(step: Step, today: dt.date) -> str:
     """'o4-mini (retired)', 'gpt-5-mini (shuts down 2026-12-11, in 15 days)', 'x'."""
     if step.status is None:
