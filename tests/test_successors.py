@@ -185,47 +185,67 @@ def _bundled(*args: str) -> str:
     return result.stdout
 
 
-def test_bundled_gpt_4_1_mini_is_told_its_successor_is_dying() -> None:
+def test_bundled_gpt_4_1_mini_is_sent_past_its_dying_successor() -> None:
     doc = json.loads(_bundled("diff", "gpt-4.1-mini", "gpt-5-mini", "--json"))
     texts = [d["text"] for d in doc["differences"]]
     assert (
-        "gpt-4.1-mini has been superseded by gpt-5-mini, which itself shuts down on 2026-12-11 "
-        "(in 15 days) with no successor named yet." in texts
+        "gpt-4.1-mini has been superseded by gpt-5-mini (shuts down 2026-12-11, in 15 days) "
+        "→ gpt-5.6-terra: for new builds, consider gpt-5.6-terra first." in texts
     )
-    assert not any("consider the newer model first" in text for text in texts)
     life = json.loads(_bundled("show", "gpt-4.1-mini", "--json"))["model"]["lifecycle"]
     assert life["successor_chain"] == [
-        {"id": "gpt-5-mini", "status": "deprecated", "shutdown_date": "2026-12-11"}
+        {"id": "gpt-5-mini", "status": "deprecated", "shutdown_date": "2026-12-11"},
+        {"id": "gpt-5.6-terra", "status": "current", "shutdown_date": None},
     ]
-    assert life["live_successor"] is None
+    assert life["live_successor"] == "gpt-5.6-terra"
 
 
-def test_bundled_o3_mini_chain_passes_the_retired_o4_mini() -> None:
-    life = json.loads(_bundled("show", "o3-mini", "--json"))["model"]["lifecycle"]
-    assert [(s["id"], s["status"]) for s in life["successor_chain"]][:2] == [
-        ("o4-mini", "retired"),
-        ("gpt-5-mini", "deprecated"),
+def test_bundled_sonar_reasoning_chain_ends_at_a_retired_model_with_no_successor() -> None:
+    life = json.loads(_bundled("show", "sonar-reasoning", "--json"))["model"]["lifecycle"]
+    assert [(s["id"], s["status"]) for s in life["successor_chain"]] == [
+        ("sonar-reasoning-pro", "retired")
     ]
-    rows = _rows(_bundled("show", "o3-mini"))
-    assert rows["superseded by"] == (
-        "o4-mini (retired) → gpt-5-mini (shuts down 2026-12-11, in 15 days), no successor named yet"
-    )
+    rows = _rows(_bundled("show", "sonar-reasoning"))
+    assert rows["superseded by"] == "sonar-reasoning-pro (retired), no successor named yet"
     assert rows["live successor"] == "none named"
-    assert rows["status"] == "retired 2026-10-23"
-    texts = json.loads(_bundled("diff", "o3-mini", "o4-mini", "--json"))["differences"]
+    assert rows["status"] == "retired 2025-12-15"
+    texts = json.loads(_bundled("diff", "sonar-reasoning", "sonar", "--json"))["differences"]
     assert (
-        "o3-mini has been superseded by o4-mini (retired) → gpt-5-mini, which itself shuts down "
-        "on 2026-12-11 (in 15 days) with no successor named yet." in [d["text"] for d in texts]
+        "sonar-reasoning has been superseded by sonar-reasoning-pro, which itself was retired on "
+        "2026-09-27 with no successor named." in [d["text"] for d in texts]
     )
 
 
-def test_bundled_best_does_not_send_a_user_to_a_dying_successor() -> None:
+def test_bundled_model_with_no_successor_says_none_is_named() -> None:
+    """The catalog says so explicitly (its lifecycle note), and every view repeats it."""
+    rows = _rows(_bundled("show", "sora-2"))
+    assert rows["status"] == "retired 2026-09-24; no successor named"
+    assert "superseded by" not in rows
+    life = json.loads(_bundled("show", "sora-2", "--json"))["model"]["lifecycle"]
+    assert life["superseded_by"] is None and life["successor_chain"] == []
+    assert life["note"].startswith("No successor is named: OpenAI shut down the Videos API")
+    texts = [
+        d["text"]
+        for d in json.loads(_bundled("diff", "sora-2", "gemini-3.1-flash-lite", "--json"))[
+            "differences"
+        ]
+    ]
+    assert (
+        "sora-2 was retired on 2026-09-24 (63 days ago); the API no longer serves it and no "
+        "successor is named." in texts
+    )
+    assert (
+        "gemini-3.1-flash-lite is deprecated and shuts down on 2027-05-07 (in 162 days); "
+        "no successor is named yet." in texts
+    )
+    cost = _bundled("cost", "gemini-3.1-flash-lite", "--input", "1M")
+    assert "deprecated, shuts down 2027-05-07; no successor named yet" in cost
+
+
+def test_bundled_best_sends_a_user_to_the_live_successor() -> None:
     doc = json.loads(_bundled("best", "--for", "chat", "-m", "o4-mini", "--json"))
     reasons = {item["model"]: item["reason"] for item in doc["not_qualifying"]}
-    assert reasons["o4-mini"] == (
-        "o4-mini qualifies but is retired; superseded by gpt-5-mini (shuts down 2026-12-11, "
-        "in 15 days), no successor named yet"
-    )
+    assert reasons["o4-mini"] == "o4-mini qualifies but is retired; use gpt-5.6-terra"
 
 
 def test_best_names_the_live_successor_past_a_retired_one(tmp_path: Path) -> None:
@@ -242,8 +262,9 @@ def test_bundled_best_candidates_carry_the_chain() -> None:
     doc = json.loads(_bundled("best", "--for", "chat", "--any-status", "--json"))
     found = {c["model"]: c for c in doc["candidates"]}
     assert found["gpt-4.1-mini"]["successor_chain"] == [
-        {"id": "gpt-5-mini", "status": "deprecated", "shutdown_date": "2026-12-11"}
+        {"id": "gpt-5-mini", "status": "deprecated", "shutdown_date": "2026-12-11"},
+        {"id": "gpt-5.6-terra", "status": "current", "shutdown_date": None},
     ]
-    assert found["gpt-4.1-mini"]["live_successor"] is None
-    assert found["o3-mini"]["live_successor"] is None
-    assert [s["id"] for s in found["o3-mini"]["successor_chain"]][:2] == ["o4-mini", "gpt-5-mini"]
+    assert found["gpt-4.1-mini"]["live_successor"] == "gpt-5.6-terra"
+    assert found["o3-mini"]["live_successor"] == "gpt-5.6-sol"
+    assert [s["id"] for s in found["o3-mini"]["successor_chain"]] == ["gpt-5.6-sol"]
