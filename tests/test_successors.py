@@ -268,3 +268,30 @@ def test_bundled_best_candidates_carry_the_chain() -> None:
     assert found["gpt-4.1-mini"]["live_successor"] == "gpt-5.6-terra"
     assert found["o3-mini"]["live_successor"] == "gpt-5.6-sol"
     assert [s["id"] for s in found["o3-mini"]["successor_chain"]] == ["gpt-5.6-sol"]
+
+
+def test_a_layer_naming_a_successor_drops_the_note_that_said_none_is_named(
+    tmp_path: Path,
+) -> None:
+    layer = tmp_path / "layer.toml"
+    layer.write_text(
+        'schema_version = 1\n\n[models.sora-2.lifecycle]\nsuperseded_by = "gpt-5.6-sol"\n',
+        encoding="utf-8",
+    )
+    life = json.loads(_bundled("show", "sora-2", "--catalog", str(layer), "--json"))["model"][
+        "lifecycle"
+    ]
+    assert life["superseded_by"] == "gpt-5.6-sol" and life["note"] is None
+    rows = _rows(_bundled("show", "sora-2", "--catalog", str(layer)))
+    assert rows["status"] == "retired 2026-09-24"
+    assert rows["superseded by"] == f"gpt-5.6-sol (from {layer})"
+    # a layer that writes its own note keeps it
+    layer.write_text(
+        'schema_version = 1\n\n[models.sora-2.lifecycle]\nsuperseded_by = "gpt-5.6-sol"\n'
+        'note = "our choice"\n',
+        encoding="utf-8",
+    )
+    life = json.loads(_bundled("show", "sora-2", "--catalog", str(layer), "--json"))["model"][
+        "lifecycle"
+    ]
+    assert life["note"] == "our choice"

@@ -214,6 +214,9 @@ def _merge(
         path = f"{prefix}.{key}" if prefix else key
         if isinstance(value, dict) and isinstance(base.get(key), dict):
             merged = dict(base[key])
+            if path == "lifecycle" and "superseded_by" in value and "note" not in value:
+                # the lower layers' note spoke of their successor, or said none is named
+                merged.pop("note", None)
             _merge(merged, value, path, origins, layer)
             base[key] = merged
         else:
