@@ -131,7 +131,10 @@ def test_diff_kinds_and_lifecycle(cli) -> None:
         "These are different kinds of model: pixel-one is an image model and alpha-mini a text model, "
         "so they often complement each other rather than compete."
     ) in run.stdout
-    assert "pixel-one is deprecated and shuts down on 2027-03-01 (in 100 days)." in run.stdout
+    assert (
+        "pixel-one is deprecated and shuts down on 2027-03-01 (in 100 days); "
+        "no successor is named yet."
+    ) in run.stdout
 
 
 def test_diff_three_models(cli) -> None:

@@ -181,11 +181,14 @@ def test_named_models_are_priced_whatever_their_status(cost: Callable[..., Any])
     out = cost(*names, "--tokens", "1M", json_out=False)
     rows = {line.split()[1]: line for line in out.splitlines() if line[:1].isdigit()}
     assert rows["zero-retired-preview"].endswith(
-        "retired 2026-01-01; preview; free tier, rate-limited — see the maker's limits"
+        "retired 2026-01-01; no successor named; preview; free tier, rate-limited — see the "
+        "maker's limits"
     )
     assert rows["cheap-experiment"].endswith("experimental")
     assert rows["zero-free"].endswith("free tier, rate-limited — see the maker's limits")
-    assert rows["cheap-deprecated"].endswith("deprecated, shuts down 2027-06-01")
+    assert rows["cheap-deprecated"].endswith(
+        "deprecated, shuts down 2027-06-01; no successor named yet"
+    )
 
 
 def test_a_baseline_left_out_by_the_defaults_is_still_shown(cost: Callable[..., Any]) -> None:
