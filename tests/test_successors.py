@@ -206,7 +206,7 @@ def test_bundled_sonar_reasoning_chain_ends_at_a_retired_model_with_no_successor
         ("sonar-reasoning-pro", "retired")
     ]
     rows = _rows(_bundled("show", "sonar-reasoning"))
-    assert rows["superseded by"] == "sonar-reasoning-pro (retired), no successor named yet"
+    assert rows["superseded by"] == "sonar-reasoning-pro (retired), no successor named"
     assert rows["live successor"] == "none named"
     assert rows["status"] == "retired 2025-12-15"
     texts = json.loads(_bundled("diff", "sonar-reasoning", "sonar", "--json"))["differences"]

@@ -108,6 +108,8 @@ def chain_text(succ: Succession, today: dt.date) -> str:
     text = " → ".join(_step_label(step, today) for step in succ.chain)
     if succ.loops:
         text += " (the chain loops)"
+    elif succ.live is None and succ.chain and succ.chain[-1].status is not None:
+        text += ", " + no_successor_text(succ.chain[-1].status)
     elif succ.live is None and succ.chain:
         text += ", no successor named yet"
     return text
