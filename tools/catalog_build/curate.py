@@ -34,8 +34,10 @@ from .check import (
     References,
     choices_by_model,
     cross_check,
+    curated_fields,
     decide,
     get_field,
+    is_curated,
     is_dated,
     maker_index,
     name_date,
@@ -374,12 +376,20 @@ def _finish(
                 if name.endswith("_modalities") and "capabilities" not in blocked:
                     _implied_capabilities(table, name)
     values = reference_values(index, refs, mid, table)
-    for name in CHECKED:
-        status, value = decide(values[name], choices.get((mid, name)))
+    by_hand = curated_fields(over)
+    names = set(values) | {name for model_id, name in choices if model_id == mid}
+    for name in sorted(names):
+        choice = choices.get((mid, name))
+        if choice is None and is_curated(name, by_hand):
+            continue  # set by hand in [models.<id>]: the curated value stays
+        found = values.get(name, {})
+        status, value = decide(found, choice)
         if status in ("agree", "chosen", "stale"):
             if get_field(table, name) is None and value is not ABSENT:
-                filled.append(f"{mid}: {name} {value} from {', '.join(sorted(values[name]))}")
-            set_field(table, name, value)
+                filled.append(f"{mid}: {name} {value} from {', '.join(sorted(found))}")
+            set_field(table, name, copy.deepcopy(value))
+            if name.endswith("_modalities") and "capabilities" not in blocked:
+                _implied_capabilities(table, name)
         # 'unresolved' keeps the primary value; the cross-check reports it
     if "source_url" not in over:
         table["source_url"] = _source_url(table, maker)
