@@ -65,10 +65,11 @@ def audit_text(result: Audit) -> str:
     doc = result.document()
     names = list(result.sets)
     lines = [
-        f"audit of {result.catalog}: {result.models:,} models, {result.models_found:,} found "
-        "in the data sets",
-        "figures checked per field group, how many agree with each data set, how many the",
-        "curation explains, and how many are unexplained:",
+        f"audit of {result.catalog}",
+        f"{result.models:,} models, {result.models_found:,} found in the data sets. Per field "
+        "group: the figures",
+        "checked, how many agree with each data set, how many the curation explains",
+        "(choices), and how many are unexplained.",
         "",
     ]
     table = _table(result, ["field group", "checked", *names, "choices", "unexplained"])
@@ -80,10 +81,10 @@ def audit_text(result: Audit) -> str:
     lines.append("")
     totals = doc["totals"]["sets"]
     for column, (name, label) in zip(names, result.sets.items()):
-        key = f"{column} = {name}" if numbered else name
+        key = f"{column}: {name}" if numbered else name
         lines.append(
-            f"{key}: {label}, agrees on {totals[name]['agree']:,} of the "
-            f"{totals[name]['has']:,} figures it has"
+            f"{key} ({label}) agrees on {totals[name]['agree']:,} of its "
+            f"{totals[name]['has']:,} figures"
         )
     lines.append("choices: figures data/curation.toml explains, each with its source: a")
     lines.append("[[choices]] entry, or a value set by hand in [models.<id>]")
@@ -96,7 +97,9 @@ def audit_text(result: Audit) -> str:
     for item in doc["disagreements"]:
         lines.append(f"- {item['model']} {item['field']} ({item['group']})")
         labels = {"catalog": item["catalog"]}
-        labels |= {result.sets.get(name, name): value for name, value in item["sets"].items()}
+        labels |= {
+            label: item["sets"][name] for name, label in result.sets.items() if name in item["sets"]
+        }
         width = max(len(label) for label in labels)
         lines += [f"    {label.ljust(width)}  {shown(value)}" for label, value in labels.items()]
     lines += [f"- {problem}" for problem in doc["problems"]]
