@@ -282,6 +282,26 @@ def test_usage_errors(files: tuple[Path, Path], tmp_path: Path) -> None:
     assert run.exit_code == 2 and "no catalog file at " in run.stderr
 
 
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("schema_version = 1\n", "no [models] table"),
+        ("[models.x]\nprices = 5\n", "models.x"),
+        ("[models\n", "models.toml:1:"),
+    ],
+)
+def test_a_file_that_is_no_catalog_is_an_error(
+    files: tuple[Path, Path], text: str, message: str
+) -> None:
+    curation, catalog = files
+    catalog.write_text(text, encoding="utf-8")
+    for extra in ([], ["--json"]):
+        run = audit(curation, catalog, *extra)
+        assert (run.exit_code, run.stdout) == (1, "")
+        assert run.stderr.startswith("error: ") and message in run.stderr, run.stderr
+        assert "Traceback" not in run.stderr
+
+
 def test_an_installed_copy_answers_that_it_needs_a_checkout(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

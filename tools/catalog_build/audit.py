@@ -18,8 +18,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from aicompare.catalog import Layer
 from aicompare.errors import CatalogError
-from aicompare.loader import read_document
+from aicompare.loader import build_catalog, read_document
 
 from .check import ABSENT, GROUPS, Figure, References, cross_check, same
 from .curate import load_curation
@@ -123,13 +124,13 @@ def plain(value: Any) -> Any:
 
 def audit(catalog: Path, reference: Path, curation_path: Path) -> Audit:
     """Audit the catalog file against the data sets the curation names (CatalogError when a file
-    cannot be read)."""
+    cannot be read, or is not a valid catalog)."""
     cur = load_curation(curation_path)
-    doc, _ = read_document(catalog)
+    doc, text = read_document(catalog)
     if not isinstance(doc.get("models"), dict):
-        raise CatalogError(
-            [f"{catalog}: no [models] table"], "give the catalog file with --catalog"
-        )
+        raise CatalogError([f"{catalog}: no [models] table"], "give a catalog file as PATH")
+    # a file the catalog loader refuses is not audited: CatalogError lists its problems
+    build_catalog([(Layer("bundled", str(catalog), True), doc, text)])
     refs = References(reference, cur["sets"], cur["meta"]["as_of"])
     report = cross_check(doc, refs, cur)
     sets = {
