@@ -335,3 +335,50 @@ def test_python_m_tools_catalog_build_audit(files: tuple[Path, Path]) -> None:
     assert (proc.returncode, proc.stderr) == (1, "")
     [item] = json.loads(proc.stdout)["disagreements"]
     assert (item["model"], item["field"], item["catalog"]) == ("acme-large", "input", "2.5")
+
+
+def _tier_reference(tmp_path: Path, start: int) -> Path:
+    """The fixture data sets where LiteLLM and genai-prices both price acme-large above 200K."""
+    reference = tmp_path / "reference"
+    shutil.copytree(REFERENCE, reference)
+    edit(
+        reference / "litellm.json",
+        '"output_cost_per_token": 8e-06, "max_input_tokens": 200000, "max_output_tokens": 32000, '
+        '"source"',
+        '"output_cost_per_token": 8e-06, "input_cost_per_token_above_200k_tokens": 4e-06, '
+        '"output_cost_per_token_above_200k_tokens": 1.2e-05, '
+        '"max_input_tokens": 200000, "max_output_tokens": 32000, "source"',
+    )
+    edit(
+        reference / "genai-prices.json",
+        '"prices": {"input_mtok": 2, "cache_read_mtok": 0.5, "output_mtok": 8}}',
+        '"prices": {"input_mtok": {"base": 2, "tiers": [{"start": %d, "price": 4}]}, '
+        '"cache_read_mtok": 0.5, "output_mtok": {"base": 8, "tiers": [{"start": %d, "price": 12}]}}}'
+        % (start, start),
+    )
+    return reference
+
+
+def test_long_context_tiers_are_compared_threshold_and_prices(
+    tmp_path: Path, files: tuple[Path, Path]
+) -> None:
+    curation, _ = files
+    same_tier = build(_tier_reference(tmp_path / "a", 200000), curation)
+    assert same_tier.check.problems == []
+    tiers = same_tier.doc["models"]["acme-large"]["prices"]["tiers"]
+    assert [{k: str(v) for k, v in tier.items()} for tier in tiers] == [
+        {"above_input_tokens": "200000", "input": "4", "output": "12"}
+    ]
+    # one token apart: a disagreement the curation must settle
+    reference = _tier_reference(tmp_path / "b", 199999)
+    [problem] = build(reference, curation).check.problems
+    assert problem.startswith("acme-large: tiers: the data sets disagree (genai-prices fixture ")
+    curation.write_text(
+        curation.read_text(encoding="utf-8")
+        + '\n[[choices]]\nmodels = ["acme-large"]\nfield = "prices.tiers"\nprefer = "litellm"\n'
+        'source = "the same prices; LiteLLM starts above 200,000 tokens"\nchecked = 2026-11-26\n',
+        encoding="utf-8",
+    )
+    result = build(reference, curation)
+    assert result.check.problems == []
+    assert result.doc["models"]["acme-large"]["prices"]["tiers"][0]["above_input_tokens"] == 200000
