@@ -352,9 +352,9 @@ def _tier_reference(tmp_path: Path, start: int) -> Path:
     edit(
         reference / "genai-prices.json",
         '"prices": {"input_mtok": 2, "cache_read_mtok": 0.5, "output_mtok": 8}}',
-        '"prices": {"input_mtok": {"base": 2, "tiers": [{"start": %d, "price": 4}]}, '
-        '"cache_read_mtok": 0.5, "output_mtok": {"base": 8, "tiers": [{"start": %d, "price": 12}]}}}'
-        % (start, start),
+        f'"prices": {{"input_mtok": {{"base": 2, "tiers": [{{"start": {start}, "price": 4}}]}}, '
+        f'"cache_read_mtok": 0.5, '
+        f'"output_mtok": {{"base": 8, "tiers": [{{"start": {start}, "price": 12}}]}}}}',
     )
     return reference
 
