@@ -354,7 +354,7 @@ def _tier_reference(tmp_path: Path, start: int) -> Path:
         '"prices": {"input_mtok": 2, "cache_read_mtok": 0.5, "output_mtok": 8}}',
         f'"prices": {{"input_mtok": {{"base": 2, "tiers": [{{"start": {start}, "price": 4}}]}}, '
         f'"cache_read_mtok": 0.5, '
-        f'"output_mtok": {{"base": 8, "tiers": [{{"start": {start}, "price": 12}}]}}}}',
+        f'"output_mtok": {{"base": 8, "tiers": [{{"start": {start}, "price": 12}}]}}}}}}',
     )
     return reference
 
