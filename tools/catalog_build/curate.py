@@ -2,9 +2,10 @@
 
 `build(reference_dir, curation_path)` reads each maker's records through aicompare's importers
 (the feeds named in `data/curation.toml`), maps their ids to the makers' API ids, folds dated
-snapshots and curated aliases into their model, settles input, cached-input and output prices,
-context window and max output against every data set (the value they agree on, or the curated
-choice), applies the hand-kept fields, validates the result as a catalog and cross-checks it.
+snapshots and curated aliases into their model, applies the hand-kept fields, settles every
+checked figure (the field groups of `check.GROUPS`: prices, batch, tiers, limits, modalities,
+dates) against every data set (the value they agree on, the curated choice, or the value set by
+hand), validates the result as a catalog and cross-checks it.
 Pure and deterministic: the same inputs give the same document, sorted by provider then id.
 The format of the curation file is in docs/catalog-sources.md.
 """
