@@ -1,5 +1,6 @@
 """Reference data for the catalog build: read the public data sets through the importers, index
-each maker's records, match them to catalog models, and cross-check the figures that matter.
+each maker's records, match them to catalog models, and cross-check their figures, field group
+by field group (GROUPS).
 
 Pure code, no CLI: `tools.catalog_build.curate` builds the bundled catalog with it, and the
 tests use `cross_check` to hold `data/models.toml` against the same data sets.
@@ -24,7 +25,8 @@ from aicompare.model import PRICE_KEYS
 # The figures held against the data sets, in named groups. A field is named by its path in a
 # model table, price paths without their `prices.` head: `input`, `batch.input`, `tiers`,
 # `context_window`, `lifecycle.shutdown_date`. A group's fields are names or fnmatch patterns
-# (`batch.*`: every batch price). Adding a group is one line here.
+# (`batch.*`: every batch price). Adding a group of prices is one line here (a field outside
+# `prices` also needs its key in TOP_FIELDS). `aicompare catalog audit` counts per group.
 
 
 @dataclass(frozen=True)
