@@ -25,7 +25,7 @@ import pytest
 from aicompare.catalog import Catalog, Layer
 from aicompare.importers.litellm import SNAPSHOT
 from aicompare.loader import build_catalog, load_catalog, read_document
-from tools.catalog_build import HEADER, build, load_curation
+from tools.catalog_build import GROUPS, HEADER, build, load_curation
 from tools.catalog_build.check import References, cross_check
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -309,8 +309,10 @@ def real_build():
 
 @needs_reference
 def test_cross_check_against_the_data_sets(doc: dict[str, Any], curation: dict) -> None:
-    """Every figure the data sets have for a bundled model agrees with the value they agree on,
-    or with the choice the curation records where they disagree."""
+    """Every figure the data sets have for a bundled model, in every field group (token prices,
+    cache writes by lifetime, batch, image and audio tokens, long-context tiers, limits,
+    modalities, shutdown dates, cut-off and release date), agrees with the value they agree on,
+    or is a choice the curation records: a figure a set has and the catalog lacks too."""
     refs = References(REFERENCE, curation["sets"], curation["meta"]["as_of"])
     report = cross_check(doc, refs, curation)
     sys.stdout.write(
@@ -320,7 +322,43 @@ def test_cross_check_against_the_data_sets(doc: dict[str, Any], curation: dict) 
     )
     assert report.problems == []
     assert report.models_found >= 300
-    assert report.agreeing + report.curated == report.checked
+    assert report.agreeing + report.curated == report.checked == len(report.figures)
+    by_group = Counter(figure.group for figure in report.figures)
+    # every group is held against the data sets, the ones the issue names among them
+    assert set(by_group) == {group.name for group in GROUPS}
+    for name in ("batch prices", "image tokens", "long-context tiers", "cache writes"):
+        assert by_group[name] >= 40, (name, by_group[name])
+    assert by_group["shutdown dates"] >= 80
+    figures = {(f.model, f.field): f for f in report.figures}
+    # the sets' batch prices are in the catalog (genai-prices' Mistral batch rates)
+    large = figures[("mistral-large-4", "batch.input")]
+    assert (large.status, str(large.actual)) == ("agree", "0.35")
+    # Claude Sonnet 4.5's retired >200K tier is a recorded choice, not an omission
+    assert figures[("claude-sonnet-4-5", "tiers")].status == "chosen"
+    assert "tiers" not in doc["models"]["claude-sonnet-4-5"]["prices"]
+
+
+@needs_reference
+def test_audit_of_the_bundled_catalog(bundled_cli) -> None:
+    """`aicompare catalog audit`, as CI runs it: 0 unexplained, every group counted, 80 columns."""
+    run = bundled_cli("catalog", "audit", "--json")
+    assert (run.exit_code, run.stderr) == (0, "")
+    doc = run.json()
+    assert (doc["unexplained"], doc["disagreements"], doc["problems"]) == (0, [], [])
+    assert [g["group"] for g in doc["groups"]] == [group.name for group in GROUPS]
+    assert all(g["figures"] > 0 for g in doc["groups"]), doc["groups"]
+    totals = doc["totals"]
+    assert totals["figures"] == sum(g["figures"] for g in doc["groups"]) >= 2_800
+    sys.stdout.write(
+        "\naudit: "
+        + ", ".join(f"{g['group']} {g['figures']} ({g['explained']} chosen)" for g in doc["groups"])
+        + "\n"
+    )
+    text = bundled_cli("catalog", "audit")
+    assert (text.exit_code, text.stderr) == (0, "")
+    lines = text.stdout.splitlines()
+    assert lines[0] == f"audit of {BUNDLED}" and lines[-1] == "0 unexplained disagreements"
+    assert max(len(line) for line in lines[1:]) <= 80
 
 
 @needs_reference

@@ -17,15 +17,18 @@ from typing import TYPE_CHECKING, Protocol, cast
 from aicompare.errors import AicompareError
 
 if TYPE_CHECKING:
-    from tools.catalog_build import Build
+    from tools.catalog_build import Audit, Build
 
 CATALOG_BUILD = "tools.catalog_build"
 
 
 class CatalogBuild(Protocol):
-    """What `catalog build` uses of tools.catalog_build (the module itself satisfies it)."""
+    """What `catalog build` and `catalog audit` use of tools.catalog_build (the module itself
+    satisfies it)."""
 
     def build(self, reference: Path, curation_path: Path) -> Build: ...
+
+    def audit(self, catalog: Path, reference: Path, curation_path: Path) -> Audit: ...
 
     def default_paths(self, start: Path | None = None) -> tuple[Path, Path | None, Path]: ...
 

@@ -1,5 +1,6 @@
 """Reference data for the catalog build: read the public data sets through the importers, index
-each maker's records, match them to catalog models, and cross-check the figures that matter.
+each maker's records, match them to catalog models, and cross-check their figures, field group
+by field group (GROUPS).
 
 Pure code, no CLI: `tools.catalog_build.curate` builds the bundled catalog with it, and the
 tests use `cross_check` to hold `data/models.toml` against the same data sets.
@@ -21,7 +22,51 @@ from aicompare.errors import CatalogError
 from aicompare.importers import FORMATS, importer
 from aicompare.model import PRICE_KEYS
 
-# The figures held against the data sets: three token prices (per 1M) and two token limits.
+# The figures held against the data sets, in named groups. A field is named by its path in a
+# model table, price paths without their `prices.` head: `input`, `batch.input`, `tiers`,
+# `context_window`, `lifecycle.shutdown_date`. A group's fields are names or fnmatch patterns
+# (`batch.*`: every batch price). Adding a group of prices is one line here (a field outside
+# `prices` also needs its key in TOP_FIELDS). `aicompare catalog audit` counts per group.
+
+
+@dataclass(frozen=True)
+class FieldGroup:
+    """A named group of checked fields (names or fnmatch patterns)."""
+
+    name: str
+    fields: tuple[str, ...]
+
+    def has(self, name: str) -> bool:
+        return any(fnmatch.fnmatchcase(name, pattern) for pattern in self.fields)
+
+
+GROUPS: tuple[FieldGroup, ...] = (
+    FieldGroup("token prices", ("input", "cached_input", "output")),
+    FieldGroup("cache writes", ("cache_write", "cache_write_1h")),
+    FieldGroup("batch prices", ("batch.*",)),
+    FieldGroup("image tokens", ("image_input", "cached_image_input", "image_output")),
+    FieldGroup(
+        "audio tokens",
+        ("audio_input", "cached_audio_input", "audio_output", "audio_input_per_minute"),
+    ),
+    FieldGroup("long-context tiers", ("tiers",)),
+    FieldGroup("limits", ("context_window", "max_input_tokens", "max_output_tokens")),
+    FieldGroup("modalities", ("input_modalities", "output_modalities")),
+    FieldGroup("shutdown dates", ("lifecycle.shutdown_date",)),
+    FieldGroup("cut-off, release", ("knowledge_cutoff", "release_date")),
+)
+# Model-table keys that are checked fields (everything else checked lives under prices).
+TOP_FIELDS = (
+    "context_window",
+    "max_input_tokens",
+    "max_output_tokens",
+    "input_modalities",
+    "output_modalities",
+    "knowledge_cutoff",
+    "release_date",
+)
+# The figures the curation may set only through [[choices]] (a [models.<id>] override of one is
+# refused): token prices, cache writes, context window and max output.
 PRICE_FIELDS = ("input", "cached_input", "output", "cache_write", "cache_write_1h")
 LIMIT_FIELDS = ("context_window", "max_output_tokens")
 CHECKED = PRICE_FIELDS + LIMIT_FIELDS
@@ -30,11 +75,48 @@ CHECKED = PRICE_FIELDS + LIMIT_FIELDS
 DATED = re.compile(r"(?:^|[-@])(?:\d{4}-\d{2}-\d{2}|\d{8}|\d{2}-\d{4}|\d{4})(?:[-:]|$)")
 
 
+def group_of(name: str) -> FieldGroup | None:
+    """The group a field belongs to, None for a field that is not checked."""
+    return next((group for group in GROUPS if group.has(name)), None)
+
+
+def _path(name: str) -> tuple[str, ...]:
+    """Where a field lives in a model table."""
+    if name in TOP_FIELDS:
+        return (name,)
+    if name.startswith("lifecycle."):
+        return ("lifecycle", name.removeprefix("lifecycle."))
+    return ("prices", *name.removeprefix("prices.").split("."))
+
+
+def field_name(name: str) -> str:
+    """A field as the curation may write it (`prices.batch.input`) -> its checked name."""
+    return name.removeprefix("prices.")
+
+
+def fields_of(table: Mapping[str, Any]) -> dict[str, Any]:
+    """Every checked field a model table (or a data set's record) has, by name."""
+    out: dict[str, Any] = {}
+    for key, value in (table.get("prices") or {}).items():
+        if isinstance(value, dict):
+            out.update({f"{key}.{sub}": v for sub, v in value.items()})
+        else:
+            out[key] = value
+    out.update({key: table[key] for key in TOP_FIELDS if table.get(key) is not None})
+    life = table.get("lifecycle")
+    if isinstance(life, dict):
+        out.update({f"lifecycle.{k}": v for k, v in life.items()})
+    return {name: value for name, value in out.items() if group_of(name) is not None}
+
+
 class Absent:
     """A value a source or the curation leaves out on purpose (TOML has no null)."""
 
     def __repr__(self) -> str:
         return "absent"
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Absent:
+        return self  # one of a kind: `value is ABSENT` holds for copies too
 
 
 ABSENT = Absent()
@@ -61,28 +143,29 @@ def name_date(name: str) -> dt.date | None:
 
 def get_field(table: Mapping[str, Any], name: str) -> Any:
     """A checked field of a model table, or None."""
-    if name in PRICE_FIELDS:
-        prices = table.get("prices")
-        return prices.get(name) if isinstance(prices, dict) else None
-    return table.get(name)
+    node: Any = table
+    for key in _path(name):
+        if not isinstance(node, Mapping):
+            return None
+        node = node.get(key)
+    return node
 
 
 def set_field(table: dict[str, Any], name: str, value: Any) -> None:
-    """Set (or, for ABSENT, remove) a checked field of a model table."""
-    if name in PRICE_FIELDS:
-        prices = table.setdefault("prices", {})
-        if value is ABSENT:
-            prices.pop(name, None)
-        else:
-            prices[name] = value
-        if not prices:
-            table.pop("prices")
-        else:
-            table["prices"] = order_prices(prices)
-    elif value is ABSENT:
-        table.pop(name, None)
+    """Set (or, for ABSENT, remove) a checked field of a model table; emptied tables go."""
+    path = _path(name)
+    nodes = [table]
+    for key in path[:-1]:
+        nodes.append(nodes[-1].setdefault(key, {}))
+    if value is ABSENT:
+        nodes[-1].pop(path[-1], None)
     else:
-        table[name] = value
+        nodes[-1][path[-1]] = value
+    for depth in range(len(path) - 1, 0, -1):
+        if not nodes[depth]:
+            del nodes[depth - 1][path[depth - 1]]
+    if isinstance(table.get("prices"), dict):
+        table["prices"] = order_prices(table["prices"])
 
 
 def order_prices(prices: Mapping[str, Any]) -> dict[str, Any]:
@@ -101,9 +184,12 @@ def order_prices(prices: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def same(a: Any, b: Any) -> bool:
-    """Equal values; Decimals compare by value (1.10 == 1.1), ints and Decimals too."""
+    """Equal values; Decimals compare by value (1.10 == 1.1), ints and Decimals too; modality
+    lists whatever their order."""
     if isinstance(a, (int, Decimal)) and isinstance(b, (int, Decimal)):
         return Decimal(a) == Decimal(b)
+    if isinstance(a, list) and isinstance(b, list) and all(isinstance(x, str) for x in a + b):
+        return sorted(a) == sorted(b)
     return bool(a == b)
 
 
@@ -328,19 +414,29 @@ def _fill(base: dict[str, Any], extra: Mapping[str, Any]) -> None:
 def reference_values(
     index: MakerIndex, refs: References, model_id: str, table: Mapping[str, Any]
 ) -> dict[str, dict[str, Any]]:
-    """field -> {set name: value} over every data set that has this model and the field."""
-    out: dict[str, dict[str, Any]] = {name: {} for name in CHECKED}
+    """field -> {set name: value} for every checked field a data set has for this model."""
+    out: dict[str, dict[str, Any]] = {}
     for set_name in sorted(index.sets):
         if refs.sets[set_name].get("format") == "openai-image-prices":
             continue  # per-image grids only
         record = index.match(set_name, model_id, table)
         if record is None:
             continue
-        for name in CHECKED:
-            value = get_field(record, name)
-            if value is not None:
-                out[name][set_name] = value
+        for name, value in fields_of(record).items():
+            out.setdefault(name, {})[set_name] = value
     return out
+
+
+def curated_fields(over: Mapping[str, Any]) -> set[str]:
+    """The checked fields a curated [models.<id>] table sets, or removes with `unset` (a table
+    path such as `prices.batch` stands for every field under it)."""
+    names = set(fields_of(over))
+    names |= {field_name(str(path)) for path in over.get("unset", [])}
+    return names
+
+
+def is_curated(name: str, curated: set[str]) -> bool:
+    return name in curated or any(name.startswith(f"{c}.") for c in curated)
 
 
 @dataclass(frozen=True)
@@ -359,16 +455,18 @@ class Choice:
 
 def choices_by_model(curation: Mapping[str, Any]) -> dict[tuple[str, str], Choice]:
     """[[choices]] entries: models, fields (or field), one of value / absent = true / prefer = set,
-    and source (why, and where the kept value comes from)."""
+    and source (why, and where the kept value comes from). Fields are checked names (`input`,
+    `batch.output`, `lifecycle.shutdown_date`); price paths may keep their `prices.` head."""
     out: dict[tuple[str, str], Choice] = {}
     problems: list[str] = []
     sets = curation.get("sets", {})
     for i, entry in enumerate(curation.get("choices", [])):
         where = f"choices[{i}]"
-        names = entry.get("fields", [entry.get("field")])
-        bad = [n for n in names if n not in CHECKED]
+        names = [field_name(str(n)) for n in entry.get("fields", [entry.get("field")])]
+        bad = [n for n in names if group_of(n) is None]
         if bad:
-            problems.append(f"{where}: fields {bad!r} not among {', '.join(CHECKED)}")
+            groups = "; ".join(f"{g.name}: {', '.join(g.fields)}" for g in GROUPS)
+            problems.append(f"{where}: fields {bad!r} are in no checked group ({groups})")
             continue
         if not entry.get("source"):
             problems.append(f"{where}.source: required (why, and where the kept value comes from)")
@@ -411,9 +509,25 @@ def decide(values: Mapping[str, Any], choice: Choice | None) -> tuple[str, Any]:
     return "unresolved", None
 
 
+@dataclass(frozen=True)
+class Figure:
+    """One checked figure of one bundled model: the catalog's value, each data set's, and how
+    it stands: 'agree' (every set that has it agrees with the catalog), 'chosen' (a [[choices]]
+    entry), 'curated' (set by hand in the model's [models.<id>] table, with its source), or
+    'unexplained' (`problem` says why)."""
+
+    model: str
+    field: str
+    group: str
+    actual: Any  # ABSENT when the catalog has no value
+    values: dict[str, Any]
+    status: str
+    problem: str | None = None
+
+
 @dataclass
 class CheckReport:
-    """Counts of the cross-check and every problem it found."""
+    """Counts of the cross-check, every figure checked, and every problem it found."""
 
     models_found: int = 0
     checked: int = 0
@@ -421,17 +535,25 @@ class CheckReport:
     curated: int = 0
     multi_source: int = 0  # figures found in two or more data sets
     problems: list[str] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
 
 
 def cross_check(
     doc: Mapping[str, Any], refs: References, curation: Mapping[str, Any]
 ) -> CheckReport:
-    """Hold every model of a catalog document against the data sets its maker is fed from."""
+    """Hold every model of a catalog document against the data sets its maker is fed from.
+
+    Every field of every group that a data set has for the model is checked, and every field a
+    choice names: a figure a set has and the catalog lacks is a disagreement too."""
     report = CheckReport()
     choices = choices_by_model(curation)
+    chosen: dict[str, set[str]] = {}
+    for model_id, name in choices:
+        chosen.setdefault(model_id, set()).add(name)
     used: set[tuple[str, str]] = set()
     indexes: dict[str, MakerIndex] = {}
     makers = curation.get("makers", {})
+    curated_models = curation.get("models", {})
     for model_id, table in doc.get("models", {}).items():
         maker_id = table.get("provider")
         if maker_id not in makers:
@@ -440,29 +562,36 @@ def cross_check(
         if maker_id not in indexes:
             indexes[maker_id] = maker_index(refs, maker_id, makers[maker_id])
         values = reference_values(indexes[maker_id], refs, model_id, table)
-        report.models_found += any(values.values())
-        for name in CHECKED:
+        report.models_found += bool(values)
+        by_hand = curated_fields(curated_models.get(model_id, {}))
+        for name in sorted(set(values) | chosen.get(model_id, set())):
+            group = group_of(name)
+            assert group is not None  # fields_of and choices_by_model keep grouped names only
+            found = values.get(name, {})
             choice = choices.get((model_id, name))
-            if not values[name] and choice is None:
-                continue
             report.checked += 1
-            report.multi_source += len(values[name]) > 1
+            report.multi_source += len(found) > 1
             if choice is not None:
                 used.add((model_id, name))
-            actual = get_field(table, name)
-            problem = _judge(
-                f"{model_id}: {name}",
-                values[name],
-                choice,
-                ABSENT if actual is None else actual,
-                refs,
-            )
+            value = get_field(table, name)
+            actual = ABSENT if value is None else value
+            status, problem = "agree", None
+            if choice is None and is_curated(name, by_hand):
+                agreed = distinct(found.values())
+                if not (len(agreed) == 1 and same(actual, agreed[0])):
+                    status = "curated"
+            else:
+                problem = _judge(f"{model_id}: {name}", found, choice, actual, refs)
+                status = "unexplained" if problem else ("agree" if choice is None else "chosen")
             if problem:
                 report.problems.append(problem)
-            elif choice is None:
+            elif status == "agree":
                 report.agreeing += 1
             else:
                 report.curated += 1
+            report.figures.append(
+                Figure(model_id, name, group.name, actual, dict(found), status, problem)
+            )
     report.problems += [
         f"choice for {model_id} {name} matches no bundled model with data"
         for model_id, name in sorted(set(choices) - used)

@@ -2,9 +2,10 @@
 
 `build(reference_dir, curation_path)` reads each maker's records through aicompare's importers
 (the feeds named in `data/curation.toml`), maps their ids to the makers' API ids, folds dated
-snapshots and curated aliases into their model, settles input, cached-input and output prices,
-context window and max output against every data set (the value they agree on, or the curated
-choice), applies the hand-kept fields, validates the result as a catalog and cross-checks it.
+snapshots and curated aliases into their model, applies the hand-kept fields, settles every
+checked figure (the field groups of `check.GROUPS`: prices, batch, tiers, limits, modalities,
+dates) against every data set (the value they agree on, the curated choice, or the value set by
+hand), validates the result as a catalog and cross-checks it.
 Pure and deterministic: the same inputs give the same document, sorted by provider then id.
 The format of the curation file is in docs/catalog-sources.md.
 """
@@ -34,8 +35,10 @@ from .check import (
     References,
     choices_by_model,
     cross_check,
+    curated_fields,
     decide,
     get_field,
+    is_curated,
     is_dated,
     maker_index,
     name_date,
@@ -417,12 +420,20 @@ def _finish(
                 if name.endswith("_modalities") and "capabilities" not in blocked:
                     _implied_capabilities(table, name)
     values = reference_values(index, refs, mid, table)
-    for name in CHECKED:
-        status, value = decide(values[name], choices.get((mid, name)))
+    by_hand = curated_fields(over)
+    names = set(values) | {name for model_id, name in choices if model_id == mid}
+    for name in sorted(names):
+        choice = choices.get((mid, name))
+        if choice is None and is_curated(name, by_hand):
+            continue  # set by hand in [models.<id>]: the curated value stays
+        found = values.get(name, {})
+        status, value = decide(found, choice)
         if status in ("agree", "chosen", "stale"):
             if get_field(table, name) is None and value is not ABSENT:
-                filled.append(f"{mid}: {name} {value} from {', '.join(sorted(values[name]))}")
-            set_field(table, name, value)
+                filled.append(f"{mid}: {name} {value} from {', '.join(sorted(found))}")
+            set_field(table, name, copy.deepcopy(value))
+            if name.endswith("_modalities") and "capabilities" not in blocked:
+                _implied_capabilities(table, name)
         # 'unresolved' keeps the primary value; the cross-check reports it
     if "source_url" not in over:
         table["source_url"] = _source_url(table, maker)

@@ -28,4 +28,5 @@ COMMANDS: dict[str, str] = {
     "catalog import": "catalog.import_",  # `import` is a keyword: no import statement could name it
     "catalog export": "catalog.export",
     "catalog build": "catalog.build",
+    "catalog audit": "catalog.audit",
 }

@@ -1,0 +1,95 @@
+"""`aicompare catalog audit`: hold the bundled catalog against the public data sets."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from aicompare.cli import emit
+from aicompare.commands.options import JsonOpt, output_format
+from aicompare.errors import AicompareError, UsageError
+from aicompare.render import View
+
+VIEW = View(
+    "catalog audit",
+    document="aicompare.render.audit_views:audit_document",
+    text="aicompare.render.audit_views:audit_text",
+)
+
+
+def command(
+    path: Annotated[
+        Path | None,
+        typer.Argument(
+            help="The catalog file to audit; default the checkout's data/models.toml.",
+            metavar="[PATH]",
+        ),
+    ] = None,
+    reference: Annotated[
+        Path | None,
+        typer.Option(
+            "--reference",
+            metavar="DIR",
+            help="Folder with the reference data sets; default ../shared/reference next to the checkout.",
+        ),
+    ] = None,
+    curation: Annotated[
+        Path | None,
+        typer.Option(
+            "--curation", metavar="PATH", help="The curation file; default data/curation.toml."
+        ),
+    ] = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Audit the bundled catalog against the reference data sets (exit 1 if anything is
+    unexplained).
+
+    Prints, per field group (token prices, cache writes, batch, image and audio tokens,
+    long-context tiers, limits, modalities, shutdown dates, cut-off and release date), how many
+    figures agree with each data set, how many the curation explains, and every unexplained
+    disagreement with each set's value. Maintainer tooling: runs from a source checkout.
+
+    \b
+    Examples:
+      aicompare catalog audit
+      aicompare catalog audit --json
+      aicompare catalog audit /tmp/models.toml --reference ~/data/reference
+    """
+    from aicompare.tooling import catalog_build_tooling
+
+    tooling = catalog_build_tooling()  # tools/catalog_build of the source checkout
+    default_curation, default_reference, default_catalog = tooling.default_paths()
+    reference = reference or default_reference
+    if reference is None:
+        raise UsageError(
+            "no reference data found next to the checkout", "give the folder with --reference DIR"
+        )
+    if not os.path.isdir(reference):  # os.path: False, not OSError, for a name too long
+        raise UsageError(f"--reference: {reference} is not a folder")
+    curation = curation or default_curation
+    if not os.path.isfile(curation):
+        raise UsageError(
+            f"no curation file at {curation}", "run from a source checkout, or give --curation PATH"
+        )
+    path = path or default_catalog
+    if not os.path.isfile(path):
+        raise UsageError(f"no catalog file at {path}", "give the catalog file to audit as PATH")
+    result = tooling.audit(path, reference, curation)
+    emit(output_format(json_, None), VIEW, result, as_of=dt.date.today())
+    if result.unexplained:
+        if not json_:
+            from aicompare.cli import report
+
+            count = result.unexplained
+            report(
+                AicompareError(
+                    f"{count} unexplained disagreement{'s' if count != 1 else ''} in {path}",
+                    "follow the data sets, or record a choice with its source in the curation "
+                    "file (docs/catalog-sources.md)",
+                )
+            )
+        raise typer.Exit(1)
