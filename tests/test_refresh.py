@@ -131,6 +131,27 @@ def test_zero_the_catalog_already_has_is_no_change() -> None:
     assert report.refused == [] and report.unchanged == ["omni-moderation-latest"]
 
 
+def test_a_price_ten_times_the_catalogs_or_a_tenth_is_refused() -> None:
+    bundled = {"embed": cohere(input=D("0.1"), output=D("2"), cached_input=D("0.05"))}
+    doc = store.empty_document()
+    report = refresh.refresh(
+        doc,
+        {"embed": litellm_table(input=D(100), output=D("0.2"), cached_input=D("0.45"))},
+        [bundled],
+        Rules(source="litellm"),
+    )
+    assert report.refused == [
+        Refusal(
+            "embed", "prices.input", D(100), refresh.PRICED, D("0.1"), "(this is 1000 times that)"
+        ),
+        Refusal(
+            "embed", "prices.output", D("0.2"), refresh.PRICED, D("2"), "(this is 1/10 of that)"
+        ),
+    ]
+    # 9 times is a price change, written
+    assert doc["models"]["embed"]["prices"] == {"cached_input": D("0.45")}
+
+
 def test_a_tier_list_with_a_zero_is_refused_whole() -> None:
     tiers = [{"above_input_tokens": 200000, "input": D(0), "output": D(0)}]
     bundled = {"m": cohere(input=D(2))}
@@ -553,6 +574,15 @@ def expected_counts() -> dict[str, int]:
                 if not free or any(v > 0 for v in _prices(old)):
                     counts["refused"] += 1
                     continue
+            if (
+                field.startswith(("prices.", "image_prices."))
+                and isinstance(old, Decimal)
+                and isinstance(value, Decimal)
+                and old > 0
+                and (value >= 10 * old or 10 * value <= old)
+            ):
+                counts["refused"] += 1  # a slip of unit, not a price change
+                continue
             differs = differs or old is None or not _equal(old, value)
         counts["updated" if differs else "unchanged"] += 1
     return counts
@@ -575,6 +605,13 @@ def test_summary_counts_are_true_on_the_litellm_reference(
     }
     assert got == expected
     assert doc["kept"] == []
+    assert {
+        "model": "embed-multilingual-light-v3.0",
+        "field": "prices.input",
+        "value": "100",
+        "reason": "the catalog prices it at 0.10 (this is 1000 times that)",
+        "catalog": "0.1",
+    } in doc["refused"]
     # the figure: 78 chat records priced 0/0; none of them puts a 0 in the catalog
     raw = json.loads(LITELLM.read_text())
     placeholders = [

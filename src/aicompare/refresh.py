@@ -7,6 +7,7 @@ other layer, merged), and writes only what is safe (docs/catalog.md, "Importing 
 - a 0 price is a suspicious value unless the catalog already has 0 there: it is refused (not
   written, counted, listed) when any layer prices that field above 0, or when the source does not
   mark the model free (`source_marks_free`); a new model whose every price is refused is not added;
+- so is a price JUMP (10) times the one in effect or more, or that many times less: a slip of unit;
 - a field recorded in a layer's `set_by_hand` list (written by `catalog set`/`catalog add`) is kept,
   and listed with the value the source gives, unless `overwrite`;
 - a model the catalog already has keeps its `provider` and `type`: a price list names the seller
@@ -40,6 +41,10 @@ UNORDERED = frozenset(
 _MISSING: Any = object()
 
 NOT_FREE = "the source does not mark the model free"
+PRICED = "the catalog prices it"
+# A price this many times the catalog's, or this many times smaller, is a slip of unit (per token
+# read as per 1K, per image as per 1M tokens), not a price change: refused as suspicious too.
+JUMP = Decimal(10)
 UPDATE_ONLY = "not in the catalog (--update-only)"
 ONLY_NEW = "already in the catalog (--only-new)"
 RESELLER = "sold by a reseller, not by its maker (--exclude-resellers)"
@@ -108,6 +113,7 @@ class Refusal:
     value: Any
     reason: str
     catalog: Any = None  # the price above 0 a layer gives, when that is the reason
+    detail: str = ""  # said after the catalog's price: "(this is 1000 times that)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -332,6 +338,25 @@ def _positive(value: Any) -> bool:
     return value is not _MISSING and any(v > 0 for v in _prices_in(value))
 
 
+def _jump(old: Any, new: Any) -> str:
+    """ "(this is 1000 times that)" when `new` is JUMP times `old` or more, or JUMP times less;
+    "" otherwise (and for anything but two prices above 0)."""
+    if not (_number(old) and _number(new) and old > 0 and new > 0):
+        return ""
+    if new >= old * JUMP:
+        return f"(this is {_times(Decimal(new) / Decimal(old))} times that)"
+    if new * JUMP <= old:
+        return f"(this is 1/{_times(Decimal(old) / Decimal(new))} of that)"
+    return ""
+
+
+def _times(ratio: Decimal) -> str:
+    """A ratio for a sentence: whole when it is or when it is 100 or more, else to 3 significant
+    figures (12.5, 1000)."""
+    whole = ratio.to_integral_value()
+    return str(int(whole)) if whole == ratio or ratio >= 100 else f"{ratio:.3g}"
+
+
 def _same(a: Any, b: Any, path: Path_ = ()) -> bool:
     """Equal values (2.5 and 2.50 are the same price; lists of names in any order); a bool is
     not a number."""
@@ -441,13 +466,15 @@ def _plan_model(
                     (v for t in reversed(layers) if _positive(v := _get(t, path))), _MISSING
                 )
                 if priced is not _MISSING:
-                    refused.append(
-                        Refusal(model_id, dotted, value, "the catalog prices it", priced)
-                    )
+                    refused.append(Refusal(model_id, dotted, value, PRICED, priced))
                     continue
                 if not free:
                     refused.append(Refusal(model_id, dotted, value, NOT_FREE))
                     continue
+            jump = _jump(now, value)
+            if jump:
+                refused.append(Refusal(model_id, dotted, value, PRICED, now, jump))
+                continue
         if _same(now, value, path):
             continue
         if _protected(path, hand):

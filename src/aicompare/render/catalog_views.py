@@ -164,7 +164,8 @@ def _value(value: object) -> str:
 def _refusal(refusal: Refusal) -> str:
     if refusal.catalog is None:
         return refusal.reason
-    return f"{refusal.reason} at {_value(refusal.catalog)}"
+    detail = f" {refusal.detail}" if refusal.detail else ""
+    return f"{refusal.reason} at {_value(refusal.catalog)}{detail}"
 
 
 def _by_reason(skipped: Sequence[Skip], limit: int = 12) -> list[str]:
@@ -200,7 +201,7 @@ def import_text(
     )
     if report.refused:
         text += (
-            f"refused {len(report.refused)} suspicious $0 prices of {refused_models} models "
+            f"refused {len(report.refused)} suspicious prices of {refused_models} models "
             f"({len(report.not_added)} new models not added: every price refused):\n"
         )
         known = set(report.updated) | set(report.unchanged)

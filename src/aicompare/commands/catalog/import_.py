@@ -184,7 +184,8 @@ def command(
     """Import a public price list into a catalog layer (your file by default), safely.
 
     A $0 price is refused where the catalog prices the field or the source does not mark the model
-    free; values set by hand (catalog set/add) are kept unless --overwrite. Both are listed.
+    free, and so is a price 10 times off the catalog's; values set by hand (catalog set/add) are
+    kept unless --overwrite. Both are listed.
 
     \b
     Examples:
