@@ -163,7 +163,7 @@ def test_import_through_the_cli_counts_and_lists_unknown_models(cli, tmp_path: P
     run = cli("catalog", "import", "--from", "csv", str(path), "--into", str(layer))
     assert run.exit_code == 0, run.stderr
     assert run.stdout.splitlines()[1:] == [
-        "  added 2, updated 0, unchanged 0, skipped 2",
+        "  added 0, updated 2, unchanged 0, refused 0, kept 0, skipped 2",
         "skipped, by reason:",
         f"    2  {UNKNOWN_MODEL}",
         "not in the catalog: ghost-1, ghost-2",

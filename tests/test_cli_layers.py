@@ -40,6 +40,7 @@ def test_set_overrides_one_field_and_show_says_where(cli, user_file: Path) -> No
     assert written["models"]["alpha-mini"] == {
         "notes": "negotiated",
         "prices": {"input": Decimal("0.90")},
+        "set_by_hand": ["notes", "prices.input"],
     }
     show = cli("show", "alpha-mini")
     assert f"$0.90 per 1M tokens  (from {user_file})" in show.stdout

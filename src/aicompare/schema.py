@@ -55,6 +55,11 @@ MODEL_KEYS = (
     "image_prices",
     "benchmarks",
 )
+# Keys a layer may carry that describe the layer's own edits, not the model: not part of a Model.
+# `set_by_hand`: the dotted fields `catalog set`/`catalog add` wrote, which imports keep.
+BY_HAND = "set_by_hand"
+LAYER_KEYS = (BY_HAND,)
+_DOTTED = re.compile(r"^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$")
 LIFECYCLE_KEYS = ("deprecation_date", "shutdown_date", "superseded_by", "note")
 PROVIDER_KEYS = ("name", "url")
 SIZE_RE = re.compile(r"^[1-9][0-9]{1,4}x[1-9][0-9]{1,4}$")
@@ -363,7 +368,8 @@ def build_model(
         problems.add(path, f"expected a table, got {_type_name(raw)}")
         return None
     r = _Reader(raw, path, problems)
-    r.unknown(MODEL_KEYS)
+    r.unknown(MODEL_KEYS + LAYER_KEYS)
+    _check_by_hand(raw, path, problems)
     provider = r.string("provider", required=True)
     mtype = r.string("type", required=True)
     if mtype is not None and mtype not in MODEL_TYPES:
@@ -428,10 +434,29 @@ def build_model(
         prices=prices,
         image_prices=image_prices,
         benchmarks=benchmarks,
-        origins=origins,
+        # provenance of the layer's edits, not a value of the model
+        origins=tuple(o for o in origins if o[0].split(".")[0] != BY_HAND),
     )
     _check_modalities(raw, path, problems, dict(origins))
     return model if len(problems) == before else None
+
+
+def _check_by_hand(table: Mapping[str, Any], path: str, problems: Problems) -> None:
+    """`set_by_hand`: a list of dotted paths of model fields ("prices.input", "notes")."""
+    if BY_HAND not in table:
+        return
+    value = table[BY_HAND]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        problems.add(
+            f"{path}.{BY_HAND}", f"expected a list of dotted field paths, got {_type_name(value)}"
+        )
+        return
+    for item in value:
+        if not _DOTTED.match(item) or item.split(".")[0] not in MODEL_KEYS:
+            problems.add(
+                f"{path}.{BY_HAND}",
+                f"{item!r} is not a dotted path of a model field (e.g. prices.input)",
+            )
 
 
 # Capability <-> modality: (capability, "input"/"output", modality). Each pair states one fact

@@ -473,6 +473,55 @@ def set_fields(doc: dict[str, Any], model_id: str, fields: Mapping[str, Any]) ->
         del models[key]  # unsetting the last field ends the override, so no empty [models.x]
 
 
+# The key of a layer's model table listing the dotted fields `catalog set`/`catalog add` wrote: an
+# import keeps their values (aicompare.refresh; docs/catalog.md, "Hand-set values").
+BY_HAND = "set_by_hand"
+
+
+def _has(table: Mapping[str, Any], dotted: str) -> bool:
+    node: Any = table
+    for part in dotted.split("."):
+        if not isinstance(node, Mapping) or part not in node:
+            return False
+        node = node[part]
+    return True
+
+
+def record_by_hand(doc: dict[str, Any], model_id: str, fields: Mapping[str, Any]) -> None:
+    """Record in the model's `set_by_hand` list the dotted fields just set by hand; a field unset
+    (None) leaves the list with what it held below it. Only fields the table still has are
+    listed; an empty list is removed, and so is a table left holding nothing else."""
+    models = _models(doc)
+    key = _find(models, model_id)
+    table = models.get(key) if key is not None else None
+    if key is None or not isinstance(table, dict):
+        return
+    old = table.get(BY_HAND)
+    marked = [m for m in old if isinstance(m, str)] if isinstance(old, list) else []
+    for dotted, value in fields.items():
+        if value is None:
+            marked = [m for m in marked if m != dotted and not m.startswith(dotted + ".")]
+        elif dotted not in marked:
+            marked.append(dotted)
+    marked = sorted(m for m in set(marked) if m != BY_HAND and _has(table, m))
+    if marked:
+        table[BY_HAND] = marked
+    else:
+        table.pop(BY_HAND, None)
+        if not table:
+            del models[key]
+
+
+def models_table(doc: dict[str, Any]) -> dict[str, Any]:
+    """The document's models table, created when missing; CatalogError when it is no table."""
+    return _models(doc)
+
+
+def coerce(value: Any) -> Any:
+    """A fresh copy to write: floats as the Decimal of their shortest repr, tuples as lists."""
+    return _coerce(value)
+
+
 def add_model(doc: dict[str, Any], model_id: str, table: Mapping[str, Any]) -> None:
     """Add a new model table; WriteError if the file already has that id."""
     models = _models(doc)

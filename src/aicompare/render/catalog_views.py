@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,7 +16,7 @@ if TYPE_CHECKING:
     from aicompare.importers import Skip
     from aicompare.loader import Validation
     from aicompare.model import Model
-    from aicompare.store import MergeReport
+    from aicompare.refresh import RefreshReport, Refusal
 
 
 # ---------------------------------------------------------------- path, validate
@@ -97,7 +98,7 @@ def import_document(
     file: Path,
     path: Path,
     dry_run: bool,
-    report: MergeReport,
+    report: RefreshReport,
     skipped: Sequence[Skip],
     notes: Sequence[object],
 ) -> dict[str, Any]:
@@ -109,12 +110,62 @@ def import_document(
         "added": report.added,
         "updated": report.updated,
         "unchanged": report.unchanged,
+        "not_added": report.not_added,
+        "changes": [
+            {"model": c.model, "field": c.field, "from": _shown(c.old), "to": _shown(c.new)}
+            for c in report.changes
+        ],
+        "refused": [
+            {
+                "model": r.model,
+                "field": r.field,
+                "value": _shown(r.value),
+                "reason": _refusal(r),
+                "catalog": _shown(r.catalog),
+            }
+            for r in report.refused
+        ],
+        "kept": [
+            {
+                "model": k.model,
+                "field": k.field,
+                "value": _shown(k.value),
+                "source": _shown(k.source),
+            }
+            for k in report.kept
+        ],
         "skipped": [{"key": s.key, "reason": s.reason} for s in skipped],
         "notes": [str(n) for n in notes],
     }
 
 
 UNKNOWN_SHOWN = 20
+# Refusals of models the catalog has are all listed; those of new models up to this many.
+NEW_REFUSALS_SHOWN = 20
+ADDED_SHOWN = 20
+
+
+def _value(value: object) -> str:
+    """A value as a line of the summary shows it: prices with at least two decimals (2.50)."""
+    if value is None:
+        return "(none)"
+    if isinstance(value, Decimal) and value.is_finite():
+        exponent = value.as_tuple().exponent
+        if isinstance(exponent, int) and exponent > -2:
+            value = value.quantize(Decimal("0.01"))
+        return str(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k} = {_value(v)}" for k, v in value.items()) + "}"
+    return str(jsonable(value))
+
+
+def _refusal(refusal: Refusal) -> str:
+    if refusal.catalog is None:
+        return refusal.reason
+    detail = f" {refusal.detail}" if refusal.detail else ""
+    return f"{refusal.reason} at {_value(refusal.catalog)}{detail}"
 
 
 def _by_reason(skipped: Sequence[Skip], limit: int = 12) -> list[str]:
@@ -127,30 +178,66 @@ def _by_reason(skipped: Sequence[Skip], limit: int = 12) -> list[str]:
     return lines
 
 
+def _more(shown: int, total: int) -> str:
+    return f"  and {total - shown} more (--json lists every one)\n" if total > shown else ""
+
+
 def import_text(
     source: str,
     file: Path,
     path: Path,
     dry_run: bool,
-    report: MergeReport,
+    report: RefreshReport,
     skipped: Sequence[Skip],
     notes: Sequence[Any],
 ) -> str:
     verb = "would import" if dry_run else "imported"
+    refused_models = len({r.model for r in report.refused})
     text = (
         f"{verb} {source} {file} into {path}:\n"
         f"  added {len(report.added)}, updated {len(report.updated)}, "
-        f"unchanged {len(report.unchanged)}, skipped {len(skipped)}\n"
+        f"unchanged {len(report.unchanged)}, refused {len(report.refused)}, "
+        f"kept {len(report.kept)}, skipped {len(skipped)}\n"
     )
+    if report.refused:
+        text += (
+            f"refused {len(report.refused)} suspicious prices of {refused_models} models "
+            f"({len(report.not_added)} new models not added: every price refused):\n"
+        )
+        known = set(report.updated) | set(report.unchanged)
+        old = [r for r in report.refused if r.model in known]
+        new = [r for r in report.refused if r.model not in known]
+        shown = old + new[:NEW_REFUSALS_SHOWN]
+        text += "".join(
+            f"  {r.model} {r.field} {_value(r.value)} refused: {_refusal(r)}\n" for r in shown
+        )
+        text += _more(len(shown), len(report.refused))
+    if report.kept:
+        text += f"kept {len(report.kept)} values set by hand (--overwrite replaces them):\n"
+        text += "".join(
+            f"  {k.model} {k.field} kept {_value(k.value)} (set by hand); "
+            f"the source says {_value(k.source)}\n"
+            for k in report.kept
+        )
+    if dry_run and report.changes:
+        text += f"would change {len(report.changes)} fields of {len(report.updated)} models:\n"
+        text += "".join(
+            f"  {c.model} {c.field} {_value(c.old)} -> {_value(c.new)}\n" for c in report.changes
+        )
+    if dry_run and report.added:
+        text += (
+            f"would add {len(report.added)} models: "
+            f"{', '.join(report.added[:ADDED_SHOWN])}\n" + _more(ADDED_SHOWN, len(report.added))
+        )
     if skipped:
         text += "skipped, by reason:\n" + "\n".join(_by_reason(skipped)) + "\n"
     from aicompare.importers import UNKNOWN_MODEL
 
     unknown = [s.key for s in skipped if s.kind == UNKNOWN_MODEL]
     if unknown:
-        shown = ", ".join(unknown[:UNKNOWN_SHOWN])
+        shown_names = ", ".join(unknown[:UNKNOWN_SHOWN])
         more = len(unknown) - UNKNOWN_SHOWN
-        text += f"not in the catalog: {shown}" + (
+        text += f"not in the catalog: {shown_names}" + (
             f" and {more} more (--json lists every one)\n" if more > 0 else "\n"
         )
     if notes:

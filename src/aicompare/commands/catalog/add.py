@@ -98,6 +98,7 @@ def command(
     def mutate(doc: dict[str, Any]) -> None:
         store.add_model(doc, model_id, {})
         store.set_fields(doc, model_id, fields)
+        store.record_by_hand(doc, model_id, fields)
         doc["models"][model_id].setdefault("as_of", dt.date.today())
 
     store.edit_layer(path, mutate)

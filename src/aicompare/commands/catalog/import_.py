@@ -113,6 +113,20 @@ def _known_models(
     return attach(models, owner)
 
 
+def _providers(text: str | None) -> list[str]:
+    """`--providers a,b` as a list (order kept, duplicates dropped); UsageError when empty."""
+    if text is None:
+        return []
+    names = list(dict.fromkeys(p.strip() for p in text.split(",") if p.strip()))
+    if not names:
+        from aicompare.errors import UsageError
+
+        raise UsageError(
+            f"invalid value for --providers: {text!r}", "name providers separated by commas"
+        )
+    return names
+
+
 def command(
     source: Annotated[
         Source,
@@ -130,55 +144,102 @@ def command(
             help="The data file (e.g. LiteLLM's model_prices_and_context_window.json).",
         ),
     ],
-    provider: Annotated[
+    providers: Annotated[
         str | None,
-        typer.Option("--provider", metavar="PROVIDER", help="Only this provider's models."),
+        typer.Option(
+            "--providers",
+            "--provider",
+            metavar="A,B",
+            help="Only these providers' records, as the data set names them (comma-separated).",
+        ),
     ] = None,
+    update_only: Annotated[
+        bool,
+        typer.Option(
+            "--update-only", help="Only update models the catalog has; add none (others skipped)."
+        ),
+    ] = False,
     only_new: Annotated[
-        bool, typer.Option("--only-new", help="Add new models; leave existing entries alone.")
+        bool, typer.Option("--only-new", help="Add new models; leave the catalog's alone.")
+    ] = False,
+    exclude_resellers: Annotated[
+        bool,
+        typer.Option(
+            "--exclude-resellers",
+            help="Leave out records sold by a reseller, not by the model's maker (litellm).",
+        ),
+    ] = False,
+    overwrite: Annotated[
+        bool,
+        typer.Option("--overwrite", help="Replace values set by hand (catalog set/add) too."),
     ] = False,
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Report what would change; write nothing.")
+        bool,
+        typer.Option("--dry-run", help="Print what would change, field by field; write nothing."),
     ] = False,
     into: IntoOpt = None,
     json_: JsonOpt = False,
     catalog_paths: CatalogOpt = None,
 ) -> None:
-    """Import a public price list into a catalog layer (your file by default).
+    """Import a public price list into a catalog layer (your file by default), safely.
+
+    A $0 price is refused where the catalog prices the field or the source does not mark the model
+    free, and so is a price 10 times off the catalog's; values set by hand (catalog set/add) are
+    kept unless --overwrite. Both are listed.
 
     \b
     Examples:
-      aicompare catalog import --from litellm model_prices_and_context_window.json
-      aicompare catalog import --from models.dev catalog.json --provider anthropic --only-new
-      aicompare catalog import --from genai-prices data.json --dry-run
+      aicompare catalog import --from litellm model_prices_and_context_window.json --dry-run
+      aicompare catalog import --from litellm model_prices_and_context_window.json --update-only
+      aicompare catalog import --from models.dev catalog.json --providers anthropic,openai
       aicompare catalog import --from csv scores.csv
     """
-    from aicompare import store
-    from aicompare.importers import import_file
-    from aicompare.loader import read_document
+    from aicompare import refresh, store
+    from aicompare.errors import UsageError
+    from aicompare.loader import layer_list, read_document
 
+    if update_only and only_new:
+        raise UsageError(
+            "--update-only and --only-new exclude each other", "give one of them, or neither"
+        )
+    if exclude_resellers and source.value != "litellm":
+        raise UsageError(
+            f"--exclude-resellers is defined for --from litellm only, not {source.value}",
+            "choose the maker's records with --providers",
+        )
+    names = _providers(providers)
     stages = _Stages(total=4, quiet=json_)
     try:
         stages.step("reading and converting")
-        result = import_file(source.value, file, provider=provider, as_of=dt.date.today())
+        result = refresh.convert(source.value, file, names, as_of=dt.date.today())
         stages.step("checking names")
         catalog = load(catalog_paths)
         models, unknown = _known_models(source.value, result.models, catalog)
         models, clashes = drop_clashes(models, catalog)
+        resold: list[Skip] = []
+        if exclude_resellers:
+            models, resold = refresh.drop_resellers(source.value, models)
         path = target_path(into)
+        paths = [layer.path for layer in layer_list(catalog_paths or []) if layer.exists]
+        others = [refresh.models_of(read_document(p)[0]) for p in refresh.other_layers(paths, path)]
+        rules = refresh.Rules(
+            update_only=update_only, only_new=only_new, overwrite=overwrite, source=source.value
+        )
         stages.step("merging" if not dry_run else "comparing")
         if dry_run:
             doc = read_document(path)[0] if os.path.isfile(path) else store.empty_document()
-            report = store.merge_models(copy.deepcopy(doc), models, only_new=only_new)
+            report = refresh.refresh(copy.deepcopy(doc), models, others, rules)
         else:
-            report = store.edit_layer(
-                path, lambda doc: store.merge_models(doc, models, only_new=only_new)
-            )
+            report = store.edit_layer(path, lambda doc: refresh.refresh(doc, models, others, rules))
         stages.step("done")
     finally:
         stages.close()
     skipped = (
-        result.skipped + unknown + clashes + [Skip(key, reason) for key, reason in report.skipped]
+        result.skipped
+        + unknown
+        + clashes
+        + resold
+        + [Skip(key, reason) for key, reason in report.skipped]
     )
     emit(
         output_format(json_, None),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -91,5 +91,10 @@ def command(
     path = target_path(into)
     from aicompare import store
 
-    store.edit_layer(path, lambda doc: store.set_fields(doc, model_id, fields))
+    def mutate(doc: dict[str, Any]) -> None:
+        store.set_fields(doc, model_id, fields)
+        # an import keeps these values (docs/catalog.md, "Hand-set values")
+        store.record_by_hand(doc, model_id, fields)
+
+    store.edit_layer(path, mutate)
     emit(output_format(json_, None), VIEW, model_id, path, fields, as_of=dt.date.today())
