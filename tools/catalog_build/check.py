@@ -22,7 +22,17 @@ from aicompare.importers import FORMATS, importer
 from aicompare.model import PRICE_KEYS
 
 # The figures held against the data sets: three token prices (per 1M) and two token limits.
-PRICE_FIELDS = ("input", "cached_input", "output", "cache_write", "cache_write_1h")
+PRICE_FIELDS: tuple[str, ...] = ("input", "cached_input", "output", "cache_write", "cache_write_1h")
+# Price kinds besides the token prices: fees that are not per token, thinking-mode output, the
+# service tiers and off-peak prices ("<table>.<key>": a key of prices.<table>).
+KIND_FIELDS = (
+    "request_per_1k",
+    "web_search_per_1k",
+    "thinking_output",
+    *(f"{t}.{k}" for t in ("flex", "priority") for k in ("input", "cached_input", "output")),
+    *(f"off_peak.{k}" for k in ("input", "cached_input", "output", "hours")),
+)
+PRICE_FIELDS += KIND_FIELDS
 LIMIT_FIELDS = ("context_window", "max_output_tokens")
 CHECKED = PRICE_FIELDS + LIMIT_FIELDS
 # A dated name: gpt-4o-2024-08-06, claude-x-20250929, grok-4.20-0309-reasoning, mistral-x-2512,
@@ -63,7 +73,10 @@ def get_field(table: Mapping[str, Any], name: str) -> Any:
     """A checked field of a model table, or None."""
     if name in PRICE_FIELDS:
         prices = table.get("prices")
-        return prices.get(name) if isinstance(prices, dict) else None
+        head, _, leaf = name.rpartition(".")
+        if head and isinstance(prices, dict):
+            prices = prices.get(head)
+        return prices.get(leaf) if isinstance(prices, dict) else None
     return table.get(name)
 
 
@@ -71,10 +84,14 @@ def set_field(table: dict[str, Any], name: str, value: Any) -> None:
     """Set (or, for ABSENT, remove) a checked field of a model table."""
     if name in PRICE_FIELDS:
         prices = table.setdefault("prices", {})
+        head, _, leaf = name.rpartition(".")
+        inner = prices.setdefault(head, {}) if head else prices
         if value is ABSENT:
-            prices.pop(name, None)
+            inner.pop(leaf, None)
         else:
-            prices[name] = value
+            inner[leaf] = value
+        if head and not any(key != "hours" for key in inner):
+            prices.pop(head)  # a table of no price (or off-peak hours alone) is none
         if not prices:
             table.pop("prices")
         else:
@@ -92,9 +109,11 @@ def order_prices(prices: Mapping[str, Any]) -> dict[str, Any]:
         order = {key: i for i, key in enumerate((*first, *PRICE_KEYS))}
         return {k: table[k] for k in sorted(table, key=lambda k: (order.get(k, len(order)), k))}
 
-    out = keyed({k: v for k, v in prices.items() if k not in ("batch", "tiers")})
-    if isinstance(prices.get("batch"), dict):
-        out["batch"] = keyed(prices["batch"])
+    tables = ("batch", "flex", "priority", "off_peak")
+    out = keyed({k: v for k, v in prices.items() if k not in (*tables, "tiers")})
+    for name in tables:
+        if isinstance(prices.get(name), dict):
+            out[name] = keyed(prices[name], ("hours",))
     if isinstance(prices.get("tiers"), list):
         out["tiers"] = [keyed(tier, ("above_input_tokens",)) for tier in prices["tiers"]]
     return out
