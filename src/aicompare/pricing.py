@@ -16,6 +16,9 @@ Who bills what, the same in both:
 - image rows (image input, cached image input and image output tokens): the model, or a
   pipeline's image model; media rows (audio tokens, minutes, characters, video seconds): the model,
   or a pipeline's text model. Each at its own price: a missing one is "cannot serve".
+- fee rows (requests, web searches): the model, or a pipeline's text model, on top of what the
+  requests are billed for (never a prompt that goes unbilled); a model without a request fee
+  charges none, one without a web-search price cannot serve searches.
 - images: per image from the model's grid, which covers the output only (a token-billed image
   model bills the prompt on top: a line note says so). With `--images`, a model with a grid bills
   the images' output per image only (image output tokens given are not billed twice); one without a
@@ -56,7 +59,7 @@ TOKENS_PER_PRICE = 1_000_000  # catalog token prices are per 1M tokens
 PER_IMAGE = "per image"
 IMAGES = "images"
 # Who bills a kind (see the module docstring): the prompt and the text output are a text model's.
-PROMPT, OUTPUT, IMAGE, MEDIA = "prompt", "output", "image", "media"
+PROMPT, OUTPUT, IMAGE, MEDIA, FEE = "prompt", "output", "image", "media", "fee"
 TEXT = (PROMPT, OUTPUT)
 
 # A cap, not a cost: Decimal works on the digits a number has, so a huge precision keeps every
@@ -77,7 +80,7 @@ class Billed(NamedTuple):
     quantity: str  # the Workload field that counts it
     fallback: str | None  # the kind whose rate bills it when its own price is unknown
     rate: str  # the catalog's price key (`prices.<rate>`) that bills it
-    role: str  # PROMPT, OUTPUT, IMAGE or MEDIA: which model bills it
+    role: str  # PROMPT, OUTPUT, IMAGE, MEDIA or FEE: which model bills it
     caveat: str | None  # a note every line of this kind carries
     optional: bool  # a model without its price charges none (no line), rather than cannot serve
 
@@ -144,9 +147,19 @@ BILLED = (
     ),
     # A fee per request (Perplexity's Sonar): most models charge none, so a model without the
     # price bills nothing for requests (the workload's assumptions say so), not "cannot serve".
-    _billed("request", "requests", 1000, rate="request_per_1k", label="requests", optional=True),
+    _billed(
+        "request",
+        "requests",
+        1000,
+        role=FEE,
+        rate="request_per_1k",
+        label="requests",
+        optional=True,
+    ),
     # Web-search tool calls: a model without a search price in the catalog cannot serve them.
-    _billed("web_search", "web_searches", 1000, rate="web_search_per_1k", label="web searches"),
+    _billed(
+        "web_search", "web_searches", 1000, role=FEE, rate="web_search_per_1k", label="web searches"
+    ),
 )
 # What a line of a kind says when its price is missing, besides "no ... price".
 _MISSING_HINTS = {
@@ -296,7 +309,7 @@ def counted_units(w: Workload) -> list[str]:
 def _media(w: Workload) -> bool:
     """Whether the workload has more than prompt tokens (images, image, audio or video counts)."""
     return bool(w.images) or any(
-        getattr(w, kind.quantity) for kind in BILLED if kind.role not in TEXT
+        getattr(w, kind.quantity) for kind in BILLED if kind.role not in (*TEXT, FEE)
     )
 
 

@@ -133,8 +133,8 @@ def build_workload(
     if tokens is not None:
         inp, out = _split(tokens, inp, out, cached, cache_writes, output_share, notes)
     inp, out = inp or 0, out or 0
-    counted = inp + cached + cache_writes + out + reasoning_tokens + images + sum(media.values())
-    if counted + (requests or 0) + web_searches == 0:
+    # requests and searches are charges on top of what requests are billed for, not a workload
+    if inp + cached + cache_writes + out + reasoning_tokens + images + sum(media.values()) == 0:
         raise WorkloadError(
             "nothing to price",
             "give --tokens, --input, --output, --cached-input or --images (or --audio-minutes, "
