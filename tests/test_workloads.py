@@ -341,7 +341,7 @@ def test_browsing_minutes_ranks_speech_to_text(wcli: Callable[..., Run]) -> None
     assert [(r["model"], r["total"]) for r in doc["results"]] == [("stt-minute", "6")]
     assert doc["omitted"] == {
         "servable": 0,
-        "cannot_serve": 11,
+        "cannot_serve": 12,
         "left_out": {"deprecated_or_retired": 0, "preview_or_experimental": 0, "free_tier": 0},
     }
 
