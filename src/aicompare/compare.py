@@ -10,7 +10,15 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from aicompare import fmt, succession
-from aicompare.model import ALTERNATE_TABLES, PRICE_KEYS, PRICE_LABELS, PRICE_UNITS, Model, Status
+from aicompare.model import (
+    ALTERNATE_TABLES,
+    OTHER_PRICE_KEYS,
+    PRICE_LABELS,
+    PRICE_UNITS,
+    TOKEN_PRICE_KEYS,
+    Model,
+    Status,
+)
 from aicompare.succession import Lookup, Succession
 
 # Price kinds worth a sentence; the rest appear in the table only.
@@ -157,8 +165,13 @@ def build_rows(
             str,
         ),
     ]
-    for table in ("standard", *ALTERNATE_TABLES):
-        for key in PRICE_KEYS:
+    # token prices of every table first, then the others (per minute, per 1,000 requests, ...)
+    for keys, table in (
+        (group, table)
+        for group in (TOKEN_PRICE_KEYS, OTHER_PRICE_KEYS)
+        for table in ("standard", *ALTERNATE_TABLES)
+    ):
+        for key in keys:
             values = [m.price(key, table=table) for m in models]
             if all(v is None for v in values):
                 continue
