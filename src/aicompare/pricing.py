@@ -385,11 +385,11 @@ class RateCard(NamedTuple):
     tiers: tuple[PriceTier, ...]  # by threshold, lowest first
     image_prices: tuple[ImagePrice, ...]
     # one rate per BILLED kind of each of these tables, or () when the model has none of it
-    flex: tuple[Decimal | None, ...]
-    priority: tuple[Decimal | None, ...]
-    off_peak: tuple[Decimal | None, ...]
-    off_peak_hours: str | None
-    thinking: Decimal | None  # the thinking-mode output price
+    flex: tuple[Decimal | None, ...] = ()
+    priority: tuple[Decimal | None, ...] = ()
+    off_peak: tuple[Decimal | None, ...] = ()
+    off_peak_hours: str | None = None
+    thinking: Decimal | None = None  # the thinking-mode output price
 
     def has(self, capability: str) -> bool:
         return capability in self.capabilities
