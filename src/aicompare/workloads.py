@@ -12,6 +12,12 @@ What `--tokens` counts: uncached input, cached input (`--cached-input`), cache w
 `--cache-hit RATE` splits the uncached input into cache reads and uncached input (rounded down to a
 whole token, the rest uncached: the higher estimate). Image, audio and video quantities are their
 own counts, never part of `--tokens`.
+
+Fees that are not per token come on top: `--searches` (web-search tool calls) and `--requests`
+(per-request fees), which, when not given, are the prompt tokens (input, cached input, cache
+writes) over `--request-tokens`, rounded up, stated in the assumptions. Which prices apply:
+standard, `--batch`, `--tier flex|priority` or `--off-peak`, one of them (two is a usage error);
+`--thinking` bills output at a thinking-mode output price where a model has one.
 """
 
 from __future__ import annotations
