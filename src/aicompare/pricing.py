@@ -832,6 +832,7 @@ def quote_all(cards: Iterable[RateCard], w: Workload) -> list[Decimal | None]:
     images = Decimal(w.images) if w.images else None
     request = w.request_tokens  # without it, no prompt is too long and no tier applies
     tiered = w.tier != STANDARD
+    plain = not (w.batch or w.table is not None or w.thinking)  # standard prices only
     multiply, add = _EXACT.multiply, _EXACT.add
     totals: list[Decimal | None] = []
     for card in cards:
@@ -852,11 +853,16 @@ def quote_all(cards: Iterable[RateCard], w: Workload) -> list[Decimal | None]:
                 totals.append(None)
                 continue
             tier = None if request is None else _tier(card, request)
+            # a plain workload without a tier: `_rate` is the standard rate where there is one
+            # (the call cost 0.3 ms over 4,180 models; the property test holds the two equal)
+            standard = card.standard if plain and tier is None else None
             billed = _ZERO
             for index, quantity, exponent in rows:
                 if index == _IMAGE_OUTPUT and images is not None and card.image_prices:
                     continue  # the per-image price covers the output
-                price = _rate(card, index, w, tier)[0]
+                price = None if standard is None else standard[index]
+                if price is None:
+                    price = _rate(card, index, w, tier)[0]
                 if price is None:
                     if _OPTIONAL[index]:
                         continue  # no fee of this kind
