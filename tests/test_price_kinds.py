@@ -291,3 +291,61 @@ def test_catalog_set_takes_the_new_tables() -> None:
     )
     with pytest.raises(UsageError, match="expected UTC windows"):
         parse_field("prices.off_peak.hours", "afternoon")
+
+
+# --- the importers: which fee a per-query price is, what a reasoning cost is -------------------
+
+
+def _litellm_prices(provider: str, sizes: tuple[str, str, str]) -> dict[str, Any]:
+    import datetime as dt
+
+    from aicompare.importers import litellm
+
+    low, medium, high = (Decimal(v) for v in sizes)
+    record = {
+        "litellm_provider": provider,
+        "mode": "chat",
+        "input_cost_per_token": Decimal("0.000002"),
+        "output_cost_per_token": Decimal("0.000008"),
+        "search_context_cost_per_query": {
+            "search_context_size_low": low,
+            "search_context_size_medium": medium,
+            "search_context_size_high": high,
+        },
+    }
+    result = litellm.convert({"m": record}, source="x", as_of=dt.date(2026, 11, 21))
+    return dict(result.models["m"]["prices"])
+
+
+def test_a_search_price_by_context_size_is_perplexitys_request_fee() -> None:
+    """Sonar bills each request by its search context (low, medium, high): the high fee is
+    kept; one price per query whatever the context is a price per search call (Sonar Deep
+    Research's search queries, OpenAI's web-search tool)."""
+    sonar = _litellm_prices("perplexity", ("0.005", "0.008", "0.012"))
+    assert sonar["request_per_1k"] == Decimal(12) and "web_search_per_1k" not in sonar
+    deep = _litellm_prices("perplexity", ("0.005", "0.005", "0.005"))
+    assert deep["web_search_per_1k"] == Decimal(5) and "request_per_1k" not in deep
+    openai = _litellm_prices("openai", ("0.01", "0.01", "0.01"))
+    assert openai["web_search_per_1k"] == Decimal(10)
+    # a search price by context size elsewhere is no one price per call: not converted
+    assert "web_search_per_1k" not in _litellm_prices("openai", ("0.03", "0.035", "0.05"))
+
+
+def test_a_reasoning_cost_below_the_output_price_is_no_thinking_price() -> None:
+    import datetime as dt
+
+    from aicompare.importers import modelsdev
+
+    def convert(cost: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+        data = {
+            "providers": {"p": {"id": "p", "name": "P", "models": {"m": {"id": "m", "cost": cost}}}}
+        }
+        result = modelsdev.convert(data, source="x", as_of=dt.date(2026, 11, 21))
+        model = next(iter(result.models.values()))
+        return dict(model.get("prices", {})), [str(n) for n in result.notes]
+
+    qwen, _ = convert({"input": Decimal("0.4"), "output": Decimal("1.2"), "reasoning": 4})
+    assert qwen["thinking_output"] == Decimal(4)
+    deep, notes = convert({"input": 2, "output": 8, "reasoning": 3})
+    assert "thinking_output" not in deep
+    assert any("reasoning-token price below the output price" in n for n in notes)

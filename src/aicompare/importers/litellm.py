@@ -406,18 +406,17 @@ def _per_request(
     distinct = sorted({value for value in sizes if value is not None})
     if distinct == [0]:
         return True  # no fee
-    if rec.get("litellm_provider") == "perplexity":
-        # Sonar bills every request by its search context: the high one, the most a request
-        # pays (genai-prices' request fee is the same figure)
-        standard["request_per_1k"] = distinct[-1]
-        if len(distinct) > 1:
-            lost[SEARCH_SIZES].append(
-                ", ".join(f"{name} {value}" for name, value in zip(SIZES, sizes))
-            )
+    if len(distinct) == 1:
+        # one price per query whatever the context: the web-search tool's (or Sonar Deep
+        # Research's search queries)
+        standard["web_search_per_1k"] = distinct[0]
         return True
-    if len(distinct) > 1:
+    if rec.get("litellm_provider") != "perplexity":
         return False  # a search price by context size: not one price per call
-    standard["web_search_per_1k"] = distinct[0]
+    # Perplexity's Sonar bills every request by its search context: the high one, the most a
+    # request pays (genai-prices' request fee is the same figure)
+    standard["request_per_1k"] = distinct[-1]
+    lost[SEARCH_SIZES].append(", ".join(f"{name} {value}" for name, value in zip(SIZES, sizes)))
     return True
 
 
