@@ -145,10 +145,14 @@ def test_dated_snapshots_are_folded(catalog: Catalog) -> None:
 def test_prices_are_exact_decimals(doc: dict[str, Any]) -> None:
     from decimal import Decimal
 
+    tables = ("batch", "flex", "priority", "off_peak")
     for model_id, table in doc["models"].items():
-        for key, value in table.get("prices", {}).items():
-            if key not in ("batch", "tiers"):
-                assert isinstance(value, (Decimal, int)) and not isinstance(value, bool), model_id
+        prices = table.get("prices", {})
+        values = [v for k, v in prices.items() if k not in (*tables, "tiers")]
+        for name in tables:
+            values += [v for k, v in prices.get(name, {}).items() if k != "hours"]
+        for value in values:
+            assert isinstance(value, (Decimal, int)) and not isinstance(value, bool), model_id
     assert doc["models"]["o4-mini"]["prices"]["cached_input"] == Decimal("0.275")
 
 
@@ -416,7 +420,12 @@ def test_readme_diff_example(bundled_cli) -> None:
     }
     assert [d["percent"] for d in doc["differences"] if d["kind"] == "price"] == ["78.00", "78.00"]
     o4 = doc["models"][1]
-    assert o4["prices"]["standard"] == {"input": "1.1", "cached_input": "0.275", "output": "4.4"}
+    assert o4["prices"]["standard"] == {
+        "input": "1.1",
+        "cached_input": "0.275",
+        "output": "4.4",
+        "web_search_per_1k": "10",
+    }
     assert o4["status"] == "retired" and o4["lifecycle"]["superseded_by"] == "gpt-5.6-terra"
     grid = doc["models"][0]["image_prices"]
     assert grid["medium"]["1024x1536"] == "0.063"

@@ -16,10 +16,11 @@ from terminal import base_env, run
 from typer.main import get_command
 
 from aicompare.cli import app
-from aicompare.commands.options.workload import BUNDLED_QUALITIES, CACHE_TTLS, PERIODS
+from aicompare.commands.options.workload import BUNDLED_QUALITIES, CACHE_TTLS, PERIODS, TIERS
 from aicompare.filters import SORT_KEYS, list_models
 from aicompare.loader import load_catalog
 from aicompare.model import ANY
+from aicompare.pricing import TIERS as DOMAIN_TIERS
 from aicompare.quantities import Period
 from aicompare.workloads import CACHE_TTLS as DOMAIN_CACHE_TTLS
 
@@ -159,6 +160,7 @@ def test_the_help_lists_are_the_domains() -> None:
     """The static lists --help shows (no catalog load at help time) are the domain's own."""
     assert tuple(p.value for p in Period) == PERIODS
     assert CACHE_TTLS == DOMAIN_CACHE_TTLS
+    assert TIERS == DOMAIN_TIERS
     bundled = load_catalog(())
     qualities = {cell.quality for m in bundled.models.values() for cell in m.image_prices}
     assert set(BUNDLED_QUALITIES) == qualities - {ANY}

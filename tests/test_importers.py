@@ -187,9 +187,30 @@ def test_litellm_long_context_tiers_and_notes(lite: ImportResult) -> None:
         }
     ]
     assert pro["batch"] == {"input": Decimal("0.625"), "output": Decimal("5")}
+    # service tiers: LiteLLM's _flex and _priority fields are tables of their own
+    assert pro["flex"] == {
+        "cached_input": Decimal("0.125"),
+        "input": Decimal("0.625"),
+        "output": Decimal("5"),
+    }
+    assert pro["priority"] == {
+        "cached_input": Decimal("0.225"),
+        "input": Decimal("2.25"),
+        "output": Decimal("18"),
+    }
+    # the grounding search's price per query, the same at every context size: per 1,000
+    assert pro["web_search_per_1k"] == Decimal("35")
     lines = notes_of(lite, "gemini-2.5-pro")
-    assert any("service-tier" in line and "input_cost_per_token_priority" in line for line in lines)
-    assert any("per-query" in line and "search_context_cost_per_query" in line for line in lines)
+    assert not any("input_cost_per_token_priority" in line for line in lines)
+    assert any(
+        "long-context flex and priority" in line
+        and "input_cost_per_token_above_200k_tokens_priority" in line
+        for line in lines
+    )
+    assert any(
+        "per-query" in line and "google_maps_grounding_cost_per_query" in line for line in lines
+    )
+    assert not any("search_context_cost_per_query" in line for line in lines)
     assert any("batch long-context tier" in line for line in lines)
 
 
@@ -226,7 +247,15 @@ def test_litellm_skips_and_notes(lite: ImportResult) -> None:
     why = reasons(lite)
     assert why["exa_ai/search"] == "mode 'search' has no catalog type"
     assert why["sample_spec"] == "documentation entry, not a model"
-    assert any("time-window" in line for line in notes_of(lite, "deepseek-flash"))
+    # off-peak: the weekday UTC windows, merged across midnight; the weekend rule is noted
+    assert lite.models["deepseek-flash"]["prices"]["off_peak"] == {
+        "cached_input": Decimal("0.003"),
+        "hours": "04:00-06:00, 10:00-01:00",
+        "input": Decimal("0.15"),
+        "output": Decimal("0.6"),
+    }
+    [line] = notes_of(lite, "deepseek-flash")
+    assert "off-peak days (weekends) not representable" in line
     [line] = notes_of(lite, "together_ai/deepseek-ai/DeepSeek-V3")
     assert "successor not in this import" in line
     kimi = lite.models["together_ai/moonshotai/Kimi-K2-Instruct"]
@@ -351,7 +380,10 @@ def test_modelsdev_notes_and_filter(mdev: ImportResult) -> None:
     assert "deprecated" in old["lifecycle"]["note"]
     assert any("deprecated" in line for line in notes_of(mdev, "anthropic/claude-3-haiku-20240307"))
     assert mdev.models["azure/claude-haiku-4-5"]["knowledge_cutoff"] == "2025-02"  # was 2025-02-31
-    assert any("reasoning 4" in line for line in notes_of(mdev, "alibaba/qwen-plus"))
+    # models.dev's reasoning cost is Qwen's thinking-mode output price
+    qwen = mdev.models["alibaba/qwen-plus"]["prices"]
+    assert qwen["output"] == Decimal("1.2") and qwen["thinking_output"] == Decimal("4")
+    assert not any("reasoning" in line for line in notes_of(mdev, "alibaba/qwen-plus"))
     only = run("models.dev", "modelsdev.json", provider="openai")
     assert sorted(only.models) == [
         "gpt-4o-mini",
@@ -377,7 +409,20 @@ def test_genai_prices_basic_and_names(genai: ImportResult) -> None:
     assert o4["snapshots"] == ["openai/o4-mini-2025-04-16"]
     assert o4["aliases"] == ["openai/o4-mini-high"]
     assert o4["context_window"] == 200_000
-    assert any("service_tier=priority" in line for line in notes_of(genai, "openai/o4-mini"))
+    assert o4["prices"]["flex"] == {
+        "cached_input": Decimal("0.138"),
+        "input": Decimal("0.55"),
+        "output": Decimal("2.2"),
+    }
+    assert o4["prices"]["priority"] == {
+        "cached_input": Decimal("0.5"),
+        "input": Decimal("2"),
+        "output": Decimal("8"),
+    }
+    assert o4["prices"]["web_search_per_1k"] == Decimal("10")
+    lines = notes_of(genai, "openai/o4-mini")
+    assert not any("service_tier=priority" in line for line in lines)
+    assert any("service_tier=fast" in line for line in lines)
     assert_no_float(genai.models)
     validate(genai)
 
@@ -397,15 +442,29 @@ def test_genai_prices_tiers_and_batch(genai: ImportResult) -> None:
         "input": Decimal("1.25"),
         "output": Decimal("7.5"),
     }
-    assert any("batch long-context tier" in line for line in notes_of(genai, "openai/gpt-5.4"))
+    assert gpt["flex"] == gpt["batch"]  # flex is batch-priced for gpt-5.4
+    assert any(
+        "long-context tier prices of batch, flex or priority" in line
+        and "batch input_mtok" in line
+        and "flex output_mtok" in line
+        for line in notes_of(genai, "openai/gpt-5.4")
+    )
     pro = genai.models["google/gemini-2.5-pro"]["prices"]
     assert pro["tiers"][0]["above_input_tokens"] == 200_000
 
 
 def test_genai_prices_time_windows_and_dates(genai: ImportResult) -> None:
+    # the window 00:30-16:30 is dearer: those are the standard prices, and the base ones the
+    # off-peak prices of the rest of the day
     chat = genai.models["deepseek/deepseek-chat"]["prices"]
-    assert chat["input"] == Decimal("0.135") and chat["output"] == Decimal("0.55")
-    assert any("time-window" in line for line in notes_of(genai, "deepseek/deepseek-chat"))
+    assert chat["input"] == Decimal("0.27") and chat["output"] == Decimal("1.1")
+    assert chat["off_peak"] == {
+        "cached_input": Decimal("0.035"),
+        "hours": "16:30-00:30",
+        "input": Decimal("0.135"),
+        "output": Decimal("0.55"),
+    }
+    assert not any("time-window" in line for line in notes_of(genai, "deepseek/deepseek-chat"))
     later = run("genai-prices", "genai-prices.json", provider="google")
     now = later.models["gemini-3.6-flash"]["prices"]
     future = import_file(

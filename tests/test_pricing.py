@@ -693,9 +693,13 @@ def test_the_billed_table_drives_cards_and_line_items() -> None:
     for kind in BILLED:
         assert kind.rate in PRICE_KEYS and kind.quantity in counts and kind.per > 0
         assert kind.fallback is None or kind.fallback in keys
-        assert kind.role in ("prompt", "output", "image", "media")
+        assert kind.role in ("prompt", "output", "image", "media", "fee")
     rates = list(dict.fromkeys(kind.rate for kind in BILLED))
-    assert [kind.key for kind in BILLED if kind.key != kind.rate] == ["reasoning"]
+    assert [kind.key for kind in BILLED if kind.key != kind.rate] == [
+        "reasoning",
+        "request",
+        "web_search",
+    ]
     prices = {key: Decimal(f"{index + 1}.25") for index, key in enumerate(rates)}
     batch = {keys[0]: Decimal("0.5")}
     model = Model("m", "acme", "text", "M", prices=Prices(PriceSet(prices), PriceSet(batch)))

@@ -341,7 +341,7 @@ def test_browsing_minutes_ranks_speech_to_text(wcli: Callable[..., Run]) -> None
     assert [(r["model"], r["total"]) for r in doc["results"]] == [("stt-minute", "6")]
     assert doc["omitted"] == {
         "servable": 0,
-        "cannot_serve": 11,
+        "cannot_serve": 12,
         "left_out": {"deprecated_or_retired": 0, "preview_or_experimental": 0, "free_tier": 0},
     }
 
@@ -561,9 +561,16 @@ def test_the_spec_parses_every_new_option() -> None:
         audio_minutes="8",
         characters="9",
         video_seconds="10",
+        requests="11",
+        searches="12",
+        tier="Flex",
+        thinking=True,
     )
     assert spec.given() and not WorkloadSpec(batch=True, per="day").given()
+    # how a workload is billed is not a workload: a task's typical one still applies
+    assert not WorkloadSpec(tier="flex", off_peak=True, thinking=True).given()
     w = parse_workload(spec, [])
+    assert (w.tier, w.table, w.off_peak, w.thinking) == ("flex", "flex", False, True)
     assert [getattr(w, kind.quantity) for kind in BILLED] == [
         0,
         0,
@@ -579,6 +586,8 @@ def test_the_spec_parses_every_new_option() -> None:
         8,
         9,
         10,
+        11,
+        12,
     ]
 
 
@@ -626,6 +635,11 @@ def test_quotes_equal_estimates_for_each_kind(
         {"images": 7, "input_tokens": 1234},
         {"batch": True},
         {"input_tokens": 5, "request_tokens": 300_000},
+        {"tier": "flex"},
+        {"tier": "priority", "input_tokens": 5, "request_tokens": 300_000},
+        {"off_peak": True},
+        {"thinking": True},
+        {"thinking": True, "batch": True, "input_tokens": 5, "request_tokens": 300_000},
     ]
     for extra in extras:
         counts = {**extra, kind: extra.get(kind, 0) + 1_234_567}
@@ -704,4 +718,6 @@ def test_every_workload_field_is_a_parameter_of_the_command(module: str) -> None
     parameters = set(inspect.signature(command).parameters)
     wanted = {"input_" if f == "input" else f for f in WorkloadSpec._fields}
     assert wanted <= parameters, sorted(wanted - parameters)
-    assert set(WORKLOAD_KEYS) == set(WorkloadSpec._fields) - {"batch", "per"}
+    # how it is billed (batch, period, tier, off-peak, thinking) is no task's typical workload
+    modes = {"batch", "per", "tier", "off_peak", "thinking"}
+    assert set(WORKLOAD_KEYS) == set(WorkloadSpec._fields) - modes

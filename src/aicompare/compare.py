@@ -10,7 +10,15 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from aicompare import fmt, succession
-from aicompare.model import PRICE_KEYS, PRICE_LABELS, PRICE_UNITS, Model, Status
+from aicompare.model import (
+    ALTERNATE_TABLES,
+    OTHER_PRICE_KEYS,
+    PRICE_LABELS,
+    PRICE_UNITS,
+    TOKEN_PRICE_KEYS,
+    Model,
+    Status,
+)
 from aicompare.succession import Lookup, Succession
 
 # Price kinds worth a sentence; the rest appear in the table only.
@@ -160,15 +168,21 @@ def build_rows(
             str,
         ),
     ]
-    for batch in (False, True):
-        for key in PRICE_KEYS:
-            values = [m.price(key, batch=batch) for m in models]
+    # token prices of every table first, then the others (per minute, per 1,000 requests, ...)
+    for keys, table in (
+        (group, table)
+        for group in (TOKEN_PRICE_KEYS, OTHER_PRICE_KEYS)
+        for table in ("standard", *ALTERNATE_TABLES)
+    ):
+        for key in keys:
+            values = [m.price(key, table=table) for m in models]
             if all(v is None for v in values):
                 continue
-            label = ("batch " if batch else "") + PRICE_LABELS[key]
+            prefix = "" if table == "standard" else table.replace("_", "-") + " "
+            label = prefix + PRICE_LABELS[key]
             unit = PRICE_UNITS[key].removeprefix("per ")
             section = f"Prices (USD {PRICE_UNITS[key]})" if unit == "1M tokens" else "Prices"
-            field = ("prices.batch." if batch else "prices.") + key
+            field = "prices." + ("" if table == "standard" else f"{table}.") + key
             shown = label if unit == "1M tokens" else f"{label} (/{unit})"
             rows.append(_row(section, field, shown, values, _show_price, lower_is_better=True))
     cells: list[tuple[str, str]] = []

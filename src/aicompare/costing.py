@@ -89,6 +89,11 @@ def parse_workload(spec: WorkloadSpec, models: Iterable[Model | RateCard]) -> Wo
         audio_minutes=_count(spec.audio_minutes, "--audio-minutes"),
         characters=_count(spec.characters, "--characters"),
         video_seconds=_count(spec.video_seconds, "--video-seconds"),
+        requests=None if spec.requests is None else _count(spec.requests, "--requests"),
+        web_searches=_count(spec.searches, "--searches"),
+        tier=spec.tier,
+        off_peak=spec.off_peak,
+        thinking=spec.thinking,
     )
 
 

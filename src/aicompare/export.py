@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from aicompare.catalog import Catalog
-from aicompare.model import GENERAL, Model, PriceSet
+from aicompare.model import ALTERNATE_TABLES, GENERAL, Model, PriceSet
 from aicompare.schema import LIFECYCLE_KEYS, MODEL_KEYS
 
 # The model keys written as they are (lists for tuples); the first three and the tables are
@@ -34,8 +34,12 @@ def model_table(model: Model) -> dict[str, Any]:
     if lifecycle:
         table["lifecycle"] = lifecycle
     prices: dict[str, Any] = _prices(model.prices.standard)
-    if model.prices.batch:
-        prices["batch"] = _prices(model.prices.batch)
+    for name in ALTERNATE_TABLES:
+        alternate = getattr(model.prices, name)
+        if alternate or (name == "off_peak" and model.prices.off_peak_hours):
+            prices[name] = _prices(alternate)
+    if model.prices.off_peak_hours:
+        prices["off_peak"]["hours"] = model.prices.off_peak_hours
     if model.prices.tiers:
         prices["tiers"] = [
             {"above_input_tokens": t.above_input_tokens, **_prices(t.prices)}

@@ -8,8 +8,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from aicompare.errors import UsageError
-from aicompare.model import PRICE_KEYS
-from aicompare.schema import LIFECYCLE_KEYS, MAX_PRICE, SIZE_RE
+from aicompare.model import ALTERNATE_TABLES, PRICE_KEYS
+from aicompare.schema import LIFECYCLE_KEYS, MAX_PRICE, SIZE_RE, hours_problem
 
 INT_FIELDS = ("context_window", "max_input_tokens", "max_output_tokens")
 LIST_FIELDS = (
@@ -60,8 +60,12 @@ def field_kind(path: str) -> str:
     parts = path.split(".")
     if parts[0] == "prices":
         key = parts[-1]
-        if (len(parts) == 2 or (len(parts) == 3 and parts[1] == "batch")) and key in PRICE_KEYS:
+        if (len(parts) == 2 or (len(parts) == 3 and parts[1] in ALTERNATE_TABLES)) and (
+            key in PRICE_KEYS
+        ):
             return "price"
+        if path == "prices.off_peak.hours":
+            return "hours"
     elif (
         parts[0] == "image_prices"
         and len(parts) == 3
@@ -80,7 +84,8 @@ def field_kind(path: str) -> str:
         return "text"
     raise UsageError(
         f"cannot set field {path!r}",
-        "settable: prices.<kind>, prices.batch.<kind>, image_prices.<quality>.<WxH>, "
+        "settable: prices.<kind>, prices.<batch|flex|priority|off_peak>.<kind>, "
+        "prices.off_peak.hours, image_prices.<quality>.<WxH>, "
         + ", ".join(INT_FIELDS + LIST_FIELDS + DATE_FIELDS + TEXT_FIELDS),
     )
 
@@ -90,6 +95,11 @@ def parse_field(path: str, text: str, option: str = "--set") -> Any:
     kind = field_kind(path)
     if kind == "price":
         return parse_price(text, f"{option} {path}")
+    if kind == "hours":
+        problem = hours_problem(text)
+        if problem is not None:
+            raise UsageError(f"invalid value for {option} {path}: {problem}")
+        return ", ".join(window.strip() for window in text.split(","))
     if kind == "int":
         digits = text.strip().replace("_", "").replace(",", "")
         if not _WHOLE.fullmatch(digits) or int(digits) <= 0:

@@ -57,8 +57,16 @@ TOKEN_PRICE_KEYS = (
     "audio_input",
     "cached_audio_input",
     "audio_output",
+    "thinking_output",
 )
-OTHER_PRICE_KEYS = ("audio_input_per_minute", "input_per_1m_characters", "video_output_per_second")
+# Charges that are not per token: per-request fees (Perplexity's Sonar) and web-search tool calls.
+OTHER_PRICE_KEYS = (
+    "audio_input_per_minute",
+    "input_per_1m_characters",
+    "video_output_per_second",
+    "request_per_1k",
+    "web_search_per_1k",
+)
 PRICE_KEYS = TOKEN_PRICE_KEYS + OTHER_PRICE_KEYS
 
 PRICE_LABELS = {
@@ -73,16 +81,25 @@ PRICE_LABELS = {
     "audio_input": "audio input tokens",
     "cached_audio_input": "cached audio input tokens",
     "audio_output": "audio output tokens",
+    "thinking_output": "thinking-mode output tokens",
     "audio_input_per_minute": "audio input",
     "input_per_1m_characters": "input characters",
     "video_output_per_second": "video output",
+    "request_per_1k": "requests",
+    "web_search_per_1k": "web searches",
 }
 
 PRICE_UNITS = {key: "per 1M tokens" for key in TOKEN_PRICE_KEYS} | {
     "audio_input_per_minute": "per minute",
     "input_per_1m_characters": "per 1M characters",
     "video_output_per_second": "per second",
+    "request_per_1k": "per 1,000 requests",
+    "web_search_per_1k": "per 1,000 searches",
 }
+# Price tables besides the standard one that take the same keys: the Batch API, the service tiers
+# (`cost --tier`) and off-peak hours (`cost --off-peak`; the table also states its `hours`).
+SERVICE_TIERS = ("flex", "priority")
+ALTERNATE_TABLES = ("batch", *SERVICE_TIERS, "off_peak")
 
 # Per-image grids use this key for "whatever the quality" / "whatever the size".
 ANY = "any"
@@ -121,6 +138,10 @@ class Prices(NamedTuple):
     standard: PriceSet = PriceSet()
     batch: PriceSet = PriceSet()
     tiers: tuple[PriceTier, ...] = ()
+    flex: PriceSet = PriceSet()  # the flex service tier (slower, cheaper)
+    priority: PriceSet = PriceSet()  # the priority service tier
+    off_peak: PriceSet = PriceSet()  # prices within `off_peak_hours`
+    off_peak_hours: str | None = None  # UTC windows, "16:30-00:30" or "04:00-06:00, 10:00-01:00"
 
 
 class ImagePrice(NamedTuple):
@@ -209,8 +230,10 @@ class Model(NamedTuple):
     def has(self, capability: str) -> bool:
         return capability in self.capabilities
 
-    def price(self, key: str, *, batch: bool = False) -> Decimal | None:
-        return (self.prices.batch if batch else self.prices.standard).get(key)
+    def price(self, key: str, *, batch: bool = False, table: str = "standard") -> Decimal | None:
+        """A price of the standard table, or of `table` (batch, flex, priority, off_peak)."""
+        prices: PriceSet = getattr(self.prices, "batch" if batch else table)
+        return prices.get(key)
 
     def image_price(self, quality: str, size: str) -> Decimal | None:
         """USD per image at this quality and size, honouring `any`; None when not sold."""

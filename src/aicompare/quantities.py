@@ -191,7 +191,7 @@ def split_pipeline(text: str, option: str = "model") -> tuple[str, ...]:
 
 class WorkloadSpec(NamedTuple):
     """A workload as typed: the options of `cost` and `best` (commands/options/workload.py), or a
-    task's typical workload (its keys are these fields but batch and per: tasks.WORKLOAD_KEYS).
+    task's typical workload (its keys are these fields but the MODES: tasks.WORKLOAD_KEYS).
     Quantities are text until costing.parse_workload. A new field is a new workload option."""
 
     tokens: str | None = None
@@ -219,11 +219,19 @@ class WorkloadSpec(NamedTuple):
     audio_minutes: str | None = None
     characters: str | None = None
     video_seconds: str | None = None
+    # charges that are not per token, and the price tables the rates come from
+    requests: str | None = None  # else derived from --request-tokens, where given
+    searches: str | None = None
+    tier: str | None = None  # standard (default), flex or priority
+    off_peak: bool = False
+    thinking: bool = False
 
     def given(self) -> bool:
-        """Whether anything but --batch and --per was given."""
+        """Whether any quantity was given (not only how it is billed: MODES)."""
         return any(
-            value is not None
-            for name, value in zip(self._fields, self)
-            if name not in ("batch", "per")
+            value is not None for name, value in zip(self._fields, self) if name not in MODES
         )
+
+
+# The options that say how a workload is billed rather than what it is: not a task's workload.
+MODES = ("batch", "per", "tier", "off_peak", "thinking")

@@ -17,6 +17,7 @@ from aicompare.model import (
     MODEL_TYPES,
     OUTPUT_MODALITIES,
     PRICE_KEYS,
+    SERVICE_TIERS,
     TOKEN_PRICE_KEYS,
     Benchmark,
     ImagePrice,
@@ -247,14 +248,48 @@ def _price_set(
     return PriceSet(values)
 
 
+# A UTC window of off-peak hours, "16:30-00:30"; several are separated by ", ".
+_WINDOW_RE = re.compile(r"^([01][0-9]|2[0-3]):([0-5][0-9])-([01][0-9]|2[0-3]):([0-5][0-9])$")
+_TABLES = ("batch", *SERVICE_TIERS, "off_peak")
+
+
+def hours_problem(text: str) -> str | None:
+    """Why `hours` is not a list of UTC windows "HH:MM-HH:MM" (", " between them), or None."""
+    windows = text.split(",")
+    for window in windows:
+        match = _WINDOW_RE.match(window.strip())
+        if match is None:
+            return f'expected UTC windows like "16:30-00:30" (", " between two), got {text!r}'
+        if match[1] == match[3] and match[2] == match[4]:
+            return f"the window {window.strip()!r} is empty: give its start and its end"
+    return None
+
+
 def _prices(table: Mapping[str, Any], path: str, problems: Problems) -> Prices:
-    standard = _price_set(table, path, problems, PRICE_KEYS, extra=("batch", "tiers"))
-    batch = PriceSet()
-    if "batch" in table:
-        if isinstance(table["batch"], dict):
-            batch = _price_set(table["batch"], f"{path}.batch", problems, PRICE_KEYS)
-        else:
-            problems.add(f"{path}.batch", f"expected a table, got {_type_name(table['batch'])}")
+    standard = _price_set(table, path, problems, PRICE_KEYS, extra=(*_TABLES, "tiers"))
+    alternate: dict[str, PriceSet] = {}
+    hours: str | None = None
+    for name in _TABLES:
+        if name not in table:
+            continue
+        sub = table[name]
+        if not isinstance(sub, dict):
+            problems.add(f"{path}.{name}", f"expected a table, got {_type_name(sub)}")
+            continue
+        extra = ("hours",) if name == "off_peak" else ()
+        alternate[name] = _price_set(sub, f"{path}.{name}", problems, PRICE_KEYS, extra=extra)
+        if name == "off_peak":
+            raw_hours = sub.get("hours")
+            if raw_hours is None:
+                problems.add(f"{path}.off_peak.hours", "required: the UTC hours the prices apply")
+            elif not isinstance(raw_hours, str):
+                problems.add(
+                    f"{path}.off_peak.hours", f"expected a string, got {_type_name(raw_hours)}"
+                )
+            elif (problem := hours_problem(raw_hours)) is not None:
+                problems.add(f"{path}.off_peak.hours", problem)
+            else:
+                hours = ", ".join(w.strip() for w in raw_hours.split(","))
     tiers: list[PriceTier] = []
     raw_tiers = table.get("tiers", [])
     if not isinstance(raw_tiers, list) or not all(isinstance(t, dict) for t in raw_tiers):
@@ -274,7 +309,16 @@ def _prices(table: Mapping[str, Any], path: str, problems: Problems) -> Prices:
         if tiers and above <= tiers[-1].above_input_tokens:
             problems.add(tpath, "tiers must be in increasing order of above_input_tokens")
         tiers.append(PriceTier(above, tier_prices))
-    return Prices(standard, batch, tuple(tiers))
+    empty = PriceSet()
+    return Prices(
+        standard,
+        alternate.get("batch", empty),
+        tuple(tiers),
+        alternate.get("flex", empty),
+        alternate.get("priority", empty),
+        alternate.get("off_peak", empty),
+        hours,
+    )
 
 
 def _image_prices(

@@ -17,7 +17,7 @@ from aicompare.model import (
     PRICE_KEYS,
     Model,
 )
-from aicompare.quantities import WorkloadSpec
+from aicompare.quantities import MODES, WorkloadSpec
 
 if TYPE_CHECKING:
     from aicompare.schema import Problems
@@ -38,7 +38,7 @@ CRITERIA = ("prefer", "newest", "context_window", "max_output_tokens", "cost")
 BENCHMARK, PRICE = "benchmark:", "price:"
 DEFAULT_BY = ("prefer", "newest", "cost")
 # a task's [tasks.<id>.workload] keys: the workload options, by their WorkloadSpec field names
-WORKLOAD_KEYS = tuple(f for f in WorkloadSpec._fields if f not in ("batch", "per"))
+WORKLOAD_KEYS = tuple(f for f in WorkloadSpec._fields if f not in MODES)
 
 
 class Requirements(NamedTuple):

@@ -12,6 +12,12 @@ What `--tokens` counts: uncached input, cached input (`--cached-input`), cache w
 `--cache-hit RATE` splits the uncached input into cache reads and uncached input (rounded down to a
 whole token, the rest uncached: the higher estimate). Image, audio and video quantities are their
 own counts, never part of `--tokens`.
+
+Fees that are not per token come on top: `--searches` (web-search tool calls) and `--requests`
+(per-request fees), which, when not given, are the prompt tokens (input, cached input, cache
+writes) over `--request-tokens`, rounded up, stated in the assumptions. Which prices apply:
+standard, `--batch`, `--tier flex|priority` or `--off-peak`, one of them (two is a usage error);
+`--thinking` bills output at a thinking-mode output price where a model has one.
 """
 
 from __future__ import annotations
@@ -24,6 +30,8 @@ from aicompare.model import Model
 from aicompare.pricing import (
     DEFAULT_QUALITY,
     DEFAULT_SIZE,
+    STANDARD,
+    TIERS,
     RateCard,
     Workload,
     counted_units,
@@ -62,6 +70,11 @@ def build_workload(
     audio_minutes: int = 0,
     characters: int = 0,
     video_seconds: int = 0,
+    requests: int | None = None,
+    web_searches: int = 0,
+    tier: str | None = None,
+    off_peak: bool = False,
+    thinking: bool = False,
 ) -> Workload:
     """Resolve the options into exact counts, recording every assumption made on the way."""
     media = {
@@ -83,6 +96,8 @@ def build_workload(
         "--request-tokens": request_tokens,
         "--cache-writes": cache_writes,
         "--reasoning-tokens": reasoning_tokens,
+        "--requests": requests,
+        "--searches": web_searches,
         **media,
     }
     for option, value in given.items():
@@ -110,9 +125,21 @@ def build_workload(
         if not output_share.is_finite() or not 0 <= output_share <= 1:
             raise WorkloadError(f"--output-share: {output_share} is not between 0 and 1")
     ttl = _cache_ttl(cache_ttl)
+    service = _tier(tier)
+    if batch and service != STANDARD:
+        raise WorkloadError(
+            f"--batch and --tier {service} are two different prices",
+            "the Batch API has its own rates: give --batch or --tier, not both",
+        )
+    if off_peak and (batch or service != STANDARD):
+        raise WorkloadError(
+            f"--off-peak cannot be combined with {'--batch' if batch else f'--tier {service}'}",
+            "off-peak prices are a table of their own: give one of them",
+        )
     if tokens is not None:
         inp, out = _split(tokens, inp, out, cached, cache_writes, output_share, notes)
     inp, out = inp or 0, out or 0
+    # requests and searches are charges on top of what requests are billed for, not a workload
     if inp + cached + cache_writes + out + reasoning_tokens + images + sum(media.values()) == 0:
         raise WorkloadError(
             "nothing to price",
@@ -160,6 +187,27 @@ def build_workload(
         )
     if batch:
         notes.append("batch rates where the catalog has them; the standard rate elsewhere (noted)")
+    requests = _requests(requests, request_tokens, inp + cached + cache_writes, notes)
+    if web_searches:
+        notes.append(
+            f"--searches {format_quantity(web_searches)}: web-search tool calls, billed per "
+            "1,000; a model without a web-search price in the catalog cannot serve them"
+        )
+    if service != STANDARD:
+        notes.append(
+            f"--tier {service}: {service} prices; a model without any cannot serve, and one "
+            f"without a {service} price for a kind bills it at the standard rate (noted)"
+        )
+    if off_peak:
+        notes.append(
+            "--off-peak: all requests within each model's off-peak hours (UTC, shown on its "
+            "lines), at its off-peak prices; a model without them bills its standard rates"
+        )
+    if thinking:
+        notes.append(
+            "--thinking: output and reasoning tokens at each model's thinking-mode output "
+            "price where the catalog has one, else at its output rate (noted)"
+        )
     return Workload(
         inp,
         cached,
@@ -182,7 +230,49 @@ def build_workload(
         audio_minutes=audio_minutes,
         characters=characters,
         video_seconds=video_seconds,
+        requests=requests,
+        web_searches=web_searches,
+        tier=service,
+        off_peak=off_peak,
+        thinking=thinking,
     )
+
+
+def _tier(text: str | None) -> str:
+    """`standard`, `flex` or `priority` (any case and spacing); the default is standard."""
+    if text is None:
+        return STANDARD
+    value = "".join(text.split()).lower()
+    if value not in TIERS:
+        shown = repr(text) if len(text) <= 40 else repr(text[:37] + "...")
+        raise WorkloadError(
+            f"--tier: {shown} is not a service tier the catalog prices",
+            f"use one of: {', '.join(TIERS)}",
+        )
+    return value
+
+
+def _requests(
+    requests: int | None, request_tokens: int | None, prompt: int, notes: list[str]
+) -> int:
+    """The requests billed where a model charges per request: as given, else the prompt tokens
+    over --request-tokens (rounded up: a last, shorter request is a request too), else 0."""
+    if requests is not None:
+        if requests:
+            notes.append(
+                f"--requests {format_quantity(requests)}: billed where a model charges per "
+                "request; the others are assumed to charge no request fee"
+            )
+        return requests
+    if request_tokens is None or not prompt:
+        return 0
+    derived = -(-prompt // request_tokens)
+    notes.append(
+        f"{format_quantity(derived)} requests: {format_quantity(prompt)} prompt tokens over "
+        f"--request-tokens {format_quantity(request_tokens)}, rounded up (give --requests to set "
+        "them); billed where a model charges per request"
+    )
+    return derived
 
 
 _TTL_WORDS = {"5m": "5-minute", "1h": "1-hour"}

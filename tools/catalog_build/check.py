@@ -54,6 +54,9 @@ GROUPS: tuple[FieldGroup, ...] = (
     FieldGroup("modalities", ("input_modalities", "output_modalities")),
     FieldGroup("shutdown dates", ("lifecycle.shutdown_date",)),
     FieldGroup("cut-off, release", ("knowledge_cutoff", "release_date")),
+    FieldGroup("fees, thinking", ("request_per_1k", "web_search_per_1k", "thinking_output")),
+    FieldGroup("service tiers", ("flex.*", "priority.*")),
+    FieldGroup("off-peak", ("off_peak.*",)),
 )
 # Model-table keys that are checked fields (everything else checked lives under prices).
 TOP_FIELDS = (
@@ -162,7 +165,8 @@ def set_field(table: dict[str, Any], name: str, value: Any) -> None:
     else:
         nodes[-1][path[-1]] = value
     for depth in range(len(path) - 1, 0, -1):
-        if not nodes[depth]:
+        # a price table with no price (off-peak hours alone) is none
+        if not nodes[depth] or set(nodes[depth]) == {"hours"}:
             del nodes[depth - 1][path[depth - 1]]
     if isinstance(table.get("prices"), dict):
         table["prices"] = order_prices(table["prices"])
@@ -175,9 +179,11 @@ def order_prices(prices: Mapping[str, Any]) -> dict[str, Any]:
         order = {key: i for i, key in enumerate((*first, *PRICE_KEYS))}
         return {k: table[k] for k in sorted(table, key=lambda k: (order.get(k, len(order)), k))}
 
-    out = keyed({k: v for k, v in prices.items() if k not in ("batch", "tiers")})
-    if isinstance(prices.get("batch"), dict):
-        out["batch"] = keyed(prices["batch"])
+    tables = ("batch", "flex", "priority", "off_peak")
+    out = keyed({k: v for k, v in prices.items() if k not in (*tables, "tiers")})
+    for name in tables:
+        if isinstance(prices.get(name), dict):
+            out[name] = keyed(prices[name], ("hours",))
     if isinstance(prices.get("tiers"), list):
         out["tiers"] = [keyed(tier, ("above_input_tokens",)) for tier in prices["tiers"]]
     return out

@@ -67,6 +67,9 @@ FILLABLE = (
     "output_modalities",
     "max_input_tokens",
     "description",
+    # a price table's keys the primary record lacks, where the set's standard price of the key
+    # is the primary's (so the figure is the same list price's batch price)
+    "prices.batch",
 )
 # Fields that only a [[choices]] entry may set, so the cross-check sees every curated value.
 _CHOICE_ONLY = tuple(f for f in CHECKED if f not in PRICE_FIELDS)
@@ -415,6 +418,8 @@ def _finish(
         if record is None:
             continue
         for name in fields:
+            if name.startswith("prices."):
+                continue  # after the checked figures are settled, below
             if name not in table and name not in blocked and record.get(name):
                 table[name] = copy.deepcopy(record[name])
                 if name.endswith("_modalities") and "capabilities" not in blocked:
@@ -435,6 +440,13 @@ def _finish(
             if name.endswith("_modalities") and "capabilities" not in blocked:
                 _implied_capabilities(table, name)
         # 'unresolved' keeps the primary value; the cross-check reports it
+    for set_name, fields in cur["meta"].get("fill", {}).items():
+        record = index.match(set_name, mid, table)
+        for name in fields if record is not None and "prices" not in blocked else ():
+            if name.startswith("prices."):
+                _fill_prices(mid, table, record, name, set_name, filled)  # type: ignore[arg-type]
+                if table.get("prices", {}).get("batch") and "capabilities" not in blocked:
+                    table["capabilities"] = sorted({*table.get("capabilities", []), "batch"})
     if "source_url" not in over:
         table["source_url"] = _source_url(table, maker)
     if maker.get("reseller") and "notes" not in over:
@@ -443,6 +455,39 @@ def _finish(
     life = table.get("lifecycle")
     if life is not None:
         table["lifecycle"] = {k: life[k] for k in LIFECYCLE_KEYS if k in life}
+
+
+def _fill_prices(
+    mid: str,
+    table: dict[str, Any],
+    record: Mapping[str, Any],
+    name: str,
+    set_name: str,
+    filled: list[str],
+) -> None:
+    """Fill `prices.<table>` keys the primary lacks from the record, each only where the
+    record's standard price of that key is the primary's."""
+    sub = name.partition(".")[2]
+    theirs = record.get("prices", {})
+    ours = table.get("prices", {})
+    extra = theirs.get(sub) if isinstance(theirs, dict) else None
+    if not isinstance(extra, dict) or not isinstance(ours, dict):
+        return
+    for key, value in sorted(extra.items()):
+        mine = key
+        if key == "output" and table.get("type") == "image" and "output" not in ours:
+            # genai-prices writes an image model's image-output price as its output price
+            mine = "image_output"
+        if (
+            mine in ours.get(sub, {})
+            or ours.get(mine) is None
+            or not same(ours[mine], theirs.get(key))
+        ):
+            continue
+        ours.setdefault(sub, {})[mine] = value
+        filled.append(f"{mid}: {name}.{mine} {value} from {set_name}")
+    if ours:
+        table["prices"] = order_prices(ours)
 
 
 # A snapshot's API name carries the day it was cut, a little before its release: a release date

@@ -169,11 +169,16 @@ def price_tables(
     standard: Mapping[str, Decimal],
     batch: Mapping[str, Decimal],
     tiers: Mapping[int, Mapping[str, Decimal]],
+    tables: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """Assemble a `prices` table: standard keys, `batch`, and tiers in increasing order."""
+    """Assemble a `prices` table: standard keys, `batch`, the `tables` (flex, priority, off_peak
+    with its hours) that have a price, and tiers in increasing order."""
     prices: dict[str, Any] = dict(sorted(standard.items()))
     if batch:
         prices["batch"] = dict(sorted(batch.items()))
+    for name, table in (tables or {}).items():
+        if any(key != "hours" for key in table):
+            prices[name] = dict(sorted(table.items()))
     rows = [
         {"above_input_tokens": above, **dict(sorted(values.items()))}
         for above, values in sorted(tiers.items())
@@ -200,3 +205,50 @@ def result(
         skipped=sorted(set(skipped)),
         notes=sorted(lines),
     )
+
+
+# Minutes in a day: UTC windows are (start, end) minutes from midnight, end 0 meaning midnight.
+DAY_MINUTES = 24 * 60
+_CLOCK = re.compile(r"^([01][0-9]|2[0-3]):([0-5][0-9])(?::00)?Z?$")
+
+
+def clock_minutes(text: object) -> int | None:
+    """'16:30', '16:30:00Z' -> 990; None for anything else."""
+    match = _CLOCK.match(text) if isinstance(text, str) else None
+    return None if match is None else int(match[1]) * 60 + int(match[2])
+
+
+def windows_text(windows: Iterable[tuple[int, int]]) -> str | None:
+    """Daily UTC windows as the catalog writes `off_peak.hours`: touching ones merged (also
+    across midnight), in order of their start: '04:00-06:00, 10:00-01:00'. None when empty or
+    when they cover the whole day."""
+    spans = sorted(
+        (start, end if end > start else end + DAY_MINUTES) for start, end in windows if start != end
+    )
+    merged: list[list[int]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    if len(merged) > 1 and merged[-1][1] >= merged[0][0] + DAY_MINUTES:
+        last = merged.pop()
+        merged[0] = [last[0], merged[0][1] + DAY_MINUTES]
+    if not merged or any(end - start >= DAY_MINUTES for start, end in merged):
+        return None
+
+    def clock(minutes: int) -> str:
+        return f"{minutes % DAY_MINUTES // 60:02d}:{minutes % 60:02d}"
+
+    merged.sort(key=lambda span: span[0] % DAY_MINUTES)
+    return ", ".join(f"{clock(start)}-{clock(end)}" for start, end in merged)
+
+
+def complement(windows: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The rest of the day outside these (non-overlapping) daily windows."""
+    spans = sorted((start, end if end > start else end + DAY_MINUTES) for start, end in windows)
+    out: list[tuple[int, int]] = []
+    for (_, end), (start, _) in zip(spans, spans[1:] + [(spans[0][0] + DAY_MINUTES, 0)]):
+        if start > end:
+            out.append((end % DAY_MINUTES, start % DAY_MINUTES))
+    return out

@@ -10,11 +10,12 @@ from typing import Any, TypeGuard
 
 from aicompare.importers import ImportResult, Note, Skip
 from aicompare.importers._common import (
-    BATCH_TIER,
     CACHE_TTL,
     OTHER,
     TIME_WINDOW,
     clean_str,
+    clock_minutes,
+    complement,
     drop_unbilled_cache_write,
     drop_unbilled_output,
     iso_date,
@@ -25,6 +26,7 @@ from aicompare.importers._common import (
     result,
     skip,
     whole,
+    windows_text,
     wrong_format,
 )
 from aicompare.model import TOKEN_PRICE_KEYS
@@ -47,17 +49,26 @@ MTOK_KEYS = {
 UNIT_KEYS = {
     "input_mchars": ("input_per_1m_characters", 1),
     "input_audio_hours": ("audio_input_per_minute", 60),
+    "requests_kcount": ("request_per_1k", 1),
+    "web_searches_kcount": ("web_search_per_1k", 1),
 }
 IMAGE_KEYS = ("input_image_mtok", "output_image_mtok", "cache_image_read_mtok")
 AUDIO_ONLY_KEYS = ("audio_hours", "input_audio_hours", "input_mchars")
-BATCH = {"processing": "batch"}
+# Request variants with a price table of their own in the catalog: `when` -> table.
+VARIANT_TABLES: dict[tuple[tuple[str, str], ...], str] = {
+    (("processing", "batch"),): "batch",
+    (("service_tier", "flex"),): "flex",
+    (("service_tier", "priority"),): "priority",
+}
+DEFAULT_TIER = {"service_tier": "default"}  # the standard prices, under another name
 # A dated name: gpt-4o-2024-08-06, claude-3-5-sonnet-20240620, gpt-4-0613.
 DATED = re.compile(r"[-@](?:\d{4}-\d{2}-\d{2}|\d{8}|\d{4})$")
 
 PER_UNIT = "per-request/per-search prices not representable"
 WINDOW = f"{TIME_WINDOW}; the base prices are used"
+VARIANT_TIERS = "long-context tier prices of batch, flex or priority not representable"
 LATER = "price change after as_of not applied"
-VARIANTS = "request-variant prices (service tier, speed, route) not representable"
+VARIANTS = "request-variant prices (fast service tier, speed, route, ...) not representable"
 DEPRECATED = "deprecated in genai-prices (no date given)"
 TYPE = "type inferred"
 NAME_TAKEN = "match name already used by another model, dropped"
@@ -146,7 +157,7 @@ def _model(
     notes: list[Note],
 ) -> dict[str, Any]:
     """One genai-prices model -> one catalog model table."""
-    chosen = _choose(model_id, rec.get("prices"), as_of, notes)
+    chosen, off_peak = _choose(model_id, rec.get("prices"), as_of, notes)
     standard, tiers, lost = _price_set(chosen)
     mtype, why = _type(str(rec["id"]), chosen)
     table: dict[str, Any] = {"provider": str(prov["id"]), "type": mtype}
@@ -169,11 +180,14 @@ def _model(
     if rec.get("deprecated") is True:
         table["lifecycle"] = {"note": DEPRECATED}
         notes.append(note(model_id, DEPRECATED))
-    batch = _batch(model_id, rec.get("price_variants"), as_of, notes)
+    variants = _variants(model_id, rec.get("price_variants"), as_of, notes)
+    batch = variants.pop("batch", {})
     if batch:
         table["capabilities"] = ["batch"]
-    drop_unbilled_output(mtype, standard, batch, *tiers.values())
-    drop_unbilled_cache_write(standard, batch, *tiers.values())
+    if off_peak:
+        variants["off_peak"] = off_peak
+    drop_unbilled_output(mtype, standard, batch, *tiers.values(), *variants.values())
+    drop_unbilled_cache_write(standard, batch, *tiers.values(), *variants.values())
     kinds: dict[str, list[str]] = {}
     for field in lost:
         kind = (
@@ -185,7 +199,7 @@ def _model(
         )
         kinds.setdefault(kind, []).append(field)
     notes.extend(note(model_id, kind, fields) for kind, fields in kinds.items())
-    prices = price_tables(standard, batch, tiers)
+    prices = price_tables(standard, batch, tiers, variants)
     if prices:
         table["prices"] = prices
     return table
@@ -206,23 +220,21 @@ def _is_window(constraint: object) -> bool:
     return isinstance(constraint, dict) and ("start_time" in constraint or "end_time" in constraint)
 
 
-def _choose(model_id: str, prices: object, as_of: dt.date, notes: list[Note]) -> dict[str, Any]:
-    """The price object in force on as_of: last active entry wins, none active -> the first."""
+def _choose(
+    model_id: str, prices: object, as_of: dt.date, notes: list[Note]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(the price object in force on as_of, its off-peak table or {}): the last active entry
+    wins, none active -> the first. Daily UTC windows (DeepSeek) price some hours of the day
+    apart: the dearer prices are the standard ones and the cheaper an off-peak table with the
+    hours they apply, whichever of the two the windows hold."""
     if isinstance(prices, dict):
-        return prices
+        return prices, {}
     entries = (
         [e for e in prices if isinstance(e, dict) and isinstance(e.get("prices"), dict)]
         if isinstance(prices, list)
         else []
     )
     windows = [e for e in entries if _is_window(e.get("constraint"))]
-    if windows:
-        spans = [
-            f"{e['constraint'].get('start_time')}-{e['constraint'].get('end_time')} "
-            + " ".join(f"{k}={v}" for k, v in sorted(e["prices"].items()))
-            for e in windows
-        ]
-        notes.append(note(model_id, WINDOW, spans))
     dated = [e for e in entries if not _is_window(e.get("constraint"))]
     active = [e for e in dated if _active(e.get("constraint"), as_of)]
     later = [
@@ -233,7 +245,60 @@ def _choose(model_id: str, prices: object, as_of: dt.date, notes: list[Note]) ->
     if later and active:
         notes.append(note(model_id, LATER, [f"from {day}" for day in later]))
     chosen = active[-1] if active else (dated[0] if dated else None)
-    return dict(chosen["prices"]) if chosen else {}
+    base = dict(chosen["prices"]) if chosen else {}
+    if windows:
+        split = _off_peak(base, windows)
+        if split is not None:
+            return split
+        spans = [
+            f"{e['constraint'].get('start_time')}-{e['constraint'].get('end_time')} "
+            + " ".join(f"{k}={v}" for k, v in sorted(e["prices"].items()))
+            for e in windows
+        ]
+        notes.append(note(model_id, WINDOW, spans))
+    return base, {}
+
+
+def _off_peak(
+    base: dict[str, Any], windows: list[dict[str, Any]]
+) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """(standard prices, off-peak table with its hours) from the base prices and the windows
+    that price some hours apart, all alike; None when they are not one such split."""
+    inside = windows[0]["prices"]
+    spans: list[tuple[int, int]] = []
+    for entry in windows:
+        start = clock_minutes(entry["constraint"].get("start_time"))
+        end = clock_minutes(entry["constraint"].get("end_time"))
+        if start is None or end is None or start == end or entry["prices"] != inside:
+            return None
+        spans.append((start, end))
+    keys = set(base) & set(inside)
+    if not keys or set(base) != set(inside) or any(isinstance(base[k], dict) for k in keys):
+        return None
+    if all(_num(inside[k]) <= _num(base[k]) for k in keys):
+        cheap, dear, hours = inside, base, windows_text(spans)
+    elif all(_num(inside[k]) >= _num(base[k]) for k in keys):
+        cheap, dear, hours = base, inside, windows_text(complement(spans))
+    else:
+        return None
+    if hours is None:
+        return None
+    off_peak: dict[str, Any] = {"hours": hours}
+    for field, raw in cheap.items():
+        key = MTOK_KEYS.get(field)
+        price = money(raw) if key else None
+        if key is None or price is None:
+            return None
+        off_peak[key] = price
+    return dict(dear), off_peak
+
+
+def _num(value: object) -> Decimal:
+    return (
+        Decimal(value)
+        if isinstance(value, (int, Decimal)) and not isinstance(value, bool)
+        else Decimal(-1)
+    )
 
 
 def _value(raw: object, divisor: int) -> tuple[Decimal | None, list[tuple[int, Decimal]]]:
@@ -272,40 +337,43 @@ def _price_set(
     return standard, tiers, lost
 
 
-def _batch(
+def _variants(
     model_id: str, variants: object, as_of: dt.date, notes: list[Note]
-) -> dict[str, Decimal]:
-    """Batch prices from `price_variants` with when {processing: batch}; first match per key."""
-    batch: dict[str, Decimal] = {}
+) -> dict[str, dict[str, Decimal]]:
+    """Batch, flex and priority tables from `price_variants` (when {processing: batch},
+    {service_tier: flex|priority}); per table and key the first active match wins."""
+    tables: dict[str, dict[str, Decimal]] = {}
     other: list[str] = []
     tiered: list[str] = []
     for variant in variants if isinstance(variants, list) else []:
         if not isinstance(variant, dict) or not isinstance(variant.get("prices"), dict):
             continue
         when = variant.get("when")
-        if when != BATCH:
-            if variant["prices"] and isinstance(when, dict):
+        name = VARIANT_TABLES.get(tuple(sorted(when.items()))) if isinstance(when, dict) else None
+        if name is None:
+            if variant["prices"] and isinstance(when, dict) and when != DEFAULT_TIER:
                 other.extend(f"{k}={v}" for k, v in when.items())
             continue
         if not _active(variant.get("constraint"), as_of):
             start = (variant.get("constraint") or {}).get("start_date")
-            notes.append(note(model_id, LATER, [f"batch prices from {start}"]))
+            notes.append(note(model_id, LATER, [f"{name} prices from {start}"]))
             continue
+        table = tables.setdefault(name, {})
         for field, raw in variant["prices"].items():
             key = MTOK_KEYS.get(field) or UNIT_KEYS.get(field, (None, 1))[0]
             divisor = UNIT_KEYS[field][1] if field in UNIT_KEYS else 1
             base, steps = _value(raw, divisor) if key else (None, [])
             if key is None or base is None:
-                other.append(f"batch {field}")
+                other.append(f"{name} {field}")
                 continue
             if steps:
-                tiered.append(field)
-            batch.setdefault(key, base)
+                tiered.append(f"{name} {field}")
+            table.setdefault(key, base)
     if tiered:
-        notes.append(note(model_id, BATCH_TIER, tiered))
+        notes.append(note(model_id, VARIANT_TIERS, tiered))
     if other:
         notes.append(note(model_id, VARIANTS, other))
-    return batch
+    return {name: table for name, table in tables.items() if table}
 
 
 def _type(mid: str, prices: Mapping[str, Any]) -> tuple[str, str | None]:

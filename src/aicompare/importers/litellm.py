@@ -18,6 +18,7 @@ from aicompare.importers._common import (
     PER_MILLION,
     TIME_WINDOW,
     clean_str,
+    clock_minutes,
     drop_unbilled_cache_write,
     drop_unbilled_output,
     is_nonzero,
@@ -29,6 +30,7 @@ from aicompare.importers._common import (
     result,
     skip,
     whole,
+    windows_text,
     wrong_format,
 )
 from aicompare.model import ANY, INPUT_MODALITIES, OUTPUT_MODALITIES, TOKEN_PRICE_KEYS
@@ -108,7 +110,12 @@ SNAPSHOT = re.compile(r"^(?P<base>.+?)(?:-(?:\d{4}-\d{2}-\d{2}|\d{8}|\d{4})|@\d{
 SAME_FOR_SNAPSHOT = ("provider", "type", "prices", "image_prices")
 _VERSION = re.compile(r"^v\d+(?:alpha|beta)?\d*$")
 
-SERVICE_TIER = "service-tier prices (priority, flex, ...) not representable"
+SERVICE_TIER = "service-tier prices other than flex and priority not representable"
+TIER_LONG = "long-context flex and priority tier prices not representable"
+SEARCH_SIZES = "per-request fees by search context size (the high one kept)"
+OFF_PEAK_DAYS = "off-peak days (weekends) not representable; the weekday off-peak hours kept"
+# Service tiers with a table of their own in the catalog (field suffix -> table).
+TIER_TABLES = {"flex": "flex", "priority": "priority"}
 PER_QUERY = "per-query/per-request prices not representable"
 PER_PIXEL = "per-pixel image prices not converted"
 ONE_HOUR = "_above_1hr"  # cache_creation_input_token_cost_above_1hr: the 1-hour cache write
@@ -300,6 +307,7 @@ def _prices(
     """The `prices` table of one record, and the price fields it could not hold, by kind."""
     standard: dict[str, Decimal] = {}
     batch: dict[str, Decimal] = {}
+    tables: dict[str, dict[str, Any]] = {"flex": {}, "priority": {}, "off_peak": {}}
     tiers: dict[int, dict[str, Decimal]] = defaultdict(dict)
     lost: dict[str, list[str]] = defaultdict(list)
     repeats: dict[str, Decimal | None] = {}
@@ -308,6 +316,12 @@ def _prices(
             continue
         if field == "tiered_pricing":
             _tiered(raw, standard, tiers, lost)
+            continue
+        if field in PER_REQUEST_FIELDS:
+            if not _per_request(rec, field, raw, standard, lost):
+                lost[_lost_kind(field)].append(field)
+            continue
+        if field == "off_peak_pricing" and _off_peak(raw, tables["off_peak"], lost):
             continue
         if field in REPEATS:
             repeats[field] = money(raw, PER_MILLION)
@@ -335,6 +349,11 @@ def _prices(
                 lost[BATCH_TIER].append(field)
             else:
                 batch[key] = value
+        elif variant in TIER_TABLES:
+            if k:
+                lost[TIER_LONG].append(field)
+            else:
+                tables[TIER_TABLES[variant]][key] = value
         elif variant:
             lost[SERVICE_TIER].append(field)
         elif k:
@@ -353,9 +372,88 @@ def _prices(
     if standard.get("input") == 0 and lost.get(PER_QUERY):
         # Billed per query (rerankers): the 0 per-token input is a placeholder, not "free".
         del standard["input"]
-    drop_unbilled_output(mtype, standard, batch, *tiers.values())
-    drop_unbilled_cache_write(standard, batch, *tiers.values())
-    return price_tables(standard, batch, tiers), lost
+    drop_unbilled_output(mtype, standard, batch, *tiers.values(), *tables.values())
+    drop_unbilled_cache_write(standard, batch, *tiers.values(), *tables.values())
+    return price_tables(standard, batch, tiers, tables), lost
+
+
+# Fields of fees that are not per token: a search context's price per query (Perplexity's Sonar
+# bills it on every request; elsewhere it is the web-search tool's price per call), and a
+# plain fee per request.
+PER_REQUEST_FIELDS = ("search_context_cost_per_query", "input_cost_per_request")
+_THOUSAND = Decimal(1000)
+
+
+def _per_request(
+    rec: Mapping[str, Any],
+    field: str,
+    raw: object,
+    standard: dict[str, Decimal],
+    lost: dict[str, list[str]],
+) -> bool:
+    """A fee per query or request as `request_per_1k` or `web_search_per_1k` (USD per 1,000);
+    False when it is not one the catalog can hold."""
+    if field == "input_cost_per_request":
+        value = money(raw, _THOUSAND)
+        if value:
+            standard["request_per_1k"] = value
+        return value is not None
+    if not isinstance(raw, dict):
+        return False
+    sizes = [money(raw.get(f"search_context_size_{name}"), _THOUSAND) for name in SIZES]
+    if any(value is None for value in sizes):
+        return False
+    distinct = sorted({value for value in sizes if value is not None})
+    if distinct == [0]:
+        return True  # no fee
+    if len(distinct) == 1:
+        # one price per query whatever the context: the web-search tool's (or Sonar Deep
+        # Research's search queries)
+        standard["web_search_per_1k"] = distinct[0]
+        return True
+    if rec.get("litellm_provider") != "perplexity":
+        return False  # a search price by context size: not one price per call
+    # Perplexity's Sonar bills every request by its search context: the high one, the most a
+    # request pays (genai-prices' request fee is the same figure)
+    standard["request_per_1k"] = distinct[-1]
+    lost[SEARCH_SIZES].append(", ".join(f"{name} {value}" for name, value in zip(SIZES, sizes)))
+    return True
+
+
+SIZES = ("low", "medium", "high")
+
+
+def _off_peak(raw: object, table: dict[str, Any], lost: dict[str, list[str]]) -> bool:
+    """`off_peak_pricing` {<token prices>, windows: [{hours_utc, weekdays}]} -> the off-peak
+    table with its UTC hours (the weekday windows; a whole-day window is a weekend rule)."""
+    if not isinstance(raw, dict) or not isinstance(raw.get("windows"), list):
+        return False
+    spans: list[tuple[int, int]] = []
+    whole_days = False
+    for window in raw["windows"]:
+        hours = window.get("hours_utc") if isinstance(window, dict) else None
+        for text in [hours] if isinstance(hours, str) else hours if isinstance(hours, list) else []:
+            start, _, end = str(text).partition("-")
+            first, last = clock_minutes(start), clock_minutes(end)
+            if first is None or last is None:
+                return False
+            if first == last:
+                whole_days = True
+            else:
+                spans.append((first, last))
+    hours_text = windows_text(spans)
+    prices = {
+        TOKEN_FIELDS[name]: money(value, PER_MILLION)
+        for name, value in raw.items()
+        if name in TOKEN_FIELDS
+    }
+    if hours_text is None or not prices or any(v is None for v in prices.values()):
+        return False
+    table.update({key: value for key, value in prices.items() if value is not None})
+    table["hours"] = hours_text
+    if whole_days:
+        lost[OFF_PEAK_DAYS].append("off_peak_pricing.windows")
+    return True
 
 
 def _tiered(

@@ -40,7 +40,7 @@ COST_KEYS = {
 OVER_200K = 200_000
 
 DEPRECATED = "deprecated on models.dev (no date given)"
-REASONING = "separate reasoning-token price not representable"
+REASONING = "reasoning-token price below the output price not representable"
 MODES = "per-mode prices (e.g. fast) not representable"
 
 
@@ -241,9 +241,16 @@ def _prices(model_id: str, rec: Mapping[str, Any], mtype: str, notes: list[Note]
         values, extra = _price_set(over)
         tiers[OVER_200K] = values
         rest.extend(f"context_over_200k.{field}" for field in extra)
-    reasoning = money(cost.get("reasoning"))
-    if reasoning is not None and reasoning != standard.get("output"):
-        notes.append(note(model_id, REASONING, [f"reasoning {reasoning}"]))
+    # models.dev's `reasoning` cost: output in thinking mode (Qwen's thinking-mode output price;
+    # where a maker bills thinking as plain output, the output price again). One below the
+    # output price is a price of the reasoning tokens alone (Sonar Deep Research's $3 against
+    # $8): billing a thinking-mode answer at it would understate, so it is only noted.
+    thinking = money(cost.get("reasoning"))
+    output = standard.get("output")
+    if thinking is not None and (output is None or thinking >= output):
+        standard["thinking_output"] = thinking
+    elif thinking is not None:
+        notes.append(note(model_id, REASONING, [f"reasoning {thinking}"]))
     experimental = rec.get("experimental")
     modes = experimental.get("modes") if isinstance(experimental, dict) else None
     if isinstance(modes, dict):

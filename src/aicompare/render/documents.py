@@ -114,6 +114,10 @@ def model_full(model: Model, today: dt.date, catalog: Catalog | None = None) -> 
             "unit": "USD per 1M tokens unless the key names another unit",
             "standard": _prices(model.prices.standard),
             "batch": _prices(model.prices.batch),
+            "flex": _prices(model.prices.flex),
+            "priority": _prices(model.prices.priority),
+            "off_peak": _prices(model.prices.off_peak),
+            "off_peak_hours_utc": model.prices.off_peak_hours,
             "tiers": [
                 {"above_input_tokens": t.above_input_tokens, **_prices(t.prices)}
                 for t in model.prices.tiers

@@ -126,6 +126,13 @@ def show_view(model: Model, catalog: Catalog, today: dt.date) -> list[Block]:
     for label, prices, base in (
         ("", model.prices.standard, "prices"),
         ("batch ", model.prices.batch, "prices.batch"),
+        ("flex ", model.prices.flex, "prices.flex"),
+        ("priority ", model.prices.priority, "prices.priority"),
+        (
+            f"off-peak ({model.prices.off_peak_hours} UTC) ",
+            model.prices.off_peak,
+            "prices.off_peak",
+        ),
     ):
         for key, value in prices.values.items():
             priced = True

@@ -22,6 +22,7 @@ QTY = "5M, 1.5k, 200_000, 2B or a plain integer"
 # a user layer's own qualities) and words the errors.
 PERIODS = ("day", "month", "year")
 CACHE_TTLS = ("5m", "1h")
+TIERS = ("standard", "flex", "priority")
 BUNDLED_QUALITIES = ("low", "medium", "high", "standard", "hd")
 
 
@@ -159,6 +160,38 @@ CharactersOpt = Annotated[
 VideoSecondsOpt = Annotated[
     str | None,
     typer.Option("--video-seconds", metavar="QTY", help="Seconds of video generated per period."),
+]
+
+RequestsOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--requests",
+        metavar="QTY",
+        help="Requests per period, for per-request fees (default: the prompt tokens over "
+        "--request-tokens).",
+    ),
+]
+SearchesOpt = Annotated[
+    str | None,
+    typer.Option("--searches", metavar="QTY", help="Web-search tool calls per period."),
+]
+TierOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--tier",
+        metavar=choices(TIERS),
+        help="Service tier whose prices apply (default standard; not with --batch).",
+    ),
+]
+OffPeakOpt = Annotated[
+    bool,
+    typer.Option("--off-peak", help="Use off-peak prices where the catalog has them."),
+]
+ThinkingOpt = Annotated[
+    bool,
+    typer.Option(
+        "--thinking", help="Bill output at thinking-mode output prices where the catalog has them."
+    ),
 ]
 
 
