@@ -225,7 +225,9 @@ def coverage_gaps(doc: Mapping[str, Any], refs: References, cur: Mapping[str, An
     names it. One "<maker> <set> <source id>" line for each record that is neither.
 
     A record counts when it is selected by its maker's feeds and filters, priced above 0, not
-    marked deprecated by its set and not shut down on the curation's `as_of`."""
+    shut down on the curation's `as_of`, and no set marks it deprecated under any of its names
+    (a model two sets name differently is one model). Problems with the [[exclusions]] entries
+    come first."""
     names: set[str] = set()
     for mid, table in doc.get("models", {}).items():
         names |= _names(table, mid)
@@ -336,7 +338,7 @@ def _new_rows(
     """Rows from the `new_rows` sets for the models the primary sets have no record of.
 
     A record describes a primary row when one of its names (id, snapshots, aliases) is one of the
-    row's, or a name a curated `fold` gives the row. Records of several sets that share an id
+    row's, or a name a curated `fold` gives the row. Records of the new-row sets that share a name
     (case-insensitively) are one model, the earlier set winning field by field. A model that one
     of those sets marks deprecated, or that no set prices above 0, is left out (listed in
     `skipped`): without a primary record it has no shutdown date, and would look current."""
