@@ -65,9 +65,9 @@ def curation() -> dict[str, Any]:
 
 def test_size_makers_and_types(catalog: Catalog) -> None:
     # the coverage bar: at least 500 models from at least 20 makers
-    assert len(catalog) == 558
+    assert len(catalog) == 581
     makers = {m.provider for m in catalog}
-    assert len(makers) == 26
+    assert len(makers) == 32
     for maker in (
         "openai",
         "anthropic",
@@ -95,6 +95,12 @@ def test_size_makers_and_types(catalog: Catalog) -> None:
         "xiaomi",
         "inception",
         "morph",
+        "bytedance",
+        "stepfun",
+        "upstage",
+        "sakana",
+        "ant",
+        "arcee",
     ):
         assert maker in makers, maker
         assert catalog.providers[maker].name and catalog.providers[maker].name != maker
@@ -310,7 +316,7 @@ def test_current_models_only_genai_prices_or_models_dev_price(catalog: Catalog) 
 
 def test_exclusions_carry_their_reason_source_and_date(curation: dict) -> None:
     entries = curation["exclusions"]
-    assert len(entries) == 22
+    assert len(entries) == 24
     for entry in entries:
         assert entry["models"] and entry["reason"] and entry["source"], entry
         assert entry["checked"] == dt.date(2026, 11, 26), entry
@@ -455,4 +461,4 @@ def test_build_check_passes_on_the_checkout(bundled_cli) -> None:
     """`aicompare catalog build --check` with every default, as CI runs it: up to date."""
     run = bundled_cli("catalog", "build", "--check")
     assert (run.exit_code, run.stderr) == (0, "")
-    assert run.stdout.startswith(f"ok: {BUNDLED} is up to date: 558 models from 26 makers ")
+    assert run.stdout.startswith(f"ok: {BUNDLED} is up to date: 581 models from 32 makers ")
