@@ -68,7 +68,7 @@ def test_export_writes_availability_only_when_not_general(tmp_path: Path) -> Non
     layer.write_text(LAYER)
     code, out, err = run("catalog", "export", "--catalog", str(layer), "--format", "toml")
     assert code == 0, err
-    assert out.count("availability =") == 36  # 35 bundled previews and experiments + this one
+    assert out.count("availability =") == 39  # 38 bundled previews and experiments + this one
     assert 'availability = "general"' not in out
 
 

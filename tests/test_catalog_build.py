@@ -313,6 +313,82 @@ def test_release_date_long_after_a_dated_api_name_is_a_problem(
 
 
 # --- curation provenance and lifecycles without a successor --------------------------------------
+# --- rows from genai-prices and models.dev, and recorded exclusions ----------------------------
+
+
+def _reference_with_set_only_models(tmp_path: Path) -> Path:
+    """The fixture data sets plus models that LiteLLM lacks: acme-nova (genai-prices and
+    models.dev, priced), acme-retro (genai-prices, deprecated), acme-gratis (models.dev, $0)."""
+    _reference_with(
+        tmp_path,
+        "genai-prices.json",
+        '    {"id": "acme-mini",',
+        '    {"id": "acme-nova", "match": {"equals": "acme-nova"}, "context_window": 64000,\n'
+        '     "prices": {"input_mtok": 3, "output_mtok": 9}},\n'
+        '    {"id": "acme-retro", "match": {"equals": "acme-retro"}, "deprecated": true,\n'
+        '     "prices": {"input_mtok": 5, "output_mtok": 15}},\n'
+        '    {"id": "acme-mini",',
+    )
+    return _reference_with(
+        tmp_path,
+        "models-dev.json",
+        '"acme-mini": {',
+        '"acme-nova": {"id": "acme-nova", "name": "Acme Nova", "release_date": "2025-11-02", '
+        '"cost": {"input": 3.0, "output": 9.0}, "limit": {"context": 64000, "output": 8000}}, '
+        '"acme-gratis": {"id": "acme-gratis", "name": "Acme Gratis", '
+        '"cost": {"input": 0, "output": 0}, "limit": {"context": 8000, "output": 1000}}, '
+        '"acme-mini": {',
+    )
+
+
+def test_a_model_litellm_lacks_becomes_a_row_from_the_other_sets(
+    tmp_path: Path, fixture_curation: Path
+) -> None:
+    result = build(_reference_with_set_only_models(tmp_path), fixture_curation)
+    models = result.doc["models"]
+    nova = models["acme-nova"]
+    # genai-prices gives the row, models.dev fills what it leaves out; both are cross-checked
+    assert (str(nova["prices"]["input"]), str(nova["prices"]["output"])) == ("3", "9")
+    assert nova["name"] == "Acme Nova" and nova["release_date"] == dt.date(2025, 11, 2)
+    assert nova["context_window"] == 64000 and nova["max_output_tokens"] == 8000
+    assert nova["source_url"] == "https://acme.example/pricing"
+    assert result.check.problems == []
+    # a model a set marks deprecated would look current without a date, a $0 one is no price
+    assert "acme-retro" not in models and "acme-gratis" not in models
+    assert (
+        "acme acme-retro: marked deprecated in genai-prices, and no primary set has it "
+        "(exclude or curate it to keep it)" in result.skipped
+    )
+    assert "acme acme-gratis: priced 0 in models.dev: no list price" in result.skipped
+    # the fixture's own records stay as LiteLLM gives them (no second row for acme-mini)
+    assert list(models) == [
+        "acme-embed",
+        "acme-large",
+        "acme-mini",
+        "acme-nova",
+        "acme-old",
+        "pixel-one",
+    ]
+
+
+EXCLUSION = """
+[[exclusions]]
+provider = "acme"
+models = ["acme-nov*"]
+reason = "resold, not Acme's own"
+source = "https://acme.example/models"
+checked = 2026-01-15
+"""
+
+
+def test_an_exclusion_keeps_a_priced_record_out_with_its_reason(
+    tmp_path: Path, fixture_curation: Path
+) -> None:
+    reference = _reference_with_set_only_models(tmp_path)
+    fixture_curation.write_text(fixture_curation.read_text() + EXCLUSION)
+    result = build(reference, fixture_curation)
+    assert "acme-nova" not in result.doc["models"]
+    assert result.excluded == ["acme acme-nova: resold, not Acme's own"]
 
 
 @pytest.mark.parametrize(
@@ -373,3 +449,47 @@ def test_a_lifecycle_without_successor_says_so_with_what_was_checked(
         "shutdown_date": dt.date(2026, 1, 5),
         "note": "No successor is named by Acme; checked: Acme's deprecation notice",
     }
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        # matches nothing: a stale entry is a problem, not silently kept
+        ('"acme-nov*"', '"acme-nothing-*"', "acme-nothing-* excludes no model (drop it)"),
+        ('reason = "resold, not Acme\'s own"\n', "", "(missing reason)"),
+        ("checked = 2026-01-15", 'checked = "yesterday"', "checked = <date>"),
+        ('provider = "acme"', 'provider = "nobody"', "(provider is not a maker)"),
+        ('models = ["acme-nov*"]', 'models = ["acme-nov*"]\nwhy = "x"', "(unknown keys why)"),
+    ],
+)
+def test_a_stale_or_incomplete_exclusion_stops_the_build(
+    tmp_path: Path, fixture_curation: Path, old: str, new: str, message: str
+) -> None:
+    reference = _reference_with_set_only_models(tmp_path)
+    assert old in EXCLUSION
+    fixture_curation.write_text(fixture_curation.read_text() + EXCLUSION.replace(old, new))
+    with pytest.raises(CatalogError) as info:
+        build(reference, fixture_curation)
+    assert any(message in p for p in info.value.problems), info.value.problems
+
+
+def test_coverage_gaps_list_priced_current_records_that_are_neither_model_nor_excluded(
+    tmp_path: Path, fixture_curation: Path
+) -> None:
+    from tools.catalog_build.check import References
+    from tools.catalog_build.curate import coverage_gaps, load_curation
+
+    reference = _reference_with_set_only_models(tmp_path)
+    cur = load_curation(fixture_curation)
+    refs = References(reference, cur["sets"], cur["meta"]["as_of"])
+    # the fixture's own catalog has no acme-nova: that is the one gap (deprecated and $0 are not)
+    fixture_doc = fixture_build(fixture_curation).doc
+    assert coverage_gaps(fixture_doc, refs, cur) == [
+        "acme genai-prices acme-nova",
+        "acme models.dev acme-nova",
+    ]
+    # built from the data sets that price it, or excluded, it is covered
+    assert coverage_gaps(build(reference, fixture_curation).doc, refs, cur) == []
+    fixture_curation.write_text(fixture_curation.read_text() + EXCLUSION)
+    cur = load_curation(fixture_curation)
+    assert coverage_gaps(fixture_doc, refs, cur) == []

@@ -25,8 +25,10 @@ import pytest
 from aicompare.catalog import Catalog, Layer
 from aicompare.importers.litellm import SNAPSHOT
 from aicompare.loader import build_catalog, load_catalog, read_document
+from aicompare.model import Status
 from tools.catalog_build import GROUPS, HEADER, build, load_curation
 from tools.catalog_build.check import References, cross_check
+from tools.catalog_build.curate import coverage_gaps
 
 ROOT = Path(__file__).resolve().parents[1]
 BUNDLED = ROOT / "data" / "models.toml"
@@ -62,9 +64,10 @@ def curation() -> dict[str, Any]:
 
 
 def test_size_makers_and_types(catalog: Catalog) -> None:
-    assert len(catalog) >= 300
+    # the coverage bar: at least 500 models from at least 20 makers
+    assert len(catalog) == 581
     makers = {m.provider for m in catalog}
-    assert len(makers) >= 15
+    assert len(makers) == 32
     for maker in (
         "openai",
         "anthropic",
@@ -84,6 +87,20 @@ def test_size_makers_and_types(catalog: Catalog) -> None:
         "stability",
         "recraft",
         "ideogram",
+        "meta",
+        "voyage",
+        "elevenlabs",
+        "deepgram",
+        "runway",
+        "xiaomi",
+        "inception",
+        "morph",
+        "bytedance",
+        "stepfun",
+        "upstage",
+        "sakana",
+        "ant",
+        "arcee",
     ):
         assert maker in makers, maker
         assert catalog.providers[maker].name and catalog.providers[maker].name != maker
@@ -312,6 +329,58 @@ def real_build():
 
 
 @needs_reference
+def test_every_current_first_party_model_is_in_the_catalog_or_excluded(
+    doc: dict[str, Any], curation: dict
+) -> None:
+    """The coverage bar: every current model a maker sells directly that at least one data set
+    prices (above 0, not marked deprecated, not shut down) is a bundled model, under its id or as
+    a snapshot or alias, or a recorded [[exclusions]] entry names it with its reason."""
+    refs = References(REFERENCE, curation["sets"], curation["meta"]["as_of"])
+    missing = coverage_gaps(doc, refs, curation)
+    assert missing == [], "not in the catalog and not excluded:\n" + "\n".join(missing)
+
+
+def test_current_models_only_genai_prices_or_models_dev_price(catalog: Catalog) -> None:
+    """Models that LiteLLM 1.109.1 lacks come from the other sets, with their figures."""
+    for mid, provider in (
+        ("claude-fable-5-2", "anthropic"),
+        ("claude-mythos-5-2", "anthropic"),
+        ("grok-4-1-fast-reasoning", "xai"),
+        ("MiniMax-M3.1-Flash", "minimax"),
+        ("kimi-k3.1-pro-highspeed", "moonshot"),
+        ("command-a-reasoning-08-2025", "cohere"),
+        ("command-a-vision-07-2025", "cohere"),
+        ("qwen3.6-plus", "alibaba"),
+        ("amazon.nova-sonic-v1:0", "amazon"),
+        ("muse-spark-1.3", "meta"),
+        ("voyage-4", "voyage"),
+    ):
+        model = catalog.get(mid)
+        assert model is not None and model.provider == provider, mid
+        assert model.status(AS_OF) is Status.CURRENT, mid
+    assert catalog.resolve("grok-4-1-fast").id == "grok-4-1-fast-reasoning"
+    fable = catalog.models["claude-fable-5-2"].prices.standard
+    assert (fable.get("input"), fable.get("cached_input"), fable.get("output")) == (
+        Decimal(8),
+        Decimal("0.2"),
+        Decimal(40),
+    )
+    sonic = catalog.models["amazon.nova-sonic-v1:0"]
+    assert sonic.type == "audio" and sonic.prices.standard.get("audio_output") == Decimal("13.6")
+    # older models only those sets list are recorded exclusions, not current-looking rows
+    for mid in ("claude-3-haiku", "claude-opus-4-1", "gemini-1.5-pro", "grok-3", "o1-mini"):
+        assert catalog.get(mid) is None, mid
+
+
+def test_exclusions_carry_their_reason_source_and_date(curation: dict) -> None:
+    entries = curation["exclusions"]
+    assert len(entries) == 24
+    for entry in entries:
+        assert entry["models"] and entry["reason"] and entry["source"], entry
+        assert entry["checked"] == dt.date(2026, 11, 26), entry
+
+
+@needs_reference
 def test_cross_check_against_the_data_sets(doc: dict[str, Any], curation: dict) -> None:
     """Every figure the data sets have for a bundled model, in every field group (token prices,
     cache writes by lifetime, batch, image and audio tokens, long-context tiers, limits,
@@ -493,4 +562,4 @@ def test_build_check_passes_on_the_checkout(bundled_cli) -> None:
     """`aicompare catalog build --check` with every default, as CI runs it: up to date."""
     run = bundled_cli("catalog", "build", "--check")
     assert (run.exit_code, run.stderr) == (0, "")
-    assert run.stdout.startswith(f"ok: {BUNDLED} is up to date: 388 models from 18 makers ")
+    assert run.stdout.startswith(f"ok: {BUNDLED} is up to date: 581 models from 32 makers ")

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-from collections.abc import Mapping
+import fnmatch
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -53,8 +55,15 @@ HEADER = (
     "# from the public data sets and data/curation.toml (see docs/catalog-sources.md).\n"
     "# Format: docs/catalog.md. Prices in USD (per 1M tokens, or per image).\n"
 )
-# Keys of a curated [models.<id>] table that steer the build and are not catalog keys
-# (`source` and `checked` are its provenance: where its values come from, and when).
+# Sets whose records become rows where the maker's primary sets have no record of the model
+# (`new_rows`, per maker or in [meta]); earlier sets win field by field.
+NEW_ROWS = ("genai-prices", "models.dev")
+# The lifecycle note the importers give a record its data set marks deprecated (no date).
+DEPRECATED_NOTES = ("deprecated in genai-prices", "deprecated on models.dev")
+# Keys of an [[exclusions]] entry: models (fnmatch patterns on catalog ids), why, where from.
+EXCLUSION_KEYS = ("models", "reason", "source", "checked")
+# Keys of a curated [models.<id>] table that steer the build and are not catalog keys.
+# `source` and `checked` record where a curated entry comes from and when it was checked.
 STEERING = ("fold", "keep", "unset", "source", "checked")
 # What a curated lifecycle without a successor says: the catalog states it, the tool shows it.
 NO_SUCCESSOR = "No successor is named"
@@ -85,6 +94,8 @@ class Build:
     skipped: list[str] = field(default_factory=list)
     # "<id>: <field> <value> from <sets>": checked figures the primary records left out
     filled: list[str] = field(default_factory=list)
+    # "<maker> <id>: <reason>": priced records an [[exclusions]] entry keeps out
+    excluded: list[str] = field(default_factory=list)
 
     def counts(self) -> dict[str, Any]:
         models = self.doc["models"].values()
@@ -186,10 +197,15 @@ def build(reference: Path, curation_path: Path) -> Build:
                     f"curation models.{mid}.{key}: set checked figures through "
                     "[[choices]], so the cross-check sees them"
                 )
+    exclusions = _exclusions(cur, problems)
+    excluded: list[str] = []
+    used: set[int] = set()
     for maker_id in sorted(cur["makers"]):
         maker = cur["makers"][maker_id]
         index = maker_index(refs, maker_id, maker)
         rows = _primary_rows(index, maker)
+        _new_rows(rows, index, maker, meta, curated, skipped)
+        excluded += _exclude(rows, maker_id, exclusions, used, index)
         _curated_folds(rows, curated, problems)
         _auto_fold(rows, skipped)
         for mid in sorted(rows):
@@ -225,6 +241,11 @@ def build(reference: Path, curation_path: Path) -> Build:
                 else "no such model in the reference data"
             )
         )
+    problems += [
+        f"curation exclusions[{i}]: {', '.join(entry['models'])} excludes no model (drop it)"
+        for i, entry in enumerate(exclusions)
+        if entry and i not in used
+    ]
     if problems:
         raise CatalogError(problems, "fix data/curation.toml (see docs/catalog-sources.md)")
     doc = _document(cur, models)
@@ -238,7 +259,57 @@ def build(reference: Path, curation_path: Path) -> Build:
         if life and "superseded_by" in life:
             # the successor as its id, however the curation names it (a snapshot, another case)
             life["superseded_by"] = catalog.models[mid].superseded_by
-    return Build(doc, render(doc), cross_check(doc, refs, cur), sorted(skipped), filled)
+    return Build(
+        doc, render(doc), cross_check(doc, refs, cur), sorted(skipped), filled, sorted(excluded)
+    )
+
+
+def coverage_gaps(doc: Mapping[str, Any], refs: References, cur: Mapping[str, Any]) -> list[str]:
+    """The bar of the catalog's coverage: every current model a maker sells directly that a data
+    set prices is a model of the catalog (by id, snapshot or alias) or an [[exclusions]] entry
+    names it. One "<maker> <set> <source id>" line for each record that is neither.
+
+    A record counts when it is selected by its maker's feeds and filters, priced above 0, not
+    shut down on the curation's `as_of`, and no set marks it deprecated under any of its names
+    (a model two sets name differently is one model). Problems with the [[exclusions]] entries
+    come first."""
+    names: set[str] = set()
+    for mid, table in doc.get("models", {}).items():
+        names |= _names(table, mid)
+    problems: list[str] = []
+    exclusions = [e for e in _exclusions(cur, problems) if e]
+    as_of = cur["meta"]["as_of"]
+    gaps: list[str] = []
+    for maker_id in sorted(cur["makers"]):
+        index = maker_index(refs, maker_id, cur["makers"][maker_id])
+        records = [
+            (set_name, rid, record)
+            for set_name in sorted(index.sets)
+            for rid, record in sorted(index.sets[set_name].items())
+        ]
+        # a model one set marks deprecated or an exclusion names, under any of its names
+        gone: set[str] = set()
+        for _, rid, record in records:
+            if deprecated(record) or _excluded(rid, maker_id, exclusions) is not None:
+                gone |= _names(record, rid)
+        for set_name, rid, record in records:
+            shutdown = record.get("lifecycle", {}).get("shutdown_date")
+            if not priced(record) or (shutdown and shutdown <= as_of):
+                continue
+            if _names(record, rid) & (names | gone):
+                continue
+            gaps.append(f"{maker_id} {set_name} {index.sources.get((set_name, rid), rid)}")
+    return problems + gaps
+
+
+def _excluded(mid: str, maker_id: str, exclusions: Iterable[Mapping[str, Any]]) -> int | None:
+    """The index (in `exclusions`) of the first entry that names this model, or None."""
+    for i, entry in enumerate(exclusions):
+        if not entry or entry.get("provider", maker_id) != maker_id:
+            continue
+        if any(fnmatch.fnmatchcase(mid.casefold(), str(p).casefold()) for p in entry["models"]):
+            return i
+    return None
 
 
 def render(doc: Mapping[str, Any]) -> str:
@@ -272,6 +343,145 @@ def _primary_rows(index: MakerIndex, maker: Mapping[str, Any]) -> dict[str, dict
                 rows[mid] = copy.deepcopy(table)
                 index.sources[("", mid)] = index.sources.get((set_name, mid), mid)
     return rows
+
+
+def _names(table: Mapping[str, Any], own: str) -> set[str]:
+    """A row's id, snapshots and aliases, case-folded (the catalog compares ids that way)."""
+    return {n.casefold() for n in (own, *table.get("snapshots", []), *table.get("aliases", []))}
+
+
+def deprecated(table: Mapping[str, Any]) -> bool:
+    """A record its data set marks deprecated (genai-prices `deprecated`, models.dev `status`)."""
+    note = str(table.get("lifecycle", {}).get("note", ""))
+    return note.startswith(DEPRECATED_NOTES)
+
+
+def priced(table: Mapping[str, Any]) -> bool:
+    """A record with a price above 0 (a set's 0 for every figure is no list price)."""
+
+    def values(item: Any) -> Iterable[Any]:
+        if isinstance(item, dict):
+            for value in item.values():
+                yield from values(value)
+        elif isinstance(item, list):
+            for value in item:
+                yield from values(value)
+        elif isinstance(item, (int, Decimal)) and not isinstance(item, bool):
+            yield item
+
+    return any(v != 0 for v in values([table.get("prices", {}), table.get("image_prices", {})]))
+
+
+def _new_rows(
+    rows: dict[str, dict[str, Any]],
+    index: MakerIndex,
+    maker: Mapping[str, Any],
+    meta: Mapping[str, Any],
+    curated: Mapping[str, Any],
+    skipped: list[str],
+) -> None:
+    """Rows from the `new_rows` sets for the models the primary sets have no record of.
+
+    A record describes a primary row when one of its names (id, snapshots, aliases) is one of the
+    row's, or a name a curated `fold` gives the row. Records of the new-row sets that share a name
+    (case-insensitively) are one model, the earlier set winning field by field. A model that one
+    of those sets marks deprecated, or that no set prices above 0, is left out (listed in
+    `skipped`): without a primary record it has no shutdown date, and would look current."""
+    primary = list(maker.get("primary", ["litellm"]))
+    known: set[str] = set()
+    for mid, table in rows.items():
+        known |= _names(table, mid)
+        known |= {n.casefold() for n in curated.get(mid, {}).get("fold", [])}
+    for cid, over in curated.items():
+        if any(n in rows for n in over.get("fold", [])):
+            known |= {cid.casefold(), *(n.casefold() for n in over["fold"])}
+    found: dict[str, tuple[str, dict[str, Any], list[str]]] = {}
+    owner: dict[str, str] = {}  # a case-folded name -> the key of the model in `found`
+    sets = maker.get("new_rows", meta.get("new_rows", list(NEW_ROWS)))
+    for set_name in sets:
+        if set_name in primary:
+            continue
+        for rid, table in sorted(index.sets.get(set_name, {}).items()):
+            if _names(table, rid) & known:
+                continue
+            names = _names(table, rid)
+            key = next((owner[n] for n in sorted(names) if n in owner), rid.casefold())
+            if key in found:
+                _merge_missing(found[key][1], table)
+                own = [rid, *table.get("snapshots", []), *table.get("aliases", [])]
+                _add_names(found[key][1], found[key][0], [n for n in own if n.casefold() != key])
+                found[key][2].append(set_name)
+            else:
+                found[key] = (rid, copy.deepcopy(table), [set_name])
+            owner.update(dict.fromkeys(names, key))
+            if deprecated(table):
+                found[key][1]["lifecycle"] = dict(table["lifecycle"])
+    for rid, table, where in found.values():
+        source = index.sources.get((where[0], rid), rid)
+        if deprecated(table):
+            skipped.append(
+                f"{index.maker} {source}: marked deprecated in {', '.join(where)}, and no "
+                f"primary set has it (exclude or curate it to keep it)"
+            )
+            continue
+        if not priced(table):
+            skipped.append(f"{index.maker} {source}: priced 0 in {', '.join(where)}: no list price")
+            continue
+        rows[rid] = table
+        index.sources[("", rid)] = source
+
+
+def _exclusions(cur: Mapping[str, Any], problems: list[str]) -> list[dict[str, Any]]:
+    """[[exclusions]] entries, validated: `models` (fnmatch patterns on catalog ids), `reason`,
+    `source`, `checked` (a date), optional `provider`. A bad entry is a problem (and {})."""
+    out: list[dict[str, Any]] = []
+    for i, entry in enumerate(cur.get("exclusions", [])):
+        where = f"curation exclusions[{i}]"
+        missing = [k for k in EXCLUSION_KEYS if not entry.get(k)]
+        unknown = sorted(set(entry) - {*EXCLUSION_KEYS, "provider"})
+        bad = (
+            missing
+            or unknown
+            or not isinstance(entry["models"], list)
+            or not all(isinstance(m, str) for m in entry["models"])
+            or not isinstance(entry["checked"], dt.date)
+            or ("provider" in entry and entry["provider"] not in cur["makers"])
+        )
+        if bad:
+            problems.append(
+                f"{where}: needs models = [patterns], reason, source and checked = <date>"
+                + (f" (missing {', '.join(missing)})" if missing else "")
+                + (f" (unknown keys {', '.join(unknown)})" if unknown else "")
+                + (
+                    " (provider is not a maker)"
+                    if entry.get("provider", "") not in ("", *cur["makers"])
+                    else ""
+                )
+            )
+            out.append({})
+            continue
+        out.append(dict(entry))
+    return out
+
+
+def _exclude(
+    rows: dict[str, dict[str, Any]],
+    maker_id: str,
+    exclusions: list[dict[str, Any]],
+    used: set[int],
+    index: MakerIndex,
+) -> list[str]:
+    """Remove the rows an [[exclusions]] entry names; "<maker> <id>: <reason>" for each."""
+    out: list[str] = []
+    for mid in sorted(rows):
+        i = _excluded(mid, maker_id, exclusions)
+        if i is None:
+            continue
+        used.add(i)
+        if priced(rows[mid]):
+            out.append(f"{maker_id} {index.sources.get(('', mid), mid)}: {exclusions[i]['reason']}")
+        del rows[mid]
+    return out
 
 
 def _add_names(target: dict[str, Any], target_id: str, names: list[str]) -> None:
@@ -565,8 +775,11 @@ __all__ = [
     "NO_SUCCESSOR",
     "Build",
     "build",
+    "coverage_gaps",
     "default_paths",
+    "deprecated",
     "load_curation",
+    "priced",
     "provenance_problems",
     "render",
 ]
