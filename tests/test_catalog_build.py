@@ -493,3 +493,27 @@ def test_coverage_gaps_list_priced_current_records_that_are_neither_model_nor_ex
     fixture_curation.write_text(fixture_curation.read_text() + EXCLUSION)
     cur = load_curation(fixture_curation)
     assert coverage_gaps(fixture_doc, refs, cur) == []
+
+
+def test_the_curations_decisions_are_recorded_as_set_by_hand(fixture_curation: Path) -> None:
+    """An import keeps what the curation decided (docs/catalog-sources.md, "Kept on refresh"):
+    a [[choices]] value (`prefer` or `value`) and each value a [models.<id>] table sets; not the
+    steering keys, the provenance, nor a lifecycle source (not a catalog key)."""
+    models = fixture_build(fixture_curation).doc["models"]
+    assert models["acme-mini"]["set_by_hand"] == [
+        "context_window",
+        "name",
+        "prices.output",
+        "strengths",
+    ]
+    assert models["acme-old"]["set_by_hand"] == ["lifecycle.superseded_by", "name"]
+    # a model the curation leaves alone has no list
+    assert "set_by_hand" not in models["acme-large"]
+    # an absent choice keeps nothing (there is no value to keep)
+    text = fixture_curation.read_text().replace(
+        'field = "context_window"\nvalue = 128000', 'field = "context_window"\nabsent = true'
+    )
+    fixture_curation.write_text(text)
+    mini = fixture_build(fixture_curation).doc["models"]["acme-mini"]
+    assert "context_window" not in mini
+    assert mini["set_by_hand"] == ["name", "prices.output", "strengths"]

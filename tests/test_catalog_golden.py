@@ -563,3 +563,14 @@ def test_build_check_passes_on_the_checkout(bundled_cli) -> None:
     run = bundled_cli("catalog", "build", "--check")
     assert (run.exit_code, run.stderr) == (0, "")
     assert run.stdout.startswith(f"ok: {BUNDLED} is up to date: 581 models from 32 makers ")
+
+
+def test_an_ocr_model_does_not_serve_text_tokens(bundled_cli) -> None:
+    """GLM-OCR bills $0.03 per 1M input tokens, but of images and PDFs: a chat workload must not
+    rank it the cheapest text model (it did, when no modalities were listed)."""
+    doc = bundled_cli("cost", "glm-ocr", "--tokens", "1M", "--json").json()
+    (row,) = doc["results"]
+    assert row["total"] is None and row["rank"] is None
+    assert row["cannot_serve"] == ["text tokens (glm-ocr reads image and pdf input, not text)"]
+    browse = bundled_cli("cost", "--tokens", "5M", "--json", "--as-of", "2026-11-26").json()
+    assert "glm-ocr" not in [r["model"] for r in browse["results"]]

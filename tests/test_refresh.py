@@ -548,7 +548,7 @@ def expected_counts() -> dict[str, int]:
         for model_id, table in bundled.items()
         for name in (*table.get("aliases", []), *table.get("snapshots", []))
     }
-    counts = dict.fromkeys(("added", "updated", "unchanged", "refused", "not_added"), 0)
+    counts = dict.fromkeys(("added", "updated", "unchanged", "refused", "kept", "not_added"), 0)
     counts["skipped"] = len(converted.skipped)
     for model_id, table in converted.models.items():
         folded = model_id.casefold()
@@ -564,6 +564,8 @@ def expected_counts() -> dict[str, int]:
             counts["not_added" if prices and len(zeros) == len(prices) else "added"] += 1
             continue
         differs = False
+        # the curation's decisions, which the bundled file records as set by hand
+        hand = [tuple(h.split(".")) for h in known.get("set_by_hand", [])]
         for field, value in _leaves(table):
             if field in ("as_of", "provider", "type"):
                 continue
@@ -583,7 +585,13 @@ def expected_counts() -> dict[str, int]:
             ):
                 counts["refused"] += 1  # a slip of unit, not a price change
                 continue
-            differs = differs or old is None or not _equal(old, value)
+            if old is not None and _equal(old, value):
+                continue
+            path = tuple(field.split("."))
+            if any(path[: len(h)] == h or h[: len(path)] == path for h in hand):
+                counts["kept"] += 1
+                continue
+            differs = True
         counts["updated" if differs else "unchanged"] += 1
     return counts
 
@@ -600,11 +608,18 @@ def test_summary_counts_are_true_on_the_litellm_reference(
         "updated": len(doc["updated"]),
         "unchanged": len(doc["unchanged"]),
         "refused": len(doc["refused"]),
+        "kept": len(doc["kept"]),
         "not_added": len(doc["not_added"]),
         "skipped": len(doc["skipped"]),
     }
     assert got == expected
-    assert doc["kept"] == []
+    # the curation's recorded choices are kept like a user's own values (GPT-5's 400K context)
+    assert {
+        "model": "gpt-5",
+        "field": "context_window",
+        "value": 400000,
+        "source": 272000,
+    } in doc["kept"]
     assert {
         "model": "embed-multilingual-light-v3.0",
         "field": "prices.input",
@@ -633,7 +648,8 @@ def test_summary_counts_are_true_on_the_litellm_reference(
     text = cli("catalog", "import", "--from", "litellm", str(LITELLM), "--dry-run").stdout
     assert text.splitlines()[1] == (
         f"  added {expected['added']}, updated {expected['updated']}, "
-        f"unchanged {expected['unchanged']}, refused {expected['refused']}, kept 0, "
+        f"unchanged {expected['unchanged']}, refused {expected['refused']}, "
+        f"kept {expected['kept']}, "
         f"skipped {expected['skipped']}"
     )
 

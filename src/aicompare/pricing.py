@@ -390,6 +390,7 @@ class RateCard(NamedTuple):
     off_peak: tuple[Decimal | None, ...] = ()
     off_peak_hours: str | None = None
     thinking: Decimal | None = None  # the thinking-mode output price
+    inputs: tuple[str, ...] = ()  # the input modalities, where the catalog lists them
 
     def has(self, capability: str) -> bool:
         return capability in self.capabilities
@@ -399,8 +400,11 @@ class RateCard(NamedTuple):
 
 
 def takes_tokens(model: Model) -> bool:
-    """Whether the model answers text requests (so it can be billed for a token workload)."""
-    return model.type in ("text", "embedding") or "text" in model.output_modalities
+    """Whether the model answers text requests (so it can be billed for a token workload): a text
+    or embedding model, or one that outputs text, that reads text where its inputs are listed (an
+    OCR model reads images and documents, a transcription model audio)."""
+    answers = model.type in ("text", "embedding") or "text" in model.output_modalities
+    return answers and (not model.input_modalities or "text" in model.input_modalities)
 
 
 def makes_images(model: Model) -> bool:
@@ -431,6 +435,7 @@ def rate_card(model: Model) -> RateCard:
         _table_rates(model.prices.off_peak.values),
         model.prices.off_peak_hours,
         model.prices.standard.get("thinking_output"),
+        model.input_modalities,
     )
 
 
@@ -690,6 +695,13 @@ def _image_line(
     return line, note, None
 
 
+def _no_text(card: RateCard) -> str:
+    """Why a model takes no text tokens: its type, or, for a text model, the inputs it reads."""
+    if card.type in ("text", "embedding") and card.inputs:
+        return f"{card.id} reads {' and '.join(card.inputs)} input, not text"
+    return f"{card.id} is {fmt.article(card.type)} {card.type} model"
+
+
 def _billed_lines(
     card: RateCard, w: Workload, rows: Sequence[int], notes: list[str], reasons: list[str]
 ) -> list[LineItem]:
@@ -698,7 +710,7 @@ def _billed_lines(
     text = any(_ROLES[index] in TEXT for index in rows)
     if text and not card.takes_tokens:
         if not _media(w):
-            reasons.append(f"text tokens ({card.id} is {fmt.article(card.type)} {card.type} model)")
+            reasons.append(f"text tokens ({_no_text(card)})")
             return []
         if not _token_billed(card) and any(_ROLES[index] == PROMPT for index in rows):
             # the prompt of a request billed per image, minute or second: in that price

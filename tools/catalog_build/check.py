@@ -83,6 +83,11 @@ def group_of(name: str) -> FieldGroup | None:
     return next((group for group in GROUPS if group.has(name)), None)
 
 
+def field_path(name: str) -> tuple[str, ...]:
+    """Where a checked field lives in a model table: `batch.input` -> prices, batch, input."""
+    return _path(name)
+
+
 def _path(name: str) -> tuple[str, ...]:
     """Where a field lives in a model table."""
     if name in TOP_FIELDS:

@@ -26,7 +26,7 @@ from aicompare.catalog import Layer
 from aicompare.errors import CatalogError
 from aicompare.importers.litellm import SNAPSHOT
 from aicompare.loader import build_catalog, read_document
-from aicompare.schema import LIFECYCLE_KEYS, MODALITY_CAPABILITIES, MODEL_KEYS
+from aicompare.schema import BY_HAND, LIFECYCLE_KEYS, MODALITY_CAPABILITIES, MODEL_KEYS
 
 from .check import (
     ABSENT,
@@ -39,6 +39,7 @@ from .check import (
     cross_check,
     curated_fields,
     decide,
+    field_path,
     get_field,
     is_curated,
     is_dated,
@@ -637,12 +638,15 @@ def _finish(
     values = reference_values(index, refs, mid, table)
     by_hand = curated_fields(over)
     names = set(values) | {name for model_id, name in choices if model_id == mid}
+    chosen: list[str] = []
     for name in sorted(names):
         choice = choices.get((mid, name))
         if choice is None and is_curated(name, by_hand):
             continue  # set by hand in [models.<id>]: the curated value stays
         found = values.get(name, {})
         status, value = decide(found, choice)
+        if status == "chosen" and value is not ABSENT:
+            chosen.append(".".join(field_path(name)))
         if status in ("agree", "chosen", "stale"):
             if get_field(table, name) is None and value is not ABSENT:
                 filled.append(f"{mid}: {name} {value} from {', '.join(sorted(found))}")
@@ -665,6 +669,36 @@ def _finish(
     life = table.get("lifecycle")
     if life is not None:
         table["lifecycle"] = {k: life[k] for k in LIFECYCLE_KEYS if k in life}
+    hand = _curated_paths(table, over, chosen)
+    if hand:
+        table[BY_HAND] = hand
+
+
+def _curated_paths(
+    table: Mapping[str, Any], over: Mapping[str, Any], chosen: list[str]
+) -> list[str]:
+    """The fields the curation decided for this model, as `set_by_hand` paths: a value a
+    [[choices]] entry keeps, and each value its [models.<id>] table sets (tables to their leaves,
+    a list whole). An import into a user layer keeps them unless --overwrite, as it keeps a
+    user's own `catalog set` values: a refresh cannot undo a recorded choice in silence."""
+
+    def leaves(node: Mapping[str, Any], head: tuple[str, ...]) -> Iterable[tuple[str, ...]]:
+        for key, value in node.items():
+            if isinstance(value, Mapping):
+                yield from leaves(value, (*head, str(key)))
+            else:
+                yield (*head, str(key))
+
+    def present(path: tuple[str, ...]) -> bool:
+        node: Any = table
+        for key in path:
+            if not isinstance(node, Mapping) or key not in node:
+                return False
+            node = node[key]
+        return True
+
+    curated = [p for p in leaves(over, ()) if p[0] not in STEERING and present(p)]
+    return sorted({*chosen, *(".".join(p) for p in curated)})
 
 
 def _fill_prices(
@@ -748,7 +782,7 @@ def _implied_capabilities(table: dict[str, Any], key: str) -> None:
 
 def _ordered(table: Mapping[str, Any]) -> dict[str, Any]:
     """Keys in the order docs/catalog.md lists them, so the file reads the same for every model."""
-    out = {key: table[key] for key in MODEL_KEYS if key in table}
+    out = {key: table[key] for key in (*MODEL_KEYS, BY_HAND) if key in table}
     if "prices" in out:
         out["prices"] = order_prices(out["prices"])
     return out
