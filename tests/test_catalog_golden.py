@@ -574,3 +574,11 @@ def test_an_ocr_model_does_not_serve_text_tokens(bundled_cli) -> None:
     assert row["cannot_serve"] == ["text tokens (glm-ocr reads image and pdf input, not text)"]
     browse = bundled_cli("cost", "--tokens", "5M", "--json", "--as-of", "2026-11-26").json()
     assert "glm-ocr" not in [r["model"] for r in browse["results"]]
+
+
+def test_cost_notes_say_a_named_models_status_whole(bundled_cli) -> None:
+    """The status column is cut on a narrow terminal; the successor a user acts on is in a note."""
+    text = bundled_cli("cost", "o4-mini", "gpt-5-mini", "--tokens", "1M", "--as-of", "2026-11-26")
+    notes = " ".join(text.stdout.split("Notes", 1)[1].split())
+    assert "- o4-mini: retired 2026-10-23; superseded by gpt-5.6-terra" in notes
+    assert "- gpt-5-mini: deprecated, shuts down 2026-12-11; superseded by gpt-5.6-terra" in notes

@@ -209,6 +209,18 @@ def cost_view(result: CostResult) -> list[Block]:
         notes += [
             f"{e.key} cannot serve this workload: {'; '.join(e.cannot_serve)}" for e in unserved
         ]
+    # The status column is cut too ("retired 2026-10-23;…"), and a successor is what a user acts
+    # on: a few flagged rows say their status whole.
+    flagged: list[tuple[Ranked, str]] = []
+    for row in result.ranked:
+        flags, tone = _flags(result, row)
+        if tone is not None:
+            flagged.append((row, flags))
+    if len(flagged) <= UNSERVED_NOTES:
+        notes += [
+            flags if len(row.estimate.model_ids) > 1 else f"{row.estimate.key}: {flags}"
+            for row, flags in flagged
+        ]
     left = left_out_note(result)
     if left is not None:
         notes.append(left)
