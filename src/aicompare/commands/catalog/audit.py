@@ -11,6 +11,7 @@ import typer
 
 from aicompare.cli import emit
 from aicompare.commands.options import JsonOpt, output_format
+from aicompare.commands.options.tooling import CurationOpt, ReferenceOpt
 from aicompare.errors import AicompareError, UsageError
 from aicompare.render import View
 
@@ -29,20 +30,8 @@ def command(
             metavar="[PATH]",
         ),
     ] = None,
-    reference: Annotated[
-        Path | None,
-        typer.Option(
-            "--reference",
-            metavar="DIR",
-            help="Folder with the reference data sets; default ../shared/reference next to the checkout.",
-        ),
-    ] = None,
-    curation: Annotated[
-        Path | None,
-        typer.Option(
-            "--curation", metavar="PATH", help="The curation file; default data/curation.toml."
-        ),
-    ] = None,
+    reference: ReferenceOpt = None,
+    curation: CurationOpt = None,
     json_: JsonOpt = False,
 ) -> None:
     """Audit the bundled catalog against the reference data sets (exit 1 if anything is

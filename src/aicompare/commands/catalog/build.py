@@ -12,6 +12,7 @@ import typer
 
 from aicompare.cli import emit
 from aicompare.commands.options import JsonOpt
+from aicompare.commands.options.tooling import CurationOpt, ReferenceOpt
 from aicompare.errors import CatalogError, UsageError
 from aicompare.render import OutputFormat, View
 from aicompare.render.plain import write_text
@@ -20,20 +21,8 @@ VIEW = View("catalog build", document="aicompare.render.catalog_views:build_docu
 
 
 def command(
-    reference: Annotated[
-        Path | None,
-        typer.Option(
-            "--reference",
-            metavar="DIR",
-            help="Folder with the reference data sets; default ../shared/reference next to the checkout.",
-        ),
-    ] = None,
-    curation: Annotated[
-        Path | None,
-        typer.Option(
-            "--curation", metavar="PATH", help="The curation file; default data/curation.toml."
-        ),
-    ] = None,
+    reference: ReferenceOpt = None,
+    curation: CurationOpt = None,
     out: Annotated[
         Path | None,
         typer.Option(
