@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import cast
 
@@ -20,6 +19,7 @@ from aicompare.filters import (
     filter_models,
     left_out_reasons,
 )
+from aicompare.frozen import Frozen, set_field
 from aicompare.model import Model
 from aicompare.pricing import (
     Estimate,
@@ -97,21 +97,65 @@ def parse_workload(spec: WorkloadSpec, models: Iterable[Model | RateCard]) -> Wo
     )
 
 
-@dataclass(frozen=True)
-class CostResult:
+class CostResult(Frozen):
+    """A frozen record (frozen.py: a dataclass's behaviour without its cost at import)."""
+
+    __slots__ = (  # noqa: RUF023 (the fields in order: repr, ==, hash)
+        "workload",
+        "ranked",
+        "models",
+        "today",
+        "explicit",
+        "hidden_servable",
+        "hidden_unservable",
+        "baseline",
+        "left_out",
+        "successions",
+    )
+
     workload: Workload
     ranked: tuple[Ranked, ...]  # the rows shown
     models: dict[str, Model]  # every model in a shown row, by id
     today: dt.date
     explicit: bool  # models were named on the command line
-    hidden_servable: int = 0  # cheaper-than-shown rows cut by --top
-    hidden_unservable: int = 0
-    baseline: str | None = None
+    hidden_servable: int  # cheaper-than-shown rows cut by --top
+    hidden_unservable: int
+    baseline: str | None
     # browsing: the models that could serve but were left out by the default filters
     # (filters.buyable), by reason (filters.LEFT_OUT, each counted once), else empty
-    left_out: tuple[tuple[str, int], ...] = ()
+    left_out: tuple[tuple[str, int], ...]
     # each shown model's successors, to the first current one (succession.follow)
-    successions: Mapping[str, succession.Succession] = field(default_factory=dict)
+    successions: Mapping[str, succession.Succession]
+
+    def __init__(
+        self,
+        workload: Workload,
+        ranked: tuple[Ranked, ...],
+        models: dict[str, Model],
+        today: dt.date,
+        explicit: bool,
+        hidden_servable: int = 0,
+        hidden_unservable: int = 0,
+        baseline: str | None = None,
+        left_out: tuple[tuple[str, int], ...] = (),
+        successions: Mapping[str, succession.Succession] | None = None,
+    ) -> None:
+        set_field(self, "workload", workload)
+        set_field(self, "ranked", ranked)
+        set_field(self, "models", models)
+        set_field(self, "today", today)
+        set_field(self, "explicit", explicit)
+        set_field(self, "hidden_servable", hidden_servable)
+        set_field(self, "hidden_unservable", hidden_unservable)
+        set_field(self, "baseline", baseline)
+        set_field(self, "left_out", left_out)
+        set_field(self, "successions", {} if successions is None else successions)
+
+    def with_successions(self, successions: Mapping[str, succession.Succession]) -> CostResult:
+        """The same result with each shown model's successors."""
+        values = dict(zip(self.__slots__, self._fields(), strict=True))
+        values["successions"] = successions
+        return CostResult(**values)
 
 
 def resolve_targets(catalog: Catalog, names: Sequence[str]) -> list[tuple[Model, ...]]:
@@ -305,7 +349,7 @@ def cost_query(
     else:
         lookup = succession.lookup_in({card.id: card for card in cards})
     succs = {mid: succession.succession(mid, m.lifecycle, lookup, today) for mid, m in shown}
-    return replace(result, successions=succs)
+    return result.with_successions(succs)
 
 
 def _cost_query(

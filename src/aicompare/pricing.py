@@ -33,12 +33,12 @@ annotation into a ForwardRef.
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
 from decimal import Context, Decimal, DivisionByZero, Inexact, InvalidOperation, Overflow
 from typing import NamedTuple
 
 from aicompare import fmt
 from aicompare.errors import WorkloadError
+from aicompare.frozen import Frozen, set_field
 from aicompare.model import (
     ANY,
     PRICE_LABELS,
@@ -224,53 +224,119 @@ _COUNTED = (
 )  # every count a Workload holds
 
 
-@dataclass(frozen=True, slots=True)
-class Workload:
-    """What to price for one period: a count per BILLED kind, images and how they are billed."""
+_WORKLOAD_FIELDS = (
+    "input_tokens",
+    "cached_input_tokens",
+    "output_tokens",
+    "images",
+    "quality",
+    "size",
+    "batch",
+    "request_tokens",
+    "period",
+    "assumptions",
+    "tier",
+    "off_peak",
+    "thinking",
+    "cache_write_tokens",
+    "cache_write_1h_tokens",
+    "reasoning_tokens",
+    "image_input_tokens",
+    "cached_image_input_tokens",
+    "image_output_tokens",
+    "audio_input_tokens",
+    "audio_output_tokens",
+    "audio_minutes",
+    "characters",
+    "video_seconds",
+    "requests",
+    "web_searches",
+    "table",
+)
 
-    input_tokens: int = 0  # uncached input
-    cached_input_tokens: int = 0
-    output_tokens: int = 0
-    images: int = 0
-    quality: str | None = None  # None: each model's default (see estimate)
-    size: str | None = None
-    batch: bool = False
-    request_tokens: int | None = None  # typical prompt per request, for long-context tiers
-    period: Period = Period.MONTH
-    assumptions: tuple[str, ...] = ()
-    tier: str = STANDARD  # the service tier (TIERS): flex and priority bill their own tables
-    off_peak: bool = False  # within a model's off-peak hours, at its off-peak prices
-    thinking: bool = False  # output in thinking mode, at a thinking-mode output price
+
+class Workload(Frozen):
+    """What to price for one period: a count per BILLED kind, images and how they are billed.
+
+    A frozen record with the fields, order and behaviour of a frozen dataclass (see frozen.py:
+    written out, it costs nothing at import).
+    """
+
+    __slots__ = _WORKLOAD_FIELDS
+
+    input_tokens: int  # uncached input
+    cached_input_tokens: int
+    output_tokens: int
+    images: int
+    quality: str | None  # None: each model's default (see estimate)
+    size: str | None
+    batch: bool
+    request_tokens: int | None  # typical prompt per request, for long-context tiers
+    period: Period
+    assumptions: tuple[str, ...]
+    tier: str  # the service tier (TIERS): flex and priority bill their own tables
+    off_peak: bool  # within a model's off-peak hours, at its off-peak prices
+    thinking: bool  # output in thinking mode, at a thinking-mode output price
     # The other BILLED counts, after the fields above (which callers may give by position).
-    cache_write_tokens: int = 0  # 5-minute cache writes
-    cache_write_1h_tokens: int = 0
-    reasoning_tokens: int = 0  # hidden, billed as output
-    image_input_tokens: int = 0
-    cached_image_input_tokens: int = 0
-    image_output_tokens: int = 0
-    audio_input_tokens: int = 0
-    audio_output_tokens: int = 0
-    audio_minutes: int = 0
-    characters: int = 0
-    video_seconds: int = 0
-    requests: int = 0  # billed where a model charges per request
-    web_searches: int = 0
+    cache_write_tokens: int  # 5-minute cache writes
+    cache_write_1h_tokens: int
+    reasoning_tokens: int  # hidden, billed as output
+    image_input_tokens: int
+    cached_image_input_tokens: int
+    image_output_tokens: int
+    audio_input_tokens: int
+    audio_output_tokens: int
+    audio_minutes: int
+    characters: int
+    video_seconds: int
+    requests: int  # billed where a model charges per request
+    web_searches: int
     # The price table besides standard and batch the rates come from: flex, priority, off_peak
     # or None; set from tier and off_peak.
-    table: str | None = field(init=False, default=None)
+    table: str | None
 
-    def __post_init__(self) -> None:
+    def __init__(
+        self,
+        input_tokens: int = 0,
+        cached_input_tokens: int = 0,
+        output_tokens: int = 0,
+        images: int = 0,
+        quality: str | None = None,
+        size: str | None = None,
+        batch: bool = False,
+        request_tokens: int | None = None,
+        period: Period = Period.MONTH,
+        assumptions: tuple[str, ...] = (),
+        tier: str = STANDARD,
+        off_peak: bool = False,
+        thinking: bool = False,
+        cache_write_tokens: int = 0,
+        cache_write_1h_tokens: int = 0,
+        reasoning_tokens: int = 0,
+        image_input_tokens: int = 0,
+        cached_image_input_tokens: int = 0,
+        image_output_tokens: int = 0,
+        audio_input_tokens: int = 0,
+        audio_output_tokens: int = 0,
+        audio_minutes: int = 0,
+        characters: int = 0,
+        video_seconds: int = 0,
+        requests: int = 0,
+        web_searches: int = 0,
+    ) -> None:
+        values = locals()
+        for name in _WORKLOAD_FIELDS[:-1]:
+            set_field(self, name, values[name])
         for name in _COUNTED:
-            value = getattr(self, name)
+            value = values[name]
             if type(value) is not int or not 0 <= value <= MAX_QUANTITY:
                 raise ValueError(f"{name} must be an int in 0..{MAX_QUANTITY}, not {value!r}")
-        if self.tier not in TIERS:
-            raise ValueError(f"tier must be one of {', '.join(TIERS)}, not {self.tier!r}")
-        modes = [self.batch, self.tier != STANDARD, self.off_peak]
+        if tier not in TIERS:
+            raise ValueError(f"tier must be one of {', '.join(TIERS)}, not {tier!r}")
+        modes = [batch, tier != STANDARD, off_peak]
         if sum(modes) > 1:
             raise ValueError("batch, a service tier and off-peak are prices of their own")
-        table = "off_peak" if self.off_peak else None if self.tier == STANDARD else self.tier
-        object.__setattr__(self, "table", table)
+        set_field(self, "table", "off_peak" if off_peak else None if tier == STANDARD else tier)
 
     @property
     def tokens(self) -> int:
@@ -291,10 +357,10 @@ class Workload:
         )
         if any(getattr(self, name) != getattr(other, name) for name in same):
             raise ValueError("only workloads alike in quality, size, batch, tier and period add")
-        counts = {name: getattr(self, name) + getattr(other, name) for name in _COUNTED}
-        return replace(
-            self, **counts, assumptions=tuple(dict.fromkeys(self.assumptions + other.assumptions))
-        )
+        values = {name: getattr(self, name) for name in _WORKLOAD_FIELDS[:-1]}
+        values.update({name: getattr(self, name) + getattr(other, name) for name in _COUNTED})
+        values["assumptions"] = tuple(dict.fromkeys(self.assumptions + other.assumptions))
+        return Workload(**values)
 
 
 def counted_units(w: Workload) -> list[str]:
@@ -313,9 +379,10 @@ def _media(w: Workload) -> bool:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class LineItem:
+class LineItem(Frozen):
     """One priced part of a workload on one model."""
+
+    __slots__ = ("kind", "quantity", "unit", "unit_price", "cost", "model_id", "detail", "note")  # noqa: RUF023
 
     kind: str  # a BILLED key (input, cached_input, output, reasoning, ...) or images
     quantity: int
@@ -323,25 +390,64 @@ class LineItem:
     unit_price: Decimal
     cost: Decimal
     model_id: str
-    detail: str | None = None  # which rate: "batch", "medium 1024x1536", "long-context tier"
-    note: str | None = None  # a caveat worth showing, e.g. a batch fallback
+    detail: str | None  # which rate: "batch", "medium 1024x1536", "long-context tier"
+    note: str | None  # a caveat worth showing, e.g. a batch fallback
+
+    def __init__(
+        self,
+        kind: str,
+        quantity: int,
+        unit: str,
+        unit_price: Decimal,
+        cost: Decimal,
+        model_id: str,
+        detail: str | None = None,
+        note: str | None = None,
+    ) -> None:
+        set_field(self, "kind", kind)
+        set_field(self, "quantity", quantity)
+        set_field(self, "unit", unit)
+        set_field(self, "unit_price", unit_price)
+        set_field(self, "cost", cost)
+        set_field(self, "model_id", model_id)
+        set_field(self, "detail", detail)
+        set_field(self, "note", note)
 
     @property
     def label(self) -> str:
         return _LABELS.get(self.kind, self.kind)  # images are "images"
 
 
-@dataclass(frozen=True, slots=True)
-class Estimate:
+class Estimate(Frozen):
     """A workload priced on one model or a text+image pipeline; total None when not servable."""
+
+    __slots__ = ("model_ids", "line_items", "total", "servable", "cannot_serve", "notes", "period")  # noqa: RUF023
 
     model_ids: tuple[str, ...]
     line_items: tuple[LineItem, ...]
     total: Decimal | None
     servable: bool
-    cannot_serve: tuple[str, ...] = ()
-    notes: tuple[str, ...] = ()
-    period: Period = Period.MONTH
+    cannot_serve: tuple[str, ...]
+    notes: tuple[str, ...]
+    period: Period
+
+    def __init__(
+        self,
+        model_ids: tuple[str, ...],
+        line_items: tuple[LineItem, ...],
+        total: Decimal | None,
+        servable: bool,
+        cannot_serve: tuple[str, ...] = (),
+        notes: tuple[str, ...] = (),
+        period: Period = Period.MONTH,
+    ) -> None:
+        set_field(self, "model_ids", model_ids)
+        set_field(self, "line_items", line_items)
+        set_field(self, "total", total)
+        set_field(self, "servable", servable)
+        set_field(self, "cannot_serve", cannot_serve)
+        set_field(self, "notes", notes)
+        set_field(self, "period", period)
 
     @property
     def key(self) -> str:
@@ -349,15 +455,30 @@ class Estimate:
         return "+".join(self.model_ids)
 
 
-@dataclass(frozen=True, slots=True)
-class Ranked:
+class Ranked(Frozen):
     """An estimate's place: rank None and deltas None when it cannot serve the workload."""
+
+    __slots__ = ("rank", "estimate", "delta", "delta_percent", "reference")  # noqa: RUF023
 
     rank: int | None
     estimate: Estimate
     delta: Decimal | None  # total minus the reference total
     delta_percent: Decimal | None  # delta as % of the reference; None if the reference is $0
     reference: str | None  # key of the cheapest estimate or of the baseline
+
+    def __init__(
+        self,
+        rank: int | None,
+        estimate: Estimate,
+        delta: Decimal | None,
+        delta_percent: Decimal | None,
+        reference: str | None,
+    ) -> None:
+        set_field(self, "rank", rank)
+        set_field(self, "estimate", estimate)
+        set_field(self, "delta", delta)
+        set_field(self, "delta_percent", delta_percent)
+        set_field(self, "reference", reference)
 
 
 class RateCard(NamedTuple):

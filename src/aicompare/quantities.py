@@ -12,10 +12,12 @@ import re
 from collections.abc import Sequence
 from decimal import Decimal
 from enum import Enum
-from fractions import Fraction
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from aicompare.errors import WorkloadError
+
+if TYPE_CHECKING:
+    from fractions import Fraction
 
 # A month of even a very large deployment is far below this; above it is a typo (`5MM`, `5e18`).
 MAX_QUANTITY = 10**15
@@ -163,6 +165,8 @@ def parse_period(text: str, option: str = "--per") -> Period:
 
 def period_factor(source: Period, target: Period) -> Fraction:
     """Exact multiplier from a per-`source` amount to a per-`target` one (day -> month: 365/12)."""
+    from fractions import Fraction  # 0.6 ms to import: only where a period is converted
+
     return Fraction(PER_YEAR[source], PER_YEAR[target])
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aicompare import fmt, succession
 from aicompare.compare import status_text
@@ -11,9 +11,11 @@ from aicompare.costing import CostResult
 from aicompare.model import GENERAL, Status
 from aicompare.pricing import BILLED, LineItem, Ranked, Workload
 from aicompare.quantities import format_quantity
-from aicompare.render.blocks import Block, Cell, Column, TableBlock, TextBlock
 from aicompare.render.documents import jsonable
 from aicompare.workloads import workload_phrase
+
+if TYPE_CHECKING:
+    from aicompare.render.blocks import Block
 
 BAR_WIDTH = 16
 FREE_TIER = "free tier, rate-limited — see the maker's limits"
@@ -118,6 +120,9 @@ def line_text(line: LineItem) -> str:
 
 
 def cost_view(result: CostResult) -> list[Block]:
+    # the block types are for tables and Markdown only: a --json run does not import them
+    from aicompare.render.blocks import Cell, Column, TableBlock, TextBlock
+
     period = result.workload.period.value
     ref_label = "vs baseline" if result.baseline else "vs cheapest"
     unservable = any(r.estimate.total is None for r in result.ranked)
