@@ -1,6 +1,7 @@
-"""The catalog filtered and sorted (`list`); the filters `cost` shares, on rate cards. No CLI."""
+"""The catalog filtered and sorted (`list`); the filters `cost` shares, on rate cards. No CLI.
 
-from __future__ import annotations
+Annotations are evaluated at import (no `from __future__ import annotations`): see model.py.
+"""
 
 import datetime as dt
 from collections.abc import Iterable

@@ -4,9 +4,11 @@ Quantities are whole counts (tokens, images) written as `5M`, `1.5k`, `200_000`,
 Parsing is done on the digit strings with integer arithmetic, so nothing passes through a float
 and no Decimal context can round a fraction away (`1.0000000000000000000000000001k` is refused,
 not silently taken as 1000).
-"""
 
-from __future__ import annotations
+Annotations are evaluated at import (no `from __future__ import annotations`): a NamedTuple
+compiles each string annotation into a ForwardRef, and WorkloadSpec has one per option (see
+model.py and docs/performance.md).
+"""
 
 import re
 from collections.abc import Sequence
@@ -163,7 +165,7 @@ def parse_period(text: str, option: str = "--per") -> Period:
     raise _fail(option, text, "is not a period", PERIOD_FORMS)
 
 
-def period_factor(source: Period, target: Period) -> Fraction:
+def period_factor(source: Period, target: Period) -> "Fraction":
     """Exact multiplier from a per-`source` amount to a per-`target` one (day -> month: 365/12)."""
     from fractions import Fraction  # 0.6 ms to import: only where a period is converted
 

@@ -1,6 +1,9 @@
-"""`aicompare cost`: price a workload on models or pipelines and rank them."""
+"""`aicompare cost`: price a workload on models or pipelines and rank them.
 
-from __future__ import annotations
+Annotations are evaluated at import (no `from __future__ import annotations`): Typer reads each
+parameter's annotation twice (inspect.signature and get_type_hints), and a string one is
+compiled and evaluated each time, about 1.4 ms for this command's 48 parameters.
+"""
 
 from typing import Annotated
 
