@@ -47,6 +47,7 @@ APP_COMMANDS: list[tuple[str, list[str], bool]] = [
 
 BUDGET_VS_GENAI_JSON = 0.30
 BUDGET_VS_HELLO_JSON = 1.25
+BUDGET_VS_HELLO_COST_JSON = 1.25  # the bundled `cost --tokens 5M --json`
 BUDGET_VS_GENAI_TABLE = 0.45
 BUDGET_LARGE_VS_BUNDLED = 1.20
 BUDGET_RSS_BUNDLED_MIB = 45
@@ -384,6 +385,12 @@ def budget_lines(by_key: dict[str, Row], checks: list[dict[str, Any]]) -> list[B
             by_key[f"diff --json|{BUNDLED}"],
             by_key["hello"],
             BUDGET_VS_HELLO_JSON,
+        ),
+        ratio_budget(
+            f"`cost --json` ≤ {BUDGET_VS_HELLO_COST_JSON:.2f}× Typer hello-world",
+            by_key[f"cost --json|{BUNDLED}"],
+            by_key["hello"],
+            BUDGET_VS_HELLO_COST_JSON,
         ),
         ratio_budget(
             f"`diff` (table) ≤ {BUDGET_VS_GENAI_TABLE:.2f}× genai-prices calc",

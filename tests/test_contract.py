@@ -98,6 +98,34 @@ def test_money_is_never_a_float() -> None:
     assert doc["count"] == len(doc["models"]) == 5  # the fixture's models
 
 
+def test_cost_json_path_builds_no_dataclass_and_imports_no_blocks() -> None:
+    """`cost --json` is within its budget (docs/performance.md) partly by what it does not load:
+    the dataclass machinery (the records are frozen.Frozen), fractions (period conversions
+    only) and the block types (tables and Markdown only); and Typer finds its parameters'
+    annotations evaluated, not as strings it must compile."""
+    code = (
+        "import sys; sys.argv=['aicompare', *sys.argv[1:]]\n"
+        "from aicompare._entry import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "from aicompare.commands.cost import command\n"
+        "loaded = [m for m in ('dataclasses', 'fractions', 'aicompare.render.blocks')"
+        " if m in sys.modules]\n"
+        "strings = [k for k, v in command.__annotations__.items() if isinstance(v, str)]\n"
+        "print(loaded, strings, file=sys.stderr)"
+    )
+    env = {**os.environ, **FIXTURE_ENV}
+    for _ in range(2):  # the first run may write the cache; the second reads it
+        proc = subprocess.run(
+            [sys.executable, "-c", code, "cost", "--tokens", "5M", "--json"],
+            capture_output=True,
+            text=True,
+            cwd="/",
+            env=env,
+        )
+        assert proc.stderr.strip() == "[] []", proc.stderr
+        assert json.loads(proc.stdout)["command"] == "cost"
+
+
 def test_json_path_does_not_import_rich() -> None:
     # _entry.main is what the console script runs (before it ends the process without teardown)
     code = (

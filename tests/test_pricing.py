@@ -21,7 +21,16 @@ from aicompare.catalog import Catalog
 from aicompare.errors import WorkloadError
 from aicompare.loader import ENV_BASE, ENV_CATALOG, load_catalog
 from aicompare.model import Model, Prices, PriceSet
-from aicompare.pricing import BILLED, Estimate, Workload, estimate, image_options, rank
+from aicompare.pricing import (
+    BILLED,
+    Estimate,
+    LineItem,
+    Ranked,
+    Workload,
+    estimate,
+    image_options,
+    rank,
+)
 from aicompare.quantities import Period, parse_quantity, parse_share, split_pipeline
 from aicompare.workloads import DEFAULT_OUTPUT_SHARE, build_workload
 
@@ -731,3 +740,40 @@ def test_rank_percentages_are_exact_whatever_the_magnitudes() -> None:
         expected = (delta * 100 / tiny).quantize(Decimal("0.01"), ROUND_HALF_UP)
     assert ranked[1].delta == delta and ranked[1].delta_percent == expected
     assert len(str(expected).replace(".", "")) == 74  # every digit: 72 integer places, 2 decimals
+
+
+def test_records_behave_as_the_frozen_dataclasses_they_replace() -> None:
+    """Workload, LineItem, Estimate, Ranked (and costing.CostResult) are frozen.Frozen classes
+    written out: equal by class and fields, hashable, shown like a dataclass, read-only, and
+    copied and pickled whole."""
+    import copy
+    import pickle
+
+    line = LineItem("input", 10, "per 1M tokens", Decimal("2.50"), Decimal("0.000025"), "m")
+    assert repr(line) == (
+        "LineItem(kind='input', quantity=10, unit='per 1M tokens', unit_price=Decimal('2.50'), "
+        "cost=Decimal('0.000025'), model_id='m', detail=None, note=None)"
+    )
+    est = Estimate(("m",), (line,), line.cost, True)
+    assert est == Estimate(("m",), (line,), Decimal("0.000025"), True, (), (), Period.MONTH)
+    assert est != Estimate(("m",), (line,), line.cost, True, notes=("x",))
+    assert est != (("m",), (line,), line.cost, True, (), (), Period.MONTH)  # not a tuple
+    ranked = Ranked(1, est, Decimal(0), Decimal(0), "m")
+    assert len({ranked, Ranked(1, est, Decimal(0), Decimal(0), "m")}) == 1
+    for record in (line, est, ranked):
+        first = record.__slots__[0]  # a field: kind, model_ids, rank
+        with pytest.raises(AttributeError, match=f"cannot assign to field '{first}'"):
+            setattr(record, first, "changed")
+        with pytest.raises(AttributeError):
+            delattr(record, first)
+        assert copy.copy(record) == record == pickle.loads(pickle.dumps(record))
+    w = Workload(1000, output_tokens=5, tier="flex")
+    assert (w.input_tokens, w.output_tokens, w.table, w.period) == (1000, 5, "flex", Period.MONTH)
+    assert repr(w).startswith("Workload(input_tokens=1000, cached_input_tokens=0, output_tokens=5,")
+    assert repr(w).endswith("requests=0, web_searches=0, table='flex')")
+    assert w + w == Workload(2000, output_tokens=10, tier="flex") != w
+    assert hash(w + w) == hash(Workload(2000, output_tokens=10, tier="flex"))
+    with pytest.raises(ValueError, match="must be an int"):
+        Workload(-1)
+    with pytest.raises(ValueError, match="prices of their own"):
+        Workload(batch=True, off_peak=True)
