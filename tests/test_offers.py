@@ -1,0 +1,209 @@
+"""Offers: the same model from several sellers, each at its own prices (issue 17)."""
+
+from __future__ import annotations
+
+import tomllib
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from aicompare.cache.codec import decode, encode
+from aicompare.model import Model
+
+# A layer over the fixture catalog: alpha-mini sold by a cloud in two regions, and by a host.
+OFFERS = """schema_version = 1
+
+[models.alpha-mini.offers.cloud]
+seller = "cloud"
+seller_model_id = "acme.alpha-mini-v1:0"
+names = ["cloud/acme.alpha-mini-v1:0"]
+source_url = "https://cloud.example/pricing"
+as_of = 2026-11-20
+
+[models.alpha-mini.offers.cloud.prices]
+input = 1.00
+output = 4.00
+
+[models.alpha-mini.offers.cloud.prices.batch]
+input = 0.50
+output = 2.00
+
+[models.alpha-mini.offers.cloud-eu]
+seller = "cloud"
+region = "eu"
+seller_model_id = "eu.acme.alpha-mini-v1:0"
+
+[models.alpha-mini.offers.cloud-eu.prices]
+input = 1.10
+output = 4.40
+
+[models.alpha-mini.offers.host]
+seller = "host"
+reseller = true
+names = ["host/acme/alpha-mini"]
+
+[models.alpha-mini.offers.host.prices]
+input = 0.80
+output = 5.00
+"""
+
+
+@pytest.fixture
+def offers_layer(tmp_path: Path) -> Path:
+    path = tmp_path / "offers.toml"
+    path.write_text(OFFERS)
+    return path
+
+
+def test_offers_load_with_their_prices_and_show_in_json(cli, offers_layer: Path) -> None:
+    doc = cli("show", "alpha-mini", "--catalog", str(offers_layer), "--json").json()
+    offers = {o["offer_id"]: o for o in doc["model"]["offers"]}
+    assert list(offers) == ["cloud", "cloud-eu", "host"]
+    cloud = offers["cloud"]
+    assert cloud["seller"] == "cloud" and cloud["region"] is None and cloud["reseller"] is False
+    assert cloud["seller_model_id"] == "acme.alpha-mini-v1:0"
+    assert cloud["names"] == ["cloud/acme.alpha-mini-v1:0"]
+    assert cloud["prices"]["standard"] == {"input": "1", "output": "4"}
+    assert cloud["prices"]["batch"] == {"input": "0.5", "output": "2"}
+    assert cloud["source_url"] == "https://cloud.example/pricing"
+    assert cloud["as_of"] == "2026-11-20"
+    assert offers["cloud-eu"]["region"] == "eu"
+    assert offers["host"]["reseller"] is True
+    # the maker's own prices are untouched
+    assert doc["model"]["prices"]["standard"] == {"input": "1.1", "output": "4.4"}
+
+
+@pytest.mark.parametrize(
+    ("table", "path", "message"),
+    [
+        ("[models.alpha-mini.offers.x.prices]\ninput = 1\n", "offers.x.seller", "required key"),
+        (
+            '[models.alpha-mini.offers.x]\nseller = "x"\n[models.alpha-mini.offers.x.prices]\n'
+            "input = -1\n",
+            "offers.x.prices.input",
+            "must not be negative",
+        ),
+        (
+            '[models.alpha-mini.offers.x]\nseller = "x"\n[models.alpha-mini.offers.x.prices]\n'
+            "inptu = 1\n",
+            "offers.x.prices.inptu",
+            "unknown price key",
+        ),
+        (
+            '[models.alpha-mini.offers.x]\nseller = "x"\n',
+            "offers.x",
+            "an offer needs at least one price",
+        ),
+        (
+            '[models.alpha-mini.offers.X]\nseller = "x"\n[models.alpha-mini.offers.X.prices]\n'
+            "input = 1\n",
+            "offers.X",
+            "bad offer id",
+        ),
+        (
+            '[models.alpha-mini.offers.x]\nseller = "x"\nreseller = "yes"\n'
+            "[models.alpha-mini.offers.x.prices]\ninput = 1\n",
+            "offers.x.reseller",
+            "expected true or false",
+        ),
+        (
+            '[models.alpha-mini.offers.x]\nseller = "x"\ncolour = 1\n'
+            "[models.alpha-mini.offers.x.image_prices.medium]\n1024x1024 = 0.04\n",
+            "offers.x.colour",
+            "unknown key",
+        ),
+    ],
+)
+def test_offer_validated_like_model_prices(
+    cli, tmp_path: Path, table: str, path: str, message: str
+) -> None:
+    layer = tmp_path / "bad.toml"
+    layer.write_text("schema_version = 1\n" + table)
+    run = cli("catalog", "validate", str(layer))
+    assert run.exit_code == 1 and run.stdout == ""
+    assert f"models.alpha-mini.{path}: {message}" in run.stderr, run.stderr
+    assert "Traceback" not in run.stderr
+
+
+def test_offers_survive_the_cache_codec(cli, offers_layer: Path) -> None:
+    from aicompare.loader import load_catalog
+
+    catalog = load_catalog([str(offers_layer)])
+    model = catalog.resolve("alpha-mini")
+    assert len(model.offers) == 3
+    back = decode(encode([model], Model), Model)
+    assert back == [model]
+
+
+def test_user_layer_offer_overrides_a_lower_one(cli, offers_layer: Path, tmp_path: Path) -> None:
+    user = tmp_path / "xdg" / "aicompare" / "models.toml"
+    run = cli(
+        "catalog",
+        "set",
+        "alpha-mini",
+        "--seller",
+        "cloud",
+        "--input",
+        "0.70",
+        "--catalog",
+        str(offers_layer),
+        "--into",
+        str(user),
+    )
+    assert run.exit_code == 0, run.stderr
+    written = tomllib.loads(user.read_text(), parse_float=Decimal)
+    assert written["models"]["alpha-mini"]["offers"] == {
+        "cloud": {"seller": "cloud", "prices": {"input": Decimal("0.70")}}
+    }
+    doc = cli(
+        "show", "alpha-mini", "--catalog", str(offers_layer), "--catalog", str(user), "--json"
+    ).json()
+    cloud = next(o for o in doc["model"]["offers"] if o["offer_id"] == "cloud")
+    # the override wins for the field it sets; the rest of the offer is the lower layer's
+    assert cloud["prices"]["standard"] == {"input": "0.7", "output": "4"}
+    assert cloud["prices"]["batch"] == {"input": "0.5", "output": "2"}
+    assert doc["model"]["origins"]["offers.cloud.prices.input"] == str(user)
+
+
+def test_set_seller_adds_a_new_offer(cli, tmp_path: Path) -> None:
+    user = tmp_path / "u.toml"
+    run = cli(
+        "catalog",
+        "set",
+        "alpha-mini",
+        "--seller",
+        "azure",
+        "--input",
+        "0.9",
+        "--output",
+        "3.6",
+        "--into",
+        str(user),
+    )
+    assert run.exit_code == 0, run.stderr
+    doc = cli("show", "alpha-mini", "--catalog", str(user), "--json").json()
+    assert [
+        (o["offer_id"], o["seller"], o["prices"]["standard"]) for o in doc["model"]["offers"]
+    ] == [("azure", "azure", {"input": "0.9", "output": "3.6"})]
+
+
+def test_set_seller_refuses_model_fields_and_bad_names(cli, tmp_path: Path) -> None:
+    user = tmp_path / "u.toml"
+    run = cli(
+        "catalog",
+        "set",
+        "alpha-mini",
+        "--seller",
+        "azure",
+        "--context-window",
+        "9",
+        "--into",
+        str(user),
+    )
+    assert run.exit_code == 2 and not user.exists()
+    assert run.stderr.startswith("error: --seller sets an offer's prices, not 'context_window'")
+    run = cli(
+        "catalog", "set", "alpha-mini", "--seller", "a/b", "--input", "1", "--into", str(user)
+    )
+    assert run.exit_code == 2 and "invalid value for --seller: 'a/b'" in run.stderr
