@@ -207,3 +207,61 @@ def test_set_seller_refuses_model_fields_and_bad_names(cli, tmp_path: Path) -> N
         "catalog", "set", "alpha-mini", "--seller", "a/b", "--input", "1", "--into", str(user)
     )
     assert run.exit_code == 2 and "invalid value for --seller: 'a/b'" in run.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "model_id", "seller", "offer_id", "input_price"),
+    [
+        ("alpha-mini@cloud", "alpha-mini@cloud", "cloud", "cloud", "1"),
+        ("Alpha Mini@cloud-eu", "alpha-mini@cloud-eu", "cloud", "cloud-eu", "1.1"),
+        ("alpha-mini@host", "alpha-mini@host", "host", "host", "0.8"),
+        ("alpha-mini@acme", "alpha-mini@acme", "acme", None, "1.1"),
+        ("cloud/acme.alpha-mini-v1:0", "alpha-mini@cloud", "cloud", "cloud", "1"),
+        ("eu.acme.alpha-mini-v1:0", "alpha-mini@cloud-eu", "cloud", "cloud-eu", "1.1"),
+        (
+            "cloud_converse/eu.acme.alpha-mini-v1:0",
+            "alpha-mini@cloud-eu",
+            "cloud",
+            "cloud-eu",
+            "1.1",
+        ),
+        ("HOST/acme/alpha-mini", "alpha-mini@host", "host", "host", "0.8"),
+    ],
+)
+def test_model_at_seller_and_seller_ids_resolve(
+    cli,
+    offers_layer: Path,
+    name: str,
+    model_id: str,
+    seller: str,
+    offer_id: str | None,
+    input_price: str,
+) -> None:
+    from aicompare.loader import load_catalog
+
+    model = load_catalog([str(offers_layer)]).resolve(name)
+    assert (model.id, model.seller, model.offer_id) == (model_id, seller, offer_id)
+    assert model.prices.standard.get("input") == Decimal(input_price)
+
+
+@pytest.mark.parametrize(
+    ("name", "message", "hint"),
+    [
+        (
+            "alpha-mini@nobody",
+            "error: 'alpha-mini@nobody': the catalog has no offer of alpha-mini by nobody",
+            "its sellers: acme (the maker), cloud, cloud-eu, host",
+        ),
+        ("nope@cloud", "error: unknown model 'nope'", None),
+        # a region path is not dropped: the region's price may differ
+        ("cloud/us-east-9/acme.alpha-mini-v1:0", "error: unknown model", None),
+    ],
+)
+def test_unknown_offer_is_an_error_with_the_sellers(
+    cli, offers_layer: Path, name: str, message: str, hint: str | None
+) -> None:
+    run = cli("cost", name, "--tokens", "1M", "--catalog", str(offers_layer))
+    assert run.exit_code == 1 and run.stdout == ""
+    assert run.stderr.startswith(message), run.stderr
+    if hint is not None:
+        assert run.stderr.splitlines()[1] == hint

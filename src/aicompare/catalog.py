@@ -6,8 +6,8 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, NamedTuple
 
-from aicompare.errors import AmbiguousModelError, UnknownModelError
-from aicompare.model import Model, Provider
+from aicompare.errors import AmbiguousModelError, UnknownModelError, UnknownOfferError
+from aicompare.model import OFFER_SEP, Model, Provider, as_sold, maker_offer
 
 if TYPE_CHECKING:
     from aicompare.pricing import RateCard
@@ -62,6 +62,7 @@ class Catalog:
         self.exact_index = exact
         self.loose_index = loose
         self._normal_providers = {normalize(p) for p in (*self.provider_ids, *self.providers)}
+        self._seller_ids: dict[str, list[tuple[str, str]]] | None = None
 
     def rate_cards(self) -> list[RateCard]:
         """Every model's pricing.RateCard, in catalog order (from the cache when it has them)."""
@@ -102,13 +103,72 @@ class Catalog:
         return self.models.get(model_id)
 
     def resolve(self, name: str) -> Model:
-        """Find a model by id, alias, snapshot, display name or `provider:model`."""
+        """Find a model by id, alias, snapshot, display name or `provider:model`; `MODEL@SELLER`
+        and a seller's own id (`bedrock/anthropic.claude-...`) give the model as that seller
+        sells it (model.as_sold), `MODEL@MAKER` the maker's prices under that label."""
         query, ids = self._lookup(name)
         if len(ids) == 1:
             return self.models[ids[0]]
         if len(ids) > 1:
             raise AmbiguousModelError(name, sorted(ids))
+        if OFFER_SEP in query:
+            head, _, seller = query.rpartition(OFFER_SEP)
+            if head.strip() and seller.strip():
+                return self._sold_by(self.resolve(head), seller.strip(), name)
+        found = self.seller_id(query)
+        if found is not None:
+            return found
         raise UnknownModelError(name, self.suggest(query))
+
+    def _sold_by(self, model: Model, seller: str, name: str) -> Model:
+        """The model as `seller` (an offer id, a seller with one offer, or the maker) sells it."""
+        if model.seller is not None:
+            raise UnknownOfferError(name, "names a seller twice", [])
+        wanted = seller.casefold()
+        offer = model.offer(wanted)
+        if offer is not None:
+            return as_sold(model, offer)
+        sold = [o for o in model.offers if o.seller == wanted]
+        if len(sold) == 1:
+            return as_sold(model, sold[0])
+        sellers = [f"{model.provider} (the maker)", *(o.id for o in model.offers)]
+        if sold:
+            raise UnknownOfferError(
+                name, f"{wanted} sells {model.id} as several offers: name one", sellers[1:]
+            )
+        if normalize(wanted) == normalize(model.provider):
+            return maker_offer(model)
+        raise UnknownOfferError(name, f"the catalog has no offer of {model.id} by {wanted}", sellers)
+
+    def seller_id(self, name: str) -> Model | None:
+        """The model and offer a seller's id names, as in logs and SDKs (`azure/gpt-5-mini`,
+        `bedrock/us.anthropic.claude-...`, `openrouter/openai/gpt-5-mini`); a route prefix the
+        catalog does not list (`bedrock_converse/`, a region path) is dropped one segment at a
+        time. None when no offer is named."""
+        if self._seller_ids is None:
+            index: dict[str, list[tuple[str, str]]] = {}
+            for model in self.models.values():
+                for offer in model.offers:
+                    keys = list(offer.names)
+                    if offer.seller_model_id:
+                        keys += [offer.seller_model_id, f"{offer.seller}/{offer.seller_model_id}"]
+                    for key in keys:
+                        bucket = index.setdefault(key.casefold(), [])
+                        if (model.id, offer.id) not in bucket:
+                            bucket.append((model.id, offer.id))
+            self._seller_ids = index
+        query = name.strip().casefold()
+        # as written, then without a first segment the catalog does not list (a route such as
+        # `bedrock_converse/`); a region path is not dropped: its prices differ
+        for key in (query, query.partition("/")[2]):
+            hits = self._seller_ids.get(key) if key else None
+            if hits:
+                if len(hits) > 1:
+                    raise AmbiguousModelError(name, [f"{m}{OFFER_SEP}{o}" for m, o in hits])
+                model = self.models[hits[0][0]]
+                named = model.offer(hits[0][1])
+                return None if named is None else as_sold(model, named)
+        return None
 
     def candidates(self, name: str) -> list[str]:
         """The ids `name` can mean, read as `resolve` reads it; empty when none (never raises)."""
