@@ -286,6 +286,8 @@ def cost_document(result: CostResult) -> dict[str, Any]:
                 "shutdown_date": jsonable(result.models[mid].lifecycle.shutdown_date),
                 "availability": result.models[mid].availability,
                 "free": result.models[mid].free,
+                "seller": result.models[mid].seller or result.models[mid].provider,
+                "offer_id": result.models[mid].offer_id,
                 **succession.document(result.successions.get(mid, succession.NONE)),
             }
             for mid in est.model_ids
@@ -295,6 +297,12 @@ def cost_document(result: CostResult) -> dict[str, Any]:
                 "rank": row.rank,
                 "model": est.key,
                 "models": list(est.model_ids),
+                # who sells it at these prices (the maker unless an offer was named), and the
+                # offer; a pipeline's are its models' joined by "+" like its key
+                "seller": "+".join(item["seller"] for item in lifecycle),
+                "offer_id": None
+                if all(item["offer_id"] is None for item in lifecycle)
+                else "+".join(item["offer_id"] or item["seller"] for item in lifecycle),
                 "servable": est.servable,
                 "cannot_serve": list(est.cannot_serve),
                 "total": fmt.dec(est.total) if est.total is not None else None,
