@@ -11,6 +11,8 @@ import pytest
 from aicompare.cache.codec import decode, encode
 from aicompare.model import Model
 
+REFERENCE = Path(__file__).resolve().parents[1].parent / "shared" / "reference"
+
 # A layer over the fixture catalog: alpha-mini sold by a cloud in two regions, and by a host.
 OFFERS = """schema_version = 1
 
@@ -217,14 +219,7 @@ def test_set_seller_refuses_model_fields_and_bad_names(cli, tmp_path: Path) -> N
         ("alpha-mini@host", "alpha-mini@host", "host", "host", "0.8"),
         ("alpha-mini@acme", "alpha-mini@acme", "acme", None, "1.1"),
         ("cloud/acme.alpha-mini-v1:0", "alpha-mini@cloud", "cloud", "cloud", "1"),
-        ("eu.acme.alpha-mini-v1:0", "alpha-mini@cloud-eu", "cloud", "cloud-eu", "1.1"),
-        (
-            "cloud_converse/eu.acme.alpha-mini-v1:0",
-            "alpha-mini@cloud-eu",
-            "cloud",
-            "cloud-eu",
-            "1.1",
-        ),
+        ("cloud/eu.acme.alpha-mini-v1:0", "alpha-mini@cloud-eu", "cloud", "cloud-eu", "1.1"),
         ("HOST/acme/alpha-mini", "alpha-mini@host", "host", "host", "0.8"),
     ],
 )
@@ -255,6 +250,8 @@ def test_model_at_seller_and_seller_ids_resolve(
         ("nope@cloud", "error: unknown model 'nope'", None),
         # a region path is not dropped: the region's price may differ
         ("cloud/us-east-9/acme.alpha-mini-v1:0", "error: unknown model", None),
+        # nor another seller's route: its prices are not these
+        ("other/cloud/acme.alpha-mini-v1:0", "error: unknown model", None),
     ],
 )
 def test_unknown_offer_is_an_error_with_the_sellers(
@@ -265,3 +262,102 @@ def test_unknown_offer_is_an_error_with_the_sellers(
     assert run.stderr.startswith(message), run.stderr
     if hint is not None:
         assert run.stderr.splitlines()[1] == hint
+
+
+# Sellers' ids as they appear in logs and SDKs (LiteLLM's keys, verbatim from
+# ../shared/reference/litellm/model_prices_and_context_window.json, and OpenRouter's), each with
+# the model and offer it names and that record's input price in USD per 1M tokens
+# (input_cost_per_token × 1e6; None where the record has per-image prices only).
+REAL_SELLER_IDS = [
+    (
+        "bedrock/us.anthropic.claude-sonnet-4-5-20250929-v1:0",
+        "claude-sonnet-4-5",
+        "bedrock-us",
+        "3.3",
+    ),
+    ("us.anthropic.claude-sonnet-4-5-20250929-v1:0", "claude-sonnet-4-5", "bedrock-us", "3.3"),
+    ("eu.anthropic.claude-sonnet-4-5-20250929-v1:0", "claude-sonnet-4-5", "bedrock-eu", "3.3"),
+    (
+        "global.anthropic.claude-sonnet-4-5-20250929-v1:0",
+        "claude-sonnet-4-5",
+        "bedrock-global",
+        "3",
+    ),
+    ("anthropic.claude-sonnet-4-5-20250929-v1:0", "claude-sonnet-4-5", "bedrock", "3"),
+    (
+        "bedrock_converse/eu.anthropic.claude-sonnet-4-5-20250929-v1:0",
+        "claude-sonnet-4-5",
+        "bedrock-eu",
+        "3.3",
+    ),
+    (
+        "bedrock/us-gov-east-1/anthropic.claude-sonnet-4-5-20250929-v1:0",
+        "claude-sonnet-4-5",
+        "bedrock-us-gov-east-1",
+        "3.6",
+    ),
+    ("jp.anthropic.claude-opus-5-5", "claude-opus-5-5", "bedrock-jp", "4.4"),
+    ("eu.amazon.nova-2-lite-v1:0", "amazon.nova-2-lite-v1:0", "bedrock-eu", "0.429"),
+    ("azure/gpt-5-mini", "gpt-5-mini", "azure", "0.25"),
+    ("azure/eu/gpt-5-mini", "gpt-5-mini", "azure-eu", "0.275"),
+    ("azure/us/gpt-5-mini-2025-08-07", "gpt-5-mini", "azure-us", "0.275"),
+    ("azure/eu/gpt-4.1", "gpt-4.1", "azure-eu", "2.2"),
+    ("azure/us/o3-2025-04-16", "o3", "azure-us", "2.2"),
+    ("azure/o3-mini-2025-01-31", "o3-mini", "azure", "1.1"),
+    ("azure/global-standard/gpt-4o-2024-08-06", "gpt-4o", "azure-global-standard", "2.5"),
+    ("azure/us/text-embedding-3-large", "text-embedding-3-large", "azure-us", "0.143"),
+    ("azure/gpt-image-2", "gpt-image-2", "azure", "5"),
+    ("azure_ai/claude-sonnet-4-5", "claude-sonnet-4-5", "azure_ai", "3"),
+    ("azure_ai/grok-4-1-fast-reasoning", "grok-4-1-fast-reasoning", "azure_ai", "0.2"),
+    ("vertex_ai/claude-sonnet-4-5", "claude-sonnet-4-5", "vertex_ai", "3"),
+    ("vertex_ai/claude-sonnet-4-5@20250929", "claude-sonnet-4-5", "vertex_ai", "3"),
+    ("vertex_ai/gemini-2.5-pro", "gemini-2.5-pro", "vertex_ai", "1.25"),
+    ("vertex_ai/jamba-1.5-mini", "jamba-1.5-mini", "vertex_ai", "0.2"),
+    ("openrouter/openai/gpt-5-mini", "gpt-5-mini", "openrouter", "0.25"),
+    ("fal_ai/openai/gpt-image-2", "gpt-image-2", "fal_ai", None),
+]
+
+
+@pytest.mark.parametrize(("seller_id", "model_id", "offer_id", "input_price"), REAL_SELLER_IDS)
+def test_real_seller_ids_resolve_to_model_and_offer(
+    bundled_cli, seller_id: str, model_id: str, offer_id: str, input_price: str | None
+) -> None:
+    from aicompare.loader import load_catalog
+
+    model = load_catalog().resolve(seller_id)
+    assert (model.id, model.offer_id) == (f"{model_id}@{offer_id}", offer_id)
+    price = model.prices.standard.get("input")
+    assert price == (None if input_price is None else Decimal(input_price))
+
+
+def test_at_least_twenty_real_seller_ids() -> None:
+    assert len({row[0] for row in REAL_SELLER_IDS}) >= 20
+
+
+@pytest.mark.skipif(not REFERENCE.is_dir(), reason="../shared/reference is not present")
+def test_every_litellm_key_that_names_an_offer_has_its_prices(bundled_cli) -> None:
+    """Every LiteLLM key the catalog resolves to an offer is priced as that record is."""
+    import json
+
+    from aicompare.loader import load_catalog
+
+    data = json.loads(
+        (REFERENCE / "litellm" / "model_prices_and_context_window.json").read_text(),
+        parse_float=Decimal,
+    )
+    catalog = load_catalog()
+    checked = 0
+    for key, rec in data.items():
+        if not isinstance(rec, dict) or not key.startswith(("azure", "bedrock", "vertex_ai/")):
+            continue
+        try:
+            model = catalog.resolve(key)
+        except Exception:
+            continue
+        if model.offer_id is None:
+            continue
+        for field, kind in (("input_cost_per_token", "input"), ("output_cost_per_token", "output")):
+            if rec.get(field) is not None and model.prices.standard.get(kind) is not None:
+                assert model.prices.standard.get(kind) == rec[field] * 1_000_000, (key, kind)
+                checked += 1
+    assert checked > 400

@@ -14,6 +14,8 @@ if TYPE_CHECKING:
     from aicompare.tasks import Task
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
+# route prefixes of sellers' ids in logs and SDKs that name another API of the same seller
+SELLER_ROUTES = {"bedrock_converse": "bedrock", "converse": "bedrock"}
 
 
 def normalize(name: str) -> str:
@@ -114,7 +116,14 @@ class Catalog:
         if OFFER_SEP in query:
             head, _, seller = query.rpartition(OFFER_SEP)
             if head.strip() and seller.strip():
-                return self._sold_by(self.resolve(head), seller.strip(), name)
+                try:
+                    return self._sold_by(self.resolve(head), seller.strip(), name)
+                except (UnknownModelError, UnknownOfferError):
+                    # a seller's id with an `@` of its own (vertex_ai/claude-...@20250929)
+                    found = self.seller_id(query)
+                    if found is None:
+                        raise
+                    return found
         found = self.seller_id(query)
         if found is not None:
             return found
@@ -138,7 +147,9 @@ class Catalog:
             )
         if normalize(wanted) == normalize(model.provider):
             return maker_offer(model)
-        raise UnknownOfferError(name, f"the catalog has no offer of {model.id} by {wanted}", sellers)
+        raise UnknownOfferError(
+            name, f"the catalog has no offer of {model.id} by {wanted}", sellers
+        )
 
     def seller_id(self, name: str) -> Model | None:
         """The model and offer a seller's id names, as in logs and SDKs (`azure/gpt-5-mini`,
@@ -146,22 +157,34 @@ class Catalog:
         catalog does not list (`bedrock_converse/`, a region path) is dropped one segment at a
         time. None when no offer is named."""
         if self._seller_ids is None:
-            index: dict[str, list[tuple[str, str]]] = {}
+            # the names an offer lists first: where a derived `seller/seller_model_id` is shared
+            # (azure/gpt-5-mini and azure/eu/gpt-5-mini both sell "gpt-5-mini"), the id a log
+            # shows is the one listed
+            listed: dict[str, list[tuple[str, str]]] = {}
+            derived: dict[str, list[tuple[str, str]]] = {}
             for model in self.models.values():
                 for offer in model.offers:
-                    keys = list(offer.names)
+                    pairs: list[tuple[dict[str, list[tuple[str, str]]], str]] = [
+                        (listed, n) for n in offer.names
+                    ]
                     if offer.seller_model_id:
-                        keys += [offer.seller_model_id, f"{offer.seller}/{offer.seller_model_id}"]
-                    for key in keys:
+                        pairs.append((derived, f"{offer.seller}/{offer.seller_model_id}"))
+                    for index, key in pairs:
                         bucket = index.setdefault(key.casefold(), [])
                         if (model.id, offer.id) not in bucket:
                             bucket.append((model.id, offer.id))
-            self._seller_ids = index
+            for key, shared in derived.items():
+                listed.setdefault(key, shared)
+            self._seller_ids = listed
         query = name.strip().casefold()
-        # as written, then without a first segment the catalog does not list (a route such as
-        # `bedrock_converse/`); a region path is not dropped: its prices differ
-        for key in (query, query.partition("/")[2]):
+        head, _, rest = query.partition("/")
+        # as written, then without a route prefix of the seller's own (`bedrock_converse/`,
+        # `bedrock/` before a bare id); never another seller's id, nor a region path: their
+        # prices differ
+        for key, seller in ((query, None), (rest, SELLER_ROUTES.get(head, head))):
             hits = self._seller_ids.get(key) if key else None
+            if hits and seller is not None:
+                hits = [(m, o) for m, o in hits if self._offer_seller(m, o) == seller]
             if hits:
                 if len(hits) > 1:
                     raise AmbiguousModelError(name, [f"{m}{OFFER_SEP}{o}" for m, o in hits])
@@ -169,6 +192,10 @@ class Catalog:
                 named = model.offer(hits[0][1])
                 return None if named is None else as_sold(model, named)
         return None
+
+    def _offer_seller(self, model_id: str, offer_id: str) -> str | None:
+        offer = self.models[model_id].offer(offer_id)
+        return None if offer is None else offer.seller
 
     def candidates(self, name: str) -> list[str]:
         """The ids `name` can mean, read as `resolve` reads it; empty when none (never raises)."""
