@@ -361,3 +361,188 @@ def test_every_litellm_key_that_names_an_offer_has_its_prices(bundled_cli) -> No
                 assert model.prices.standard.get(kind) == rec[field] * 1_000_000, (key, kind)
                 checked += 1
     assert checked > 400
+
+
+# --- commands on the bundled catalog: worked examples from the reference files ---------------
+
+
+def _rows(doc: dict) -> dict[str, dict]:
+    return {row["model"]: row for row in doc["results"]}
+
+
+def test_bedrock_offer_worked_example(bundled_cli) -> None:
+    # LiteLLM us.anthropic.claude-sonnet-4-5-20250929-v1:0: input_cost_per_token 3.3e-06,
+    # output_cost_per_token 1.65e-05: 2M × $3.30 + 1M × $16.50 = $6.60 + $16.50 = $23.10
+    doc = bundled_cli(
+        "cost", "claude-sonnet-4-5@bedrock-us", "--input", "2M", "--output", "1M", "--json"
+    ).json()
+    row = doc["results"][0]
+    assert (row["model"], row["seller"], row["offer_id"], row["total"]) == (
+        "claude-sonnet-4-5@bedrock-us",
+        "bedrock",
+        "bedrock-us",
+        "23.1",
+    )
+    assert [(li["kind"], li["unit_price"], li["cost"]) for li in row["line_items"]] == [
+        ("input", "3.3", "6.6"),
+        ("output", "16.5", "16.5"),
+    ]
+
+
+def test_azure_offer_worked_example_with_batch(bundled_cli) -> None:
+    # LiteLLM azure/eu/gpt-5-mini: input 2.75e-07, output 2.2e-06, batches 1.375e-07 / 1.1e-06:
+    # 4M × $0.275 + 1M × $2.20 = $3.30; batch 4M × $0.1375 + 1M × $1.10 = $1.65
+    args = ("cost", "azure/eu/gpt-5-mini", "--input", "4M", "--output", "1M", "--json")
+    row = bundled_cli(*args).json()["results"][0]
+    assert (row["model"], row["seller"], row["offer_id"], row["total"]) == (
+        "gpt-5-mini@azure-eu",
+        "azure",
+        "azure-eu",
+        "3.3",
+    )
+    assert bundled_cli(*args, "--batch").json()["results"][0]["total"] == "1.65"
+
+
+def test_fal_per_image_offer_done_when(bundled_cli) -> None:
+    # LiteLLM fal_ai/medium/1024-x-1024/openai/gpt-image-2: output_cost_per_image 0.053:
+    # 1,000 images × $0.053 = $53.00; OpenAI bills the model by image tokens only
+    args = ("cost", "gpt-image-2", "--sellers", "--images", "1k", "--quality", "medium")
+    run = bundled_cli(*args, "--size", "1024x1024")
+    assert run.exit_code == 0, run.stderr
+    assert (
+        "The cheapest place to run gpt-image-2 for this workload is fal_ai (gpt-image-2@fal_ai): "
+        "$53.00 a month; OpenAI's API cannot serve it." in run.stdout
+    )
+    assert "gpt-image-2@fal_ai: fal_ai's offer fal_ai from https://" in run.stdout
+    doc = bundled_cli(*args, "--size", "1024x1024", "--json").json()
+    rows = _rows(doc)
+    assert rows["gpt-image-2@fal_ai"]["total"] == "53"
+    assert rows["gpt-image-2@fal_ai"]["line_items"][0]["unit_price"] == "0.053"
+    assert rows["gpt-image-2@openai"]["total"] is None
+    assert (rows["gpt-image-2@openai"]["seller"], rows["gpt-image-2@openai"]["offer_id"]) == (
+        "openai",
+        None,
+    )
+    assert doc["sellers"] == [
+        {
+            "model": "gpt-image-2",
+            "maker": "openai",
+            "cheapest": "gpt-image-2@fal_ai",
+            "seller": "fal_ai",
+            "offer_id": "fal_ai",
+            "total": "53",
+            "maker_total": None,
+            "below_maker_percent": None,
+        }
+    ]
+    high = bundled_cli(*args[:-1], "high", "--size", "1024x1536", "--json").json()
+    assert _rows(high)["gpt-image-2@fal_ai"]["total"] == "165"  # 1,000 × $0.165
+
+
+def test_model_at_maker_and_at_bedrock_done_when(bundled_cli) -> None:
+    run = bundled_cli(
+        "cost", "claude-sonnet-4-5@anthropic", "claude-sonnet-4-5@bedrock", "--tokens", "50M"
+    )
+    assert run.exit_code == 0, run.stderr
+    assert "claude-sonnet-4-5@anthropic  $300.00" in run.stdout
+    assert "claude-sonnet-4-5@bedrock    $300.00" in run.stdout
+    assert (
+        "claude-sonnet-4-5@anthropic: the maker's prices from "
+        "https://platform.claude.com/docs/en/about-claude/pricing (as of 2026-11-21)"
+    ) in run.stdout
+    assert "claude-sonnet-4-5@bedrock: bedrock's offer bedrock from https://" in run.stdout
+
+
+def test_user_layer_offer_overrides_bundled_and_sellers_says_how_much(bundled_cli) -> None:
+    run = bundled_cli(
+        "catalog",
+        "set",
+        "claude-sonnet-4-5",
+        "--seller",
+        "bedrock",
+        "--input",
+        "2.64",
+        "--output",
+        "13.2",
+    )
+    assert run.exit_code == 0, run.stderr
+    user = bundled_cli("catalog", "path", "--json").json()["layers"][1]["path"]
+    doc = bundled_cli("show", "claude-sonnet-4-5", "--json").json()
+    assert doc["model"]["origins"]["offers.bedrock.prices.input"] == user
+    bedrock = next(o for o in doc["model"]["offers"] if o["offer_id"] == "bedrock")
+    # the two prices set win; the rest of the bundled offer stays
+    assert bedrock["prices"]["standard"]["input"] == "2.64"
+    assert bedrock["prices"]["standard"]["output"] == "13.2"
+    assert bedrock["prices"]["standard"]["cached_input"] == "0.3"
+    assert bedrock["names"]  # the bundled offer's ids are kept
+    run = bundled_cli("cost", "claude-sonnet-4-5", "--sellers", "--tokens", "50M")
+    assert run.exit_code == 0, run.stderr
+    # 37.5M × $2.64 + 12.5M × $13.20 = $99 + $165 = $264, 12% below $300
+    assert (
+        "The cheapest place to run claude-sonnet-4-5 for this workload is bedrock "
+        "(claude-sonnet-4-5@bedrock): $264.00 a month, 12% below Anthropic's API ($300.00)."
+    ) in run.stdout
+    sellers = bundled_cli("cost", "claude-sonnet-4-5", "--sellers", "--tokens", "50M", "--json")
+    assert sellers.json()["sellers"][0]["below_maker_percent"] == "12.00"
+
+
+def test_via_prices_every_model_as_the_seller_sells_it(bundled_cli) -> None:
+    doc = bundled_cli(
+        "cost", "gpt-5-mini", "claude-sonnet-4-5", "--via", "azure", "--tokens", "5M", "--json"
+    ).json()
+    rows = _rows(doc)
+    # 3.75M × $0.25 + 1.25M × $2.00 = $3.4375 (LiteLLM azure/gpt-5-mini)
+    assert rows["gpt-5-mini@azure"]["total"] == "3.4375"
+    assert rows["claude-sonnet-4-5@azure"]["total"] is None
+    assert rows["claude-sonnet-4-5@azure"]["cannot_serve"] == [
+        "azure does not sell claude-sonnet-4-5 in the catalog"
+    ]
+    browse = bundled_cli("cost", "--via", "bedrock", "--tokens", "5M", "--json").json()
+    assert browse["results"] and all(r["seller"] == "bedrock" for r in browse["results"])
+    assert all("@bedrock" in r["model"] for r in browse["results"])
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ("cost", "--sellers", "--tokens", "1M"),
+            "error: --sellers ranks the offers of the models",
+        ),
+        (
+            ("cost", "gpt-5-mini@azure", "--sellers", "--tokens", "1M"),
+            "error: --sellers ranks every seller of a model",
+        ),
+        (("cost", "--via", "nobody", "--tokens", "1M"), "error: no model of the catalog is sold"),
+        (
+            ("cost", "gpt-5-mini", "--via", "azure", "--sellers", "--tokens", "1M"),
+            "error: --sellers ranks every seller",
+        ),
+    ],
+)
+def test_seller_options_misused_are_usage_errors(bundled_cli, args, message: str) -> None:
+    run = bundled_cli(*args)
+    assert run.exit_code == 2 and run.stdout == ""
+    assert run.stderr.startswith(message), run.stderr
+
+
+def test_show_lists_offers_in_a_table(bundled_cli) -> None:
+    out = bundled_cli("show", "gpt-image-2", env={"COLUMNS": "220"}).stdout
+    assert "Other sellers (3 offers; the prices above are openai's own)" in out
+    fal = next(line for line in out.splitlines() if line.startswith("gpt-image-2@fal_ai"))
+    assert "fal_ai (reseller)" in fal
+    assert "$0.005-$0.401 per image (18 quality and size cells)" in fal
+
+
+def test_diff_via_and_at_seller(bundled_cli) -> None:
+    run = bundled_cli("diff", "claude-sonnet-4-5@anthropic", "claude-sonnet-4-5@bedrock-us")
+    assert run.exit_code == 0, run.stderr
+    assert (
+        "claude-sonnet-4-5@anthropic is 9% cheaper on output tokens ($15.00 vs $16.50 per 1M)."
+        in run.stdout
+    )
+    doc = bundled_cli("diff", "gpt-5-mini", "gpt-4.1", "--via", "azure", "--json").json()
+    assert [m["id"] for m in doc["models"]] == ["gpt-5-mini@azure", "gpt-4.1@azure"]
+    run = bundled_cli("diff", "gpt-5-mini", "claude-sonnet-4-5", "--via", "azure")
+    assert run.exit_code == 1
+    assert run.stderr.startswith("error: azure does not sell claude-sonnet-4-5 in the catalog")
