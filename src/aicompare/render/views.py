@@ -277,8 +277,8 @@ def offers_table(model: Model) -> TableBlock:
             Column("source", truncate=True, min_width=10, drop=1),
         ],
         rows,
-        title=f"Other sellers ({len(model.offers)} offers; the prices above are "
-        f"{model.provider}'s own)",
+        title=f"Other sellers ({len(model.offers)} offer{'' if len(model.offers) == 1 else 's'}; "
+        f"the prices above are {model.provider}'s own)",
     )
 
 
