@@ -546,3 +546,30 @@ def test_diff_via_and_at_seller(bundled_cli) -> None:
     run = bundled_cli("diff", "gpt-5-mini", "claude-sonnet-4-5", "--via", "azure")
     assert run.exit_code == 1
     assert run.stderr.startswith("error: azure does not sell claude-sonnet-4-5 in the catalog")
+
+
+def test_set_on_model_at_seller_writes_that_offer(cli, offers_layer: Path, tmp_path: Path) -> None:
+    user = tmp_path / "u.toml"
+    for name in ("alpha-mini@cloud-eu", "cloud/eu.acme.alpha-mini-v1:0"):
+        run = cli(
+            "catalog",
+            "set",
+            name,
+            "--output",
+            "3.9",
+            "--catalog",
+            str(offers_layer),
+            "--into",
+            str(user),
+        )
+        assert run.exit_code == 0, run.stderr
+        written = tomllib.loads(user.read_text(), parse_float=Decimal)
+        assert list(written["models"]) == ["alpha-mini"]
+        assert written["models"]["alpha-mini"]["offers"] == {
+            "cloud-eu": {"seller": "cloud", "prices": {"output": Decimal("3.9")}}
+        }
+    # the maker's own prices: MODEL@MAKER sets the model's prices
+    run = cli("catalog", "set", "alpha-mini@acme", "--input", "1.2", "--into", str(user))
+    assert run.exit_code == 0, run.stderr
+    written = tomllib.loads(user.read_text(), parse_float=Decimal)
+    assert written["models"]["alpha-mini"]["prices"] == {"input": Decimal("1.2")}

@@ -91,7 +91,14 @@ def command(
             "nothing to set",
             "give at least one field option, e.g. --input 0.90 or --set FIELD=VALUE",
         )
-    found = load(catalog_paths).resolve(model)
+    catalog = load(catalog_paths)
+    found = catalog.resolve(model)
+    if found.seller is not None:
+        # MODEL@SELLER or a seller's id: the offer is set on the model it sells
+        base = catalog.resolve(found.id.rpartition("@")[0])
+        if seller is None and found.offer_id is not None:
+            seller = found.offer_id
+        found = base
     model_id = found.id
     if seller is not None:
         fields = offer_fields(fields, seller, [(o.id, o.seller) for o in found.offers])
