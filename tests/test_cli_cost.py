@@ -83,6 +83,8 @@ def test_ranking_browse_catalog(cli) -> None:
         "shutdown_date": "2026-01-01",
         "availability": "general",
         "free": False,
+        "seller": "acme",
+        "offer_id": None,
         "successor_chain": [{"id": "alpha-mini", "status": "current", "shutdown_date": None}],
         "live_successor": "alpha-mini",
     }

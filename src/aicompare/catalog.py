@@ -6,14 +6,16 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, NamedTuple
 
-from aicompare.errors import AmbiguousModelError, UnknownModelError
-from aicompare.model import Model, Provider
+from aicompare.errors import AmbiguousModelError, UnknownModelError, UnknownOfferError
+from aicompare.model import OFFER_SEP, Model, Provider, as_sold, maker_offer
 
 if TYPE_CHECKING:
     from aicompare.pricing import RateCard
     from aicompare.tasks import Task
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
+# route prefixes of sellers' ids in logs and SDKs that name another API of the same seller
+SELLER_ROUTES = {"bedrock_converse": "bedrock", "converse": "bedrock"}
 
 
 def normalize(name: str) -> str:
@@ -62,6 +64,7 @@ class Catalog:
         self.exact_index = exact
         self.loose_index = loose
         self._normal_providers = {normalize(p) for p in (*self.provider_ids, *self.providers)}
+        self._seller_ids: dict[str, list[tuple[str, str]]] | None = None
 
     def rate_cards(self) -> list[RateCard]:
         """Every model's pricing.RateCard, in catalog order (from the cache when it has them)."""
@@ -102,13 +105,97 @@ class Catalog:
         return self.models.get(model_id)
 
     def resolve(self, name: str) -> Model:
-        """Find a model by id, alias, snapshot, display name or `provider:model`."""
+        """Find a model by id, alias, snapshot, display name or `provider:model`; `MODEL@SELLER`
+        and a seller's own id (`bedrock/anthropic.claude-...`) give the model as that seller
+        sells it (model.as_sold), `MODEL@MAKER` the maker's prices under that label."""
         query, ids = self._lookup(name)
         if len(ids) == 1:
             return self.models[ids[0]]
         if len(ids) > 1:
             raise AmbiguousModelError(name, sorted(ids))
+        if OFFER_SEP in query:
+            head, _, seller = query.rpartition(OFFER_SEP)
+            if head.strip() and seller.strip():
+                try:
+                    return self._sold_by(self.resolve(head), seller.strip(), name)
+                except (UnknownModelError, UnknownOfferError):
+                    # a seller's id with an `@` of its own (vertex_ai/claude-...@20250929)
+                    found = self.seller_id(query)
+                    if found is None:
+                        raise
+                    return found
+        found = self.seller_id(query)
+        if found is not None:
+            return found
         raise UnknownModelError(name, self.suggest(query))
+
+    def _sold_by(self, model: Model, seller: str, name: str) -> Model:
+        """The model as `seller` (an offer id, a seller with one offer, or the maker) sells it."""
+        if model.seller is not None:
+            raise UnknownOfferError(name, "names a seller twice", [])
+        wanted = seller.casefold()
+        offer = model.offer(wanted)
+        if offer is not None:
+            return as_sold(model, offer)
+        sold = [o for o in model.offers if o.seller == wanted]
+        if len(sold) == 1:
+            return as_sold(model, sold[0])
+        sellers = [f"{model.provider} (the maker)", *(o.id for o in model.offers)]
+        if sold:
+            raise UnknownOfferError(
+                name, f"{wanted} sells {model.id} as several offers: name one", sellers[1:]
+            )
+        if normalize(wanted) == normalize(model.provider):
+            return maker_offer(model)
+        raise UnknownOfferError(
+            name, f"the catalog has no offer of {model.id} by {wanted}", sellers
+        )
+
+    def seller_id(self, name: str) -> Model | None:
+        """The model and offer a seller's id names, as in logs and SDKs (`azure/gpt-5-mini`,
+        `bedrock/us.anthropic.claude-...`, `openrouter/openai/gpt-5-mini`); a route prefix the
+        catalog does not list (`bedrock_converse/`, a region path) is dropped one segment at a
+        time. None when no offer is named."""
+        if self._seller_ids is None:
+            # the names an offer lists first: where a derived `seller/seller_model_id` is shared
+            # (azure/gpt-5-mini and azure/eu/gpt-5-mini both sell "gpt-5-mini"), the id a log
+            # shows is the one listed
+            listed: dict[str, list[tuple[str, str]]] = {}
+            derived: dict[str, list[tuple[str, str]]] = {}
+            for model in self.models.values():
+                for offer in model.offers:
+                    pairs: list[tuple[dict[str, list[tuple[str, str]]], str]] = [
+                        (listed, n) for n in offer.names
+                    ]
+                    if offer.seller_model_id:
+                        pairs.append((derived, f"{offer.seller}/{offer.seller_model_id}"))
+                    for index, key in pairs:
+                        bucket = index.setdefault(key.casefold(), [])
+                        if (model.id, offer.id) not in bucket:
+                            bucket.append((model.id, offer.id))
+            for key, shared in derived.items():
+                listed.setdefault(key, shared)
+            self._seller_ids = listed
+        query = name.strip().casefold()
+        head, _, rest = query.partition("/")
+        # as written, then without a route prefix of the seller's own (`bedrock_converse/`,
+        # `bedrock/` before a bare id); never another seller's id, nor a region path: their
+        # prices differ
+        for key, seller in ((query, None), (rest, SELLER_ROUTES.get(head, head))):
+            hits = self._seller_ids.get(key) if key else None
+            if hits and seller is not None:
+                hits = [(m, o) for m, o in hits if self._offer_seller(m, o) == seller]
+            if hits:
+                if len(hits) > 1:
+                    raise AmbiguousModelError(name, [f"{m}{OFFER_SEP}{o}" for m, o in hits])
+                model = self.models[hits[0][0]]
+                named = model.offer(hits[0][1])
+                return None if named is None else as_sold(model, named)
+        return None
+
+    def _offer_seller(self, model_id: str, offer_id: str) -> str | None:
+        offer = self.models[model_id].offer(offer_id)
+        return None if offer is None else offer.seller
 
     def candidates(self, name: str) -> list[str]:
         """The ids `name` can mean, read as `resolve` reads it; empty when none (never raises)."""

@@ -6,7 +6,7 @@ import datetime as dt
 import heapq
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
-from typing import cast
+from typing import NamedTuple, cast
 
 from aicompare import succession
 from aicompare.catalog import Catalog
@@ -19,8 +19,8 @@ from aicompare.filters import (
     filter_models,
     left_out_reasons,
 )
-from aicompare.frozen import Frozen, set_field
-from aicompare.model import Model
+from aicompare.frozen import Frozen, replace, set_field
+from aicompare.model import OFFER_SEP, Model, Prices, as_sold, maker_offer
 from aicompare.pricing import (
     Estimate,
     Ranked,
@@ -111,6 +111,7 @@ class CostResult(Frozen):
         "baseline",
         "left_out",
         "successions",
+        "sellers",
     )
 
     workload: Workload
@@ -126,6 +127,8 @@ class CostResult(Frozen):
     left_out: tuple[tuple[str, int], ...]
     # each shown model's successors, to the first current one (succession.follow)
     successions: Mapping[str, succession.Succession]
+    # `--sellers`: the models whose offers are ranked, each with where it is cheapest
+    sellers: tuple[SellerVerdict, ...]
 
     def __init__(
         self,
@@ -139,6 +142,7 @@ class CostResult(Frozen):
         baseline: str | None = None,
         left_out: tuple[tuple[str, int], ...] = (),
         successions: Mapping[str, succession.Succession] | None = None,
+        sellers: tuple[SellerVerdict, ...] = (),
     ) -> None:
         set_field(self, "workload", workload)
         set_field(self, "ranked", ranked)
@@ -150,12 +154,21 @@ class CostResult(Frozen):
         set_field(self, "baseline", baseline)
         set_field(self, "left_out", left_out)
         set_field(self, "successions", {} if successions is None else successions)
+        set_field(self, "sellers", sellers)
 
-    def with_successions(self, successions: Mapping[str, succession.Succession]) -> CostResult:
-        """The same result with each shown model's successors."""
-        values = dict(zip(self.__slots__, self._fields(), strict=True))
-        values["successions"] = successions
-        return CostResult(**values)
+
+class SellerVerdict(NamedTuple):
+    """Where one model is cheapest for the workload, against its maker's own prices."""
+
+    model_id: str
+    maker: str  # the maker's provider id
+    maker_name: str  # its display name
+    cheapest: str | None  # the key of the cheapest row (MODEL@OFFER), None when none can serve
+    seller: str | None
+    offer_id: str | None  # None: the maker's own prices are the cheapest
+    total: Decimal | None
+    maker_total: Decimal | None  # None when the maker's prices cannot serve the workload
+    below_maker_percent: Decimal | None  # how much cheaper than the maker, in %
 
 
 def resolve_targets(catalog: Catalog, names: Sequence[str]) -> list[tuple[Model, ...]]:
@@ -293,6 +306,96 @@ def browse_costs(
     )
 
 
+def sold_via(model: Model, seller: str) -> list[Model]:
+    """The model as `seller` sells it: the offer with that id, else every offer of that seller
+    (one per region or deployment type), the maker's own prices when it is the maker; [] when
+    the seller does not sell it."""
+    wanted = seller.strip().casefold()
+    if model.seller is not None:
+        return [model] if model.seller == wanted or model.offer_id == wanted else []
+    named = model.offer(wanted)
+    if named is not None:
+        return [as_sold(model, named)]
+    sold = [as_sold(model, o) for o in model.offers if o.seller == wanted]
+    if not sold and wanted == model.provider.casefold():
+        return [maker_offer(model)]
+    return sold
+
+
+def _not_sold(model: Model, seller: str) -> Model:
+    """A row for a model the seller does not sell: no price, so it cannot serve."""
+    return model._replace(
+        id=f"{model.id}{OFFER_SEP}{seller}",
+        prices=Prices(),
+        image_prices=(),
+        offers=(),
+        seller=seller,
+        offer_id=None,
+    )
+
+
+def _via_reason(result: CostResult, seller: str, missing: set[str]) -> CostResult:
+    """The rows of models `seller` does not sell say so, rather than name a missing price."""
+    rows = []
+    for row in result.ranked:
+        est = row.estimate
+        if est.key in missing:
+            base = est.key.rpartition(OFFER_SEP)[0]
+            est = replace(est, cannot_serve=(f"{seller} does not sell {base} in the catalog",))
+            row = replace(row, estimate=est)
+        rows.append(row)
+    return replace(result, ranked=tuple(rows))
+
+
+def _seller_verdicts(
+    result: CostResult, models: Sequence[Model], catalog: Catalog
+) -> tuple[SellerVerdict, ...]:
+    verdicts = []
+    by_key = {row.estimate.key: row.estimate for row in result.ranked}
+    for model in models:
+        prefix = model.id + OFFER_SEP
+        rows = [r for r in result.ranked if r.estimate.key.startswith(prefix)]
+        priced = [r for r in rows if r.estimate.total is not None]
+        maker = by_key.get(prefix + model.provider)
+        maker_total = maker.total if maker is not None else None
+        if not priced:
+            verdicts.append(
+                SellerVerdict(
+                    model.id,
+                    model.provider,
+                    catalog.provider_name(model.provider),
+                    None,
+                    None,
+                    None,
+                    None,
+                    maker_total,
+                    None,
+                )
+            )
+            continue
+        best = min(priced, key=lambda r: r.estimate.total or 0).estimate
+        chosen = result.models[best.model_ids[0]]
+        percent = None
+        if maker_total is not None and best.total is not None and maker_total > 0:
+            from aicompare.fmt import percent_cheaper
+
+            percent = percent_cheaper(best.total, maker_total)
+        verdicts.append(
+            SellerVerdict(
+                model.id,
+                model.provider,
+                catalog.provider_name(model.provider),
+                best.key,
+                chosen.seller or chosen.provider,
+                chosen.offer_id,
+                best.total,
+                maker_total,
+                percent,
+            )
+        )
+    return tuple(verdicts)
+
+
 def _key(target: tuple[Model, ...] | None) -> str | None:
     return None if target is None else "+".join(m.id for m in target)
 
@@ -323,6 +426,8 @@ def cost_query(
     any_status: bool = False,
     include_free: bool = False,
     include_preview: bool = False,
+    via: str | None = None,
+    sellers: bool = False,
 ) -> CostResult:
     """`aicompare cost`: the models named (or pipelines, `o4-mini+gpt-image-1`), else the
     catalog's models that pass `filters`, priced for the workload and ranked, cheapest first.
@@ -335,7 +440,24 @@ def cost_query(
     paid) and counts the rest by reason; `any_status` lets in deprecated and retired models,
     `include_preview` previews and experiments, `include_free` the free models, `every`
     everything. Named models are always priced.
+
+    `via`: every model as that seller sells it (a model it does not sell cannot serve, saying
+    so); `sellers`: every offer of the named models, ranked, with where each is cheapest.
     """
+    if sellers or via is not None:
+        return _offers_query(
+            catalog,
+            names,
+            spec,
+            today,
+            filters,
+            top,
+            every,
+            baseline,
+            via,
+            sellers,
+            buyable(any_status, include_free, include_preview),
+        )
     # Browsing reads the models' rate cards (light, cached), naming models reads the models.
     cards = None if names else catalog.rate_cards()
     screen = buyable(any_status, include_free, include_preview)
@@ -349,7 +471,109 @@ def cost_query(
     else:
         lookup = succession.lookup_in({card.id: card for card in cards})
     succs = {mid: succession.succession(mid, m.lifecycle, lookup, today) for mid, m in shown}
-    return result.with_successions(succs)
+    return replace(result, successions=succs)
+
+
+def _offers_query(
+    catalog: Catalog,
+    names: Sequence[str],
+    spec: WorkloadSpec,
+    today: dt.date,
+    filters: Filters,
+    top: int,
+    every: bool,
+    baseline: str | None,
+    via: str | None,
+    sellers: bool,
+    screen: Filters,
+) -> CostResult:
+    """`cost --sellers` and `cost --via SELLER`: the models as sold by sellers, priced through
+    their rate cards like any model (model.as_sold)."""
+    if sellers and via is not None:
+        raise WorkloadError(
+            "--sellers ranks every seller of the models named; --via prices one seller",
+            "give one of them",
+        )
+    if sellers and not names:
+        raise WorkloadError(
+            "--sellers ranks the offers of the models named",
+            "name the models, e.g. aicompare cost claude-sonnet-4-5 --sellers --tokens 50M",
+        )
+    if names and filters.any():
+        raise WorkloadError(
+            "filters (--provider, --type, --capability, --current) apply only "
+            "when no models are named",
+            "drop the filters or the model names",
+        )
+    base = _baseline(catalog, baseline)
+    if sellers:
+        models: list[Model] = []
+        for name in names:
+            if len(split_pipeline(name)) > 1:
+                raise WorkloadError(
+                    f"--sellers ranks the sellers of single models, not the pipeline {name!r}",
+                    "name the models one by one",
+                )
+            model = catalog.resolve(name)
+            if model.seller is not None:
+                raise WorkloadError(
+                    f"--sellers ranks every seller of a model: name {name!r} without its seller",
+                    f"e.g. {name.rpartition(OFFER_SEP)[0] or model.id}",
+                )
+            if model not in models:
+                models.append(model)
+        targets: list[tuple[Model, ...]] = [
+            (sold,)
+            for model in models
+            for sold in (maker_offer(model), *(as_sold(model, o) for o in model.offers))
+        ]
+        workload = parse_workload(spec, catalog.models.values())
+        result = compare_costs(
+            _with(targets, base), workload, today, explicit=True, top=None, baseline=_key(base)
+        )
+        return replace(result, sellers=_seller_verdicts(result, models, catalog))
+    assert via is not None
+    seller = via.strip().casefold()
+    missing: set[str] = set()
+    if names:
+        targets = []
+        for target in resolve_targets(catalog, names):
+            if len(target) > 1:
+                raise WorkloadError(
+                    "--via prices single models, not pipelines", "name the models one by one"
+                )
+            sold = sold_via(target[0], seller)
+            if not sold:
+                placeholder = _not_sold(target[0], seller)
+                missing.add(placeholder.id)
+                sold = [placeholder]
+            targets += [(m,) for m in sold]
+        workload = parse_workload(spec, catalog.models.values())
+        result = compare_costs(
+            _with(targets, base), workload, today, explicit=True, top=None, baseline=_key(base)
+        )
+        return _via_reason(result, seller, missing)
+    derived = {m.id: m for model in catalog.models.values() for m in sold_via(model, seller)}
+    if not derived:
+        raise WorkloadError(
+            f"no model of the catalog is sold by {seller!r}",
+            "sellers: the `seller` of the offers in `aicompare show MODEL --json`",
+        )
+    cards = filter_models([rate_card(m) for m in derived.values()], today, filters)
+    workload = parse_workload(spec, cards)
+    if every:
+        every_row: list[tuple[Model, ...]] = [(derived[c.id],) for c in cards]
+        return compare_costs(
+            _with(every_row, base),
+            workload,
+            today,
+            explicit=True,
+            top=None,
+            baseline=_key(base),
+        )
+    return browse_costs(
+        cards, workload, today, top=top, fetch=derived.__getitem__, baseline=base, screen=screen
+    )
 
 
 def _cost_query(

@@ -54,6 +54,16 @@ class AmbiguousModelError(AicompareError):
         self.candidates = candidates
 
 
+class UnknownOfferError(AicompareError):
+    """`MODEL@SELLER` where the catalog has no such offer of the model (or several)."""
+
+    def __init__(self, name: str, message: str, sellers: list[str]) -> None:
+        hint = f"its sellers: {', '.join(sellers)}" if sellers else "see `aicompare show MODEL`"
+        super().__init__(f"{name!r}: {message}", hint)
+        self.name = name
+        self.sellers = sellers
+
+
 class UsageError(AicompareError):
     """A bad value on the command line that only the parser-level checks can catch."""
 

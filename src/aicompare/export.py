@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from aicompare.catalog import Catalog
-from aicompare.model import ALTERNATE_TABLES, GENERAL, Model, PriceSet
+from aicompare.model import ALTERNATE_TABLES, GENERAL, ImagePrice, Model, Offer, Prices, PriceSet
 from aicompare.schema import LIFECYCLE_KEYS, MODEL_KEYS
 
 # The model keys written as they are (lists for tuples); the first three and the tables are
@@ -14,7 +14,17 @@ from aicompare.schema import LIFECYCLE_KEYS, MODEL_KEYS
 _PLAIN_KEYS = tuple(
     key
     for key in MODEL_KEYS
-    if key not in ("name", "provider", "type", "lifecycle", "prices", "image_prices", "benchmarks")
+    if key
+    not in (
+        "name",
+        "provider",
+        "type",
+        "lifecycle",
+        "prices",
+        "image_prices",
+        "benchmarks",
+        "offers",
+    )
 )
 
 
@@ -33,30 +43,56 @@ def model_table(model: Model) -> dict[str, Any]:
     lifecycle = {k: getattr(life, k) for k in LIFECYCLE_KEYS if getattr(life, k) is not None}
     if lifecycle:
         table["lifecycle"] = lifecycle
-    prices: dict[str, Any] = _prices(model.prices.standard)
-    for name in ALTERNATE_TABLES:
-        alternate = getattr(model.prices, name)
-        if alternate or (name == "off_peak" and model.prices.off_peak_hours):
-            prices[name] = _prices(alternate)
-    if model.prices.off_peak_hours:
-        prices["off_peak"]["hours"] = model.prices.off_peak_hours
-    if model.prices.tiers:
-        prices["tiers"] = [
-            {"above_input_tokens": t.above_input_tokens, **_prices(t.prices)}
-            for t in model.prices.tiers
-        ]
-    if prices:
-        table["prices"] = prices
-    if model.image_prices:
-        grid: dict[str, dict[str, Any]] = {}
-        for cell in model.image_prices:
-            grid.setdefault(cell.quality, {})[cell.size] = cell.usd
-        table["image_prices"] = grid
+    _price_tables(table, model.prices, model.image_prices)
     if model.benchmarks:
         table["benchmarks"] = {
             b.name: {"score": b.score, "source": b.source} for b in model.benchmarks
         }
+    if model.offers:
+        table["offers"] = {offer.id: offer_table(offer) for offer in model.offers}
     return table
+
+
+def offer_table(offer: Offer) -> dict[str, Any]:
+    """One offer as a catalog table (schema._offers reads it back)."""
+    table: dict[str, Any] = {"seller": offer.seller}
+    for key in ("seller_model_id", "region"):
+        if getattr(offer, key) is not None:
+            table[key] = getattr(offer, key)
+    if offer.reseller:
+        table["reseller"] = True
+    if offer.names:
+        table["names"] = list(offer.names)
+    for key in ("source_url", "as_of", "notes"):
+        if getattr(offer, key) is not None:
+            table[key] = getattr(offer, key)
+    _price_tables(table, offer.prices, offer.image_prices)
+    return table
+
+
+def _price_tables(
+    table: dict[str, Any], all_prices: Prices, image_prices: tuple[ImagePrice, ...]
+) -> None:
+    """`prices` (with its alternate tables and tiers) and `image_prices`, where there are any."""
+    prices: dict[str, Any] = _prices(all_prices.standard)
+    for name in ALTERNATE_TABLES:
+        alternate = getattr(all_prices, name)
+        if alternate or (name == "off_peak" and all_prices.off_peak_hours):
+            prices[name] = _prices(alternate)
+    if all_prices.off_peak_hours:
+        prices["off_peak"]["hours"] = all_prices.off_peak_hours
+    if all_prices.tiers:
+        prices["tiers"] = [
+            {"above_input_tokens": t.above_input_tokens, **_prices(t.prices)}
+            for t in all_prices.tiers
+        ]
+    if prices:
+        table["prices"] = prices
+    if image_prices:
+        grid: dict[str, dict[str, Any]] = {}
+        for cell in image_prices:
+            grid.setdefault(cell.quality, {})[cell.size] = cell.usd
+        table["image_prices"] = grid
 
 
 def catalog_document(catalog: Catalog, models: Iterable[Model] | None = None) -> dict[str, Any]:

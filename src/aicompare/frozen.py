@@ -10,7 +10,7 @@ module's bytecode like any other code.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 set_field = object.__setattr__
 
@@ -48,3 +48,14 @@ class Frozen:
     def __setstate__(self, state: tuple[Any, ...]) -> None:
         for name, value in zip(self.__slots__, state, strict=True):
             set_field(self, name, value)
+
+
+F = TypeVar("F", bound=Frozen)
+
+
+def replace(record: F, **changes: Any) -> F:
+    """A copy of `record` with some fields changed, as dataclasses.replace (every `__init__` of a
+    Frozen takes its fields by name)."""
+    values = dict(zip(record.__slots__, record._fields(), strict=True))
+    values.update(changes)
+    return type(record)(**values)

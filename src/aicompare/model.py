@@ -183,6 +183,27 @@ class Benchmark(NamedTuple):
     source: str
 
 
+class Offer(NamedTuple):
+    """The model as one seller sells it (a cloud, a reseller, a host), at that seller's prices.
+
+    One per seller, and per region or deployment type where the prices differ. The prices take
+    the same kinds, tables and grids as a model's own (the maker's), and are priced the same way:
+    `as_sold` makes the model record that the rate cards price.
+    """
+
+    id: str  # unique within the model: "bedrock", "bedrock-us", "azure-global"
+    seller: str  # "bedrock", "azure", "vertex_ai", "openrouter", "fal_ai", ...
+    seller_model_id: str | None = None  # the id the seller's API takes
+    region: str | None = None  # a region or deployment type ("us", "eu", "global")
+    reseller: bool = False  # sold on by a third party, not run under the maker's licence
+    names: tuple[str, ...] = ()  # ids that name this offer in logs and SDKs ("bedrock/...")
+    prices: Prices = Prices()
+    image_prices: tuple[ImagePrice, ...] = ()
+    source_url: str | None = None
+    as_of: dt.date | None = None
+    notes: str | None = None
+
+
 class Model(NamedTuple):
     """Everything the catalog knows about one model."""
 
@@ -211,6 +232,11 @@ class Model(NamedTuple):
     prices: Prices = Prices()
     image_prices: tuple[ImagePrice, ...] = ()
     benchmarks: tuple[Benchmark, ...] = ()
+    offers: tuple[Offer, ...] = ()  # the model as other sellers sell it (`prices`: the maker's)
+    # set on the record `as_sold` makes: the seller and offer it is priced at, else None (the
+    # maker's own prices)
+    seller: str | None = None
+    offer_id: str | None = None
     # dotted field path -> catalog layer it came from, for values not from the bundled file
     origins: tuple[tuple[str, str], ...] = ()
 
@@ -258,6 +284,12 @@ class Model(NamedTuple):
     def image_sizes(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(cell.size for cell in self.image_prices))
 
+    def offer(self, offer_id: str) -> Offer | None:
+        for item in self.offers:
+            if item.id == offer_id:
+                return item
+        return None
+
     def origin(self, path: str) -> str | None:
         """The layer a field came from, when it is not the bundled catalog."""
         for key, layer in self.origins:
@@ -270,3 +302,26 @@ class Provider(NamedTuple):
     id: str
     name: str
     url: str | None = None
+
+
+OFFER_SEP = "@"  # MODEL@SELLER, and the id of a model as sold by a seller
+
+
+def as_sold(model: Model, offer: Offer) -> Model:
+    """The model at one offer's prices: a record the rate cards price like any other, under the
+    id `MODEL@OFFER` so that it ranks beside the maker's own prices."""
+    return model._replace(
+        id=f"{model.id}{OFFER_SEP}{offer.id}",
+        prices=offer.prices,
+        image_prices=offer.image_prices,
+        source_url=offer.source_url or model.source_url,
+        as_of=offer.as_of or model.as_of,
+        offers=(),
+        seller=offer.seller,
+        offer_id=offer.id,
+    )
+
+
+def maker_offer(model: Model) -> Model:
+    """The model at its maker's own prices, labelled with the maker as its seller."""
+    return model._replace(id=f"{model.id}{OFFER_SEP}{model.provider}", seller=model.provider)

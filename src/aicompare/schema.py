@@ -23,6 +23,7 @@ from aicompare.model import (
     ImagePrice,
     Lifecycle,
     Model,
+    Offer,
     Prices,
     PriceSet,
     PriceTier,
@@ -55,7 +56,22 @@ MODEL_KEYS = (
     "prices",
     "image_prices",
     "benchmarks",
+    "offers",
 )
+OFFER_KEYS = (
+    "seller",
+    "seller_model_id",
+    "region",
+    "reseller",
+    "names",
+    "prices",
+    "image_prices",
+    "source_url",
+    "as_of",
+    "notes",
+)
+# offer ids and seller names: lower-case words, as in `MODEL@SELLER` and seller ids in logs
+OFFER_ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 # Keys a layer may carry that describe the layer's own edits, not the model: not part of a Model.
 # `set_by_hand`: the dotted fields `catalog set`/`catalog add` wrote, which imports keep.
 BY_HAND = "set_by_hand"
@@ -396,6 +412,68 @@ def name_problem(name: str) -> str | None:
 _NAME_KINDS = {"aliases": "alias", "snapshots": "snapshot"}
 
 
+def _offers(table: Mapping[str, Any], path: str, problems: Problems) -> tuple[Offer, ...]:
+    """`[models.X.offers.<id>]`: one table per offer, checked as a model's prices are."""
+    out: list[Offer] = []
+    for offer_id, raw in table.items():
+        opath = f"{path}.{offer_id}"
+        if not OFFER_ID_RE.match(offer_id):
+            problems.add(
+                opath,
+                f"bad offer id {offer_id!r} (lower-case letters, digits, '.', '_' and '-', "
+                "e.g. bedrock-us)",
+            )
+            continue
+        if not isinstance(raw, dict):
+            problems.add(opath, f"expected a table, got {_type_name(raw)}")
+            continue
+        r = _Reader(raw, opath, problems)
+        r.unknown(OFFER_KEYS)
+        seller = r.string("seller", required=True)
+        if seller is not None and not OFFER_ID_RE.match(seller):
+            problems.add(
+                f"{opath}.seller",
+                f"bad seller {seller!r} (lower-case letters, digits, '.', '_' and '-')",
+            )
+        reseller = raw.get("reseller", False)
+        if not isinstance(reseller, bool):
+            problems.add(f"{opath}.reseller", f"expected true or false, got {_type_name(reseller)}")
+            reseller = False
+        names = r.strings("names")
+        for name in names:
+            unusable = name_problem(name)
+            if unusable is not None:
+                problems.add(f"{opath}.names", f"name {name!r} {unusable}")
+        prices_table = r.table_("prices")
+        prices = (
+            _prices(prices_table, f"{opath}.prices", problems)
+            if prices_table is not None
+            else Prices()
+        )
+        grid = r.table_("image_prices")
+        image_prices = (
+            _image_prices(grid, f"{opath}.image_prices", problems) if grid is not None else ()
+        )
+        if not prices.standard and not image_prices:
+            problems.add(opath, "an offer needs at least one price (prices or image_prices)")
+        out.append(
+            Offer(
+                id=offer_id,
+                seller=seller or "",
+                seller_model_id=r.string("seller_model_id"),
+                region=r.string("region"),
+                reseller=reseller,
+                names=names,
+                prices=prices,
+                image_prices=image_prices,
+                source_url=r.string("source_url"),
+                as_of=r.date("as_of"),
+                notes=r.string("notes"),
+            )
+        )
+    return tuple(out)
+
+
 def build_model(
     model_id: str, raw: object, problems: Problems, origins: tuple[tuple[str, str], ...] = ()
 ) -> Model | None:
@@ -446,6 +524,8 @@ def build_model(
     image_prices = _image_prices(grid, f"{path}.image_prices", problems) if grid is not None else ()
     bench = r.table_("benchmarks")
     benchmarks = _benchmarks(bench, f"{path}.benchmarks", problems) if bench is not None else ()
+    offers_table = r.table_("offers")
+    offers = _offers(offers_table, f"{path}.offers", problems) if offers_table is not None else ()
     names = {kind: r.strings(kind) for kind in _NAME_KINDS}
     for kind, singular in _NAME_KINDS.items():
         for name in names[kind]:
@@ -478,6 +558,7 @@ def build_model(
         prices=prices,
         image_prices=image_prices,
         benchmarks=benchmarks,
+        offers=offers,
         # provenance of the layer's edits, not a value of the model
         origins=tuple(o for o in origins if o[0].split(".")[0] != BY_HAND),
     )

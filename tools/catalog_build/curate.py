@@ -50,6 +50,7 @@ from .check import (
     same,
     set_field,
 )
+from .offers import fill_offers, seller_problems
 
 HEADER = (
     "# GENERATED FILE: do not edit by hand. Regenerate with `aicompare catalog build`\n"
@@ -249,7 +250,18 @@ def build(reference: Path, curation_path: Path) -> Build:
     ]
     if problems:
         raise CatalogError(problems, "fix data/curation.toml (see docs/catalog-sources.md)")
+    problems += seller_problems(cur)
+    if problems:
+        raise CatalogError(problems, "fix data/curation.toml (see docs/catalog-sources.md)")
     doc = _document(cur, models)
+    # the models as other sellers sell them, found by the catalog's own names
+    fill_offers(
+        doc,
+        build_catalog([(Layer("bundled", "generated catalog", True), doc, "")]),
+        refs,
+        cur,
+        skipped,
+    )
     if meta.get("tasks"):
         # the bundled `aicompare best` tasks (docs/tasks.md), kept in their own file
         tasks, _ = read_document(curation_path.parent / str(meta["tasks"]))

@@ -143,6 +143,22 @@ def command(
             help="Compare every total with this model (or pipeline) instead of the cheapest.",
         ),
     ] = None,
+    via: Annotated[
+        str | None,
+        typer.Option(
+            "--via",
+            metavar="SELLER",
+            help="Price every model as this seller sells it (bedrock, azure, vertex_ai, ...); "
+            "a model it does not sell cannot serve.",
+        ),
+    ] = None,
+    sellers: Annotated[
+        bool,
+        typer.Option(
+            "--sellers",
+            help="Rank every seller's offer of the models named, and say where each is cheapest.",
+        ),
+    ] = False,
     items: Annotated[
         bool,
         typer.Option(
@@ -172,6 +188,9 @@ def command(
       aicompare cost --audio-minutes 10k
       aicompare cost --tokens 200M --type text --current --batch --per year --json
       aicompare cost o4-mini gpt-5-mini --tokens 5M --format csv --items
+      aicompare cost claude-sonnet-4-5@anthropic claude-sonnet-4-5@bedrock --tokens 50M
+      aicompare cost claude-sonnet-4-5 --sellers --tokens 50M
+      aicompare cost gpt-5-mini o4-mini --via azure --tokens 5M
     """
     spec = workload_spec(locals())  # first: its parameters, and nothing else yet
     fmt_ = output_format(json_, format_)
@@ -194,5 +213,7 @@ def command(
         any_status=any_status,
         include_free=include_free,
         include_preview=include_preview,
+        via=via,
+        sellers=sellers,
     )
     emit(fmt_, ITEMS_VIEW if items else VIEW, result, as_of=today, no_color=no_color)

@@ -43,6 +43,14 @@ def command(
     no_color: NoColorOpt = False,
     as_of: AsOfOpt = None,
     catalog_paths: CatalogOpt = None,
+    via: Annotated[
+        str | None,
+        typer.Option(
+            "--via",
+            metavar="SELLER",
+            help="Compare the models as this seller sells them (bedrock, azure, vertex_ai, ...).",
+        ),
+    ] = None,
 ) -> None:
     """Compare models side by side, with the key differences in plain sentences.
 
@@ -51,6 +59,8 @@ def command(
       aicompare diff gpt-image-1 o4-mini
       aicompare diff gpt-4.1-mini gpt-5-mini gpt-4o-mini
       aicompare diff o4-mini gpt-5-mini --json | jq -r '.differences[].text'
+      aicompare diff claude-sonnet-4-5@anthropic claude-sonnet-4-5@bedrock-eu
+      aicompare diff gpt-5-mini gpt-4.1-mini --via azure
     """
     fmt_ = output_format(json_, format_)
     today = parse_as_of(as_of)
@@ -58,6 +68,18 @@ def command(
         fail_usage("give at least two models to compare", "MODEL")
     catalog = load(catalog_paths)
     resolved = [catalog.resolve(name) for name in models]
+    if via is not None:
+        from aicompare.costing import sold_via
+        from aicompare.errors import AicompareError
+
+        sold = [(model, sold_via(model, via)) for model in resolved]
+        missing = [model.id for model, offers in sold if not offers]
+        if missing:
+            raise AicompareError(
+                f"{via} does not sell {', '.join(missing)} in the catalog",
+                "drop --via, or see the sellers of a model with `aicompare show MODEL`",
+            )
+        resolved = [offer for _, offers in sold for offer in offers]
     ids = [m.id for m in resolved]
     if len(set(ids)) < len(ids):
         dupes = sorted({i for i in ids if ids.count(i) > 1})

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 from aicompare import fmt, succession
 from aicompare.compare import status_text
-from aicompare.costing import CostResult
-from aicompare.model import GENERAL, Status
+from aicompare.costing import CostResult, SellerVerdict
+from aicompare.model import GENERAL, Model, Status
 from aicompare.pricing import BILLED, LineItem, Ranked, Workload
 from aicompare.quantities import format_quantity
 from aicompare.render.documents import jsonable
@@ -187,6 +187,8 @@ def cost_view(result: CostResult) -> list[Block]:
         ),
         TableBlock(columns, rows, title=f"Cost per {period} (USD)"),
     ]
+    if result.sellers:
+        blocks.append(TextBlock([seller_sentence(v, period) for v in result.sellers]))
     items = [
         [Cell(r.estimate.key), Cell(line_text(line) + (f" ({line.detail})" if line.detail else ""))]
         for r in result.ranked
@@ -226,6 +228,15 @@ def cost_view(result: CostResult) -> list[Block]:
             flags if len(row.estimate.model_ids) > 1 else f"{row.estimate.key}: {flags}"
             for row, flags in flagged
         ]
+    # where a seller's prices come from: a few offer rows say their source
+    sold = [
+        result.models[mid]
+        for row in result.ranked
+        for mid in row.estimate.model_ids
+        if result.models[mid].seller is not None
+    ]
+    if len(sold) <= UNSERVED_NOTES:
+        notes += [source_note(m) for m in sold]
     left = left_out_note(result)
     if left is not None:
         notes.append(left)
@@ -242,6 +253,47 @@ def cost_view(result: CostResult) -> list[Block]:
     if notes:
         blocks.append(TextBlock(list(dict.fromkeys(notes)), title="Notes", bullets=True))
     return blocks
+
+
+def source_note(model: Model) -> str:
+    """`MODEL@SELLER`: whose prices, and where they were read."""
+    whose = f"{model.seller}'s offer {model.offer_id}" if model.offer_id else "the maker's prices"
+    source = f" from {model.source_url}" if model.source_url else ""
+    when = f" (as of {model.as_of.isoformat()})" if model.as_of else ""
+    return f"{model.id}: {whose}{source}{when}"
+
+
+def seller_sentence(verdict: SellerVerdict, period: str) -> str:
+    """`cost --sellers`: where the model is cheapest for the workload, against its maker."""
+    head = f"The cheapest place to run {verdict.model_id} for this workload is"
+    maker = f"{verdict.maker_name}'s API"
+    if verdict.cheapest is None or verdict.total is None:
+        return f"No seller of {verdict.model_id} in the catalog can serve this workload."
+    total = f"{fmt.money(verdict.total)} a {period}"
+    if verdict.offer_id is None:
+        return f"{head} {maker} ({total})."
+    where = f"{verdict.seller} ({verdict.cheapest})"
+    if verdict.maker_total is None:
+        return f"{head} {where}: {total}; {maker} cannot serve it."
+    if verdict.total == verdict.maker_total:
+        return f"{head} {where}: {total}, the same as {maker}."
+    below = fmt.percent_text(verdict.maker_total - verdict.total, verdict.maker_total)
+    return f"{head} {where}: {total}, {below} below {maker} ({fmt.money(verdict.maker_total)})."
+
+
+def _seller_document(verdict: SellerVerdict) -> dict[str, Any]:
+    return {
+        "model": verdict.model_id,
+        "maker": verdict.maker,
+        "cheapest": verdict.cheapest,
+        "seller": verdict.seller,
+        "offer_id": verdict.offer_id,
+        "total": fmt.dec(verdict.total) if verdict.total is not None else None,
+        "maker_total": fmt.dec(verdict.maker_total) if verdict.maker_total is not None else None,
+        "below_maker_percent": format(verdict.below_maker_percent, "f")
+        if verdict.below_maker_percent is not None
+        else None,
+    }
 
 
 def _line(line: LineItem) -> dict[str, Any]:
@@ -291,6 +343,8 @@ def cost_document(result: CostResult) -> dict[str, Any]:
                 "shutdown_date": jsonable(result.models[mid].lifecycle.shutdown_date),
                 "availability": result.models[mid].availability,
                 "free": result.models[mid].free,
+                "seller": result.models[mid].seller or result.models[mid].provider,
+                "offer_id": result.models[mid].offer_id,
                 **succession.document(result.successions.get(mid, succession.NONE)),
             }
             for mid in est.model_ids
@@ -300,6 +354,12 @@ def cost_document(result: CostResult) -> dict[str, Any]:
                 "rank": row.rank,
                 "model": est.key,
                 "models": list(est.model_ids),
+                # who sells it at these prices (the maker unless an offer was named), and the
+                # offer; a pipeline's are its models' joined by "+" like its key
+                "seller": "+".join(item["seller"] for item in lifecycle),
+                "offer_id": None
+                if all(item["offer_id"] is None for item in lifecycle)
+                else "+".join(item["offer_id"] or item["seller"] for item in lifecycle),
                 "servable": est.servable,
                 "cannot_serve": list(est.cannot_serve),
                 "total": fmt.dec(est.total) if est.total is not None else None,
@@ -325,4 +385,5 @@ def cost_document(result: CostResult) -> dict[str, Any]:
             },
         },
         "baseline": result.baseline,
+        "sellers": [_seller_document(v) for v in result.sellers],
     }

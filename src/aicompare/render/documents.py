@@ -11,7 +11,7 @@ from aicompare import __version__, succession
 from aicompare.catalog import Catalog
 from aicompare.compare import Difference, DiffResult, status_text
 from aicompare.fmt import dec
-from aicompare.model import Model, PriceSet
+from aicompare.model import ImagePrice, Model, Offer, Prices, PriceSet
 
 SCHEMA_VERSION = 1
 
@@ -75,9 +75,6 @@ def model_summary(model: Model, today: dt.date, catalog: Catalog | None = None) 
 def model_full(model: Model, today: dt.date, catalog: Catalog | None = None) -> dict[str, Any]:
     """Everything the catalog knows about one model."""
     life = model.lifecycle
-    grid: dict[str, dict[str, str]] = {}
-    for cell in model.image_prices:
-        grid.setdefault(cell.quality, {})[cell.size] = dec(cell.usd)
     return {
         "id": model.id,
         "name": model.name,
@@ -110,24 +107,50 @@ def model_full(model: Model, today: dt.date, catalog: Catalog | None = None) -> 
             "note": life.note,
             **_succession(model, today, catalog),
         },
-        "prices": {
-            "unit": "USD per 1M tokens unless the key names another unit",
-            "standard": _prices(model.prices.standard),
-            "batch": _prices(model.prices.batch),
-            "flex": _prices(model.prices.flex),
-            "priority": _prices(model.prices.priority),
-            "off_peak": _prices(model.prices.off_peak),
-            "off_peak_hours_utc": model.prices.off_peak_hours,
-            "tiers": [
-                {"above_input_tokens": t.above_input_tokens, **_prices(t.prices)}
-                for t in model.prices.tiers
-            ],
-        },
-        "image_prices": grid,
+        **_price_document(model.prices, model.image_prices),
         "benchmarks": {
             b.name: {"score": dec(b.score), "source": b.source} for b in model.benchmarks
         },
+        "offers": [offer_document(offer) for offer in model.offers],
         "origins": dict(model.origins),
+    }
+
+
+def _price_document(prices: Prices, image_prices: tuple[ImagePrice, ...]) -> dict[str, Any]:
+    grid: dict[str, dict[str, str]] = {}
+    for cell in image_prices:
+        grid.setdefault(cell.quality, {})[cell.size] = dec(cell.usd)
+    return {
+        "prices": {
+            "unit": "USD per 1M tokens unless the key names another unit",
+            "standard": _prices(prices.standard),
+            "batch": _prices(prices.batch),
+            "flex": _prices(prices.flex),
+            "priority": _prices(prices.priority),
+            "off_peak": _prices(prices.off_peak),
+            "off_peak_hours_utc": prices.off_peak_hours,
+            "tiers": [
+                {"above_input_tokens": t.above_input_tokens, **_prices(t.prices)}
+                for t in prices.tiers
+            ],
+        },
+        "image_prices": grid,
+    }
+
+
+def offer_document(offer: Offer) -> dict[str, Any]:
+    """One offer of a model: the seller, where, and its prices (the same keys as a model's)."""
+    return {
+        "offer_id": offer.id,
+        "seller": offer.seller,
+        "seller_model_id": offer.seller_model_id,
+        "region": offer.region,
+        "reseller": offer.reseller,
+        "names": list(offer.names),
+        **_price_document(offer.prices, offer.image_prices),
+        "source_url": offer.source_url,
+        "as_of": jsonable(offer.as_of),
+        "notes": offer.notes,
     }
 
 

@@ -8,7 +8,15 @@ from collections.abc import Sequence
 from aicompare import fmt, succession
 from aicompare.catalog import Catalog
 from aicompare.compare import DiffResult, status_text
-from aicompare.model import PRICE_LABELS, PRICE_UNITS, Model, Status
+from aicompare.model import (
+    ALTERNATE_TABLES,
+    PRICE_KEYS,
+    PRICE_LABELS,
+    PRICE_UNITS,
+    Model,
+    Offer,
+    Status,
+)
 from aicompare.render import LEGEND
 from aicompare.render.blocks import Block, Cell, Column, TableBlock, TextBlock
 
@@ -214,7 +222,64 @@ def show_view(model: Model, catalog: Catalog, today: dt.date) -> list[Block]:
                 title="Per image (USD)",
             )
         )
+    if model.offers:
+        blocks.append(offers_table(model))
     return [*blocks, *prose]
+
+
+def offer_prices_text(offer: Offer) -> str:
+    """Every price of an offer in one line: the standard kinds, the alternate tables, the
+    long-context tiers and the per-image range."""
+    standard = offer.prices.standard.values
+    parts = [
+        f"{PRICE_LABELS[key]} {fmt.price(standard[key])} {PRICE_UNITS[key]}"
+        for key in PRICE_KEYS
+        if key in standard
+    ]
+    for name in ALTERNATE_TABLES:
+        table = getattr(offer.prices, name).values
+        parts += [
+            f"{name.replace('_', '-')} {PRICE_LABELS[key]} {fmt.price(table[key])}"
+            for key in PRICE_KEYS
+            if key in table
+        ]
+    for tier in offer.prices.tiers:
+        parts += [
+            f"{PRICE_LABELS[key]} above {fmt.tokens(tier.above_input_tokens)} {fmt.price(value)}"
+            for key, value in tier.prices.values.items()
+        ]
+    if offer.image_prices:
+        low = min(cell.usd for cell in offer.image_prices)
+        high = max(cell.usd for cell in offer.image_prices)
+        span = fmt.price(low) if low == high else f"{fmt.price(low)}-{fmt.price(high)}"
+        parts.append(f"{span} per image ({len(offer.image_prices)} quality and size cells)")
+    return "; ".join(parts)
+
+
+def offers_table(model: Model) -> TableBlock:
+    """`show`: the model as other sellers sell it, one row per offer."""
+    rows = [
+        [
+            Cell(f"{model.id}@{offer.id}", tone="head"),
+            Cell(offer.seller + (" (reseller)" if offer.reseller else "")),
+            Cell(offer.region or "-", tone="dim" if offer.region is None else None),
+            Cell(offer_prices_text(offer)),
+            Cell(offer.source_url or fmt.NA),
+        ]
+        for offer in model.offers
+    ]
+    return TableBlock(
+        [
+            Column("offer", truncate=True, min_width=16),
+            Column("seller", truncate=True, min_width=8),
+            Column("region", truncate=True, min_width=6),
+            Column("prices (USD)", truncate=True, min_width=20),
+            Column("source", truncate=True, min_width=10, drop=1),
+        ],
+        rows,
+        title=f"Other sellers ({len(model.offers)} offer{'' if len(model.offers) == 1 else 's'}; "
+        f"the prices above are {model.provider}'s own)",
+    )
 
 
 def diff_view(result: DiffResult, catalog: Catalog | None = None) -> list[Block]:

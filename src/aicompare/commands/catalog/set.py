@@ -20,11 +20,13 @@ from aicompare.commands.options.edits import (
     NameOpt,
     NoteOpt,
     OutputOpt,
+    SellerOpt,
     SetOpt,
     ShutdownOpt,
     SuccessorOpt,
     UnsetOpt,
     collect_fields,
+    offer_fields,
     target_path,
 )
 from aicompare.errors import UsageError
@@ -55,6 +57,7 @@ def command(
     shutdown_date: ShutdownOpt = None,
     assignments: SetOpt = None,
     unsets: UnsetOpt = None,
+    seller: SellerOpt = None,
     into: IntoOpt = None,
     json_: JsonOpt = False,
     catalog_paths: CatalogOpt = None,
@@ -66,6 +69,7 @@ def command(
       aicompare catalog set gpt-4.1-mini --input 0.90 --output 3.60 --note "negotiated 2026-11"
       aicompare catalog set gpt-image-1 --set image_prices.medium.1024x1024=0.035
       aicompare catalog set gpt-4.1-mini --unset prices.input
+      aicompare catalog set gpt-5-mini --seller azure --input 0.22 --output 1.80
     """
     fields = collect_fields(
         input_=input_,
@@ -87,7 +91,17 @@ def command(
             "nothing to set",
             "give at least one field option, e.g. --input 0.90 or --set FIELD=VALUE",
         )
-    model_id = load(catalog_paths).resolve(model).id
+    catalog = load(catalog_paths)
+    found = catalog.resolve(model)
+    if found.seller is not None:
+        # MODEL@SELLER or a seller's id: the offer is set on the model it sells
+        base = catalog.resolve(found.id.rpartition("@")[0])
+        if seller is None and found.offer_id is not None:
+            seller = found.offer_id
+        found = base
+    model_id = found.id
+    if seller is not None:
+        fields = offer_fields(fields, seller, [(o.id, o.seller) for o in found.offers])
     path = target_path(into)
     from aicompare import store
 

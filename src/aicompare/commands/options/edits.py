@@ -28,6 +28,55 @@ def target_path(into: Path | None) -> Path:
     return path
 
 
+SellerOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--seller",
+        metavar="NAME",
+        help="Set the prices of the model as this seller sells it (an offer id, or a seller "
+        "with one offer, else a new offer), e.g. a negotiated Azure price.",
+    ),
+]
+# The fields an offer takes from `catalog set --seller` (the model's other fields are the maker's).
+OFFER_FIELDS = ("prices", "image_prices", "notes", "source_url", "as_of")
+
+
+def offer_fields(
+    fields: dict[str, object], seller: str, offers: list[tuple[str, str]]
+) -> dict[str, object]:
+    """`fields` moved under the offer `seller` names: an offer id, else the one offer of that
+    seller, else a new offer with that id; `offers`: the model's (offer id, seller) pairs."""
+    from aicompare.errors import UsageError
+    from aicompare.schema import OFFER_ID_RE
+
+    name = seller.strip().casefold()
+    if not OFFER_ID_RE.match(name):
+        raise UsageError(
+            f"invalid value for --seller: {seller!r}",
+            "use the seller's name in lower case, e.g. azure, bedrock or bedrock-us",
+        )
+    for path in fields:
+        if path.split(".")[0] not in OFFER_FIELDS:
+            raise UsageError(
+                f"--seller sets an offer's prices, not {path!r}",
+                "with --seller give prices (--input, --output, --set prices.<kind>=USD, "
+                "--set image_prices.<quality>.<WxH>=USD), --note, source_url or as_of",
+            )
+    ids = [oid for oid, _ in offers]
+    sold = [oid for oid, who in offers if who == name]
+    offer_id = name if name in ids else sold[0] if len(sold) == 1 else name
+    if name not in ids and len(sold) > 1:
+        raise UsageError(
+            f"{name} sells this model as several offers: {', '.join(sold)}",
+            "name one of them with --seller",
+        )
+    moved: dict[str, object] = {f"offers.{offer_id}.{path}": v for path, v in fields.items()}
+    if any(v is not None for v in fields.values()):
+        # stated each time, so that the layer reads alone as a whole offer (store.validate_layer)
+        moved[f"offers.{offer_id}.seller"] = dict(offers).get(offer_id, name)
+    return moved
+
+
 SetOpt = Annotated[
     list[str] | None,
     typer.Option(
