@@ -409,7 +409,7 @@ def test_fal_per_image_offer_done_when(bundled_cli) -> None:
         "The cheapest place to run gpt-image-2 for this workload is fal_ai (gpt-image-2@fal_ai): "
         "$53.00 a month; OpenAI's API cannot serve it." in run.stdout
     )
-    assert "gpt-image-2@fal_ai: fal_ai's offer fal_ai from https://" in run.stdout
+    assert "gpt-image-2@fal_ai: sold by fal_ai, prices from https://" in run.stdout
     doc = bundled_cli(*args, "--size", "1024x1024", "--json").json()
     rows = _rows(doc)
     assert rows["gpt-image-2@fal_ai"]["total"] == "53"
@@ -429,6 +429,7 @@ def test_fal_per_image_offer_done_when(bundled_cli) -> None:
             "total": "53",
             "maker_total": None,
             "below_maker_percent": None,
+            "tied": [],
         }
     ]
     high = bundled_cli(*args[:-1], "high", "--size", "1024x1536", "--json").json()
@@ -446,7 +447,7 @@ def test_model_at_maker_and_at_bedrock_done_when(bundled_cli) -> None:
         "claude-sonnet-4-5@anthropic: the maker's prices from "
         "https://platform.claude.com/docs/en/about-claude/pricing (as of 2026-11-21)"
     ) in run.stdout
-    assert "claude-sonnet-4-5@bedrock: bedrock's offer bedrock from https://" in run.stdout
+    assert "claude-sonnet-4-5@bedrock: sold by bedrock, prices from https://" in run.stdout
 
 
 def test_user_layer_offer_overrides_bundled_and_sellers_says_how_much(bundled_cli) -> None:
@@ -569,3 +570,19 @@ def test_set_on_model_at_seller_writes_that_offer(cli, offers_layer: Path, tmp_p
     assert run.exit_code == 0, run.stderr
     written = tomllib.loads(user.read_text(), parse_float=Decimal)
     assert written["models"]["alpha-mini"]["prices"] == {"input": Decimal("1.2")}
+
+
+def test_sellers_sentence_says_a_tie_is_a_tie(bundled_cli) -> None:
+    """Several offers at the maker's price: no single one is "the" cheapest place."""
+    doc = bundled_cli("cost", "claude-sonnet-4-5", "--sellers", "--tokens", "50M", "--json").json()
+    (verdict,) = doc["sellers"]
+    assert verdict["cheapest"] == "claude-sonnet-4-5@anthropic" and verdict["offer_id"] is None
+    assert verdict["total"] == "300" and "claude-sonnet-4-5@bedrock" in verdict["tied"]
+    assert "claude-sonnet-4-5@bedrock-us" not in verdict["tied"]  # in-region: 10% more
+    text = bundled_cli("cost", "claude-sonnet-4-5", "--sellers", "--tokens", "50M").stdout
+    words = " ".join(text.split())
+    assert (
+        "The cheapest places to run claude-sonnet-4-5 for this workload tie at $300.00 a month:"
+        in words
+    )
+    assert "Anthropic's API, claude-sonnet-4-5@azure_ai" in words

@@ -169,6 +169,7 @@ class SellerVerdict(NamedTuple):
     total: Decimal | None
     maker_total: Decimal | None  # None when the maker's prices cannot serve the workload
     below_maker_percent: Decimal | None  # how much cheaper than the maker, in %
+    tied: tuple[str, ...] = ()  # the keys of the other rows at the cheapest total
 
 
 def resolve_targets(catalog: Catalog, names: Sequence[str]) -> list[tuple[Model, ...]]:
@@ -374,6 +375,11 @@ def _seller_verdicts(
             )
             continue
         best = min(priced, key=lambda r: r.estimate.total or 0).estimate
+        tied = tuple(
+            r.estimate.key
+            for r in priced
+            if r.estimate.total == best.total and r.estimate.key != best.key
+        )
         chosen = result.models[best.model_ids[0]]
         percent = None
         if maker_total is not None and best.total is not None and maker_total > 0:
@@ -391,6 +397,7 @@ def _seller_verdicts(
                 best.total,
                 maker_total,
                 percent,
+                tied,
             )
         )
     return tuple(verdicts)

@@ -257,8 +257,14 @@ def cost_view(result: CostResult) -> list[Block]:
 
 def source_note(model: Model) -> str:
     """`MODEL@SELLER`: whose prices, and where they were read."""
-    whose = f"{model.seller}'s offer {model.offer_id}" if model.offer_id else "the maker's prices"
-    source = f" from {model.source_url}" if model.source_url else ""
+    if model.offer_id:
+        whose = f"sold by {model.seller}"
+        if model.offer_id != model.seller:
+            whose += f" (offer {model.offer_id})"
+        source = f", prices from {model.source_url}" if model.source_url else ""
+    else:
+        whose = "the maker's prices"
+        source = f" from {model.source_url}" if model.source_url else ""
     when = f" (as of {model.as_of.isoformat()})" if model.as_of else ""
     return f"{model.id}: {whose}{source}{when}"
 
@@ -270,13 +276,18 @@ def seller_sentence(verdict: SellerVerdict, period: str) -> str:
     if verdict.cheapest is None or verdict.total is None:
         return f"No seller of {verdict.model_id} in the catalog can serve this workload."
     total = f"{fmt.money(verdict.total)} a {period}"
+    if verdict.tied:
+        # a tie is said as one: no offer is "the" cheapest place
+        head = f"The cheapest places to run {verdict.model_id} for this workload tie at {total}:"
+        places = [maker if verdict.offer_id is None else verdict.cheapest, *verdict.tied]
+        shown = ", ".join(str(p) for p in places[:6])
+        more = f" and {len(places) - 6} more" if len(places) > 6 else ""
+        return f"{head} {shown}{more}."
     if verdict.offer_id is None:
         return f"{head} {maker} ({total})."
     where = f"{verdict.seller} ({verdict.cheapest})"
     if verdict.maker_total is None:
         return f"{head} {where}: {total}; {maker} cannot serve it."
-    if verdict.total == verdict.maker_total:
-        return f"{head} {where}: {total}, the same as {maker}."
     below = fmt.percent_text(verdict.maker_total - verdict.total, verdict.maker_total)
     return f"{head} {where}: {total}, {below} below {maker} ({fmt.money(verdict.maker_total)})."
 
@@ -293,6 +304,7 @@ def _seller_document(verdict: SellerVerdict) -> dict[str, Any]:
         "below_maker_percent": format(verdict.below_maker_percent, "f")
         if verdict.below_maker_percent is not None
         else None,
+        "tied": list(verdict.tied),
     }
 
 
