@@ -48,22 +48,11 @@ def command(
       aicompare catalog audit --json
       aicompare catalog audit /tmp/models.toml --reference ~/data/reference
     """
-    from aicompare.tooling import catalog_build_tooling
+    from aicompare.commands.options.tooling import reference_inputs
 
-    tooling = catalog_build_tooling()  # tools/catalog_build of the source checkout
-    default_curation, default_reference, default_catalog = tooling.default_paths()
-    reference = reference or default_reference
-    if reference is None:
-        raise UsageError(
-            "no reference data found next to the checkout", "give the folder with --reference DIR"
-        )
-    if not os.path.isdir(reference):  # os.path: False, not OSError, for a name too long
-        raise UsageError(f"--reference: {reference} is not a folder")
-    curation = curation or default_curation
-    if not os.path.isfile(curation):
-        raise UsageError(
-            f"no curation file at {curation}", "run from a source checkout, or give --curation PATH"
-        )
+    tooling, reference, curation, default_catalog = reference_inputs(
+        reference, curation, "run from a source checkout, or give --curation PATH"
+    )
     path = path or default_catalog
     if not os.path.isfile(path):
         raise UsageError(f"no catalog file at {path}", "give the catalog file to audit as PATH")

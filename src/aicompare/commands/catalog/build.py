@@ -13,7 +13,7 @@ import typer
 from aicompare.cli import emit
 from aicompare.commands.options import JsonOpt
 from aicompare.commands.options.tooling import CurationOpt, ReferenceOpt
-from aicompare.errors import CatalogError, UsageError
+from aicompare.errors import CatalogError
 from aicompare.render import OutputFormat, View
 from aicompare.render.plain import write_text
 
@@ -49,25 +49,13 @@ def command(
       aicompare catalog build --check
       aicompare catalog build --reference ~/data/reference --out /tmp/models.toml
     """
+    from aicompare.commands.options.tooling import reference_inputs
     from aicompare.store import atomic_write_text
-    from aicompare.tooling import catalog_build_tooling
 
-    tooling = catalog_build_tooling()  # tools/catalog_build of the source checkout
-    build, default_paths = tooling.build, tooling.default_paths
-    default_curation, default_reference, default_out = default_paths()
-    reference = reference or default_reference
-    if reference is None:
-        raise UsageError(
-            "no reference data found next to the checkout", "give the folder with --reference DIR"
-        )
-    if not os.path.isdir(reference):  # os.path: False, not OSError, for a name too long
-        raise UsageError(f"--reference: {reference} is not a folder")
-    curation = curation or default_curation
-    if not os.path.isfile(curation):
-        raise UsageError(
-            f"no curation file at {curation}",
-            "run from a source checkout, or give --curation PATH and --out PATH",
-        )
+    tooling, reference, curation, default_out = reference_inputs(
+        reference, curation, "run from a source checkout, or give --curation PATH and --out PATH"
+    )
+    build = tooling.build
     out = out or default_out
     result = build(reference, curation)
     report = result.check
