@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, ItemsView, Iterator, Mapping, ValuesView
 from typing import TYPE_CHECKING, NamedTuple
 
 from aicompare.errors import AmbiguousModelError, UnknownModelError, UnknownOfferError
-from aicompare.model import OFFER_SEP, Model, Provider, as_sold, maker_offer
+from aicompare.model import OFFER_SEP, Model, Provider, as_sold, maker_offer, priced_on
 
 if TYPE_CHECKING:
     from aicompare.pricing import RateCard
@@ -31,6 +32,55 @@ class Layer(NamedTuple):
     exists: bool
 
 
+def utc_today() -> dt.date:
+    """Today's date in UTC: the day whose prices are current (a period starts at 00:00 UTC)."""
+    return dt.datetime.now(dt.UTC).date()
+
+
+def dated_ids(models: Mapping[str, Model]) -> frozenset[str]:
+    """The models whose prices (or an offer's) change over time: the ones `PricedOn` resolves."""
+    return frozenset(
+        model_id
+        for model_id, model in models.items()
+        if model.price_periods or any(offer.price_periods for offer in model.offers)
+    )
+
+
+class PricedOn(Mapping[str, Model]):
+    """The models at the prices in force on one date: a model with dated prices is resolved
+    (model.priced_on) when it is read, every other one is passed through as it is."""
+
+    def __init__(self, models: Mapping[str, Model], dated: frozenset[str], on: dt.date) -> None:
+        self.base = models
+        self.dated = dated
+        self.on = on
+
+    def __getitem__(self, model_id: str) -> Model:
+        model = self.base[model_id]
+        return priced_on(model, self.on) if model_id in self.dated else model
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.base)
+
+    def __len__(self) -> int:
+        return len(self.base)
+
+    def __contains__(self, model_id: object) -> bool:
+        return model_id in self.base
+
+    def _resolved(self) -> dict[str, Model]:
+        return {
+            model_id: priced_on(model, self.on) if model_id in self.dated else model
+            for model_id, model in self.base.items()
+        }
+
+    def values(self) -> ValuesView[Model]:
+        return self._resolved().values()
+
+    def items(self) -> ItemsView[str, Model]:
+        return self._resolved().items()
+
+
 class Catalog:
     """Models by id plus the indexes that resolve user-typed names.
 
@@ -50,8 +100,11 @@ class Catalog:
         loose: Mapping[str, list[str]] | None = None,
         provider_ids: frozenset[str] = frozenset(),
         cards: Callable[[], list[RateCard]] | None = None,
+        dated: frozenset[str] = frozenset(),
     ) -> None:
-        self.models = models
+        # the prices in force today (UTC) by default; `price_on` picks another date
+        self.dated = dated
+        self.models: Mapping[str, Model] = PricedOn(models, dated, utc_today()) if dated else models
         self._cards = cards
         self.providers: Mapping[str, Provider] = {} if providers is None else providers
         # built and checked once, by the loader; a cache's are decoded when first read
@@ -66,15 +119,29 @@ class Catalog:
         self._normal_providers = {normalize(p) for p in (*self.provider_ids, *self.providers)}
         self._seller_ids: dict[str, list[tuple[str, str]]] | None = None
 
+    def price_on(self, on: dt.date) -> None:
+        """Price every model at the prices in force on `on` from now on."""
+        if isinstance(self.models, PricedOn):
+            self.models.on = on
+
     def rate_cards(self) -> list[RateCard]:
-        """Every model's pricing.RateCard, in catalog order (from the cache when it has them)."""
-        if self._cards is not None:
-            try:
-                return self._cards()
-            except Exception:
-                self._cards = None
+        """Every model's pricing.RateCard, in catalog order (from the cache when it has them);
+        a model with dated prices has the card of the period in force, made here once."""
         from aicompare.pricing import rate_card
 
+        if self._cards is not None:
+            try:
+                cards = self._cards()
+            except Exception:
+                self._cards = None
+            else:
+                if self.dated:
+                    models = self.models
+                    cards = [
+                        rate_card(models[card.id]) if card.id in self.dated else card
+                        for card in cards
+                    ]
+                return cards
         return [rate_card(m) for m in self.models.values()]
 
     def _index(self) -> tuple[dict[str, list[str]], dict[str, list[str]]]:

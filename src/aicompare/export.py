@@ -6,7 +6,16 @@ from collections.abc import Iterable
 from typing import Any
 
 from aicompare.catalog import Catalog
-from aicompare.model import ALTERNATE_TABLES, GENERAL, ImagePrice, Model, Offer, Prices, PriceSet
+from aicompare.model import (
+    ALTERNATE_TABLES,
+    GENERAL,
+    ImagePrice,
+    Model,
+    Offer,
+    PricePeriod,
+    Prices,
+    PriceSet,
+)
 from aicompare.schema import LIFECYCLE_KEYS, MODEL_KEYS
 
 # The model keys written as they are (lists for tuples); the first three and the tables are
@@ -24,6 +33,7 @@ _PLAIN_KEYS = tuple(
         "image_prices",
         "benchmarks",
         "offers",
+        "price_periods",
     )
 )
 
@@ -43,7 +53,7 @@ def model_table(model: Model) -> dict[str, Any]:
     lifecycle = {k: getattr(life, k) for k in LIFECYCLE_KEYS if getattr(life, k) is not None}
     if lifecycle:
         table["lifecycle"] = lifecycle
-    _price_tables(table, model.prices, model.image_prices)
+    _priced(table, model.prices, model.image_prices, model.price_periods)
     if model.benchmarks:
         table["benchmarks"] = {
             b.name: {"score": b.score, "source": b.source} for b in model.benchmarks
@@ -66,8 +76,29 @@ def offer_table(offer: Offer) -> dict[str, Any]:
     for key in ("source_url", "as_of", "notes"):
         if getattr(offer, key) is not None:
             table[key] = getattr(offer, key)
-    _price_tables(table, offer.prices, offer.image_prices)
+    _priced(table, offer.prices, offer.image_prices, offer.price_periods)
     return table
+
+
+def _priced(
+    table: dict[str, Any],
+    prices: Prices,
+    image_prices: tuple[ImagePrice, ...],
+    periods: tuple[PricePeriod, ...],
+) -> None:
+    """A record's prices: its first period's as `prices`, the dated ones as `price_periods`."""
+    if not periods:
+        _price_tables(table, prices, image_prices)
+        return
+    _price_tables(table, periods[0].prices, periods[0].image_prices)
+    rows: list[dict[str, Any]] = []
+    for period in periods[1:]:
+        row: dict[str, Any] = {"from": period.start}
+        if period.source is not None:
+            row["source"] = period.source
+        _price_tables(row, period.prices, period.image_prices)
+        rows.append(row)
+    table["price_periods"] = rows
 
 
 def _price_tables(

@@ -10,7 +10,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from aicompare.catalog import Catalog, Layer
+from aicompare.catalog import Catalog, Layer, dated_ids
 from aicompare.errors import CatalogError
 from aicompare.model import Model
 
@@ -359,7 +359,7 @@ def build_catalog(
 
         built_tasks = build_tasks(tasks, problems, set(raw_models))
     _check_names(raw_models, problems)
-    catalog = Catalog(models, providers, built_tasks, layers)
+    catalog = Catalog(models, providers, built_tasks, layers, dated=dated_ids(models))
     # successors resolve through the catalog's names; `models` is updated in place
     check_succession(
         models, raw_models, catalog.candidates, problems, [layer.path for layer, _, _ in documents]

@@ -12,6 +12,7 @@ from aicompare.model import (
     ANY,
     AVAILABILITY,
     CAPABILITIES,
+    EVER,
     GENERAL,
     INPUT_MODALITIES,
     MODEL_TYPES,
@@ -24,6 +25,7 @@ from aicompare.model import (
     Lifecycle,
     Model,
     Offer,
+    PricePeriod,
     Prices,
     PriceSet,
     PriceTier,
@@ -57,6 +59,7 @@ MODEL_KEYS = (
     "image_prices",
     "benchmarks",
     "offers",
+    "price_periods",
 )
 OFFER_KEYS = (
     "seller",
@@ -69,7 +72,9 @@ OFFER_KEYS = (
     "source_url",
     "as_of",
     "notes",
+    "price_periods",
 )
+PERIOD_KEYS = ("from", "source", "prices", "image_prices")
 # offer ids and seller names: lower-case words, as in `MODEL@SELLER` and seller ids in logs
 OFFER_ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 # Keys a layer may carry that describe the layer's own edits, not the model: not part of a Model.
@@ -337,6 +342,51 @@ def _prices(table: Mapping[str, Any], path: str, problems: Problems) -> Prices:
     )
 
 
+def _price_periods(
+    raw: object,
+    path: str,
+    problems: Problems,
+    first: PricePeriod,
+) -> tuple[PricePeriod, ...]:
+    """`[[...price_periods]]`: dated prices after the record's own (`first`), each from a UTC
+    date, in strictly increasing order of `from`; () when there are none."""
+    if not isinstance(raw, list) or not all(isinstance(item, dict) for item in raw):
+        problems.add(path, "expected an array of tables ([[...price_periods]])")
+        return ()
+    periods = [first]
+    for i, item in enumerate(raw):
+        ppath = f"{path}[{i}]"
+        r = _Reader(item, ppath, problems)
+        r.unknown(PERIOD_KEYS)
+        start = r.date("from")
+        if start is None:
+            if "from" not in item:
+                problems.add(f"{ppath}.from", "required: the UTC date the prices apply from")
+            continue
+        prices_table = r.table_("prices")
+        prices = (
+            _prices(prices_table, f"{ppath}.prices", problems)
+            if prices_table is not None
+            else Prices()
+        )
+        grid = r.table_("image_prices")
+        image_prices = (
+            _image_prices(grid, f"{ppath}.image_prices", problems) if grid is not None else ()
+        )
+        if not prices.standard and not image_prices:
+            problems.add(ppath, "a price period needs at least one price (prices or image_prices)")
+        previous = periods[-1].start
+        if len(periods) > 1 and start <= previous:
+            problems.add(
+                f"{ppath}.from",
+                f"{start.isoformat()} is not after the previous period's {previous.isoformat()}: "
+                "periods must be in increasing order of `from`, one per date",
+            )
+            continue
+        periods.append(PricePeriod(start, prices, image_prices, r.string("source")))
+    return tuple(periods) if len(periods) > 1 else ()
+
+
 def _image_prices(
     table: Mapping[str, Any], path: str, problems: Problems
 ) -> tuple[ImagePrice, ...]:
@@ -456,6 +506,17 @@ def _offers(table: Mapping[str, Any], path: str, problems: Problems) -> tuple[Of
         )
         if not prices.standard and not image_prices:
             problems.add(opath, "an offer needs at least one price (prices or image_prices)")
+        source_url = r.string("source_url")
+        periods = (
+            _price_periods(
+                raw["price_periods"],
+                f"{opath}.price_periods",
+                problems,
+                PricePeriod(EVER, prices, image_prices, source_url),
+            )
+            if "price_periods" in raw
+            else ()
+        )
         out.append(
             Offer(
                 id=offer_id,
@@ -466,9 +527,10 @@ def _offers(table: Mapping[str, Any], path: str, problems: Problems) -> tuple[Of
                 names=names,
                 prices=prices,
                 image_prices=image_prices,
-                source_url=r.string("source_url"),
+                source_url=source_url,
                 as_of=r.date("as_of"),
                 notes=r.string("notes"),
+                price_periods=periods,
             )
         )
     return tuple(out)
@@ -526,6 +588,17 @@ def build_model(
     benchmarks = _benchmarks(bench, f"{path}.benchmarks", problems) if bench is not None else ()
     offers_table = r.table_("offers")
     offers = _offers(offers_table, f"{path}.offers", problems) if offers_table is not None else ()
+    source_url = r.string("source_url")
+    periods = (
+        _price_periods(
+            raw["price_periods"],
+            f"{path}.price_periods",
+            problems,
+            PricePeriod(EVER, prices, image_prices, source_url),
+        )
+        if "price_periods" in raw
+        else ()
+    )
     names = {kind: r.strings(kind) for kind in _NAME_KINDS}
     for kind, singular in _NAME_KINDS.items():
         for name in names[kind]:
@@ -551,7 +624,7 @@ def build_model(
         release_date=r.date("release_date"),
         strengths=r.strings("strengths"),
         notes=r.string("notes"),
-        source_url=r.string("source_url"),
+        source_url=source_url,
         as_of=r.date("as_of"),
         lifecycle=lifecycle,
         availability=availability or GENERAL,
@@ -561,6 +634,7 @@ def build_model(
         offers=offers,
         # provenance of the layer's edits, not a value of the model
         origins=tuple(o for o in origins if o[0].split(".")[0] != BY_HAND),
+        price_periods=periods,
     )
     _check_modalities(raw, path, problems, dict(origins))
     return model if len(problems) == before else None

@@ -75,7 +75,7 @@ _LENGTH = 8  # bytes of the header's length, at the start of the body
 # Sections are zlib-compressed, so that the digest every run checks reads 4-5 times fewer bytes
 # (3.5 MB -> 0.8 MB for LiteLLM's map: 2.6 ms less per run), except the rate cards, which `cost`
 # decodes whole on every run (inflating them would cost more than hashing them) and the small ones.
-_UNPACKED = frozenset({"cards", "providers", "tasks", "provider_ids"})
+_UNPACKED = frozenset({"cards", "providers", "tasks", "provider_ids", "dated"})
 
 
 def enabled() -> bool:
@@ -148,6 +148,7 @@ def read(layers: tuple[Layer, ...]) -> Catalog | None:
             loose=NameIndex(sections, "loose"),
             provider_ids=sections.provider_ids(),
             cards=sections.cards,
+            dated=sections.dated(),
         )
     except Exception:
         return None
@@ -213,6 +214,7 @@ def _file_bytes(catalog: Catalog, sig: tuple[Any, ...]) -> bytes:
         "providers": {p.id: (p.name, p.url) for p in catalog.providers.values()},
         "tasks": encode(catalog.tasks.values(), Task),
         "provider_ids": tuple(sorted(catalog.provider_ids)),
+        "dated": tuple(sorted(catalog.dated)),
     }
     buckets = {name: max(1, len(table) // BUCKET) for name, table in tables.items()}
     for name, table in tables.items():

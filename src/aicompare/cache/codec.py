@@ -93,15 +93,15 @@ class _Graph:
             if kind == "ss":
                 return self.ref(kind, tuple(map(self._text, value)))
             return self._pairs(value)
-        if kind in ("d", "d?", "t?") and value is None:
-            if kind == "d":
-                raise TypeError("a Decimal that is None")
+        if kind in ("d", "d?", "t", "t?") and value is None:
+            if kind in ("d", "t"):
+                raise TypeError(f"a required {'Decimal' if kind == 'd' else 'date'} that is None")
             return self.none()
         if kind in ("d", "d?"):
             if type(value) is not Decimal or not value.is_finite():
                 raise TypeError(f"not a finite Decimal: {value!r}")
             return self.ref("d", self._text(str(value)))
-        if kind == "t?":
+        if kind in ("t", "t?"):
             if type(value) is not dt.date:
                 raise TypeError(f"not a date: {value!r}")
             return self.ref("t", value.toordinal())
@@ -257,7 +257,7 @@ def _from_field(kind: str, value: Any) -> Any:
         return None
     if kind in ("d", "d?"):
         return _decimal(value)
-    if kind == "t?":
+    if kind in ("t", "t?"):
         if type(value) is not int:
             raise CacheError("a date that is not an ordinal")
         return dt.date.fromordinal(value)
@@ -315,6 +315,7 @@ def _rebuild(data: Any, names: tuple[str, ...]) -> list[Any]:
     built: dict[str, list[Any]] = {
         "d": decimals,
         "d?": [*decimals, None],
+        "t": list(map(dt.date.fromordinal, ordinals)),
         "t?": [*map(dt.date.fromordinal, ordinals), None],
         "ss": list(string_tuples),
         "pp": list(pairs),

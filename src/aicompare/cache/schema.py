@@ -31,6 +31,7 @@ _PLAIN: dict[Any, str] = {
     Decimal: "d",
     Decimal | None: "d?",
     dt.date | None: "t?",
+    dt.date: "t",
     tuple[str, ...]: "ss",
     tuple[tuple[str, str], ...]: "pp",
     dict[str, Decimal]: "dd",

@@ -123,6 +123,10 @@ class Sections:
     def provider_ids(self) -> frozenset[str]:
         return frozenset(strings(self["provider_ids"]))
 
+    def dated(self) -> frozenset[str]:
+        """The ids of the models with dated prices (catalog.PricedOn resolves them)."""
+        return frozenset(strings(self["dated"]))
+
 
 class NameIndex(Mapping[str, list[str]]):
     """name -> ids of a bucketed table, each stored as one joined string (fewer objects)."""
