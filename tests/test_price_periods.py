@@ -226,3 +226,57 @@ def test_the_cache_keeps_the_periods_and_resolves_them(tmp_path, monkeypatch) ->
     assert {card.id: card for card in second.rate_cards()}["alpha-mini"] == rate_card(
         second.models["alpha-mini"]
     )
+
+
+def test_export_writes_the_periods_back(tmp_path, monkeypatch) -> None:
+    from aicompare.export import model_table
+    from aicompare.schema import Problems, build_model
+
+    model = _load(tmp_path, PERIODS, monkeypatch)
+    table = model_table(model)
+    assert table["prices"] == {"input": Decimal("1.10"), "output": Decimal("4.40")}
+    assert [row["from"] for row in table["price_periods"]] == [
+        dt.date(2001, 1, 1),
+        dt.date(2999, 1, 1),
+    ]
+    problems = Problems(lambda path: ("test", None))
+    again = build_model("alpha-mini", table, problems)
+    assert again is not None and again.price_periods == model.price_periods
+
+
+# the input price, and `--tokens 1M` (750k input, 250k output) at each period
+_ON = {
+    "2000-12-31": ("1.1", "1.925"),
+    "2001-01-01": ("2", "3.5"),
+    "2998-12-31": ("2", "3.5"),
+    "2999-01-01": ("9", "8.75"),
+}
+
+
+@pytest.mark.parametrize("as_of", sorted(_ON))
+@pytest.mark.parametrize("command", ["cost", "show", "best", "list", "diff"])
+def test_as_of_prices_the_catalog_as_it_stood(cli, tmp_path, command: str, as_of: str) -> None:
+    layer = _layer(tmp_path, PERIODS)
+    args = {
+        "cost": ["cost", "alpha-mini", "--tokens", "1M"],
+        "show": ["show", "alpha-mini"],
+        "best": ["best", "--for", "chat", "--tokens", "1M"],
+        "list": ["list"],
+        "diff": ["diff", "alpha-mini", "alpha-large"],
+    }[command]
+    run = cli(*args, "--as-of", as_of, "--catalog", layer, "--json", as_of=False)
+    assert run.exit_code == 0, run.stderr
+    doc = run.json()
+    assert doc["as_of"] == as_of
+    price, total = _ON[as_of]
+    if command == "cost":
+        assert doc["results"][0]["total"] == total
+    elif command == "best":
+        totals = {row["model"]: row["total"] for row in doc["candidates"]}
+        assert totals["alpha-mini"] == total
+    elif command == "list":
+        prices = {row["id"]: row["prices"].get("input") for row in doc["models"]}
+        assert prices["alpha-mini"] == price
+    else:
+        record = doc["model"] if command == "show" else doc["models"][0]
+        assert record["prices"]["standard"]["input"] == price

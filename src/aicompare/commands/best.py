@@ -161,7 +161,7 @@ def command(
 
     fmt_ = output_format(json_, format_)
     today = parse_as_of(as_of)
-    catalog = load(catalog_paths)
+    catalog = load(catalog_paths, today if as_of else None)
     if list_:
         emit(fmt_, TASKS_VIEW, verdict.catalog_tasks(catalog), as_of=today, no_color=no_color)
         return

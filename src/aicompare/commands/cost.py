@@ -202,7 +202,7 @@ def command(
         )
     today = parse_as_of(as_of)
     result = cost_query(
-        load(catalog_paths),
+        load(catalog_paths, today if as_of else None),
         models or [],
         spec,
         today,

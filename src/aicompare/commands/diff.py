@@ -66,7 +66,7 @@ def command(
     today = parse_as_of(as_of)
     if len(models) < 2:
         fail_usage("give at least two models to compare", "MODEL")
-    catalog = load(catalog_paths)
+    catalog = load(catalog_paths, today if as_of else None)
     resolved = [catalog.resolve(name) for name in models]
     if via is not None:
         from aicompare.costing import sold_via

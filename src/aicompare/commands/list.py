@@ -70,7 +70,7 @@ def command(
     """
     fmt_ = output_format(json_, format_)
     today = parse_as_of(as_of)
-    catalog = load(catalog_paths)
+    catalog = load(catalog_paths, today if as_of else None)
     models = list_models(
         catalog.models.values(),
         today,

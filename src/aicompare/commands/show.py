@@ -53,6 +53,6 @@ def command(
     """
     fmt_ = output_format(json_, format_)
     today = parse_as_of(as_of)
-    catalog = load(catalog_paths)
+    catalog = load(catalog_paths, today if as_of else None)
     found = catalog.resolve(model)
     emit(fmt_, VIEW, found, catalog, today, as_of=today, no_color=no_color)

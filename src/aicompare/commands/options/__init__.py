@@ -60,7 +60,7 @@ AsOfOpt = Annotated[
     typer.Option(
         "--as-of",
         metavar="DATE",
-        help="Judge lifecycle status as of this date (YYYY-MM-DD); default today.",
+        help="Judge lifecycle status and prices as of this date (YYYY-MM-DD); default today.",
     ),
 ]
 CatalogOpt = Annotated[
@@ -93,10 +93,14 @@ def parse_as_of(value: str | None) -> dt.date:
         ) from None
 
 
-def load(catalog_paths: Sequence[str] | None) -> Catalog:
+def load(catalog_paths: Sequence[str] | None, prices_on: dt.date | None = None) -> Catalog:
+    """The catalog in effect; with `prices_on` (an `--as-of` date), at the prices of that day."""
     from aicompare.loader import load_catalog
 
-    return load_catalog(catalog_paths or ())
+    catalog = load_catalog(catalog_paths or ())
+    if prices_on is not None:
+        catalog.price_on(prices_on)
+    return catalog
 
 
 def fail_usage(message: str, param: str) -> NoReturn:
