@@ -260,6 +260,14 @@ class References:
     def path(self, set_name: str) -> Path:
         return self.root / str(self.sets[set_name]["file"])
 
+    def raw(self, set_name: str) -> Any:
+        """The parsed file of a JSON data set, read once (the importers' input)."""
+        if set_name not in self._data:
+            from aicompare.importers._common import read_json
+
+            self._data[set_name] = read_json(self.path(set_name))
+        return self._data[set_name]
+
     def rows(self, set_name: str, provider: str) -> dict[str, dict[str, Any]]:
         """Catalog tables of one provider of one set, keyed by the set's own ids."""
         key = (set_name, provider)
@@ -422,6 +430,25 @@ def _fill(base: dict[str, Any], extra: Mapping[str, Any]) -> None:
 # --- consensus and the cross-check ---------------------------------------------------------------
 
 
+def in_force(table: Mapping[str, Any], on: dt.date) -> Mapping[str, Any]:
+    """The model table with the prices (and per-image grid) of the period in force on `on` as
+    its own; a table without periods as it is."""
+    periods = table.get("price_periods")
+    if not periods:
+        return table
+    chosen: Mapping[str, Any] | None = None
+    for period in periods:
+        if period["from"] <= on:
+            chosen = period
+    if chosen is None:
+        return table
+    out = {k: v for k, v in table.items() if k not in ("prices", "image_prices")}
+    for key in ("prices", "image_prices"):
+        if key in chosen:
+            out[key] = chosen[key]
+    return out
+
+
 def reference_values(
     index: MakerIndex, refs: References, model_id: str, table: Mapping[str, Any]
 ) -> dict[str, dict[str, Any]]:
@@ -565,7 +592,9 @@ def cross_check(
     indexes: dict[str, MakerIndex] = {}
     makers = curation.get("makers", {})
     curated_models = curation.get("models", {})
-    for model_id, table in doc.get("models", {}).items():
+    for model_id, dated in doc.get("models", {}).items():
+        # the data sets' figures are as of their snapshot: held against the period in force then
+        table: Any = in_force(dated, refs.as_of)
         maker_id = table.get("provider")
         if maker_id not in makers:
             report.problems.append(f"{model_id}: provider {maker_id!r} has no [makers] entry")

@@ -51,6 +51,7 @@ from .check import (
     set_field,
 )
 from .offers import fill_offers, seller_problems
+from .periods import SET, add_periods, history
 
 HEADER = (
     "# GENERATED FILE: do not edit by hand. Regenerate with `aicompare catalog build`\n"
@@ -229,6 +230,18 @@ def build(reference: Path, curation_path: Path) -> Build:
             _apply_curated(table, curated.get(mid, {}))
             _finish(mid, table, index, refs, maker, cur, choices, filled)
             problems += _release_date(mid, table, curated.get(mid, {}), filled)
+            periods, url = history(index, refs, maker, mid, table)
+            label = refs.label(SET)
+            problems += [
+                f"curation models.{mid}.{problem}"
+                for problem in add_periods(
+                    table,
+                    periods,
+                    as_of,
+                    f"{label}: {url}" if url else label,
+                    curated.get(mid, {}).get("price_periods", ()),
+                )
+            ]
             models[mid] = table
     for mid in sorted(set(curated) - set(models)):
         owner = next(

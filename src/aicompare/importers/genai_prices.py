@@ -205,6 +205,48 @@ def _model(
     return table
 
 
+def price_history(
+    rec: Mapping[str, Any], prov: Mapping[str, Any], as_of: dt.date
+) -> list[tuple[dt.date | None, dict[str, Any]]]:
+    """A model's dated prices as periods: [(start, catalog prices table)], the first starting
+    None (before every date), each later one on a `constraint.start_date` of its `prices` list,
+    in increasing order; [] when the record has no dated prices (one period).
+
+    A period's prices are what `convert` gives on its last day (the day before the next one
+    starts; the last period on `as_of`, or its start when that is later): its standard prices,
+    long-context tiers, off-peak hours, and the batch, flex and priority variants in force then.
+    genai-prices dates a variant from when it was verified rather than from a price change, so
+    variant dates are no period boundaries. Consecutive periods with the same prices are one."""
+    raw = rec.get("prices")
+    if not isinstance(raw, list):
+        return []
+    starts = sorted(
+        {
+            day
+            for entry in raw
+            if isinstance(entry, dict)
+            and not _is_window(entry.get("constraint"))
+            and isinstance(entry.get("constraint"), dict)
+            and (day := iso_date(entry["constraint"].get("start_date"))) is not None
+        }
+    )
+    bounds: list[dt.date | None] = [None, *starts]
+    periods: list[tuple[dt.date | None, dict[str, Any]]] = []
+    model_id = str(rec.get("id"))
+    for i, start in enumerate(bounds):
+        if i + 1 < len(bounds):
+            nxt = bounds[i + 1]
+            assert nxt is not None
+            on = nxt - dt.timedelta(days=1)
+        else:
+            on = as_of if start is None or start < as_of else start
+        prices = _model(model_id, prov, rec, on, []).get("prices", {})
+        if periods and periods[-1][1] == prices:
+            continue
+        periods.append((start, prices))
+    return periods if len(periods) > 1 else []
+
+
 def _active(constraint: object, as_of: dt.date) -> bool:
     """No constraint, or a start_date on or before as_of; anything else is not active."""
     if constraint is None:
