@@ -101,6 +101,13 @@ def _priced(
     table["price_periods"] = rows
 
 
+def price_tables(prices: Prices, image_prices: tuple[ImagePrice, ...]) -> dict[str, Any]:
+    """A period's `prices` and `image_prices` tables, as a catalog file writes them."""
+    table: dict[str, Any] = {}
+    _price_tables(table, prices, image_prices)
+    return table
+
+
 def _price_tables(
     table: dict[str, Any], all_prices: Prices, image_prices: tuple[ImagePrice, ...]
 ) -> None:

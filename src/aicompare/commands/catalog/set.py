@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -14,6 +13,7 @@ from aicompare.commands.options.edits import (
     BatchOutOpt,
     CachedOpt,
     ContextOpt,
+    FromOpt,
     InputOpt,
     IntoOpt,
     MaxOutOpt,
@@ -27,10 +27,17 @@ from aicompare.commands.options.edits import (
     UnsetOpt,
     collect_fields,
     offer_fields,
+    offer_id,
+    parse_from,
     target_path,
 )
 from aicompare.errors import UsageError
 from aicompare.render import View
+
+if TYPE_CHECKING:
+    from aicompare.model import Model, Offer
+
+PRICED = ("prices", "image_prices")  # the fields of a price period
 
 VIEW = View(
     "catalog set",
@@ -58,6 +65,7 @@ def command(
     assignments: SetOpt = None,
     unsets: UnsetOpt = None,
     seller: SellerOpt = None,
+    from_: FromOpt = None,
     into: IntoOpt = None,
     json_: JsonOpt = False,
     catalog_paths: CatalogOpt = None,
@@ -70,7 +78,9 @@ def command(
       aicompare catalog set gpt-image-1 --set image_prices.medium.1024x1024=0.035
       aicompare catalog set gpt-4.1-mini --unset prices.input
       aicompare catalog set gpt-5-mini --seller azure --input 0.22 --output 1.80
+      aicompare catalog set gpt-5-mini --input 0.20 --from 2026-12-01
     """
+    start = parse_from(from_)
     fields = collect_fields(
         input_=input_,
         cached_input=cached_input,
@@ -100,8 +110,37 @@ def command(
             seller = found.offer_id
         found = base
     model_id = found.id
+    # prices go to the period they are for: from --from, else the one in force today (UTC)
+    from aicompare.catalog import utc_today
+    from aicompare.price_edits import dated_fields
+
+    record: Model | Offer | None = found
+    pairs = [(o.id, o.seller) for o in found.offers]
     if seller is not None:
-        fields = offer_fields(fields, seller, [(o.id, o.seller) for o in found.offers])
+        chosen = offer_id(seller, pairs)
+        record = next((o for o in found.offers if o.id == chosen), None)
+        if record is None and start is not None:
+            raise UsageError(
+                f"{model_id} has no offer {chosen} to give prices from {start.isoformat()}",
+                "set its prices first without --from, then the later ones with --from",
+            )
+    given, dated = fields, None
+    if record is not None:
+        fields, dated = dated_fields(
+            record.prices, record.image_prices, record.price_periods, fields, start, utc_today()
+        )
+    if seller is not None:
+        fields = offer_fields(fields, seller, pairs)
+    # what was set, as the user gave it: a price of a later period under its date
+    shown = fields
+    if dated is not None:
+        head = f"offers.{offer_id(seller, pairs)}." if seller is not None else ""
+        shown = {
+            f"{head}price_periods[{dated.isoformat()}].{k}"
+            if k.split(".")[0] in PRICED
+            else f"{head}{k}": v
+            for k, v in given.items()
+        }
     path = target_path(into)
     from aicompare import store
 
@@ -111,4 +150,4 @@ def command(
         store.record_by_hand(doc, model_id, fields)
 
     store.edit_layer(path, mutate)
-    emit(output_format(json_, None), VIEW, model_id, path, fields, as_of=dt.date.today())
+    emit(output_format(json_, None), VIEW, model_id, path, shown, as_of=utc_today())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
@@ -38,14 +39,33 @@ SellerOpt = Annotated[
     ),
 ]
 # The fields an offer takes from `catalog set --seller` (the model's other fields are the maker's).
-OFFER_FIELDS = ("prices", "image_prices", "notes", "source_url", "as_of")
+OFFER_FIELDS = ("prices", "image_prices", "notes", "source_url", "as_of", "price_periods")
+FromOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--from",
+        metavar="DATE",
+        help="Set the prices from this UTC date on (YYYY-MM-DD), as a new price period; the "
+        "earlier prices stay in force before it. Default: the prices in force today.",
+    ),
+]
 
 
-def offer_fields(
-    fields: dict[str, object], seller: str, offers: list[tuple[str, str]]
-) -> dict[str, object]:
-    """`fields` moved under the offer `seller` names: an offer id, else the one offer of that
-    seller, else a new offer with that id; `offers`: the model's (offer id, seller) pairs."""
+def parse_from(value: str | None) -> dt.date | None:
+    """The --from date; a usage error (exit 2) when it is not a YYYY-MM-DD date."""
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise typer.BadParameter(
+            f"{value!r} is not a date; use YYYY-MM-DD", param_hint="'--from'"
+        ) from None
+
+
+def offer_id(seller: str, offers: list[tuple[str, str]]) -> str:
+    """The offer `--seller` names: an offer id, else the one offer of that seller, else a new
+    offer with that id; `offers`: the model's (offer id, seller) pairs."""
     from aicompare.errors import UsageError
     from aicompare.schema import OFFER_ID_RE
 
@@ -55,6 +75,24 @@ def offer_fields(
             f"invalid value for --seller: {seller!r}",
             "use the seller's name in lower case, e.g. azure, bedrock or bedrock-us",
         )
+    ids = [oid for oid, _ in offers]
+    sold = [oid for oid, who in offers if who == name]
+    if name not in ids and len(sold) > 1:
+        raise UsageError(
+            f"{name} sells this model as several offers: {', '.join(sold)}",
+            "name one of them with --seller",
+        )
+    return name if name in ids else sold[0] if len(sold) == 1 else name
+
+
+def offer_fields(
+    fields: dict[str, object], seller: str, offers: list[tuple[str, str]]
+) -> dict[str, object]:
+    """`fields` moved under the offer `seller` names (`offer_id`); `offers`: the model's
+    (offer id, seller) pairs."""
+    from aicompare.errors import UsageError
+
+    chosen = offer_id(seller, offers)
     for path in fields:
         if path.split(".")[0] not in OFFER_FIELDS:
             raise UsageError(
@@ -62,18 +100,10 @@ def offer_fields(
                 "with --seller give prices (--input, --output, --set prices.<kind>=USD, "
                 "--set image_prices.<quality>.<WxH>=USD), --note, source_url or as_of",
             )
-    ids = [oid for oid, _ in offers]
-    sold = [oid for oid, who in offers if who == name]
-    offer_id = name if name in ids else sold[0] if len(sold) == 1 else name
-    if name not in ids and len(sold) > 1:
-        raise UsageError(
-            f"{name} sells this model as several offers: {', '.join(sold)}",
-            "name one of them with --seller",
-        )
-    moved: dict[str, object] = {f"offers.{offer_id}.{path}": v for path, v in fields.items()}
+    moved: dict[str, object] = {f"offers.{chosen}.{path}": v for path, v in fields.items()}
     if any(v is not None for v in fields.values()):
         # stated each time, so that the layer reads alone as a whole offer (store.validate_layer)
-        moved[f"offers.{offer_id}.seller"] = dict(offers).get(offer_id, name)
+        moved[f"offers.{chosen}.seller"] = dict(offers).get(chosen, seller.strip().casefold())
     return moved
 
 
