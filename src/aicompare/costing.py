@@ -112,6 +112,7 @@ class CostResult(Frozen):
         "left_out",
         "successions",
         "sellers",
+        "priced_on",
     )
 
     workload: Workload
@@ -129,6 +130,8 @@ class CostResult(Frozen):
     successions: Mapping[str, succession.Succession]
     # `--sellers`: the models whose offers are ranked, each with where it is cheapest
     sellers: tuple[SellerVerdict, ...]
+    # the --as-of date the catalog was priced on (the header says it), None for today's prices
+    priced_on: dt.date | None
 
     def __init__(
         self,
@@ -143,6 +146,7 @@ class CostResult(Frozen):
         left_out: tuple[tuple[str, int], ...] = (),
         successions: Mapping[str, succession.Succession] | None = None,
         sellers: tuple[SellerVerdict, ...] = (),
+        priced_on: dt.date | None = None,
     ) -> None:
         set_field(self, "workload", workload)
         set_field(self, "ranked", ranked)
@@ -155,6 +159,15 @@ class CostResult(Frozen):
         set_field(self, "left_out", left_out)
         set_field(self, "successions", {} if successions is None else successions)
         set_field(self, "sellers", sellers)
+        set_field(self, "priced_on", priced_on)
+
+    def priced_as_of(self, day: dt.date) -> CostResult:
+        """This result, saying that its prices are those in force on `day` (an --as-of date)."""
+        out = object.__new__(CostResult)
+        for name in self.__slots__:
+            set_field(out, name, getattr(self, name))
+        set_field(out, "priced_on", day)
+        return out
 
 
 class SellerVerdict(NamedTuple):

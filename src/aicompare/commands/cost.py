@@ -216,4 +216,6 @@ def command(
         via=via,
         sellers=sellers,
     )
+    if as_of:
+        result = result.priced_as_of(today)  # the header says the date the prices are of
     emit(fmt_, ITEMS_VIEW if items else VIEW, result, as_of=today, no_color=no_color)

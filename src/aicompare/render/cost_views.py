@@ -183,7 +183,8 @@ def cost_view(result: CostResult) -> list[Block]:
     blocks: list[Block] = [
         TextBlock(
             list(result.workload.assumptions),
-            title=f"Workload: {workload_phrase(result.workload)}",
+            title=f"Workload: {workload_phrase(result.workload)}"
+            + (f"; prices as of {result.priced_on} (UTC)" if result.priced_on else ""),
         ),
         TableBlock(columns, rows, title=f"Cost per {period} (USD)"),
     ]

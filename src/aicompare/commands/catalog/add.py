@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
 import typer
 
+from aicompare.catalog import utc_today
 from aicompare.cli import emit
 from aicompare.commands.options import CatalogOpt, JsonOpt, choices, load, output_format
 from aicompare.commands.options.edits import (
@@ -99,7 +99,7 @@ def command(
         store.add_model(doc, model_id, {})
         store.set_fields(doc, model_id, fields)
         store.record_by_hand(doc, model_id, fields)
-        doc["models"][model_id].setdefault("as_of", dt.date.today())
+        doc["models"][model_id].setdefault("as_of", utc_today())
 
     store.edit_layer(path, mutate)
-    emit(output_format(json_, None), VIEW, model_id, path, fields, as_of=dt.date.today())
+    emit(output_format(json_, None), VIEW, model_id, path, fields, as_of=utc_today())

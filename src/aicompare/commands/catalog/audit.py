@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from aicompare.catalog import utc_today
 from aicompare.cli import emit
 from aicompare.commands.options import JsonOpt, output_format
 from aicompare.commands.options.tooling import CurationOpt, ReferenceOpt
@@ -57,7 +57,7 @@ def command(
     if not os.path.isfile(path):
         raise UsageError(f"no catalog file at {path}", "give the catalog file to audit as PATH")
     result = tooling.audit(path, reference, curation)
-    emit(output_format(json_, None), VIEW, result, as_of=dt.date.today())
+    emit(output_format(json_, None), VIEW, result, as_of=utc_today())
     if result.unexplained:
         if not json_:
             from aicompare.cli import report

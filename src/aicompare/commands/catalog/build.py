@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import sys
 from pathlib import Path
@@ -10,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from aicompare.catalog import utc_today
 from aicompare.cli import emit
 from aicompare.commands.options import JsonOpt
 from aicompare.commands.options.tooling import CurationOpt, ReferenceOpt
@@ -89,7 +89,7 @@ def command(
             report.checked,
             report.agreeing,
             report.curated,
-            as_of=dt.date.today(),
+            as_of=utc_today(),
         )
     elif outcome == "stale":
         from aicompare.safe_text import visible

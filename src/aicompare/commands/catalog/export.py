@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from aicompare.catalog import utc_today
 from aicompare.cli import emit, rendered
 from aicompare.commands.options import CatalogOpt, choice, load
 from aicompare.commands.options.filters import (
@@ -69,7 +69,7 @@ def command(
 
         writable_target(output)  # a FIFO, a device...: refused before any work, nothing created
     catalog = load(catalog_paths)
-    today = dt.date.today()
+    today = utc_today()
     from aicompare.filters import filter_models
 
     models = filter_models(

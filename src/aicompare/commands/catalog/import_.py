@@ -5,7 +5,6 @@ The module is `import_`, not `import`: a keyword can name no module in an import
 from __future__ import annotations
 
 import copy
-import datetime as dt
 import os
 import sys
 from enum import Enum
@@ -14,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from aicompare.catalog import utc_today
 from aicompare.cli import emit
 from aicompare.commands.options import CatalogOpt, JsonOpt, load, output_format
 from aicompare.commands.options.edits import IntoOpt, target_path
@@ -211,7 +211,7 @@ def command(
     stages = _Stages(total=4, quiet=json_)
     try:
         stages.step("reading and converting")
-        result = refresh.convert(source.value, file, names, as_of=dt.date.today())
+        result = refresh.convert(source.value, file, names, as_of=utc_today())
         stages.step("checking names")
         catalog = load(catalog_paths)
         models, unknown = _known_models(source.value, result.models, catalog)
@@ -251,5 +251,5 @@ def command(
         report,
         skipped,
         result.notes,
-        as_of=dt.date.today(),
+        as_of=utc_today(),
     )

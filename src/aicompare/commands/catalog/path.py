@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
+from aicompare.catalog import utc_today
 from aicompare.cli import emit
 from aicompare.commands.options import CatalogOpt, JsonOpt, output_format
 from aicompare.render import View
@@ -25,4 +24,4 @@ def command(json_: JsonOpt = False, catalog_paths: CatalogOpt = None) -> None:
     """
     from aicompare.loader import layer_list
 
-    emit(output_format(json_, None), VIEW, layer_list(catalog_paths or ()), as_of=dt.date.today())
+    emit(output_format(json_, None), VIEW, layer_list(catalog_paths or ()), as_of=utc_today())

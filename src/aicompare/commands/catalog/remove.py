@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from typing import Annotated
 
 import typer
 
+from aicompare.catalog import utc_today
 from aicompare.cli import emit
 from aicompare.commands.options import JsonOpt, complete_model, output_format
 from aicompare.commands.options.edits import IntoOpt, target_path
@@ -53,5 +53,5 @@ def command(
         model_id,
         path,
         dict.fromkeys(removed),
-        as_of=dt.date.today(),
+        as_of=utc_today(),
     )

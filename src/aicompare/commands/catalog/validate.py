@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from aicompare.catalog import utc_today
 from aicompare.cli import emit
 from aicompare.commands.options import CatalogOpt, JsonOpt, output_format
 from aicompare.errors import CatalogError
@@ -45,6 +45,6 @@ def command(
     result = validate(paths or (), catalog_paths or ())
     if result.problems and not json_:
         raise CatalogError(result.problems, "fix these entries; the format is in docs/catalog.md")
-    emit(output_format(json_, None), VIEW, result, as_of=dt.date.today())
+    emit(output_format(json_, None), VIEW, result, as_of=utc_today())
     if result.problems:
         raise typer.Exit(1)

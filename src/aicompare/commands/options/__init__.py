@@ -84,7 +84,9 @@ def output_format(
 
 def parse_as_of(value: str | None) -> dt.date:
     if value is None:
-        return dt.date.today()
+        from aicompare.catalog import utc_today
+
+        return utc_today()  # the day whose prices are in force: period boundaries are UTC
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
