@@ -23,10 +23,6 @@ from aicompare.errors import CatalogError
 from tools.catalog_build import build
 
 CURATE = Path(__file__).parent / "data" / "curate"
-REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference"
-needs_reference = pytest.mark.skipif(
-    not REFERENCE.is_dir(), reason="the public data sets (../shared/reference) are not here"
-)
 
 # --- the build, on the small fixture -----------------------------------------------------------
 
@@ -209,7 +205,6 @@ def test_without_as_of_the_prices_are_todays_and_the_announced_ones_come_later(
     assert announced["model"]["prices"]["standard"]["input"] == "4"
 
 
-@needs_reference
 def test_bundled_periods_are_genai_prices_dated_prices() -> None:
     from aicompare.loader import load_catalog
 
