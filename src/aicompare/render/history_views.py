@@ -14,7 +14,6 @@ from aicompare.history import (
     Event,
     Period,
     change_words,
-    event_text,
     history,
     kind_words,
     kinds_of,
@@ -201,26 +200,46 @@ _KIND_WORDS = {
 }
 
 
-def changes_view(result: ChangesResult) -> list[Block]:
+def _event_rows(event: Event) -> list[list[Cell]]:
+    """One row per price kind that changed, or one for a lifecycle event."""
+    mark = Cell("announced", tone="warn") if event.announced else Cell("")
+    head = [Cell(event.on.isoformat()), Cell(event.record, tone="head")]
+    if event.change is None:
+        what = {"new": "released", "deprecation": "deprecated", "shutdown": "shut down"}
+        dash = Cell("-", tone="dim")
+        return [[*head, Cell(what[event.kind]), dash, dash, dash, mark, dash]]
+    source = Cell(event.change.source or "-", tone=None if event.change.source else "dim")
     rows = [
         [
-            Cell(event.on.isoformat()),
-            Cell(_KIND_WORDS[event.kind]),
-            Cell(event.record, tone="head"),
-            Cell(event_text(event, result.today)),
-            Cell("announced" if event.announced else "", tone="warn" if event.announced else None),
+            *head,
+            Cell(f"{c.words} price"),
+            _price_cell(c.old),
+            _price_cell(c.new),
             Cell(
-                (event.change.source if event.change else None) or "-",
-                tone="dim" if not (event.change and event.change.source) else None,
+                change_words(c),
+                tone="good" if c.new is not None and c.old is not None and c.new < c.old else None,
             ),
+            mark,
+            source,
         ]
-        for event in result.events
+        for c in event.change.changes
     ]
+    if event.change.images_changed:
+        dash = Cell("-", tone="dim")
+        rows.append([*head, Cell("per-image prices"), dash, dash, Cell("changed"), mark, source])
+    return rows
+
+
+def changes_view(result: ChangesResult) -> list[Block]:
+    """`aicompare changes`: one row per price kind changed and per lifecycle event, by date."""
+    rows = [row for event in result.events for row in _event_rows(event)]
     columns = [
         Column("date"),
-        Column("event"),
         Column("model", truncate=True, min_width=14),
-        Column("what", truncate=True, min_width=20),
+        Column("event", truncate=True, min_width=12),
+        Column("old", "right"),
+        Column("new", "right"),
+        Column("change", "right"),
         Column("", drop=2),
         Column("source", truncate=True, min_width=12, drop=1),
     ]
@@ -249,7 +268,7 @@ def summary_text(result: ChangesResult) -> str:
         if kind in counts:
             parts.append(f"{counts[kind]} {one if counts[kind] == 1 else many}")
     tail = f", {announced} of them announced (after {result.today})" if announced else ""
-    return f"{fmt.join_words(parts)} {span}{tail}; prices in USD per 1M tokens unless named."
+    return f"{fmt.join_words(parts)} {span}{tail}. Prices in USD per 1M tokens unless named."
 
 
 def _event_document(event: Event) -> dict[str, Any]:
@@ -280,7 +299,6 @@ def changes_document(result: ChangesResult) -> dict[str, Any]:
     return {
         "since": result.since.isoformat(),
         "until": result.until.isoformat() if result.until else None,
-        "today": result.today.isoformat(),
         "count": len(result.events),
         "events": [_event_document(e) for e in result.events],
     }
