@@ -9,10 +9,10 @@ rounded once (fmt).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from itertools import pairwise
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from aicompare import fmt
 from aicompare.model import (
@@ -24,7 +24,13 @@ from aicompare.model import (
     PricePeriod,
     Prices,
     period_index,
+    priced_on,
 )
+
+if TYPE_CHECKING:
+    from aicompare.costing import CostResult
+    from aicompare.pricing import Workload
+    from aicompare.verdict import Verdict
 
 RECENT_DAYS = 90  # `diff` tells of a price change this many days back at most
 PROJECTION_DAYS = 30  # a monthly estimate notes an announced change starting this many days ahead
@@ -332,3 +338,85 @@ def event_text(event: Event, today: dt.date) -> str:
         "deprecation": "deprecated",
         "shutdown": "shut down" if not event.announced else "shuts down",
     }[event.kind]
+
+
+# --- projections ------------------------------------------------------------------------------
+
+
+def projection_notes(
+    models: Sequence[Model], workload: Workload, on: dt.date, now: dt.date
+) -> list[str]:
+    """What a cost estimate priced on `on` should say about prices over time, for one row (a
+    model, or a pipeline's models):
+
+    - a model priced at an announced period (one starting after `now`, today in UTC) says so;
+    - a change starting within PROJECTION_DAYS after `on` says what the workload costs from
+      then: the estimate itself stays at the prices in force on `on`.
+    """
+    from aicompare.pricing import estimate
+
+    notes = []
+    for model in models:
+        index = period_index(model.price_periods, on)
+        if index > 0 and model.price_periods[index].start > now:
+            start = model.price_periods[index].start
+            notes.append(
+                f"{model.id} is priced at its prices announced from {start.isoformat()}, "
+                f"not yet in force today ({now.isoformat()}, UTC)."
+            )
+    horizon = on + dt.timedelta(days=PROJECTION_DAYS)
+    starts = sorted(
+        {p.start for m in models for p in m.price_periods[1:] if on < p.start <= horizon}
+    )
+    if not starts:
+        return notes
+    before = estimate(list(models), workload).total
+    per = workload.period.value
+    for start in starts:
+        changing = [m.id for m in models if any(p.start == start for p in m.price_periods[1:])]
+        after = estimate([priced_on(m, start) for m in models], workload).total
+        subject = f"{fmt.join_words(changing)}'s prices change"
+        if len(changing) > 1:
+            subject = f"the prices of {fmt.join_words(changing)} change"
+        head = f"{subject} on {start.isoformat()} ({fmt.days_text(start, on)})"
+        if after is None:
+            notes.append(f"{head}; from then this workload cannot be priced on it.")
+        elif before is None or after == before:
+            notes.append(f"{head}; from then this workload costs {fmt.price(after)} a {per}.")
+        else:
+            new, old = fmt.price(after), fmt.price(before)  # exact: at least cents, every digit
+            change = percent_words(before, after) if before else ""
+            notes.append(
+                f"{head}; from then this workload costs {new} a {per} instead of {old}"
+                + (f" ({change})." if change else ".")
+            )
+    return notes
+
+
+def with_projections(result: CostResult, now: dt.date) -> CostResult:
+    """A cost result with each shown row's projection_notes among its estimate's notes."""
+    from aicompare.frozen import replace
+
+    if not any(m.price_periods for m in result.models.values()):
+        return result
+    ranked = []
+    for row in result.ranked:
+        models = [result.models[mid] for mid in row.estimate.model_ids]
+        notes = projection_notes(models, result.workload, result.today, now)
+        if notes:
+            row = replace(row, estimate=replace(row.estimate, notes=(*row.estimate.notes, *notes)))
+        ranked.append(row)
+    return replace(result, ranked=tuple(ranked))
+
+
+def verdict_projections(verdict: Verdict, now: dt.date) -> Verdict:
+    """`best`: the top pick's and the budget pick's projection_notes among the verdict's notes."""
+    import dataclasses
+
+    notes: list[str] = []
+    for pick in (verdict.top, verdict.budget_pick):
+        if pick is not None:
+            notes += projection_notes([pick.model], verdict.workload, verdict.today, now)
+    if not notes:
+        return verdict
+    return dataclasses.replace(verdict, notes=(*verdict.notes, *dict.fromkeys(notes)))

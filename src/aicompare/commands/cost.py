@@ -216,4 +216,8 @@ def command(
         via=via,
         sellers=sellers,
     )
+    from aicompare.catalog import utc_today
+    from aicompare.history import with_projections
+
+    result = with_projections(result, utc_today())
     emit(fmt_, ITEMS_VIEW if items else VIEW, result, as_of=today, no_color=no_color)
