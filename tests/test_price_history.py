@@ -415,3 +415,134 @@ def test_changes_bad_dates_are_usage_errors(cli, args: list[str], message: str) 
     first, hint = run.stderr.splitlines()
     assert first.startswith(message), first
     assert hint == "see: aicompare changes --help"
+
+
+# --- projections --------------------------------------------------------------------------------
+
+
+def _notes(cli, layer: str, as_of: str, *args: str) -> list[str]:
+    run = cli(
+        "cost",
+        "alpha-mini",
+        "--tokens",
+        "1M",
+        *args,
+        "--catalog",
+        layer,
+        "--as-of",
+        as_of,
+        "--json",
+        as_of=False,
+    )
+    assert run.exit_code == 0, run.stderr
+    (row,) = run.json()["results"]
+    return row["notes"]
+
+
+def test_cost_notes_an_announced_change_within_30_days(cli, layer, monkeypatch) -> None:
+    import aicompare.catalog
+
+    monkeypatch.setattr(aicompare.catalog, "utc_today", lambda: dt.date(2026, 11, 26))
+    # 1M tokens: 750k input, 250k output; $1.50/$8.00 now, $1.80/$9.60 from 2999-01-01
+    assert _notes(cli, layer, "2998-12-27") == [
+        "alpha-mini's prices change on 2999-01-01 (in 5 days); from then this workload costs "
+        "$3.75 a month instead of $3.125 (+20%)."
+    ]
+    # 30 days ahead is within, 31 is not
+    assert len(_notes(cli, layer, "2998-12-02")) == 1
+    assert _notes(cli, layer, "2998-12-01") == []
+    assert _notes(cli, layer, "2001-02-14") == [
+        "alpha-mini's prices change on 2001-03-01 (in 15 days); from then this workload costs "
+        "$3.125 a month instead of $3.50 (-10.7%)."
+    ]
+    assert _notes(cli, layer, "2998-12-27", "--per", "day") == [
+        "alpha-mini's prices change on 2999-01-01 (in 5 days); from then this workload costs "
+        "$3.75 a day instead of $3.125 (+20%)."
+    ]
+
+
+def test_a_month_after_an_announced_change_is_priced_at_the_new_price(
+    cli, layer, monkeypatch
+) -> None:
+    import aicompare.catalog
+
+    monkeypatch.setattr(aicompare.catalog, "utc_today", lambda: dt.date(2026, 11, 26))
+    run = cli(
+        "cost",
+        "alpha-mini",
+        "--tokens",
+        "1M",
+        "--catalog",
+        layer,
+        "--as-of",
+        "2999-02-01",
+        "--json",
+        as_of=False,
+    )
+    (row,) = run.json()["results"]
+    assert row["total"] == "3.75"
+    assert row["notes"] == [
+        "alpha-mini is priced at its prices announced from 2999-01-01, not yet in force today "
+        "(2026-11-26, UTC)."
+    ]
+    table = cli(
+        "cost",
+        "alpha-mini",
+        "--tokens",
+        "1M",
+        "--catalog",
+        layer,
+        "--as-of",
+        "2999-02-01",
+        as_of=False,
+    )
+    assert "- alpha-mini is priced at its prices announced from 2999-01-01" in table.stdout
+
+
+def test_best_notes_the_picks_announced_change(cli, layer, monkeypatch) -> None:
+    import aicompare.catalog
+
+    monkeypatch.setattr(aicompare.catalog, "utc_today", lambda: dt.date(2026, 11, 26))
+    run = cli(
+        "best",
+        "--for",
+        "chat",
+        "--tokens",
+        "1M",
+        "--catalog",
+        layer,
+        "--as-of",
+        "2998-12-27",
+        "--json",
+        as_of=False,
+    )
+    assert run.exit_code == 0, run.stderr
+    assert run.json()["notes"][-1] == (
+        "alpha-mini's prices change on 2999-01-01 (in 5 days); from then this workload costs "
+        "$3.75 a month instead of $3.125 (+20%)."
+    )
+
+
+def test_no_projection_note_without_periods(cli) -> None:
+    doc = cli("cost", "alpha-mini", "--tokens", "1M", "--json").json()
+    assert doc["results"][0]["notes"] == []
+
+
+def test_changes_as_of_sets_what_is_announced(cli, layer) -> None:
+    doc = cli(
+        "changes",
+        "--since",
+        "2001-01-01",
+        "--until",
+        "2001-03-31",
+        "--as-of",
+        "2001-02-01",
+        "--json",
+        "--catalog",
+        layer,
+    ).json()
+    assert doc["as_of"] == "2001-02-01"
+    assert [(e["date"], e["announced"]) for e in doc["events"]] == [
+        ("2001-01-01", False),
+        ("2001-03-01", True),
+    ]

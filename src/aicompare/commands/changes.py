@@ -9,6 +9,7 @@ import typer
 
 from aicompare.cli import emit
 from aicompare.commands.options import (
+    AsOfOpt,
     CatalogOpt,
     FormatOpt,
     JsonOpt,
@@ -55,12 +56,13 @@ def command(
     json_: JsonOpt = False,
     format_: FormatOpt = None,
     no_color: NoColorOpt = False,
+    as_of: AsOfOpt = None,
     catalog_paths: CatalogOpt = None,
 ) -> None:
     """List the catalog's price changes, new models, deprecations and shutdowns since a date.
 
     Each price change names the kinds that changed, old and new price and the percentage;
-    changes dated after today (UTC) are announced ones, and marked.
+    changes dated after today (UTC, or --as-of) are announced ones, and marked.
 
     \b
     Examples:
@@ -81,7 +83,7 @@ def command(
     from aicompare.catalog import utc_today
     from aicompare.history import ChangesResult, events
 
-    today = utc_today()
+    today = _date(as_of, "--as-of") if as_of is not None else utc_today()
     catalog = load(catalog_paths)
     result = ChangesResult(first, last, today, events(catalog.models, first, last, today))
     emit(fmt_, VIEW, result, as_of=today, no_color=no_color)
