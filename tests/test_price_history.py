@@ -546,3 +546,14 @@ def test_changes_as_of_sets_what_is_announced(cli, layer) -> None:
         ("2001-01-01", False),
         ("2001-03-01", True),
     ]
+
+
+def test_changes_without_price_changes_leaves_out_the_price_columns(cli, layer) -> None:
+    run = cli("changes", "--since", "2025-06-01", "--until", "2026-01-31", "--catalog", layer)
+    assert run.stdout == (
+        "date        model      event\n"
+        "2025-06-01  alpha-old  deprecated\n"
+        "2026-01-01  alpha-old  shut down\n"
+        "\n"
+        "1 deprecation and 1 shutdown from 2025-06-01 to 2026-01-31.\n"
+    )

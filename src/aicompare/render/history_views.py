@@ -231,11 +231,12 @@ def _event_rows(event: Event) -> list[list[Cell]]:
 
 
 def changes_view(result: ChangesResult) -> list[Block]:
-    """`aicompare changes`: one row per price kind changed and per lifecycle event, by date."""
+    """`aicompare changes`: one row per price kind changed and per lifecycle event, by date. The
+    price columns are left out when no price changed, the source when no row has one."""
     rows = [row for event in result.events for row in _event_rows(event)]
     columns = [
         Column("date"),
-        Column("model", truncate=True, min_width=14),
+        Column("model", truncate=True, min_width=24),
         Column("event", truncate=True, min_width=12),
         Column("old", "right"),
         Column("new", "right"),
@@ -243,9 +244,14 @@ def changes_view(result: ChangesResult) -> list[Block]:
         Column("", drop=2),
         Column("source", truncate=True, min_width=12, drop=1),
     ]
+    keep = list(range(len(columns)))
+    if not any(e.change for e in result.events):
+        keep = [i for i in keep if columns[i].header not in ("old", "new", "change")]
+    if not any(e.change and e.change.source for e in result.events):
+        keep = [i for i in keep if columns[i].header != "source"]
     blocks: list[Block] = []
     if rows:
-        blocks.append(TableBlock(columns, rows))
+        blocks.append(TableBlock([columns[i] for i in keep], [[r[i] for i in keep] for r in rows]))
     blocks.append(TextBlock([summary_text(result)]))
     return blocks
 
@@ -268,7 +274,8 @@ def summary_text(result: ChangesResult) -> str:
         if kind in counts:
             parts.append(f"{counts[kind]} {one if counts[kind] == 1 else many}")
     tail = f", {announced} of them announced (after {result.today})" if announced else ""
-    return f"{fmt.join_words(parts)} {span}{tail}. Prices in USD per 1M tokens unless named."
+    units = " Prices in USD per 1M tokens unless named." if "price" in counts else ""
+    return f"{fmt.join_words(parts)} {span}{tail}.{units}"
 
 
 def _event_document(event: Event) -> dict[str, Any]:
