@@ -81,11 +81,11 @@ def test_bars_scale_to_the_highest_price_in_eighths() -> None:
 
 HISTORY_TABLE = """\
 Alpha Mini (alpha-mini): prices over time (USD)
-from        last day    in force   input  output  cached input  source
--           2000-12-31  past       $1.10   $4.40             -  https://example.com/base
-2001-01-01  2001-02-28  past       $2.00   $8.00             -  https://example.com/cut
-2001-03-01  2998-12-31  now        $1.50   $8.00         $0.30  https://example.com/cut2
-2999-01-01  -           announced  $1.80   $9.60         $0.36  https://example.com/announced
+from        last day    in force   input  cached input  output  source
+-           2000-12-31  past       $1.10             -   $4.40  https://example.com/base
+2001-01-01  2001-02-28  past       $2.00             -   $8.00  https://example.com/cut
+2001-03-01  2998-12-31  now        $1.50         $0.30   $8.00  https://example.com/cut2
+2999-01-01  -           announced  $1.80         $0.36   $9.60  https://example.com/announced
 """
 
 INPUT_CHART = """\

@@ -59,6 +59,11 @@ def price_kinds(prices: Prices) -> dict[str, Decimal]:
     return out
 
 
+_ALL_KINDS = [
+    kind_key(table, key) for table in ("standard", *ALTERNATE_TABLES) for key in PRICE_KEYS
+]
+
+
 def kind_words(kind: str) -> str:
     """A kind key in words: 'batch.input' -> 'batch input'."""
     table, _, key = kind.rpartition(".")
@@ -108,11 +113,8 @@ def history(periods: tuple[PricePeriod, ...], on: dt.date) -> list[Period]:
 
 def kinds_of(periods: Iterable[Period]) -> list[str]:
     """The price kinds any of the periods has, in catalog order."""
-    seen: dict[str, None] = {}
-    for period in periods:
-        for kind in period.prices:
-            seen.setdefault(kind, None)
-    return list(seen)
+    seen = {kind for period in periods for kind in period.prices}
+    return [kind for kind in _ALL_KINDS if kind in seen]
 
 
 class KindChange(NamedTuple):
