@@ -43,6 +43,8 @@ COMMANDS = {
         "2k",
     ),
     "best": ("best", "--for", "image-generation"),
+    "history": ("show", "alpha-large", "--history"),
+    "changes": ("changes", "--since", "2025-01-01"),
 }
 COLOURS = {
     "NO_COLOR": {"NO_COLOR": "1", "TERM": "xterm-256color"},

@@ -420,6 +420,27 @@ def _image_sentence(models: Sequence[Model]) -> Difference | None:
     )
 
 
+def _price_change_sentences(models: Sequence[Model], today: dt.date) -> list[Difference]:
+    """A model's price change of the last 90 days, or its next announced one (history)."""
+    from aicompare.history import change_sentence, notable_changes
+
+    out = []
+    for model in models:
+        for change in notable_changes(model.id, model.price_periods, today):
+            percents = {c.percent for c in change.changes}
+            out.append(
+                Difference(
+                    "price_change",
+                    change_sentence(change, today) + ".",
+                    "prices",
+                    (model.id,),
+                    (change.on, *((c.kind, c.old, c.new) for c in change.changes)),
+                    percents.pop() if len(percents) == 1 else None,
+                )
+            )
+    return out
+
+
 def diff(
     models: Sequence[Model],
     today: dt.date,
@@ -438,6 +459,7 @@ def diff(
     sentences.append(_limit_sentence(models, "max_output_tokens", "output limit"))
     sentences += _capability_sentences(models)
     sentences += _lifecycle_sentences(models, today, succs)
+    sentences += _price_change_sentences(models, today)
     differences = tuple(d for d in sentences if d is not None)
     rows = tuple(build_rows(models, today, provider_name, succs))
     return DiffResult(tuple(models), rows, differences, today, succs)

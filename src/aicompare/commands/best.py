@@ -179,4 +179,8 @@ def command(
         explain=explain or (),
         rank_by=rank_by or (),
     )
+    from aicompare.catalog import utc_today
+    from aicompare.history import verdict_projections
+
+    result = verdict_projections(result, utc_today())
     emit(fmt_, VIEW, result, as_of=today, no_color=no_color)

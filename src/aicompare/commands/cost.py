@@ -218,4 +218,8 @@ def command(
     )
     if as_of:
         result = result.priced_as_of(today)  # the header says the date the prices are of
+    from aicompare.catalog import utc_today
+    from aicompare.history import with_projections
+
+    result = with_projections(result, utc_today())
     emit(fmt_, ITEMS_VIEW if items else VIEW, result, as_of=today, no_color=no_color)

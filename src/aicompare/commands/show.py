@@ -18,13 +18,18 @@ from aicompare.commands.options import (
     output_format,
     parse_as_of,
 )
-from aicompare.render import View
+from aicompare.render import OutputFormat, View
 
 VIEW = View(
     "show",
     document="aicompare.render.documents:show_document",
     blocks="aicompare.render.views:show_view",
     csv="aicompare.render.csv_views:show_csv",
+)
+HISTORY_VIEW = View(
+    "show",
+    document="aicompare.render.history_views:show_history_document",
+    blocks="aicompare.render.history_views:show_history_view",
 )
 
 
@@ -42,6 +47,13 @@ def command(
     no_color: NoColorOpt = False,
     as_of: AsOfOpt = None,
     catalog_paths: CatalogOpt = None,
+    history: Annotated[
+        bool,
+        typer.Option(
+            "--history",
+            help="Show the model's prices over time: each dated period and a chart per price kind.",
+        ),
+    ] = False,
 ) -> None:
     """Show everything the catalog knows about one model.
 
@@ -50,9 +62,22 @@ def command(
       aicompare show gpt-image-1
       aicompare show "GPT-4.1 Mini"
       aicompare show openai:o4-mini --json
+      aicompare show o3 --history
     """
     fmt_ = output_format(json_, format_)
+    if history and fmt_ is OutputFormat.csv:
+        raise typer.BadParameter(
+            "--history is shown as a table, Markdown or JSON, not CSV", param_hint="'--history'"
+        )
     today = parse_as_of(as_of)
     catalog = load(catalog_paths, today if as_of else None)
     found = catalog.resolve(model)
-    emit(fmt_, VIEW, found, catalog, today, as_of=today, no_color=no_color)
+    emit(
+        fmt_,
+        HISTORY_VIEW if history else VIEW,
+        found,
+        catalog,
+        today,
+        as_of=today,
+        no_color=no_color,
+    )

@@ -107,7 +107,7 @@ def model_full(model: Model, today: dt.date, catalog: Catalog | None = None) -> 
             "note": life.note,
             **_succession(model, today, catalog),
         },
-        **_price_document(model.prices, model.image_prices),
+        **price_document(model.prices, model.image_prices),
         "benchmarks": {
             b.name: {"score": dec(b.score), "source": b.source} for b in model.benchmarks
         },
@@ -116,7 +116,7 @@ def model_full(model: Model, today: dt.date, catalog: Catalog | None = None) -> 
     }
 
 
-def _price_document(prices: Prices, image_prices: tuple[ImagePrice, ...]) -> dict[str, Any]:
+def price_document(prices: Prices, image_prices: tuple[ImagePrice, ...]) -> dict[str, Any]:
     grid: dict[str, dict[str, str]] = {}
     for cell in image_prices:
         grid.setdefault(cell.quality, {})[cell.size] = dec(cell.usd)
@@ -147,7 +147,7 @@ def offer_document(offer: Offer) -> dict[str, Any]:
         "region": offer.region,
         "reseller": offer.reseller,
         "names": list(offer.names),
-        **_price_document(offer.prices, offer.image_prices),
+        **price_document(offer.prices, offer.image_prices),
         "source_url": offer.source_url,
         "as_of": jsonable(offer.as_of),
         "notes": offer.notes,
