@@ -225,7 +225,7 @@ def test_diff_tells_of_recent_and_announced_changes(cli, layer) -> None:
     assert _sentences(cli, layer, "2001-03-15") == [
         "alpha-mini's prices changed on 2001-01-01 (+81.8%).",
         "alpha-mini's input and cached input prices changed on 2001-03-01 "
-        "(input -25%, cached input newly priced).",
+        "(input -25%; cached input newly priced).",
         "alpha-mini's prices change on 2999-01-01 (in 364439 days: +20%).",
     ]
     # 90 days after the 2001-03-01 change it is still told, 91 days after it is not

@@ -151,11 +151,13 @@ def percent_words(old: Decimal, new: Decimal) -> str:
 
 
 def change_words(change: KindChange) -> str:
-    """'-25%', '+12.5%'; 'newly priced' / 'no longer priced' / 'from $0' without a percentage."""
+    """'-25%', '+12.5%'; 'newly priced' / 'no price from then' / 'from $0' without a
+    percentage. A kind without a price in a later period is one the catalog's data set has no
+    figure for from that date, which does not say the seller stopped selling it."""
     if change.old is None:
         return "newly priced"
     if change.new is None:
-        return "no longer priced"
+        return "no price from then"
     if change.old == 0:
         return f"from $0 to {fmt.price(change.new)}"
     return percent_words(change.old, change.new)
@@ -180,7 +182,7 @@ class PriceChange(NamedTuple):
     changes: tuple[KindChange, ...]
     images_changed: bool  # the per-image grid differs
     source: str | None
-    all_kinds: bool  # every priced kind changed (the sentence says "prices")
+    all_kinds: bool  # every kind priced in both periods changed (a lone percentage says it all)
 
 
 def price_changes(record: str, periods: tuple[PricePeriod, ...]) -> list[PriceChange]:
@@ -191,23 +193,17 @@ def price_changes(record: str, periods: tuple[PricePeriod, ...]) -> list[PriceCh
         images = before.image_prices != after.image_prices
         if not changes and not images:
             continue
-        priced = set(price_kinds(before.prices)) | set(price_kinds(after.prices))
+        shared = set(price_kinds(before.prices)) & set(price_kinds(after.prices))
+        moved = {c.kind for c in changes if c.old is not None and c.new is not None}
         out.append(
-            PriceChange(
-                record,
-                after.start,
-                tuple(changes),
-                images,
-                after.source,
-                {c.kind for c in changes} == priced and bool(priced),
-            )
+            PriceChange(record, after.start, tuple(changes), images, after.source, moved == shared)
         )
     return out
 
 
 def _subject(change: PriceChange) -> tuple[str, bool]:
     """What changed, in words, and whether it is plural: 'input price', 'input and output
-    prices', 'prices' (every kind), 'per-image prices'."""
+    prices', 'prices' (more than one kind), 'per-image prices'."""
     names = [c.words for c in change.changes]
     if change.images_changed:
         names.append("per-image")
@@ -217,17 +213,44 @@ def _subject(change: PriceChange) -> tuple[str, bool]:
         return "per-image prices", True
     if len(names) == 1:
         return f"{names[0]} price", False
-    return f"{fmt.join_words(names)} prices", True
+    if len(names) == 2:
+        return f"{fmt.join_words(names)} prices", True
+    return "prices", True
+
+
+def _kinds_named(changes: list[KindChange], last: str = "and") -> str:
+    """'flex and priority' where every kind named is one of those tables' (named by the table),
+    else the kinds one by one: 'cached input and batch output'."""
+    tables = {c.kind.split(".", 1)[0] for c in changes if "." in c.kind}
+    if tables and all("." in c.kind for c in changes) and len(changes) > len(tables):
+        return fmt.join_words([_TABLE_NAMES.get(t, t) for t in sorted(tables)], last)
+    return fmt.join_words([c.words for c in changes], last)
+
+
+_TABLE_NAMES = {"off_peak": "off-peak"}
 
 
 def _figures(change: PriceChange) -> str:
-    """'-25%' when every kind moved by the same percentage, else 'input -25%, output -20%'."""
-    words = [change_words(c) for c in change.changes]
-    if not words:
-        return ""
-    if len(set(words)) == 1:
-        return words[0]
-    return ", ".join(f"{c.words} {w}" for c, w in zip(change.changes, words, strict=True))
+    """'-25%' when every kind moved by the same percentage; else the kinds grouped by how they
+    moved: 'input and batch input -48.5%, output -49.8%'; then kinds newly priced and those the
+    catalog has no price for from that date."""
+    moved = [c for c in change.changes if c.old is not None and c.new is not None]
+    added = [c for c in change.changes if c.old is None]
+    dropped = [c for c in change.changes if c.old is not None and c.new is None]
+    groups: dict[str, list[str]] = {}
+    for c in moved:
+        groups.setdefault(change_words(c), []).append(c.words)
+    parts = []
+    if len(groups) == 1 and change.all_kinds:
+        parts.append(next(iter(groups)))
+    else:
+        parts += [f"{fmt.join_words(names)} {words}" for words, names in groups.items()]
+    if added:
+        parts.append(f"{_kinds_named(added)} newly priced")
+    if dropped:
+        parts.append(f"no {_kinds_named(dropped, 'or')} price in the catalog from then")
+    named = 1 if len(groups) == 1 and change.all_kinds else len(groups)
+    return "; ".join([p for p in (", ".join(parts[:named]), *parts[named:]) if p])
 
 
 def change_sentence(change: PriceChange, today: dt.date) -> str:
