@@ -6,13 +6,14 @@ from typing import Annotated
 
 import typer
 
-from aicompare.cli import emit
+from aicompare.cli import emit_to
 from aicompare.commands.options import (
     AsOfOpt,
     CatalogOpt,
-    FormatOpt,
     JsonOpt,
     NoColorOpt,
+    OutOpt,
+    PageFormatOpt,
     complete_model,
     fail_usage,
     load,
@@ -39,7 +40,8 @@ def command(
         ),
     ],
     json_: JsonOpt = False,
-    format_: FormatOpt = None,
+    format_: PageFormatOpt = None,
+    out: OutOpt = None,
     no_color: NoColorOpt = False,
     as_of: AsOfOpt = None,
     catalog_paths: CatalogOpt = None,
@@ -61,6 +63,7 @@ def command(
       aicompare diff o4-mini gpt-5-mini --json | jq -r '.differences[].text'
       aicompare diff claude-sonnet-4-5@anthropic claude-sonnet-4-5@bedrock-eu
       aicompare diff gpt-5-mini gpt-4.1-mini --via azure
+      aicompare diff gpt-image-1 o4-mini --format html -o page.html
     """
     fmt_ = output_format(json_, format_)
     today = parse_as_of(as_of)
@@ -88,4 +91,5 @@ def command(
     from aicompare.succession import lookup_in
 
     result = diff(resolved, today, catalog.provider_name, lookup_in(catalog.models))
-    emit(fmt_, VIEW, result, catalog, as_of=today, no_color=no_color)
+    layers = [layer.path for layer in catalog.layers if layer.exists]
+    emit_to(fmt_, VIEW, result, catalog, as_of=today, out=out, layers=layers, no_color=no_color)
