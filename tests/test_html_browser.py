@@ -52,6 +52,8 @@ PROBE = """(() => {
     scrollWidth: document.documentElement.scrollWidth,
     innerWidth: window.innerWidth,
     body: text(document.body),
+    background: getComputedStyle(document.body).backgroundColor,
+    colour: getComputedStyle(document.body).color,
   };
 })()"""
 
@@ -175,8 +177,11 @@ def console_errors(events: list[dict[str, Any]]) -> list[str]:
     return found
 
 
-def render(chrome: Browser, page: Path, width: int, shot: Path | None) -> tuple[Any, list[str]]:
-    """The probe's findings and the console errors of `page` at `width` pixels wide."""
+def render(
+    chrome: Browser, page: Path, width: int, shot: Path | None, scheme: str = "light"
+) -> tuple[Any, list[str]]:
+    """The probe's findings and the console errors of `page` at `width` pixels wide, in the
+    colour scheme `scheme` (prefers-color-scheme)."""
     target = chrome.send("Target.createTarget", url="about:blank")["targetId"]
     session = chrome.send("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
     try:
@@ -189,6 +194,11 @@ def render(chrome: Browser, page: Path, width: int, shot: Path | None) -> tuple[
             height=900,
             deviceScaleFactor=1,
             mobile=width < 600,
+        )
+        chrome.send(
+            "Emulation.setEmulatedMedia",
+            session,
+            features=[{"name": "prefers-color-scheme", "value": scheme}],
         )
         chrome.events.clear()
         chrome.send("Page.navigate", session, url=page.resolve().as_uri())
@@ -280,6 +290,27 @@ def test_page_in_the_browser(
         assert figure["width"] <= width
     assert found["scrollWidth"] <= found["innerWidth"]  # no sideways scrolling of the page
     assert f"as of {doc['as_of']}" in found["body"]
+
+
+@pytest.mark.parametrize(
+    ("scheme", "background", "colour"),
+    [
+        ("light", "rgb(255, 255, 255)", "rgb(31, 35, 40)"),
+        ("dark", "rgb(13, 17, 23)", "rgb(230, 237, 243)"),
+    ],
+)
+def test_page_follows_the_colour_scheme(
+    chrome: Browser,
+    written: Callable[[str], tuple[Path, Any]],
+    scheme: str,
+    background: str,
+    colour: str,
+) -> None:
+    path, _ = written("diff")
+    ARTIFACTS.mkdir(exist_ok=True)
+    found, errors = render(chrome, path, 390, ARTIFACTS / f"diff-390-{scheme}.png", scheme)
+    assert errors == []
+    assert (found["background"], found["colour"]) == (background, colour)
 
 
 def test_the_browser_test_sees_a_blocked_load(chrome: Browser, tmp_path: Path) -> None:

@@ -71,7 +71,8 @@ def bar_chart(
     single = len(series) == 1
     # one series with a colour per bar: each bar drawn as a series of its own, stacked, so that
     # each takes the full height of its row and the colour of its model (pygal colours series)
-    colours = [row[0].color or "" for row in bars if row and row[0]] if single else []
+    firsts = [next((bar for bar in row if bar is not None), None) for row in bars]
+    colours = [bar.color or "" if bar else "" for bar in firsts] if single else []
     by_bar = single and all(colours) and len(colours) == len(categories)
     if not by_bar:
         colours = []
