@@ -27,6 +27,7 @@ SVG = "{http://www.w3.org/2000/svg}"
 HTML = "{http://www.w3.org/1999/xhtml}"
 PAGES = {
     "diff": ["diff", "alpha-large", "alpha-mini", "pixel-one"],
+    "diff-workload": ["diff", "alpha-large", "alpha-mini", "alpha-old", "--tokens", "5M"],
     "show": ["show", "alpha-large"],
     "show-image": ["show", "pixel-one"],
     "cost": ["cost", "alpha-large", "alpha-mini", "alpha-old", "pixel-one", "--tokens", "5M"],
@@ -237,6 +238,36 @@ def test_diff_page_says_the_differences_and_the_successors(
         in seen
     )
     assert "as of 2026-11-21" in seen
+
+
+def test_diff_with_a_workload_has_the_cost_document_and_the_verdict(
+    cli: Callable[..., Any], pages: Callable[[list[str]], tuple[str, Any]]
+) -> None:
+    models = ["alpha-large", "alpha-mini", "pixel-one"]
+    text, doc = pages(["diff", *models, "--tokens", "5M"])
+    cost = cli("cost", *models, "--tokens", "5M", "--json").json()
+    body = {
+        k: v
+        for k, v in cost.items()
+        if k not in ("schema_version", "aicompare_version", "command", "as_of")
+    }
+    assert doc["cost"] == body
+    seen = " ".join(text_outside_charts(parse(text)).split())
+    top = next(r for r in body["results"] if r["rank"] == 1)
+    assert (
+        f"For this workload, {top['model']} is the cheapest: {money(top['total'])} a month." in seen
+    )
+    assert "pixel-one cannot serve it: " in seen
+    others = [r for r in body["results"] if r["rank"] not in (None, 1)]
+    assert others and all(
+        f"{r['model']} costs {money(r['total'])} a month, " in seen for r in others
+    )
+
+
+def test_diff_refuses_csv_with_a_workload(cli: Callable[..., Any]) -> None:
+    ran = cli("diff", "alpha-large", "alpha-mini", "--tokens", "5M", "--format", "csv")
+    assert ran.exit_code == 2
+    assert ran.stderr.startswith("error: invalid value for '--format': the CSV of diff is the")
 
 
 @pytest.fixture

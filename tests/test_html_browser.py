@@ -241,6 +241,7 @@ def chrome() -> Iterator[Browser]:
 
 PAGES = {
     "diff": (["diff", "alpha-old", "alpha-mini", "pixel-one"], False),
+    "diff-workload": (["diff", "alpha-large", "alpha-mini", "--tokens", "5M"], False),
     "show": (["show", "pixel-one"], False),
     "cost": (["cost", "alpha-large", "alpha-mini", "alpha-old", "--tokens", "5M"], False),
     # the page of the "done when", on the bundled catalog

@@ -235,6 +235,11 @@ def diff_context(doc: Document) -> dict[str, Any]:
         "image_grid": _image_grid(models, doc["rows"]),
         "capabilities": _capabilities(models),
         "charts": _price_charts(models, "price-"),
+        "cost": (
+            cost_parts(doc["cost"], {m["id"]: colour(i) for i, m in enumerate(models)})
+            if "cost" in doc
+            else None
+        ),
     }
 
 
@@ -253,10 +258,52 @@ def show_context(doc: Document) -> dict[str, Any]:
 # ---------------------------------------------------------------- cost
 
 
-def cost_context(doc: Document) -> dict[str, Any]:
+def verdict(doc: Document) -> list[str]:
+    """The cost document in sentences: the cheapest, what each other model costs more, which
+    cannot serve, and the lifecycle of the cheapest when it is not current."""
+    period = doc["workload"]["period"]
+    ranked = sorted((r for r in doc["results"] if r["total"] is not None), key=lambda r: r["rank"])
+    said: list[str] = []
+    if not ranked:
+        said.append("None of these models can serve this workload.")
+    else:
+        top = ranked[0]
+        said.append(
+            f"For this workload, {top['model']} is the cheapest: {money(top['total'])} a {period}."
+            if doc["baseline"] is None
+            else f"Against the baseline {doc['baseline']}:"
+        )
+        for row in ranked[1:] if doc["baseline"] is None else ranked:
+            if row["model"] == row["reference"] or row["delta"] is None:
+                continue
+            more = Decimal(row["delta"]) >= 0
+            said.append(
+                f"{row['model']} costs {money(row['total'])} a {period}, "
+                f"{money(row['delta'].lstrip('-'))} ({row['delta_percent'].lstrip('-')}%) "
+                f"{'more' if more else 'less'} than {row['reference']}."
+            )
+        for life in top["lifecycle"]:
+            if life["status"] != "current":
+                shut = f", shuts down {life['shutdown_date']}" if life["shutdown_date"] else ""
+                after = (
+                    f": consider its live successor {life['live_successor']}"
+                    if life["live_successor"]
+                    else ""
+                )
+                said.append(f"{life['model']} is {life['status']}{shut}{after}.")
+    for row in doc["results"]:
+        if row["total"] is None and row["cannot_serve"]:
+            said.append(f"{row['model']} cannot serve it: {'; '.join(row['cannot_serve'])}.")
+    return said
+
+
+def cost_parts(doc: Document, colours: dict[str, str] | None = None) -> dict[str, Any]:
+    """What the cost page shows of a cost document (and the diff page of its `cost`, where
+    `colours` gives each model the colour it has on the page's other charts)."""
     results = doc["results"]
     ranked = [r for r in results if r["total"] is not None]
-    bars = [[Bar("total", r["total"], money(r["total"]))] for r in ranked]
+    tints = colours or {}
+    bars = [[Bar("total", r["total"], money(r["total"]), tints.get(r["model"]))] for r in ranked]
     period = doc["workload"]["period"]
     charts = (
         [bar_chart("ranking", f"Total per {period} (USD)", [r["model"] for r in ranked], bars)]
@@ -266,8 +313,6 @@ def cost_context(doc: Document) -> dict[str, Any]:
     notes: list[str] = []
     for result in results:
         notes.extend(f"{result['model']}: {note}" for note in result["notes"])
-        if result["cannot_serve"]:
-            notes.append(f"{result['model']} cannot serve: {'; '.join(result['cannot_serve'])}")
     omitted = doc["omitted"]
     if omitted["servable"]:
         notes.append(f"{omitted['servable']:,} more models can serve this workload (see --top).")
@@ -282,11 +327,19 @@ def cost_context(doc: Document) -> dict[str, Any]:
         if isinstance(value, int) and not isinstance(value, bool) and value
     ]
     return {
-        "title": "Cost of the workload per " + period,
+        "doc": doc,
+        "period": period,
         "charts": charts,
-        "results": results,
+        "verdict": verdict(doc),
         "quantities": quantities,
         "notes": notes,
+    }
+
+
+def cost_context(doc: Document) -> dict[str, Any]:
+    return {
+        "title": f"Cost of the workload per {doc['workload']['period']}",
+        "cost": cost_parts(doc),
     }
 
 
