@@ -131,22 +131,28 @@ def bar_chart(
     else:
         for name in series:
             chart.add(name, by_series[name][::-1])
-    chart.add_xml_filter(_without_scripts)
-    svg = str(chart.render(is_unicode=True))
     alt = f"{title}: " + "; ".join(
         f"{category}: " + ", ".join(f"{name} {cell}" for name, cell in zip(series, row) if cell)
         for category, row in zip(categories, cells)
     )
+    svg = svg_of(chart, key, title, alt)
+    return Chart(key, title, alt, svg, tuple(categories), tuple(series), tuple(cells))
+
+
+def svg_of(chart: Any, key: str, title: str, alt: str) -> str:
+    """A pygal chart as the page's inline SVG: no script, no comments, the fixed id `key`, and
+    `title` and `alt` as its <title> and <desc>, which name it (aria-labelledby). Every chart of
+    a page goes through here (another kind of chart, e.g. spend stacked by month, too)."""
     from markupsafe import escape
 
-    svg = _COMMENT.sub("", svg).replace(str(chart.uuid), key)
+    chart.add_xml_filter(_without_scripts)
+    svg = _COMMENT.sub("", str(chart.render(is_unicode=True))).replace(str(chart.uuid), key)
     svg = svg.replace(
         "<title>Pygal</title>",
         f'<title id="{key}-title">{escape(title)}</title><desc id="{key}-desc">{escape(alt)}</desc>',
         1,
     )
-    svg = svg.replace("<svg ", f'<svg role="img" aria-labelledby="{key}-title {key}-desc" ', 1)
-    return Chart(key, title, alt, svg, tuple(categories), tuple(series), tuple(cells))
+    return svg.replace("<svg ", f'<svg role="img" aria-labelledby="{key}-title {key}-desc" ', 1)
 
 
 def _without_scripts(root: Any) -> Any:
