@@ -1,6 +1,9 @@
-"""`aicompare diff MODEL MODEL...`: models side by side, and their key differences."""
+"""`aicompare diff MODEL MODEL...`: models side by side, and their key differences.
 
-from __future__ import annotations
+Annotations are evaluated at import (no `from __future__ import annotations`), as in the cost
+command: Typer reads each parameter's annotation twice, and a string one is compiled and
+evaluated each time, which the workload options would make about a millisecond of every run.
+"""
 
 from typing import Annotated
 
