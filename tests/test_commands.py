@@ -76,7 +76,7 @@ def test_the_cli_is_the_table_and_nothing_registers_by_import() -> None:
 @pytest.mark.parametrize(
     ("argv", "loaded"),
     [
-        (["diff", "alpha", "alpha-mini", "--json"], ["diff", "options"]),
+        (["diff", "alpha", "alpha-mini", "--json"], ["diff", "options", "options.workload"]),
         (["show", "alpha", "--json"], ["show", "options"]),
         (["list", "--json"], ["list", "options", "options.filters"]),
         (

@@ -490,10 +490,13 @@ def command_line(draw: st.DrawFn, path: tuple[str, ...]) -> tuple[list[str], dic
     if mutated and argv:
         argv = draw(mutate(argv))
     names = {n for p in command.params for n in getattr(p, "opts", [])}
-    for option in sorted(names & set(FORCED)):
+    # diff, show and cost take --out too, but write to stdout without it: forced for build only
+    forced = set(FORCED) if path == ("catalog", "build") else set(FORCED) - {"--out"}
+    for option in sorted(names & forced):
         argv += [option, draw(st.sampled_from(POOLS[option]))]
-    # "-h" or "--" drawn as a value changes how the rest is read: then no output is promised
-    plain = not {"-h", "--help", "--"} & set(argv)
+    # "-h" or "--" drawn as a value changes how the rest is read, and -o/--out sends the output to
+    # a file: then no output on stdout is promised
+    plain = not {"-h", "--help", "--", "-o", "--out"} & set(argv)
     return argv, {"json": wants_json and not mutated and plain}
 
 

@@ -142,7 +142,8 @@ def test_help_lists_the_choices_of_the_workload_options(command: str) -> None:
     assert re.search(r"^  --cache-ttl <5m\|1h> ", text, re.MULTILINE), text
     assert "  --quality <low|medium|high|standard|hd>\n" in text
     assert re.search(r"^  --tokens QTY ", text, re.MULTILINE), text
-    assert re.search(r"^  -f, --format <table\|json\|csv\|markdown>", text, re.MULTILINE), text
+    formats = "table|json|csv|markdown" + ("|html" if command == "cost" else "")
+    assert re.search(rf"^  -f, --format <{re.escape(formats)}>", text, re.MULTILINE), text
 
 
 def test_help_calls_a_model_model_everywhere() -> None:

@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Iterable, Iterator, MutableMapping
+from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
@@ -254,6 +255,10 @@ def rendered(
         from aicompare.store import dump_toml
 
         return dump_toml(_function(view.toml)(*result))
+    if fmt is OutputFormat.html:
+        from aicompare.render.html import page
+
+        return page(document(view, result, as_of), encoding or sys.stdout.encoding)
     keep = "utf-8" if view.data else encoding
     if fmt is OutputFormat.csv and view.csv is not None:
         from aicompare.render.plain import to_csv
@@ -293,6 +298,35 @@ def emit(
         write_text(rendered(fmt, view, *result, as_of=as_of))
     else:
         sys.stdout.write(rendered(fmt, view, *result, as_of=as_of))
+
+
+def emit_to(
+    fmt: OutputFormat,
+    view: View,
+    *result: object,
+    as_of: dt.date,
+    out: Path | None,
+    layers: Iterable[str | os.PathLike[str]] = (),
+    no_color: bool = False,
+) -> None:
+    """emit, or with `out` the same text written to that file (store.atomic_write_text: a
+    symbolic link is followed, a FIFO or device refused, the file replaced whole), no more
+    readable than the least readable catalog layer in `layers`; `wrote FILE` on stderr."""
+    if out is None:
+        emit(fmt, view, *result, as_of=as_of, no_color=no_color)
+        return
+    if fmt is OutputFormat.table:
+        raise typer.BadParameter(
+            "the table is for the terminal: add --format html, json, csv or markdown",
+            param_hint="'--out'",
+        )
+    from aicompare.safe_text import visible
+    from aicompare.store import atomic_write_text, unreadable_bits, writable_target
+
+    writable_target(out)
+    text = rendered(fmt, view, *result, as_of=as_of, encoding="utf-8")
+    atomic_write_text(out, text, backup=False, deny=unreadable_bits(layers))
+    sys.stderr.write(f"wrote {visible(str(out))}\n")
 
 
 def main() -> None:

@@ -9,13 +9,14 @@ from typing import Annotated
 
 import typer
 
-from aicompare.cli import emit
+from aicompare.cli import emit_to
 from aicompare.commands.options import (
     AsOfOpt,
     CatalogOpt,
-    FormatOpt,
     JsonOpt,
     NoColorOpt,
+    OutOpt,
+    PageFormatOpt,
     complete_model,
     load,
     output_format,
@@ -167,7 +168,8 @@ def command(
         ),
     ] = False,
     json_: JsonOpt = False,
-    format_: FormatOpt = None,
+    format_: PageFormatOpt = None,
+    out: OutOpt = None,
     no_color: NoColorOpt = False,
     as_of: AsOfOpt = None,
     catalog_paths: CatalogOpt = None,
@@ -191,6 +193,7 @@ def command(
       aicompare cost claude-sonnet-4-5@anthropic claude-sonnet-4-5@bedrock --tokens 50M
       aicompare cost claude-sonnet-4-5 --sellers --tokens 50M
       aicompare cost gpt-5-mini o4-mini --via azure --tokens 5M
+      aicompare cost o4-mini gpt-5-mini gpt-4.1-mini --tokens 5M --format html -o cost.html
     """
     spec = workload_spec(locals())  # first: its parameters, and nothing else yet
     fmt_ = output_format(json_, format_)
@@ -201,8 +204,9 @@ def command(
             param_hint="'--items'",
         )
     today = parse_as_of(as_of)
+    catalog = load(catalog_paths, today if as_of else None)
     result = cost_query(
-        load(catalog_paths, today if as_of else None),
+        catalog,
         models or [],
         spec,
         today,
@@ -222,4 +226,12 @@ def command(
     from aicompare.history import with_projections
 
     result = with_projections(result, utc_today())
-    emit(fmt_, ITEMS_VIEW if items else VIEW, result, as_of=today, no_color=no_color)
+    emit_to(
+        fmt_,
+        ITEMS_VIEW if items else VIEW,
+        result,
+        as_of=today,
+        out=out,
+        layers=[layer.path for layer in catalog.layers if layer.exists],
+        no_color=no_color,
+    )

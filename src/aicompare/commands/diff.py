@@ -1,25 +1,60 @@
-"""`aicompare diff MODEL MODEL...`: models side by side, and their key differences."""
+"""`aicompare diff MODEL MODEL...`: models side by side, and their key differences.
 
-from __future__ import annotations
+Annotations are evaluated at import (no `from __future__ import annotations`), as in the cost
+command: Typer reads each parameter's annotation twice, and a string one is compiled and
+evaluated each time, which the workload options would make about a millisecond of every run.
+"""
 
 from typing import Annotated
 
 import typer
 
-from aicompare.cli import emit
+from aicompare.cli import emit_to
 from aicompare.commands.options import (
     AsOfOpt,
     CatalogOpt,
-    FormatOpt,
     JsonOpt,
     NoColorOpt,
+    OutOpt,
+    PageFormatOpt,
     complete_model,
     fail_usage,
     load,
     output_format,
     parse_as_of,
 )
-from aicompare.render import View
+from aicompare.commands.options.workload import (
+    AudioInputOpt,
+    AudioMinutesOpt,
+    AudioOutputOpt,
+    BatchOpt,
+    CachedImageInputOpt,
+    CachedTokOpt,
+    CacheHitOpt,
+    CacheTtlOpt,
+    CacheWritesOpt,
+    CharactersOpt,
+    ImageInputOpt,
+    ImageOutputOpt,
+    ImagesOpt,
+    InputTokOpt,
+    OffPeakOpt,
+    OutputTokOpt,
+    PerOpt,
+    QualityOpt,
+    ReasoningOpt,
+    RequestOpt,
+    RequestsOpt,
+    SearchesOpt,
+    ShareOpt,
+    SizeOpt,
+    ThinkingOpt,
+    TierOpt,
+    TokensOpt,
+    VideoSecondsOpt,
+    workload_spec,
+)
+from aicompare.render import OutputFormat, View
 
 VIEW = View(
     "diff",
@@ -39,7 +74,8 @@ def command(
         ),
     ],
     json_: JsonOpt = False,
-    format_: FormatOpt = None,
+    format_: PageFormatOpt = None,
+    out: OutOpt = None,
     no_color: NoColorOpt = False,
     as_of: AsOfOpt = None,
     catalog_paths: CatalogOpt = None,
@@ -51,8 +87,39 @@ def command(
             help="Compare the models as this seller sells them (bedrock, azure, vertex_ai, ...).",
         ),
     ] = None,
+    tokens: TokensOpt = None,
+    input_: InputTokOpt = None,
+    output: OutputTokOpt = None,
+    cached_input: CachedTokOpt = None,
+    output_share: ShareOpt = None,
+    images: ImagesOpt = None,
+    quality: QualityOpt = None,
+    size: SizeOpt = None,
+    batch: BatchOpt = False,
+    per: PerOpt = "month",
+    request_tokens: RequestOpt = None,
+    cache_writes: CacheWritesOpt = None,
+    cache_ttl: CacheTtlOpt = None,
+    cache_hit: CacheHitOpt = None,
+    reasoning_tokens: ReasoningOpt = None,
+    image_input: ImageInputOpt = None,
+    cached_image_input: CachedImageInputOpt = None,
+    image_output_tokens: ImageOutputOpt = None,
+    audio_input_tokens: AudioInputOpt = None,
+    audio_output_tokens: AudioOutputOpt = None,
+    audio_minutes: AudioMinutesOpt = None,
+    characters: CharactersOpt = None,
+    video_seconds: VideoSecondsOpt = None,
+    requests: RequestsOpt = None,
+    searches: SearchesOpt = None,
+    tier: TierOpt = None,
+    off_peak: OffPeakOpt = False,
+    thinking: ThinkingOpt = False,
 ) -> None:
     """Compare models side by side, with the key differences in plain sentences.
+
+    With a workload (--tokens, --images, ... as `cost` takes them) the models are also priced
+    for it and ranked, cheapest first: the same figures as `aicompare cost MODEL... --tokens ...`.
 
     \b
     Examples:
@@ -61,8 +128,17 @@ def command(
       aicompare diff o4-mini gpt-5-mini --json | jq -r '.differences[].text'
       aicompare diff claude-sonnet-4-5@anthropic claude-sonnet-4-5@bedrock-eu
       aicompare diff gpt-5-mini gpt-4.1-mini --via azure
+      aicompare diff gpt-image-1 o4-mini --format html -o page.html
+      aicompare diff gpt-5-mini gpt-4.1-mini --tokens 5M --format html -o page.html
     """
+    spec = workload_spec(locals())
     fmt_ = output_format(json_, format_)
+    if spec.given() and fmt_ is OutputFormat.csv:
+        fail_usage(
+            "the CSV of diff is the models' table: for a workload's costs use "
+            "`aicompare cost MODEL... --format csv`",
+            "--format",
+        )
     today = parse_as_of(as_of)
     if len(models) < 2:
         fail_usage("give at least two models to compare", "MODEL")
@@ -88,4 +164,12 @@ def command(
     from aicompare.succession import lookup_in
 
     result = diff(resolved, today, catalog.provider_name, lookup_in(catalog.models))
-    emit(fmt_, VIEW, result, catalog, as_of=today, no_color=no_color)
+    cost = None
+    if spec.given():
+        from aicompare.costing import cost_query
+
+        cost = cost_query(catalog, models, spec, today, via=via)
+    layers = [layer.path for layer in catalog.layers if layer.exists]
+    emit_to(
+        fmt_, VIEW, result, catalog, cost, as_of=today, out=out, layers=layers, no_color=no_color
+    )

@@ -6,13 +6,14 @@ from typing import Annotated
 
 import typer
 
-from aicompare.cli import emit
+from aicompare.cli import emit_to
 from aicompare.commands.options import (
     AsOfOpt,
     CatalogOpt,
-    FormatOpt,
     JsonOpt,
     NoColorOpt,
+    OutOpt,
+    PageFormatOpt,
     complete_model,
     load,
     output_format,
@@ -43,7 +44,8 @@ def command(
         ),
     ],
     json_: JsonOpt = False,
-    format_: FormatOpt = None,
+    format_: PageFormatOpt = None,
+    out: OutOpt = None,
     no_color: NoColorOpt = False,
     as_of: AsOfOpt = None,
     catalog_paths: CatalogOpt = None,
@@ -63,21 +65,26 @@ def command(
       aicompare show "GPT-4.1 Mini"
       aicompare show openai:o4-mini --json
       aicompare show o3 --history
+      aicompare show gpt-image-1 --format html -o gpt-image-1.html
     """
     fmt_ = output_format(json_, format_)
-    if history and fmt_ is OutputFormat.csv:
+    if history and fmt_ in (OutputFormat.csv, OutputFormat.html):
         raise typer.BadParameter(
-            "--history is shown as a table, Markdown or JSON, not CSV", param_hint="'--history'"
+            f"--history is shown as a table, Markdown or JSON, not {fmt_.value.upper()}",
+            param_hint="'--history'",
         )
     today = parse_as_of(as_of)
     catalog = load(catalog_paths, today if as_of else None)
     found = catalog.resolve(model)
-    emit(
+    layers = [layer.path for layer in catalog.layers if layer.exists]
+    emit_to(
         fmt_,
         HISTORY_VIEW if history else VIEW,
         found,
         catalog,
         today,
         as_of=today,
+        out=out,
+        layers=layers,
         no_color=no_color,
     )

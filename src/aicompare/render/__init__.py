@@ -2,8 +2,8 @@
 to table, CSV, Markdown, JSON or TOML. The JSON path imports neither rich nor the block types.
 
 A format is one member of OutputFormat and one renderer: rich_table.print_blocks (table),
-plain.to_csv (of a csv_views table of machine values), plain.to_markdown, plain.write_json (json; the envelope is documents.envelope)
-and store.dump_toml (toml).
+plain.to_csv (of a csv_views table of machine values), plain.to_markdown, plain.write_json (json; the envelope is documents.envelope),
+store.dump_toml (toml) and html.page (html: a page made from the JSON document).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ class OutputFormat(str, Enum):
     csv = "csv"
     markdown = "markdown"
     toml = "toml"
+    html = "html"
 
 
 class View:

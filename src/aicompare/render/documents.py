@@ -5,13 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aicompare import __version__, succession
 from aicompare.catalog import Catalog
 from aicompare.compare import Difference, DiffResult, status_text
 from aicompare.fmt import dec
 from aicompare.model import ImagePrice, Model, Offer, Prices, PriceSet
+
+if TYPE_CHECKING:
+    from aicompare.costing import CostResult
 
 SCHEMA_VERSION = 1
 
@@ -173,7 +176,11 @@ def show_document(model: Model, catalog: Catalog, today: dt.date) -> dict[str, A
     return {"model": model_full(model, today, catalog)}
 
 
-def diff_document(result: DiffResult, catalog: Catalog) -> dict[str, Any]:
+def diff_document(
+    result: DiffResult, catalog: Catalog, cost: CostResult | None = None
+) -> dict[str, Any]:
+    """The models, the rows, the differences; with a workload, `cost`: the body of the cost
+    document of the same models (render.cost_views.cost_document, as `cost --json` has it)."""
     models = []
     for index, model in enumerate(result.models):
         entry = model_full(model, result.today, catalog)
@@ -190,8 +197,13 @@ def diff_document(result: DiffResult, catalog: Catalog) -> dict[str, Any]:
         }
         for row in result.rows
     ]
-    return {
+    body: dict[str, Any] = {
         "models": models,
         "rows": rows,
         "differences": [difference(d) for d in result.differences],
     }
+    if cost is not None:
+        from aicompare.render.cost_views import cost_document
+
+        body["cost"] = cost_document(cost)
+    return body

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from aicompare import fmt, succession
 from aicompare.catalog import Catalog
@@ -19,6 +20,9 @@ from aicompare.model import (
 )
 from aicompare.render import LEGEND
 from aicompare.render.blocks import Block, Cell, Column, TableBlock, TextBlock
+
+if TYPE_CHECKING:
+    from aicompare.costing import CostResult
 
 
 def successions_in(catalog: Catalog) -> succession.Lookup:
@@ -282,9 +286,11 @@ def offers_table(model: Model) -> TableBlock:
     )
 
 
-def diff_view(result: DiffResult, catalog: Catalog | None = None) -> list[Block]:
+def diff_view(
+    result: DiffResult, catalog: Catalog | None = None, cost: CostResult | None = None
+) -> list[Block]:
     """The comparison table and the key differences (`catalog`: as diff_document takes it; the
-    result already names the providers)."""
+    result already names the providers), then with a workload (`cost`) the cost view of it."""
     columns = [
         Column("", truncate=True, min_width=16),
         *[Column(m.id, truncate=True, min_width=10) for m in result.models],
@@ -314,4 +320,8 @@ def diff_view(result: DiffResult, catalog: Catalog | None = None) -> list[Block]
             bullets=True,
         )
     )
+    if cost is not None:
+        from aicompare.render.cost_views import cost_view
+
+        blocks.extend(cost_view(cost))
     return blocks

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
@@ -50,6 +51,26 @@ FormatOpt = Annotated[
         "-f",
         help="Output format: table, json, csv or markdown.",
         click_type=choice([f.value for f in TABLE_FORMATS]),
+    ),
+]
+# diff, show and cost: the same, and a self-contained HTML page (render/html)
+PAGE_FORMATS = (*TABLE_FORMATS, OutputFormat.html)
+PageFormatOpt = Annotated[
+    OutputFormat | None,
+    typer.Option(
+        "--format",
+        "-f",
+        help="Output format: table, json, csv, markdown or html (a page; see docs/output.md).",
+        click_type=choice([f.value for f in PAGE_FORMATS]),
+    ),
+]
+OutOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--out",
+        "-o",
+        metavar="FILE",
+        help="Write the output (json, csv, markdown or html) to this file instead of stdout.",
     ),
 ]
 NoColorOpt = Annotated[
