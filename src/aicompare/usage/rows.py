@@ -12,6 +12,8 @@ here, once, so the engine never knows the format:
 - `prompt_tokens` is one request's whole prompt (uncached + cached + cache writes) where a row is
   one request, for long-context tiers; None where a row aggregates many requests (a usage-API
   bucket), and the engine then says it could not apply long-context tiers to those rows.
+- `long_context` is set only where a log says which context-window tier a bucket was billed at
+  (Anthropic's `context_window`); otherwise `prompt_tokens` decides.
 - `time` is timezone-aware UTC; None where the log has no time (priced at today's prices, noted).
 - `model` and `seller` are the log's own strings, untouched ("bedrock/anthropic.claude-...",
   "azure"); resolving them to catalog ids is the engine's job (it must be able to list the raw
@@ -51,6 +53,10 @@ class UsageRow(NamedTuple):
     key: str | None = None  # API key id, virtual key or user
     recorded_cost: Decimal | None = None  # USD the log says this row cost (LiteLLM `spend`)
     source: str = ""  # "file.jsonl:12": where the row came from, for messages
+    # The log's own word on the long-context tier, where it gives one instead of a prompt size
+    # (Anthropic's usage report `context_window`: "200k-1M" is True, "0-200k" False); None where
+    # the log does not say (then `prompt_tokens` decides, where known).
+    long_context: bool | None = None
 
 
 class RecordedCost(NamedTuple):
