@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
+import io
 import json
 import os
 import sqlite3
@@ -534,3 +535,81 @@ def test_large_json_array_streams(tmp_path: Path) -> None:
     assert len(got) == 3000
     assert sum(r.recorded_cost or 0 for r in got if isinstance(r, UsageRow)) == Decimal("1500.0")
     assert {r.source.rsplit(" ", 1)[1] for r in got[-1:]} == {"3000"}
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 7, 64])
+def test_iter_array_matches_json_loads_at_any_chunk_size(
+    monkeypatch: pytest.MonkeyPatch, chunk: int
+) -> None:
+    from aicompare.usage.readers import _common
+
+    monkeypatch.setattr(_common, "_CHUNK", chunk)
+    text = ' [ {"a": [1, 2, {"b": "]},"}]}, 12345 ,\n"x\\"y", 1.25e3, true, null, {} , [] ]\n '
+    got = [value for _, value in _common.iter_array(io.StringIO(text), "f")]
+    assert got == json.loads(text, parse_float=Decimal)
+
+
+def test_iter_array_yields_before_reading_the_whole_file() -> None:
+    from aicompare.usage.readers import _common
+
+    class Counting(io.StringIO):
+        consumed = 0
+
+        def read(self, size: int | None = -1, /) -> str:
+            data: str = super().read(size)
+            self.consumed += len(data)
+            return data
+
+    text = "[" + ",".join(json.dumps({"n": i, "pad": "x" * 100}) for i in range(20_000)) + "]"
+    stream = Counting(text)
+    elements = _common.iter_array(stream, "f")
+    assert next(elements)[1]["n"] == 0
+    assert stream.consumed <= 2 * _common._CHUNK < len(text)
+    assert sum(1 for _ in elements) == 19_999
+
+
+def test_iter_array_bounds_a_broken_element(monkeypatch: pytest.MonkeyPatch) -> None:
+    from aicompare.usage.readers import _common
+
+    monkeypatch.setattr(_common, "_CHUNK", 16)
+    monkeypatch.setattr(_common, "MAX_ELEMENT", 64)
+    text = '[{"a": 1}, {"a": "' + "x" * 10_000 + '"}]'
+    with pytest.raises(UsageFormatError, match="f record 2: is not valid JSON, or is a record"):
+        list(_common.iter_array(io.StringIO(text), "f"))
+
+
+def test_a_page_of_empty_buckets_is_still_openai(tmp_path: Path) -> None:
+    page = {"object": "page", "data": [{"object": "bucket", "start_time": 1, "results": []}]}
+    path = tmp_path / "empty.json"
+    path.write_text(json.dumps(page, indent=2))
+    with read_usage(str(path)) as records:
+        assert (records.format, list(records)) == ("openai", [])
+
+
+def test_anthropic_cents_are_divided_exactly(tmp_path: Path) -> None:
+    page = {
+        "data": [
+            {
+                "starting_at": "2025-08-01T00:00:00Z",
+                "results": [{"currency": "USD", "amount": "12345678901234.567890123456789"}],
+            }
+        ]
+    }
+    path = tmp_path / "cost.json"
+    path.write_text(json.dumps(page))
+    (cost,) = rows(path)
+    assert isinstance(cost, RecordedCost)
+    assert cost.amount == Decimal("123456789012.34567890123456789")
+
+
+def test_json_lines_count_leading_blank_lines(tmp_path: Path) -> None:
+    path = tmp_path / "u.jsonl"
+    path.write_text('\n\n{"resourceSpans": []}\n\n{"resourceSpans": [}\n')
+    with pytest.raises(UsageFormatError, match=r"u\.jsonl:5: is not valid JSON"):
+        rows(path)
+
+
+def test_llm_db_path_with_uri_characters(llm_db: Path, tmp_path: Path) -> None:
+    odd = tmp_path / "my?logs#1 %20.db"
+    odd.write_bytes(llm_db.read_bytes())
+    assert len(rows(odd)) == 3

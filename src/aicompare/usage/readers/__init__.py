@@ -16,6 +16,7 @@ from __future__ import annotations
 import gzip
 import io
 import os
+import re
 import sys
 import zlib
 from collections.abc import Callable, Iterator, Mapping
@@ -43,6 +44,7 @@ FORMATS = ("openai", "anthropic", "litellm", "otel", "llm", "csv", "jsonl")
 GZIP_MAGIC = b"\x1f\x8b"
 SQLITE_MAGIC = b"SQLite format 3\x00"
 HEAD_SIZE = 1 << 16  # what detection looks at
+_PAGE = re.compile(r'"object"\s*:\s*"page"')
 
 _READ_FLAGS = (
     os.O_RDONLY
@@ -215,9 +217,9 @@ def detect_format(head: bytes) -> str | None:
             return "otel"
         if '"organization.usage.' in text or '"organization.costs.result"' in text:
             return "openai"
-        if '"starting_at"' in text and (
-            '"uncached_input_tokens"' in text or '"cost_type"' in text or '"currency"' in text
-        ):
+        if _PAGE.search(text) and '"start_time"' in text:
+            return "openai"  # a page whose buckets are all empty names no result object
+        if '"starting_at"' in text:
             return "anthropic"
         if '"startTime"' in text and '"spend"' in text:
             return "litellm"

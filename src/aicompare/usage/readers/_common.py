@@ -25,6 +25,11 @@ NO_MODEL = "(no model in the log)"
 
 # The largest amount of money one record may carry, in USD: above it is a broken file.
 MAX_MONEY = Decimal(10**15)
+# More significant digits than this in one amount is not a real charge; below it, every Decimal
+# operation the readers and the engine do stays exact in a 60-digit context.
+MAX_MONEY_DIGITS = 30
+# The largest JSON array element (one record) read into memory while streaming an array.
+MAX_ELEMENT = 1 << 26
 
 _CHUNK = 1 << 16
 _DIGITS = re.compile(r"[0-9]+", re.ASCII)
@@ -113,7 +118,9 @@ def money(value: object, where: str, field: str) -> Decimal:
         raise fail(where, f"{field} is {amount}: a cost must not be negative")
     if amount > MAX_MONEY:
         raise fail(where, f"{field} {shown(value)} is above {MAX_MONEY}")
-    return amount + 0  # normalise -0
+    if len(amount.as_tuple().digits) > MAX_MONEY_DIGITS:
+        raise fail(where, f"{field} {shown(value)} has more digits than aicompare keeps exactly")
+    return amount.copy_abs()  # exact (no context rounding); turns -0 into 0
 
 
 def text_or_none(value: object, where: str, field: str) -> str | None:
@@ -238,6 +245,10 @@ def iter_array(stream: Readable, name: str) -> Iterator[tuple[str, Any]]:
     buf = stream.read(_CHUNK)
     eof = buf == ""
     pos = _skip_ws(buf, 0)
+    while pos >= len(buf) and not eof:
+        buf = stream.read(_CHUNK)
+        eof = buf == ""
+        pos = _skip_ws(buf, 0)
     if pos >= len(buf) or buf[pos] != "[":
         raise fail(name, "is not a JSON array")
     pos += 1
@@ -276,7 +287,17 @@ def iter_array(stream: Readable, name: str) -> Iterator[tuple[str, Any]]:
             value, end = None, -1
         except (ValueError, RecursionError) as exc:
             raise fail(f"{name} record {index + 1}", f"is not valid JSON ({_short(exc)})") from None
-        if end == -1 or (end >= len(buf) and not eof):
+        if end != -1 and not eof and not isinstance(value, dict | list | str):
+            # a number or literal is complete only where a delimiter follows it ("1." + "25")
+            after = _skip_ws(buf, end)
+            if after >= len(buf) or buf[after] not in ",]":
+                end = -1
+        if end == -1:
+            if len(buf) - pos > MAX_ELEMENT:
+                raise fail(
+                    f"{name} record {index + 1}",
+                    f"is not valid JSON, or is a record larger than {MAX_ELEMENT >> 20} MiB",
+                )
             # incomplete: read more (doubling, so a large element costs O(n log n), not O(n^2))
             buf = buf[pos:]
             pos = 0
@@ -302,7 +323,11 @@ def iter_documents(stream: TextSource, name: str) -> Iterator[tuple[str, Any]]:
     - a first line that is a whole JSON value: JSON lines, one value per line, streamed;
     - otherwise: one (pretty-printed) document, read whole - an API page is one document.
     """
-    first = skip_blank(stream)
+    first = stream.read(1)
+    number = 1  # the line the first value starts on
+    while first in (" ", "\t", "\r", "\n"):
+        number += first == "\n"
+        first = stream.read(1)
     if first == "":
         raise fail(name, "is empty")
     if first == "[":
@@ -312,10 +337,9 @@ def iter_documents(stream: TextSource, name: str) -> Iterator[tuple[str, Any]]:
     try:
         value = loads(line, name)
     except UsageFormatError:
-        yield name, loads(line + stream.read(), name)
+        yield name, loads("\n" * (number - 1) + line + stream.read(), name)
         return
-    yield f"{name}:1", value
-    number = 1
+    yield f"{name}:{number}", value
     for text in stream:
         number += 1
         if text.strip():

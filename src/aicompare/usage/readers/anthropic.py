@@ -15,6 +15,7 @@ A page is `{"data": [bucket...], "has_more": ..., "next_page": ...}`; a bucket h
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from decimal import Context
 from typing import Any, TextIO
 
 from aicompare.usage.readers._common import (
@@ -34,6 +35,7 @@ from aicompare.usage.readers._common import (
 from aicompare.usage.rows import RecordedCost, UsageRow
 
 LONG_CONTEXT = "200k-1M"
+_EXACT = Context(prec=60)  # cents to dollars, never rounded (money() bounds the digits)
 
 
 def read(stream: TextIO, name: str, skip: Callable[[str], None]) -> Iterator[Record]:
@@ -66,7 +68,7 @@ def _result(result: dict[str, Any], at: str, time: Any) -> Record:
         ]
         line_item = description or "/".join(k for k in kinds if k) or None
         return RecordedCost(
-            amount=cents.scaleb(-2),
+            amount=cents.scaleb(-2, _EXACT),
             model=model,
             time=time,
             project=project,
