@@ -613,3 +613,34 @@ def test_llm_db_path_with_uri_characters(llm_db: Path, tmp_path: Path) -> None:
     odd = tmp_path / "my?logs#1 %20.db"
     odd.write_bytes(llm_db.read_bytes())
     assert len(rows(odd)) == 3
+
+
+def test_text_that_is_not_utf8_names_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "latin.csv"
+    path.write_bytes(b"model,input_tokens\ngpt-4o,1\n" + b"gpt-4o,2\n" * 20_000 + b"caf\xe9,3\n")
+    with pytest.raises(
+        UsageFormatError,
+        match=r"latin\.csv: is not UTF-8 text \(after latin\.csv:\d+\); save it as UTF-8",
+    ):
+        rows(path)
+
+
+def test_empty_input_and_empty_array(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.json"
+    empty.write_bytes(b"  \n")
+    with pytest.raises(UsageFormatError, match="empty.json: is empty: there is no usage to read"):
+        read_usage(str(empty))
+    nothing = tmp_path / "spend.json"
+    nothing.write_text("[ ]\n")
+    with read_usage(str(nothing)) as records:
+        assert (records.format, list(records)) == ("litellm", [])
+
+
+def test_mapped_json_array_streams_with_record_numbers(tmp_path: Path) -> None:
+    path = tmp_path / "mine.json"
+    path.write_text('[{"m": "x", "i": 3}, {"m": "y", "i": "4"}]')
+    got = rows(path, format="jsonl", column_map=parse_column_map("model=m,input=i"))
+    assert [(r.model, r.input_tokens, r.source) for r in got if isinstance(r, UsageRow)] == [
+        ("x", 3, f"{path} record 1"),
+        ("y", 4, f"{path} record 2"),
+    ]

@@ -213,6 +213,8 @@ def detect_format(head: bytes) -> str | None:
     if not text or "\x00" in text:
         return None
     if text[0] in "[{":
+        if re.fullmatch(r"\[\s*\]\s*", text):
+            return "litellm"  # what /spend/logs returns for a period without requests
         if '"resourceSpans"' in text:
             return "otel"
         if '"organization.usage.' in text or '"organization.costs.result"' in text:
@@ -249,6 +251,7 @@ class UsageRecords(Iterator[Record]):
         self._records = records
         self._close = close
         self._closed = False
+        self._last = ""
 
     def skip(self, reason: str) -> None:
         self.skipped[reason] = self.skipped.get(reason, 0) + 1
@@ -258,17 +261,20 @@ class UsageRecords(Iterator[Record]):
 
     def __next__(self) -> Record:
         try:
-            return next(self._records)
+            record = next(self._records)
+            self._last = record.source
+            return record
         except StopIteration:
             self.close()
             raise
         except UsageFormatError:
             self.close()
             raise
-        except UnicodeDecodeError as exc:
+        except UnicodeDecodeError:
             self.close()
+            where = f"after {self._last}" if self._last else "in its first records"
             raise UsageFormatError(
-                f"{self.name}: is not UTF-8 text (byte {exc.start} of a chunk)"
+                f"{self.name}: is not UTF-8 text ({where}); save it as UTF-8"
             ) from None
         except RecursionError:
             self.close()
@@ -302,6 +308,8 @@ def read_usage(
         raise UsageFormatError(f"unknown usage format {format!r} (known: {', '.join(FORMATS)})")
     opened = open_usage_input(path)
     try:
+        if not opened.head.strip():
+            raise fail(name, "is empty: there is no usage to read")
         found = format or detect_format(opened.head)
         if found is None:
             raise fail(

@@ -1,5 +1,7 @@
 """Any CSV or JSON lines usage table, read through a column map (`--map`).
 
+JSON lines may also be a JSON array of objects (streamed) or one object.
+
 `parse_column_map("model=llm_model,input=prompt_tokens,cached=cache_hits,time=ts")` maps UsageRow
 fields (or their short aliases, see ALIASES) to the file's columns; in JSON lines a column may be
 a dotted path into nested objects (`usage.prompt_tokens`). Without a map, columns named exactly
@@ -28,7 +30,7 @@ from aicompare.usage.readers._common import (
     as_dict,
     count,
     fail,
-    loads,
+    iter_documents,
     money,
     shown,
 )
@@ -245,13 +247,8 @@ def read_jsonl(
     stream: TextSource, name: str, mapping: Mapping[str, str] | None, skip: Callable[[str], None]
 ) -> Iterator[Record]:
     resolved: dict[str, str] | None = None
-    for number, line in enumerate(stream, 1):
-        if not line.strip():
-            continue
-        at = f"{name}:{number}"
-        row = as_dict(loads(line, at), at, "the line")
+    for at, value in iter_documents(stream, name):
+        row = as_dict(value, at, "the record")
         if resolved is None:
             resolved = _resolve(mapping, list(row), name)
         yield _row(row, resolved, at, dotted=True)
-    if resolved is None:
-        raise fail(name, "is empty")
