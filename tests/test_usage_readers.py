@@ -620,7 +620,7 @@ def test_text_that_is_not_utf8_names_the_file(tmp_path: Path) -> None:
     path.write_bytes(b"model,input_tokens\ngpt-4o,1\n" + b"gpt-4o,2\n" * 20_000 + b"caf\xe9,3\n")
     with pytest.raises(
         UsageFormatError,
-        match=r"latin\.csv: is not UTF-8 text \(after latin\.csv:\d+\); save it as UTF-8",
+        match=r"latin\.csv: is not UTF-8 text \(after \S+latin\.csv:\d+\); save it as UTF-8",
     ):
         rows(path)
 
@@ -628,7 +628,7 @@ def test_text_that_is_not_utf8_names_the_file(tmp_path: Path) -> None:
 def test_empty_input_and_empty_array(tmp_path: Path) -> None:
     empty = tmp_path / "empty.json"
     empty.write_bytes(b"  \n")
-    with pytest.raises(UsageFormatError, match="empty.json: is empty: there is no usage to read"):
+    with pytest.raises(UsageFormatError, match=r"empty\.json: is empty: there is no usage to read"):
         read_usage(str(empty))
     nothing = tmp_path / "spend.json"
     nothing.write_text("[ ]\n")
