@@ -453,6 +453,19 @@ def test_malformed_records_name_the_file_and_record(
     assert str(caught.value).startswith(str(path))
 
 
+def test_csv_rows_must_match_the_header(tmp_path: Path) -> None:
+    path = tmp_path / "cut.csv"
+    path.write_text("model,input_tokens,output_tokens\ngpt-4o,10,2\n\ngpt-4o,10\n")
+    with pytest.raises(
+        UsageFormatError, match=r"cut\.csv:4: has fewer cells \(2\) than the header \(3\)"
+    ):
+        rows(path)
+    spend = tmp_path / "spend.csv"
+    spend.write_text("model,startTime,spend,prompt_tokens\ngpt-4o,2025-01-01,0.1\n")
+    with pytest.raises(UsageFormatError, match=r"spend\.csv:2: has fewer cells than the header"):
+        rows(spend)
+
+
 def test_csv_error_names_the_line(tmp_path: Path) -> None:
     path = tmp_path / "u.csv"
     path.write_text("model,input_tokens\ngpt-4o,10\ngpt-4o,-3\n")

@@ -13,12 +13,10 @@ their conventions are described in docs/reprice.md ("Formats"). No typer or rich
 
 from __future__ import annotations
 
-import gzip
 import io
 import os
 import re
 import sys
-import zlib
 from collections.abc import Callable, Iterator, Mapping
 from types import TracebackType
 from typing import IO
@@ -178,6 +176,8 @@ class _Gunzip(io.RawIOBase):
     """gzip decompression whose errors (a cut or corrupt file) are UsageFormatErrors."""
 
     def __init__(self, stream: IO[bytes], name: str) -> None:
+        import gzip  # only for gzipped input: the plain path does not pay for it
+
         self._gzip = gzip.GzipFile(fileobj=stream, mode="rb")
         self._stream = stream
         self._name = name
@@ -186,6 +186,8 @@ class _Gunzip(io.RawIOBase):
         return True
 
     def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        import zlib
+
         try:
             data = self._gzip.read(len(buffer))
         except (OSError, EOFError, zlib.error) as exc:

@@ -70,6 +70,8 @@ def read_csv(stream: TextSource, name: str, skip: Callable[[str], None]) -> Iter
             at = f"{name}:{reader.line_num}"
             if None in row:
                 raise fail(at, "has more cells than the header")
+            if None in row.values():
+                raise fail(at, "has fewer cells than the header")
             record = _row(row, at)
             if record is None:
                 skip(OWN_CACHE)

@@ -19,6 +19,7 @@ milliseconds (10**11 up to 10**14). Counts are whole numbers (`12.0` is 12); emp
 from __future__ import annotations
 
 import csv
+import functools
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any
@@ -140,9 +141,10 @@ def _resolve(mapping: Mapping[str, str] | None, columns: list[str], name: str) -
     return dict(mapping)
 
 
-def _lookup(row: Mapping[str, Any], column: str, dotted: bool) -> Any:
-    if column in row or not dotted:
-        return row.get(column)
+def _lookup(row: Mapping[str, Any], column: str) -> Any:
+    """A JSON record's value for a column name, or a dotted path into nested objects."""
+    if column in row:
+        return row[column]
     value: Any = row
     for part in column.split("."):
         if not isinstance(value, dict):
@@ -161,84 +163,100 @@ def _text(value: Any, at: str, field: str) -> str | None:
     raise fail(at, f"{field} is {shown(value)}, not text")
 
 
-def _row(row: Mapping[str, Any], mapping: Mapping[str, str], at: str, dotted: bool) -> UsageRow:
-    def get(field: str) -> Any:
-        column = mapping.get(field)
-        return None if column is None else _lookup(row, column, dotted)
-
-    model = _text(get("model"), at, "model")
-    if model is None:
-        raise fail(at, f"has no model (column {shown(mapping['model'])} is empty)")
-    counts = {
-        field: count(get(field), at, mapping.get(field, field))
-        for field in _COUNTS
-        if field in mapping
-    }
-    if "requests" not in mapping:
-        counts["requests"] = 1
-    if mapping.get(INPUT_INCLUDES_CACHED) == "yes":
-        cached = sum(
-            counts.get(f, 0)
-            for f in ("cached_input_tokens", "cache_write_tokens", "cache_write_1h_tokens")
-        )
-        total = counts.get("input_tokens", 0)
-        if cached > total:
-            raise fail(
-                at, f"the cached tokens ({cached}) exceed the input ({total}) that includes them"
-            )
-        counts["input_tokens"] = total - cached
-    batch = get("batch")
-    if isinstance(batch, str):
-        flag = batch.strip().lower()
+def _flag(value: Any, at: str) -> bool:
+    if value is None or isinstance(value, bool):
+        return bool(value)
+    if isinstance(value, str):
+        flag = value.strip().lower()
         if flag not in _YES and flag not in _NO:
-            raise fail(at, f"batch is {shown(batch)}, not yes/no")
-        batch = flag in _YES
-    elif batch is not None and not isinstance(batch, bool):
-        if isinstance(batch, int | Decimal) and batch in (0, 1):
-            batch = bool(batch)
-        else:
-            raise fail(at, f"batch is {shown(batch)}, not true or false")
-    when = get("time")
-    cost = get("recorded_cost")
-    texts = {field: _text(get(field), at, field) for field in _TEXTS[1:]}
-    return UsageRow(
-        model=model,
-        seller=texts["seller"],
-        time=None if when in (None, "") else any_time(when, at, mapping["time"]),
-        batch=bool(batch),
-        tier=texts["tier"] or STANDARD_TIER,
-        project=texts["project"],
-        key=texts["key"],
-        image_quality=texts["image_quality"],
-        image_size=texts["image_size"],
-        recorded_cost=None if cost in (None, "") else money(cost, at, mapping["recorded_cost"]),
-        source=at,
-        **counts,  # type: ignore[arg-type]
-    )
+            raise fail(at, f"batch is {shown(value)}, not yes/no")
+        return flag in _YES
+    if isinstance(value, int | Decimal) and value in (0, 1):
+        return bool(value)
+    raise fail(at, f"batch is {shown(value)}, not true or false")
+
+
+_CACHE_FIELDS = ("cached_input_tokens", "cache_write_tokens", "cache_write_1h_tokens")
+
+
+class _Plan:
+    """How one file's records become UsageRows, worked out once from the map: `keys` are where
+    each mapped field is (a column index in a CSV, a column name or dotted path in JSON)."""
+
+    def __init__(self, mapping: Mapping[str, str], keys: Mapping[str, Any]) -> None:
+        self.mapping = mapping
+        self.model = keys["model"]
+        self.counts = [(f, keys[f], mapping[f]) for f in _COUNTS if f in keys]
+        self.texts = [(f, keys[f]) for f in _TEXTS[1:] if f in keys]
+        self.time = keys.get("time")
+        self.cost = keys.get("recorded_cost")
+        self.batch = keys.get("batch")
+        self.subtract = mapping.get(INPUT_INCLUDES_CACHED) == "yes"
+        self.default_requests = "requests" not in keys
+
+    def row(self, get: Callable[[Any], Any], at: str) -> UsageRow:
+        model = _text(get(self.model), at, "model")
+        if model is None:
+            raise fail(at, f"has no model (column {shown(self.mapping['model'])} is empty)")
+        values: dict[str, Any] = {f: count(get(key), at, column) for f, key, column in self.counts}
+        if self.default_requests:
+            values["requests"] = 1
+        if self.subtract:
+            cached = sum(values.get(f, 0) for f in _CACHE_FIELDS)
+            total = values.get("input_tokens", 0)
+            if cached > total:
+                raise fail(
+                    at,
+                    f"the cached tokens ({cached}) exceed the input ({total}) that includes them",
+                )
+            values["input_tokens"] = total - cached
+        for field, key in self.texts:
+            values[field] = _text(get(key), at, field)
+        if values.get("tier") is None:
+            values["tier"] = STANDARD_TIER
+        if self.time is not None:
+            when = get(self.time)
+            if when not in (None, ""):
+                values["time"] = any_time(when, at, self.mapping["time"])
+        if self.cost is not None:
+            cost = get(self.cost)
+            if cost not in (None, ""):
+                values["recorded_cost"] = money(cost, at, self.mapping["recorded_cost"])
+        if self.batch is not None:
+            values["batch"] = _flag(get(self.batch), at)
+        return UsageRow(model=model, source=at, **values)
+
+
+def _columns_of(mapping: Mapping[str, str]) -> dict[str, str]:
+    return {f: c for f, c in mapping.items() if f != INPUT_INCLUDES_CACHED}
 
 
 def read_csv(
     stream: TextSource, name: str, mapping: Mapping[str, str] | None, skip: Callable[[str], None]
 ) -> Iterator[Record]:
-    reader = csv.DictReader(stream)
+    reader = csv.reader(stream)
     try:
-        columns = list(reader.fieldnames or [])
+        columns = next(reader, [])
         if not columns:
             raise fail(name, "is empty (no header row)")
         resolved = _resolve(mapping, columns, name)
-        missing = [
-            c for f, c in resolved.items() if f != INPUT_INCLUDES_CACHED and c not in columns
-        ]
+        index = {column: i for i, column in reversed(list(enumerate(columns)))}
+        missing = [c for c in _columns_of(resolved).values() if c not in index]
         if missing:
             raise ColumnMapError(
                 f"{name}: no column {shown(missing[0])} in the header (columns: "
                 f"{', '.join(columns[:12])}{', ...' if len(columns) > 12 else ''})"
             )
-        for row in reader:
-            at = f"{name}:{reader.line_num}"
-            if None in row:
-                raise fail(at, "has more cells than the header")
-            yield _row(row, resolved, at, dotted=False)
+        plan = _Plan(resolved, {f: index[c] for f, c in _columns_of(resolved).items()})
+        width = len(columns)
+        for cells in reader:
+            if len(cells) != width:
+                if not cells:
+                    continue  # a blank line
+                at = f"{name}:{reader.line_num}"
+                more = "more" if len(cells) > width else "fewer"
+                raise fail(at, f"has {more} cells ({len(cells)}) than the header ({width})")
+            yield plan.row(cells.__getitem__, f"{name}:{reader.line_num}")
     except csv.Error as exc:
         raise fail(f"{name}:{reader.line_num}", f"is not valid CSV ({exc})") from None
 
@@ -246,9 +264,10 @@ def read_csv(
 def read_jsonl(
     stream: TextSource, name: str, mapping: Mapping[str, str] | None, skip: Callable[[str], None]
 ) -> Iterator[Record]:
-    resolved: dict[str, str] | None = None
+    plan: _Plan | None = None
     for at, value in iter_documents(stream, name):
-        row = as_dict(value, at, "the record")
-        if resolved is None:
-            resolved = _resolve(mapping, list(row), name)
-        yield _row(row, resolved, at, dotted=True)
+        record = as_dict(value, at, "the record")
+        if plan is None:
+            resolved = _resolve(mapping, list(record), name)
+            plan = _Plan(resolved, _columns_of(resolved))
+        yield plan.row(functools.partial(_lookup, record), at)
