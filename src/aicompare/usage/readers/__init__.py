@@ -156,9 +156,9 @@ def open_usage_input(path: str) -> Opened:
         stream: IO[bytes] = io.BufferedReader(_Headed(magic, raw))
         gzipped = magic == GZIP_MAGIC
         if gzipped:
-            stream = io.BufferedReader(_Gunzip(stream, name))
+            stream = io.BufferedReader(_Gunzip(stream, name), HEAD_SIZE)
         head = _read_head(stream, HEAD_SIZE)
-        return Opened(io.BufferedReader(_Headed(head, stream)), head, gzipped)
+        return Opened(io.BufferedReader(_Headed(head, stream), HEAD_SIZE), head, gzipped)
     except BaseException:
         raw.close()
         raise
