@@ -657,3 +657,52 @@ def test_mapped_json_array_streams_with_record_numbers(tmp_path: Path) -> None:
         ("x", 3, f"{path} record 1"),
         ("y", 4, f"{path} record 2"),
     ]
+
+
+def test_mangled_fixtures_fail_only_with_usage_format_errors(tmp_path: Path) -> None:
+    """Fixed-seed mutations of every fixture: each is read fully or refused with a
+    UsageFormatError; nothing else escapes (no traceback for a broken file)."""
+    import random
+
+    seeds = [
+        p.read_bytes()
+        for p in sorted(FIXTURES.iterdir())
+        if p.suffix in (".json", ".jsonl", ".csv")
+    ]
+    pieces = [
+        b"-",
+        b"1e999",
+        b"NaN",
+        b'"',
+        b"{",
+        b"[",
+        b"]",
+        b"}",
+        b",",
+        b"\x00",
+        b"\xff",
+        b"null",
+        b"9" * 30,
+        b"\n",
+        b"0.5",
+    ]
+    rnd = random.Random(19)
+    path = tmp_path / "mangled"
+    refused = 0
+    for _ in range(400):
+        data = bytearray(rnd.choice(seeds))
+        for _ in range(rnd.randint(1, 4)):
+            at = rnd.randrange(len(data))
+            if rnd.random() < 0.5:
+                del data[at : at + rnd.randint(1, 20)]
+            else:
+                data[at:at] = rnd.choice(pieces)
+        path.write_bytes(gzip.compress(bytes(data)) if rnd.random() < 0.1 else bytes(data))
+        try:
+            rows(
+                path,
+                format=rnd.choice([None, None, "openai", "anthropic", "litellm", "otel", "csv"]),
+            )
+        except UsageFormatError:
+            refused += 1
+    assert 100 < refused < 400  # most mangled files are refused, some still read
