@@ -69,9 +69,9 @@ def command(
         list[str] | None,
         typer.Option(
             "--on",
-            metavar="MODEL[@SELLER]",
-            help="Price the same usage on this model too (repeatable); 'cheapest N' ranks the "
-            "catalog.",
+            metavar="MODEL",
+            help="Price the same usage on this model (or MODEL@SELLER) too, repeatable; "
+            "'cheapest N' ranks the catalog.",
         ),
     ] = None,
     migrate: Annotated[

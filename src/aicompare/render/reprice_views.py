@@ -34,6 +34,10 @@ KIND_WORDS = {
 }
 
 
+def _rows(n: int) -> str:
+    return f"{fmt.tokens(n)} {'row' if n == 1 else 'rows'}"
+
+
 def _money(value: Decimal | None) -> str | None:
     return None if value is None else dec(value)
 
@@ -100,7 +104,7 @@ def reprice_document(result: RepriceResult) -> dict[str, Any]:
                 "requests": group.requests,
                 "tokens": _tokens(group.counts),
                 "items": {kind: dec(cost) for kind, cost in group.items.items()},
-                "cost": dec(group.cost),
+                "cost": _money(group.cost),
                 "unpriced_rows": group.unpriced_rows,
             }
             for group in result.groups
@@ -141,13 +145,14 @@ def reprice_document(result: RepriceResult) -> dict[str, Any]:
 
 # ---------------------------------------------------------------- CSV
 
-GROUP_TAIL = ("rows", "requests", *(f"{kind}" for kind in KINDS), "cost", "unpriced_rows")
+GROUP_TAIL = ("rows", "requests", *KINDS, "cost", "unpriced_rows")
 
 
 def reprice_csv(result: RepriceResult) -> CsvTable:
-    """One row per group: the --by keys, rows, requests, a count per kind, the cost and the rows
-    left unpriced; then one row per unpriced model and reason (cost empty, the reason given)."""
-    header = (*result.by, *GROUP_TAIL, "unpriced_reason")
+    """One row per group: the --by keys, rows, requests, a count per kind (every row), the cost
+    of its priced rows (empty when none is priced: never 0) and the rows left unpriced (the
+    reasons are in the table and the JSON)."""
+    header = (*result.by, *GROUP_TAIL)
     rows: list[tuple[CsvValue, ...]] = []
     for group in result.groups:
         rows.append(
@@ -158,20 +163,6 @@ def reprice_csv(result: RepriceResult) -> CsvTable:
                 *(group.counts.get(kind, 0) for kind in KINDS),
                 group.cost,
                 group.unpriced_rows,
-                None,
-            )
-        )
-    for u in result.unpriced:
-        keys = {"model": u.model, "seller": u.seller}
-        rows.append(
-            (
-                *(keys.get(name) for name in result.by),
-                u.rows,
-                u.requests,
-                *(u.counts.get(kind, 0) for kind in KINDS),
-                None,
-                u.rows,
-                u.reason,
             )
         )
     return CsvTable(header, rows)
@@ -192,24 +183,26 @@ def reprice_view(result: RepriceResult) -> list[Block]:
 
     blocks: list[Block] = []
     excluded = result.rows - result.priced_rows
-    head = (
-        f"{fmt.tokens(result.rows)} rows, {_period(result)}: "
-        f"{fmt.money(result.total)} at list prices"
-    )
+    head = f"{_rows(result.rows)}, {_period(result)}: {fmt.money(result.total)} at list prices"
     if excluded:
-        head += f", excluding {fmt.tokens(excluded)} unpriced rows (below)"
+        head += f", excluding {_rows(excluded)} that could not be priced (below)"
     blocks.append(TextBlock([head]))
     columns = [
         *(Column(name, truncate=True, min_width=10) for name in result.by),
-        Column("rows", "right", drop=2),
-        Column("requests", "right", drop=3),
-        Column("input", "right", drop=4),
-        Column("cached", "right", drop=5),
-        Column("output", "right", drop=4),
+        Column("rows", "right", drop=4),
+        Column("requests", "right", drop=1),
+        Column("input", "right", drop=3),
+        Column("cached", "right", drop=2),
+        Column("output", "right", drop=3),
         Column("cost", "right"),
-        Column("unpriced", "right", drop=1),
+        # never dropped: a cost that leaves rows out must say so
+        Column("unpriced", "right"),
     ]
     costs = fmt.money_apart([group.cost for group in result.groups])
+    costs = [
+        "unpriced" if group.cost is None else cost
+        for group, cost in zip(result.groups, costs, strict=True)
+    ]
     table_rows = []
     for group, cost in zip(result.groups, costs, strict=True):
         table_rows.append(
@@ -242,7 +235,7 @@ def reprice_view(result: RepriceResult) -> list[Block]:
         blocks.append(
             TextBlock(
                 [
-                    f"{fmt.tokens(u.rows)} {'row' if u.rows == 1 else 'rows'} of `{u.model}`"
+                    f"{_rows(u.rows)} of `{u.model}`"
                     + (f" via {u.seller}" if u.seller else "")
                     + f" — {u.reason} ({fmt.tokens_short(u.counts.get('input', 0))} input, "
                     f"{fmt.tokens_short(u.counts.get('output', 0))} output tokens)"
@@ -258,7 +251,7 @@ def reprice_view(result: RepriceResult) -> list[Block]:
             name = r.model or "all models"
             source = "the log's own costs" if r.source == "log" else "the cost report"
             lines.append(
-                f"{name} ({source}, {fmt.tokens(r.rows)} rows): recorded "
+                f"{name} ({source}, {_rows(r.rows)}): recorded "
                 f"{fmt.money(r.recorded)}, list price {fmt.money(r.list_price)}, "
                 f"difference {fmt.money(r.difference)}"
             )
@@ -275,9 +268,7 @@ def reprice_view(result: RepriceResult) -> list[Block]:
                 Cell(total),
                 Cell(("+" if w.difference > 0 else "") + diff),
                 Cell(
-                    f"{fmt.tokens(sum(n for _, n in w.cannot_serve))} rows"
-                    if w.cannot_serve
-                    else "",
+                    _rows(sum(n for _, n in w.cannot_serve)) if w.cannot_serve else "",
                     tone="warn" if w.cannot_serve else None,
                 ),
             ]
@@ -297,7 +288,7 @@ def reprice_view(result: RepriceResult) -> list[Block]:
             )
         )
         lines = [
-            f"{w.model}: cannot serve {n} rows: {reason}"
+            f"{w.model}: cannot serve {_rows(n)}: {reason}"
             for w in result.what_if
             for reason, n in w.cannot_serve
         ]
@@ -322,7 +313,7 @@ def reprice_view(result: RepriceResult) -> list[Block]:
                     f"{fmt.money(month.difference)} a month"
                     for month in m.months
                 ]
-                lines += [f"  cannot serve {n} rows: {reason}" for reason, n in what.cannot_serve]
+                lines += [f"  cannot serve {_rows(n)}: {reason}" for reason, n in what.cannot_serve]
         blocks.append(TextBlock(lines, title="Migration"))
     if result.notes:
         blocks.append(TextBlock(list(result.notes), title="Notes", bullets=True))

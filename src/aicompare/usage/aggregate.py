@@ -8,7 +8,7 @@ aggregates, never by the number of rows.
 The aggregate record (any engine that sums a usage file must produce the same, field for field):
 
     key   = AggregateKey(model, seller, day, batch, tier, bucket, image_quality, image_size,
-                         project, key, recorded)
+                         project, key, recorded, kinds)
     value = Totals(rows, requests, <every count of COUNTS>, recorded_cost, max_prompt)
 
 - `model`, `seller`: the row's own strings, untouched (UsageRow.model, UsageRow.seller).
@@ -23,6 +23,9 @@ The aggregate record (any engine that sums a usage file must produce the same, f
   else None: an aggregate per API key is only made when it is asked for.
 - `recorded`: whether the row carries `recorded_cost` (kept apart, so reconciliation compares the
   recorded cost with the list price of exactly the rows that recorded one).
+- `kinds`: which counts the row has, as bits (bit i set when COUNTS[i] is not 0): a row with a
+  kind a model has no price for (audio, 1-hour cache writes) cannot be priced, and must not take
+  the rows without it down with it.
 - Totals: `rows` (records summed), `requests` and each count of COUNTS summed; `recorded_cost`
   the sum of the rows' recorded costs (0 where none); `max_prompt` the largest `prompt_tokens`
   (None where the bucket is None).
@@ -74,6 +77,7 @@ class AggregateKey(NamedTuple):
     project: str | None
     key: str | None
     recorded: bool
+    kinds: int  # which COUNTS the rows have (bit i: COUNTS[i] is not 0)
 
 
 class Totals:
@@ -169,6 +173,22 @@ def aggregate(
                 last = day
         prompt = record.prompt_tokens
         cost = record.recorded_cost
+        values = (
+            record.input_tokens,
+            record.cached_input_tokens,
+            record.cache_write_tokens,
+            record.cache_write_1h_tokens,
+            record.output_tokens,
+            record.reasoning_tokens,
+            record.audio_input_tokens,
+            record.audio_output_tokens,
+            record.images,
+            record.web_searches,
+        )
+        kinds = 0
+        for bit, value in enumerate(values):
+            if value:
+                kinds |= 1 << bit
         key = AggregateKey(
             record.model,
             record.seller,
@@ -181,6 +201,7 @@ def aggregate(
             record.project if by_project else None,
             record.key if by_key else None,
             cost is not None,
+            kinds,
         )
         totals = groups.get(key)
         if totals is None:
@@ -188,16 +209,8 @@ def aggregate(
         totals.rows += 1
         totals.requests += record.requests
         counts = totals.counts
-        counts[0] += record.input_tokens
-        counts[1] += record.cached_input_tokens
-        counts[2] += record.cache_write_tokens
-        counts[3] += record.cache_write_1h_tokens
-        counts[4] += record.output_tokens
-        counts[5] += record.reasoning_tokens
-        counts[6] += record.audio_input_tokens
-        counts[7] += record.audio_output_tokens
-        counts[8] += record.images
-        counts[9] += record.web_searches
+        for index, value in enumerate(values):
+            counts[index] += value
         if cost is not None:
             totals.recorded_cost += cost
         if prompt is not None and (totals.max_prompt is None or prompt > totals.max_prompt):

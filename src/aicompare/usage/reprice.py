@@ -207,7 +207,7 @@ class Group(NamedTuple):
     rows: int
     requests: int
     counts: dict[str, int]  # KINDS -> count, every row of the group (priced or not)
-    cost: Decimal  # the priced rows
+    cost: Decimal | None  # the priced rows; None when none of its rows is priced
     items: dict[str, Decimal]  # price kind -> cost
     unpriced_rows: int
 
@@ -503,6 +503,8 @@ def groups_of(priced: Iterable[Priced], by: Sequence[str]) -> list[Group]:
     out = []
     for values in sorted(found, key=_sort_key):
         rows, requests, counts, cost, items, unpriced = found[values]
+        if unpriced == rows:
+            cost = None
         out.append(
             Group(
                 dict(zip(by, values, strict=True)),
@@ -662,7 +664,7 @@ def cheapest(
         day = item.key.day or today
         epoch = bisect_right(epochs, day)
         alike = item.key._replace(
-            model="", seller=None, day=None, project=None, key=None, recorded=False
+            model="", seller=None, day=None, project=None, key=None, recorded=False, kinds=0
         )
         w = workload(item.key, item.totals, limits)
         found = merged.get((epoch, alike))
@@ -743,10 +745,12 @@ def _explain(
         can.append("a negotiated discount or credits (the log does not show them)")
     cannot: list[str] = []
     if abs(difference) >= _CENT and not (batch or tiers or writes or unsized):
-        share = fmt.percent_text(difference, list_price) if list_price else "all"
+        side = "above" if difference > 0 else "below"
+        share = fmt.percent_text(abs(difference), list_price) if list_price else "all of"
         cannot.append(
-            f"{share} of the list price on standard, uncached, unbatched usage: not explained by "
-            "the log (the recorded cost may use another price table, or an older one)"
+            f"recorded {share} {side} the list price on standard, unbatched usage without cache "
+            "writes: not explained by the log (the recorded cost may use another price table, "
+            "or an older one)"
         )
     return tuple(can), tuple(cannot)
 
@@ -929,6 +933,11 @@ def reprice(
     recorded_parts = [i.totals.recorded_cost for i in priced if i.key.recorded]
     recorded_parts += [cost.amount for cost in aggregation.recorded]
     recorded_total = sum(recorded_parts, Decimal(0)) if recorded_parts else None
+    if aggregation.recorded and any(i.key.recorded for i in priced):
+        lines.append(
+            "the recorded total adds the rows' own costs and the cost reports: where both "
+            "describe the same usage, it counts that usage twice"
+        )
     what_if: list[WhatIf] = []
     targets: list[tuple[Model, str, int | None]] = []
     for text in on:
