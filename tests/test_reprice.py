@@ -1,7 +1,7 @@
 """`reprice`: usage rows priced at the prices of their date, with totals worked by hand.
 
 The catalog is tests/data/reprice/catalog.toml (round figures, USD per 1M tokens):
-- tx-one (acme): input 2, cached 0.5, cache writes 2.5, output 8; batch input 1, output 4; prompts
+- tx-one (acme): input 2, cached 0.5, cache writes 2.5 (1-hour: 4), output 8; batch input 1, output 4; prompts
   over 100k: input 4, output 12. From 2026-10-15: input 1, cached 0.25, output 4. Sold by cloudco
   (`acme.tx-one-v1`, `cloudco/acme.tx-one-v1`) at input 3, output 9.
 - tx-two (acme): input 1, output 2, no cached price; prompts over 30k: input 1.5, output 3;
@@ -31,7 +31,8 @@ from conftest import Run
 
 from aicompare.catalog import Catalog
 from aicompare.loader import ENV_BASE, load_catalog
-from aicompare.render.reprice_views import reprice_csv, reprice_document
+from aicompare.render.csv_views import reprice_csv
+from aicompare.render.reprice_views import reprice_document
 from aicompare.usage.aggregate import aggregate, bucket, thresholds
 from aicompare.usage.reprice import RepriceResult, parse_cheapest, reprice
 from aicompare.usage.rows import RecordedCost, UsageRow
@@ -297,6 +298,26 @@ def test_what_if_bills_one_hour_writes_as_five_minute_writes_where_it_must(
     )
 
 
+def test_what_if_one_hour_writes_fall_to_five_minute_writes_then_input(catalog: Catalog) -> None:
+    rows: list[UsageRow | RecordedCost] = [
+        UsageRow("tx-one", time=at("2026-10-01"), cache_write_1h_tokens=M)
+    ]
+    result = run(catalog, rows, on=("tx-two",))
+    assert result.total == Decimal(4)  # tx-one's 1-hour write price
+    (what,) = result.what_if
+    assert what.total == Decimal(1)  # tx-two: no write prices at all: 1M at its input rate
+    assert what.notes == (
+        "tx-two: no 1-hour cache write price; 1-hour writes billed as 5-minute writes (1 row)",
+        "tx-two: no cache write price in the catalog; billed at the input rate (1 row)",
+    )
+    # after 2026-10-15 tx-one's period has no 1-hour price: those rows cannot be priced
+    late = run(catalog, [UsageRow("tx-one", time=at("2026-10-20"), cache_write_1h_tokens=M)])
+    assert late.total == 0 and late.priced_rows == 0
+    assert late.unpriced[0].reason == (
+        "cannot serve: 1-hour cache writes (no cache write 1h price for tx-one in the catalog)"
+    )
+
+
 def test_cheapest_ranks_the_catalogs_current_text_models(catalog: Catalog) -> None:
     rows: list[UsageRow | RecordedCost] = [
         UsageRow("tx-old", time=at("2026-10-01"), input_tokens=M, output_tokens=M)
@@ -315,6 +336,13 @@ def test_cheapest_ranks_the_catalogs_current_text_models(catalog: Catalog) -> No
 )
 def test_parse_cheapest(text: str, count: int | None) -> None:
     assert parse_cheapest(text) == count
+
+
+def test_csv_kinds_are_the_engines() -> None:
+    from aicompare.render.csv_views import REPRICE_KINDS
+    from aicompare.usage.reprice import KINDS
+
+    assert REPRICE_KINDS == KINDS
 
 
 # ---------------------------------------------------------------- migration

@@ -18,7 +18,7 @@ VIEW = View(
     "reprice",
     document="aicompare.render.reprice_views:reprice_document",
     blocks="aicompare.render.reprice_views:reprice_view",
-    csv="aicompare.render.reprice_views:reprice_csv",
+    csv="aicompare.render.csv_views:reprice_csv",
 )
 BY_KEYS = ("model", "day", "month", "project", "key", "seller")
 

@@ -1,8 +1,8 @@
 """`reprice` as blocks (table, Markdown), as CSV and as a JSON document (docs/json.md).
 
 Everything a log names (models, sellers, projects, keys) is the log's text: the table and
-Markdown renderers show its control characters as escapes, CSV neutralises formulas
-(render.plain.csv_text), and JSON is exact data.
+Markdown renderers show its control characters as escapes, CSV (csv_views.reprice_csv)
+neutralises formulas (render.plain.csv_text), and JSON is exact data.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 
 from aicompare import fmt
 from aicompare.fmt import dec
-from aicompare.render.csv_views import CsvTable, CsvValue
 from aicompare.usage.reprice import KINDS, Migration, RepriceResult, WhatIf
 
 if TYPE_CHECKING:
@@ -141,31 +140,6 @@ def reprice_document(result: RepriceResult) -> dict[str, Any]:
     if result.migration is not None:
         doc["migration"] = [_migration(item) for item in result.migration]
     return doc
-
-
-# ---------------------------------------------------------------- CSV
-
-GROUP_TAIL = ("rows", "requests", *KINDS, "cost", "unpriced_rows")
-
-
-def reprice_csv(result: RepriceResult) -> CsvTable:
-    """One row per group: the --by keys, rows, requests, a count per kind (every row), the cost
-    of its priced rows (empty when none is priced: never 0) and the rows left unpriced (the
-    reasons are in the table and the JSON)."""
-    header = (*result.by, *GROUP_TAIL)
-    rows: list[tuple[CsvValue, ...]] = []
-    for group in result.groups:
-        rows.append(
-            (
-                *(group.keys[name] for name in result.by),
-                group.rows,
-                group.requests,
-                *(group.counts.get(kind, 0) for kind in KINDS),
-                group.cost,
-                group.unpriced_rows,
-            )
-        )
-    return CsvTable(header, rows)
 
 
 # ---------------------------------------------------------------- blocks
