@@ -330,6 +330,12 @@ def test_cheapest_ranks_the_catalogs_current_text_models(catalog: Catalog) -> No
     ]
 
 
+def test_cheapest_without_priced_rows_says_so(catalog: Catalog) -> None:
+    result = run(catalog, [UsageRow("nothing-known", input_tokens=M)], on=("cheapest 2",))
+    assert result.what_if == []
+    assert "cheapest 2: no priced rows to rank the catalog on" in result.notes
+
+
 @pytest.mark.parametrize(
     ("text", "count"),
     [("cheapest", 5), ("cheapest 3", 3), ("Cheapest:2", 2), ("cheapest=10", 10), ("tx-one", None)],
@@ -644,6 +650,16 @@ def test_command_on_and_migrate(command: Callable[..., Run]) -> None:
     table = command(log, "--migrate").stdout
     assert "tx-old (deprecated, shuts down 2026-12-31): tx-two" in table
     assert "2026-10: -$17.00 a month" in table
+
+
+def test_command_on_an_empty_log(command: Callable[..., Run]) -> None:
+    result = command("model,time,input\n")
+    assert result.exit_code == 0 and result.stderr == ""
+    assert result.stdout.splitlines()[:3] == [
+        "0 rows, no dated rows: $0.00 at list prices",
+        "",
+        "no usage rows in the files given",
+    ]
 
 
 def test_command_usage_errors(command: Callable[..., Run]) -> None:

@@ -194,7 +194,10 @@ def reprice_view(result: RepriceResult) -> list[Block]:
                 ),
             ]
         )
-    blocks.append(TableBlock(columns, table_rows, title="By " + ", ".join(result.by)))
+    if table_rows:
+        blocks.append(TableBlock(columns, table_rows, title="By " + ", ".join(result.by)))
+    else:
+        blocks.append(TextBlock(["no usage rows in the files given"]))
     if result.items:
         kinds = list(result.items)
         shown = fmt.money_apart([result.items[k] for k in kinds])

@@ -947,6 +947,13 @@ def reprice(
             targets.append((named, named.id, None))
         else:
             ranked = cheapest(catalog, priced, limits, today, count)
+            if not ranked:
+                lines.append(
+                    f"{text.strip()}: no current text model in the catalog can serve every kind "
+                    "of the priced usage"
+                    if any(item.cost is not None for item in priced)
+                    else f"{text.strip()}: no priced rows to rank the catalog on"
+                )
             for rank, model_id in enumerate(ranked, 1):
                 targets.append((catalog.models[model_id], model_id, rank))
     for target, label, place in targets:
