@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from aicompare.cli import emit
-from aicompare.commands.options import AsOfOpt, CatalogOpt, JsonOpt, NoColorOpt, fail_usage, load
+from aicompare.commands.options import CatalogOpt, JsonOpt, NoColorOpt, fail_usage, load
 from aicompare.errors import AicompareError
 from aicompare.render import OutputFormat, View
 
@@ -87,7 +87,15 @@ def command(
     json_: JsonOpt = False,
     csv_: Annotated[bool, typer.Option("--csv", help="Print the groups as CSV.")] = False,
     no_color: NoColorOpt = False,
-    as_of: AsOfOpt = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            metavar="DATE",
+            help="Judge lifecycle status, and price rows without a time, as of this date "
+            "(YYYY-MM-DD); default today (UTC). Rows with a time take the prices of their date.",
+        ),
+    ] = None,
     catalog_paths: CatalogOpt = None,
 ) -> None:
     """Price usage logs at the list prices in force on each row's date, and say what it would
