@@ -8,6 +8,8 @@ The catalog is tests/data/reprice/catalog.toml (round figures, USD per 1M tokens
   50k-token context.
 - tx-old (acme): input 4, output 16; deprecated 2026-06-01, shuts down 2026-12-31, superseded by
   tx-two.
+- cloudco also sells tx-old (input 5, output 20) and tx-two (input 0.5, output 1; in the eu,
+  offer cloudco-eu: input 0.6, output 1.2).
 The catalog's long-context thresholds are 30k and 100k: prompt buckets 0, 1 and 2.
 
 The command's readers come from another part of the work: the CLI tests here install a minimal
@@ -376,6 +378,19 @@ def test_migrate_prices_deprecated_models_on_their_live_successor(catalog: Catal
         ("2026-10", Decimal(20), Decimal(3), Decimal(-17)),
         ("2026-11", Decimal(8), Decimal(2), Decimal(-6)),
     ]
+
+
+def test_migrate_keeps_the_rows_seller_where_it_sells_the_successor(catalog: Catalog) -> None:
+    rows: list[UsageRow | RecordedCost] = [
+        UsageRow("tx-old", seller="cloudco", time=at("2026-10-01"), input_tokens=M, output_tokens=M)
+    ]
+    result = run(catalog, rows, migrate=True)
+    assert result.migration is not None
+    (migration,) = result.migration
+    assert migration.current == Decimal(25)  # cloudco's tx-old: $5 + $20
+    assert migration.on_successor is not None
+    assert migration.on_successor.total == Decimal("1.5")  # cloudco's tx-two: $0.5 + $1
+    assert [m.difference for m in migration.months] == [Decimal("-23.5")]
 
 
 def test_without_migrate_there_is_no_migration(catalog: Catalog) -> None:

@@ -115,12 +115,6 @@ class Aggregation:
         self.last: dt.date | None = None
         self.rows = 0
 
-    def see(self, day: dt.date) -> None:
-        if self.first is None or day < self.first:
-            self.first = day
-        if self.last is None or day > self.last:
-            self.last = day
-
 
 def _tier_thresholds(model: Model) -> Iterable[int]:
     sets = [model.prices, *(p.prices for p in model.price_periods)]

@@ -831,18 +831,19 @@ def migrations(
         months: tuple[MonthDiff, ...] = ()
         if succ.live is not None:
             # each row on the successor as its own seller sells it, where that seller does
-            by_seller: dict[str | None, list[Priced]] = {}
+            by_offer: dict[tuple[str | None, str | None], list[Priced]] = {}
             for item in items:
-                seller = item.resolved.model.seller if item.resolved.model else None
-                by_seller.setdefault(seller, []).append(item)
+                sold = item.resolved.model
+                offer = (sold.seller, sold.offer_id) if sold is not None else (None, None)
+                by_offer.setdefault(offer, []).append(item)
             parts = []
             month_sums: dict[str | None, tuple[Decimal, Decimal]] = {}
-            for seller, part in by_seller.items():
-                target = catalog.models[succ.live]
-                offers = [o for o in target.offers if o.seller == seller]
-                if seller is not None and len(offers) == 1:
-                    target = as_sold(target, offers[0])
+            for (seller, offer_id), part in by_offer.items():
+                target, note = _successor_offer(catalog.models[succ.live], seller, offer_id)
                 done, by_month = _price_on_target(target, part, limits, today, cards, succ.live)
+                if note is not None:
+                    rows = sum(i.totals.rows for i in part)
+                    done = done._replace(notes=(*done.notes, f"{note} ({_rows(rows)})"))
                 parts.append(done)
                 for month, (own, other) in by_month.items():
                     a, b = month_sums.get(month, (Decimal(0), Decimal(0)))
@@ -868,6 +869,24 @@ def migrations(
             )
         )
     return out
+
+
+def _successor_offer(
+    model: Model, seller: str | None, offer_id: str | None
+) -> tuple[Model, str | None]:
+    """The successor as the seller of the rows sells it: the offer of the same id, else the
+    seller's only offer; else the maker's prices (said)."""
+    if seller is None:
+        return model, None
+    same = [o for o in model.offers if o.id == offer_id] or [
+        o for o in model.offers if o.seller == seller
+    ]
+    if len(same) == 1:
+        return as_sold(model, same[0]), None
+    return model, (
+        f"{seller} has {'several offers' if same else 'no offer'} of {model.id} in the catalog: "
+        "its rows are priced on it at the maker's prices"
+    )
 
 
 def _merge(label: str, parts: Sequence[WhatIf]) -> WhatIf:
