@@ -164,6 +164,7 @@ def test_anthropic_usage_report() -> None:
             output_tokens=2000,
             batch=True,
             long_context=True,
+            prompt_tokens=200_001,
         ),
     ]
 

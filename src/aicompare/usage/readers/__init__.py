@@ -23,11 +23,12 @@ from typing import IO
 
 from aicompare.textfile import kind_of, special_kind
 from aicompare.usage.readers._common import Record, fail
-from aicompare.usage.readers.table import parse_column_map
+from aicompare.usage.readers.table import ColumnMapError, parse_column_map
 from aicompare.usage.rows import UsageFormatError
 
 __all__ = [
     "FORMATS",
+    "ColumnMapError",
     "UsageRecords",
     "detect_format",
     "display_name",

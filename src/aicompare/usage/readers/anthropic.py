@@ -6,8 +6,9 @@ A page is `{"data": [bucket...], "has_more": ..., "next_page": ...}`; a bucket h
 - A usage result -> UsageRow: `uncached_input_tokens` (already without cache reads and writes),
   `cache_read_input_tokens`, `cache_creation.ephemeral_5m_input_tokens` / `_1h_`, `output_tokens`,
   `server_tool_use.web_search_requests`; `service_tier` "batch" is batch; `context_window`
-  "200k-1M" sets `long_context`. A bucket aggregates requests: `requests` is 0 (the report does
-  not count them) and `prompt_tokens` None.
+  "200k-1M" sets `long_context` and `prompt_tokens` 200,001 (the smallest prompt over 200K, so
+  the long-context tier applies); a bucket aggregates requests: `requests` is 0 (the report does
+  not count them) and `prompt_tokens` otherwise None.
 - A cost result (it has `amount`) -> RecordedCost. `amount` is in the currency's LOWEST unit
   (cents) as a decimal string: "123.45" USD is $1.2345, so it is divided by 100, exactly.
 """
@@ -35,6 +36,9 @@ from aicompare.usage.readers._common import (
 from aicompare.usage.rows import RecordedCost, UsageRow
 
 LONG_CONTEXT = "200k-1M"
+# A "200k-1M" bucket's requests had prompts over 200K tokens: the smallest such prompt stands for
+# them, so the long-context tier applies (and a what-if target must take prompts that long).
+LONG_PROMPT = 200_001
 _EXACT = Context(prec=60)  # cents to dollars, never rounded (money() bounds the digits)
 
 
@@ -107,5 +111,6 @@ def _result(result: dict[str, Any], at: str, time: Any) -> Record:
         project=project,
         key=text_or_none(result.get("api_key_id"), at, "api_key_id"),
         long_context=None if window is None else window == LONG_CONTEXT,
+        prompt_tokens=LONG_PROMPT if window == LONG_CONTEXT else None,
         source=at,
     )
