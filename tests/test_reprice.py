@@ -432,8 +432,9 @@ def test_reconciliation_against_the_logs_own_cost_and_a_cost_report(catalog: Cat
     )
     assert log.can_explain == ()
     assert log.cannot_explain == (
-        "recorded 67% above the list price on standard, unbatched usage without cache writes: "
-        "not explained by the log (the recorded cost may use another price table, or an older one)",
+        "the recorded cost is $0.20 (67%) above the list price of standard, unbatched usage "
+        "without cache writes; the log does not show why (the recorded cost may come from other "
+        "or older prices)",
     )
     assert (report.model, report.source, report.rows, report.list_price, report.difference) == (
         "tx-one",

@@ -71,7 +71,7 @@ def command(
             "--on",
             metavar="MODEL",
             help="Price the same usage on this model (or MODEL@SELLER) too, repeatable; "
-            "'cheapest N' ranks the catalog.",
+            "cheapest:N ranks the catalog's N cheapest for this usage.",
         ),
     ] = None,
     migrate: Annotated[
@@ -106,7 +106,7 @@ def command(
     \b
     Examples:
       aicompare reprice usage.jsonl.gz --by month,model
-      aicompare reprice spend_logs.csv --on gpt-5-mini --on 'cheapest 3'
+      aicompare reprice spend_logs.csv --on gpt-5-mini --on cheapest:3
       aicompare reprice usage.json --migrate --json
       aicompare reprice export.csv --map model=llm_model,input=prompt_tokens,output=completion_tokens
     """
@@ -115,6 +115,7 @@ def command(
     fmt_ = OutputFormat.json if json_ else OutputFormat.csv if csv_ else OutputFormat.table
     keys = parse_by(by)
     today = _today(as_of)
+    _check_cheapest(on or [], files)
     from aicompare.usage.aggregate import Aggregation, aggregate, thresholds
     from aicompare.usage.readers import FORMATS, ColumnMapError, parse_column_map, read_usage
     from aicompare.usage.reprice import reprice
@@ -167,6 +168,21 @@ def command(
             "see the unpriced rows in the output; add the models with `aicompare catalog add`\n"
         )
         raise typer.Exit(1)
+
+
+def _check_cheapest(on: list[str], files: list[str]) -> None:
+    """`--on cheapest 3` as two words makes 3 a FILE: say how to write it, not 'cannot read 3'."""
+    import os
+
+    if not any(value.strip().casefold() == "cheapest" for value in on):
+        return
+    for path in files:
+        if path.strip().isdigit() and not os.path.lexists(path):
+            fail_usage(
+                f"{path!r} was read as a usage file: write the count with a colon, "
+                f"--on cheapest:{path.strip()} (--on cheapest alone ranks 5)",
+                "--on",
+            )
 
 
 def _today(as_of: str | None) -> dt.date:

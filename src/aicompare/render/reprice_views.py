@@ -130,8 +130,8 @@ def reprice_document(result: RepriceResult) -> dict[str, Any]:
                 "source": r.source,
                 "rows": r.rows,
                 "recorded": dec(r.recorded),
-                "list_price": dec(r.list_price),
-                "difference": dec(r.difference),
+                "list_price": None if r.list_price is None else dec(r.list_price),
+                "difference": None if r.difference is None else dec(r.difference),
                 "can_explain": list(r.can_explain),
                 "cannot_explain": list(r.cannot_explain),
             }
@@ -227,13 +227,22 @@ def reprice_view(result: RepriceResult) -> list[Block]:
         for r in result.reconciliation:
             name = r.model or "all models"
             source = "the log's own costs" if r.source == "log" else "the cost report"
+            if r.list_price is None or r.difference is None:
+                lines.append(f"{name} ({source}): recorded {fmt.money(r.recorded)}, no list price")
+                lines += [f"  {text}" for text in r.cannot_explain]
+                continue
+            sign = "+" if r.difference > 0 else ""
             lines.append(
                 f"{name} ({source}, {_rows(r.rows)}): recorded "
                 f"{fmt.money(r.recorded)}, list price {fmt.money(r.list_price)}, "
-                f"difference {fmt.money(r.difference)}"
+                + (
+                    "they agree"
+                    if r.difference == 0
+                    else f"difference {sign}{fmt.money(r.difference)}"
+                )
             )
-            lines += [f"  can explain: {text}" for text in r.can_explain]
-            lines += [f"  cannot explain: {text}" for text in r.cannot_explain]
+            lines += [f"  may explain it: {text}" for text in r.can_explain]
+            lines += [f"  not explained: {text}" for text in r.cannot_explain]
         blocks.append(TextBlock(lines, title="Recorded vs list price"))
     if result.what_if:
         totals = fmt.money_apart([w.total for w in result.what_if])

@@ -228,8 +228,8 @@ class Reconciled(NamedTuple):
     source: str  # "log" (rows' own recorded cost) or "report" (a provider's cost report)
     rows: int
     recorded: Decimal
-    list_price: Decimal
-    difference: Decimal  # recorded - list_price
+    list_price: Decimal | None  # None: no priced usage in the files covers the recorded cost
+    difference: Decimal | None  # recorded - list_price
     can_explain: tuple[str, ...]
     cannot_explain: tuple[str, ...]
 
@@ -634,7 +634,7 @@ def parse_cheapest(text: str) -> int | None:
     if not number.isdigit() or not 1 <= int(number) <= 100:
         raise WorkloadError(
             f"--on: {number!r} is not a count of models",
-            "use --on 'cheapest N' with N from 1 to 100",
+            "use --on cheapest:N with N from 1 to 100",
         )
     return int(number)
 
@@ -704,18 +704,25 @@ def cheapest(
 # ---------------------------------------------------------------- reconciliation
 
 
+def _rounded(amount: Decimal) -> bool:
+    """Whether a recorded amount is written to whole cents (as a bill rounds it)."""
+    return amount == amount.quantize(_CENT)
+
+
 def _explain(
-    items: Sequence[Priced], difference: Decimal, list_price: Decimal
+    items: Sequence[Priced], recorded: Decimal, list_price: Decimal
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """What the usage itself shows can explain a difference, and what it cannot."""
+    difference = recorded - list_price
     if difference == 0:
-        return ("recorded and list price agree",), ()
+        return (), ()
     can: list[str] = []
     batch = sum(i.totals.rows for i in items if i.key.batch)
     if batch:
         can.append(
-            f"{fmt.tokens(batch)} {_rows(batch)} are batch requests, priced here at batch rates "
-            "(a cost recorded at standard rates would be higher)"
+            f"{fmt.tokens(batch)} {_rows(batch)} "
+            + ("is a batch request" if batch == 1 else "are batch requests")
+            + ", priced here at batch rates (a cost recorded at standard rates would be higher)"
         )
     tiers: dict[str, int] = {}
     for i in items:
@@ -739,20 +746,34 @@ def _explain(
             f"{fmt.tokens(unsized)} {_rows(unsized)} without a prompt size: long-context prices "
             "could not be applied"
         )
-    if abs(difference) < _CENT:
-        can.append("rounding: the difference is under a cent")
+    # rounding only where the recorded amount is itself rounded, and by less than that rounding
+    rounding = _rounded(recorded) and abs(difference) < _CENT
+    if rounding:
+        can.append("rounding: the recorded cost is in whole cents and differs by under a cent")
     elif difference < 0:
         can.append("a negotiated discount or credits (the log does not show them)")
     cannot: list[str] = []
-    if abs(difference) >= _CENT and not (batch or tiers or writes or unsized):
+    if not (rounding or batch or tiers or writes or unsized):
         side = "above" if difference > 0 else "below"
-        share = fmt.percent_text(abs(difference), list_price) if list_price else "all of"
+        share = f" ({fmt.percent_text(difference, list_price)})" if list_price else ""
         cannot.append(
-            f"recorded {share} {side} the list price on standard, unbatched usage without cache "
-            "writes: not explained by the log (the recorded cost may use another price table, "
-            "or an older one)"
+            f"the recorded cost is {fmt.money(abs(difference))}{share} {side} the list price of "
+            "standard, unbatched usage without cache writes; the log does not show why (the "
+            "recorded cost may come from other or older prices)"
         )
     return tuple(can), tuple(cannot)
+
+
+def _days_text(days: set[dt.date | None]) -> str:
+    """The days a cost report covers, as a sentence part."""
+    dated = sorted(d for d in days if d is not None)
+    if not dated:
+        return ""
+    if len(dated) == 1:
+        return f" on {dated[0].isoformat()}"
+    if len(dated) == 2:
+        return f" on {dated[0].isoformat()} and {dated[1].isoformat()}"
+    return f" from {dated[0].isoformat()} to {dated[-1].isoformat()}"
 
 
 def reconcile(
@@ -770,7 +791,7 @@ def reconcile(
         recorded = sum((i.totals.recorded_cost for i in listed), Decimal(0))
         list_price = sum((i.cost or Decimal(0) for i in listed), Decimal(0))
         difference = recorded - list_price
-        can, cannot = _explain(listed, difference, list_price)
+        can, cannot = _explain(listed, recorded, list_price)
         rows = sum(i.totals.rows for i in listed)
         out.append(Reconciled(model_id, "log", rows, recorded, list_price, difference, can, cannot))
     # a provider's cost report, per model, against the usage of the days it covers
@@ -793,9 +814,28 @@ def reconcile(
             and (name == "" or i.resolved.id == name)
             and (every_day or i.key.day in days)
         ]
+        if not items:
+            # nothing to compare with: never a list price of $0
+            unpriced = any(
+                i.cost is None
+                and (name == "" or i.resolved.id == name)
+                and (every_day or i.key.day in days)
+                for i in priced
+            )
+            what = f"usage of {name}" if name else "usage"
+            why = (
+                f"the {what}{_days_text(days)} in the files given could not be priced "
+                "(see the unpriced rows)"
+                if unpriced
+                else f"no usage in the files given covers {name or 'the cost report'}"
+                f"{_days_text(days)}: give the usage export of the same days with the cost "
+                "report to compare them"
+            )
+            out.append(Reconciled(name, "report", 0, amount, None, None, (), (why,)))
+            continue
         list_price = sum((i.cost or Decimal(0) for i in items), Decimal(0))
         difference = amount - list_price
-        can, cannot = _explain(items, difference, list_price)
+        can, cannot = _explain(items, amount, list_price)
         rows = sum(i.totals.rows for i in items)
         out.append(Reconciled(name, "report", rows, amount, list_price, difference, can, cannot))
     return out
