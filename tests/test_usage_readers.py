@@ -217,6 +217,18 @@ def test_litellm_spend_logs_json() -> None:
             key="c4ca4238a0b923820dcc509a6f75849b",
             recorded_cost=Decimal("0.0125"),
         ),
+        UsageRow(
+            model="bedrock/us.anthropic.claude-sonnet-4-5-20250929-v1:0",
+            seller="bedrock",
+            time=dt.datetime(2026, 11, 3, 9, tzinfo=UTC),
+            input_tokens=20000,
+            cached_input_tokens=4000,
+            output_tokens=1000,
+            prompt_tokens=24000,
+            project="team-research",
+            key="1f0e3dad99908345f7439f8ffabdffc4",
+            recorded_cost=Decimal("0.08382"),
+        ),
     ]
 
 
@@ -229,6 +241,22 @@ def test_litellm_spend_logs_csv() -> None:
     ] == [
         ("gpt-4o-mini", "openai", 464, 1536, Decimal("0.00042"), ".csv:2"),
         ("azure/gpt-4o", "azure", 1000, 0, Decimal("0.0125"), ".csv:3"),
+        (
+            "bedrock/anthropic.claude-3-5-sonnet-20240620-v1:0",
+            "bedrock",
+            1000,
+            3000,
+            Decimal("0.0215"),
+            ".csv:4",
+        ),
+        (
+            "bedrock/us.anthropic.claude-sonnet-4-5-20250929-v1:0",
+            "bedrock",
+            20000,
+            4000,
+            Decimal("0.08382"),
+            ".csv:5",
+        ),
     ]
 
 
@@ -391,7 +419,7 @@ def test_gzip_and_stdin_read_the_same(tmp_path: Path) -> None:
         [sys.executable, "-c", script], input=packed.read_bytes(), capture_output=True, check=False
     )
     assert done.stderr == b""
-    assert done.stdout.decode() == "litellm 3 <stdin> record 1\n"
+    assert done.stdout.decode() == "litellm 4 <stdin> record 1\n"
 
 
 def test_detect_format_of_each_fixture(llm_db: Path) -> None:
