@@ -232,7 +232,7 @@ def test_unpriced_rows_are_listed_with_their_volumes(catalog: Catalog) -> None:
             1,
             0,
             0,
-            "cannot serve: audio input tokens (no audio input price for tx-one in the catalog)",
+            "cannot be priced: audio input tokens (no audio input price for tx-one in the catalog)",
         ),
     ]
     group = result.groups[-1]
@@ -251,7 +251,7 @@ def test_a_service_tier_the_catalog_does_not_price_is_unpriced(catalog: Catalog)
     ]
     reasons = [u.reason for u in run(catalog, rows).unpriced]
     assert reasons == [
-        "cannot serve: the flex tier (no flex prices for tx-one in the catalog)",
+        "cannot be priced: the flex tier (no flex prices for tx-one in the catalog)",
         "the turbo service tier (the catalog prices standard, flex, priority)",
     ]
 
@@ -318,7 +318,7 @@ def test_what_if_one_hour_writes_fall_to_five_minute_writes_then_input(catalog: 
     late = run(catalog, [UsageRow("tx-one", time=at("2026-10-20"), cache_write_1h_tokens=M)])
     assert late.total == 0 and late.priced_rows == 0
     assert late.unpriced[0].reason == (
-        "cannot serve: 1-hour cache writes (no cache write 1h price for tx-one in the catalog)"
+        "cannot be priced: 1-hour cache writes (no cache write 1h price for tx-one in the catalog)"
     )
 
 

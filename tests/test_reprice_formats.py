@@ -77,7 +77,7 @@ def test_openai_completions(bundled_cli: Callable[..., Run]) -> None:
         (
             "gpt-4o-audio-preview",
             1,
-            "cannot serve: the flex tier (no flex prices for gpt-4o-audio-preview in the catalog)",
+            "cannot be priced: the flex tier (no flex prices for gpt-4o-audio-preview in the catalog)",
         )
     ]
 
@@ -321,3 +321,27 @@ def test_cheapest_as_two_words_says_how_to_write_it() -> None:
     assert "'3' was read as a usage file: write the count with a colon, --on cheapest:3" in (
         " ".join(done.stderr.split())
     )
+
+
+def test_the_table_lists_every_volume_of_an_unpriced_row(bundled_cli: Callable[..., Run]) -> None:
+    run = bundled_cli("reprice", str(FIXTURES / "otel_spans.json"), "--as-of", AS_OF)
+    assert run.exit_code == 0
+    # the span's input 150 is smaller than its 2,000 cache reads: counted beside them, as uncached
+    assert (
+        "- 1 row of `claude-3-5-haiku-20241022` via anthropic — not in the catalog "
+        "(150 input, 2K cached input, 40 output tokens)\n"
+    ) in run.stdout
+
+
+def test_a_migration_whose_successor_cannot_price_the_rows(
+    bundled_cli: Callable[..., Run],
+) -> None:
+    run = bundled_cli(
+        "reprice", str(FIXTURES / "openai_images.json"), "--migrate", "--as-of", AS_OF
+    )
+    assert run.exit_code == 0
+    text = " ".join(run.stdout.split())
+    # shut down before --as-of: past tense; no "$0.00 instead of $0.00" for rows not priced
+    assert "gpt-image-1 (retired, shut down 2026-10-23): gpt-image-2.5-sunburst" in text
+    assert "none of its rows can be priced on gpt-image-2.5-sunburst: images" in text
+    assert "instead of" not in text

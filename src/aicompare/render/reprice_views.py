@@ -15,6 +15,8 @@ from aicompare.fmt import dec
 from aicompare.usage.reprice import KINDS, Migration, RepriceResult, WhatIf
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from aicompare.render.blocks import Block
 
 KIND_WORDS = {
@@ -31,6 +33,36 @@ KIND_WORDS = {
     "web_search": "web searches",
     "request": "request fees",
 }
+
+
+_VOLUME_WORDS = (
+    ("input", "input"),
+    ("cached_input", "cached input"),
+    ("cache_write", "cache-write"),
+    ("cache_write_1h", "1-hour cache-write"),
+    ("output", "output"),
+    ("audio_input", "audio input"),
+    ("audio_output", "audio output"),
+)
+
+
+def _volumes(counts: Mapping[str, int]) -> str:
+    """An unpriced row's volumes: input and output tokens always, other kinds where there are
+    any ('150 input, 2K cached input, 40 output tokens; 3 images')."""
+    tokens = [
+        f"{fmt.tokens_short(counts.get(kind, 0))} {word}"
+        for kind, word in _VOLUME_WORDS
+        if kind in ("input", "output") or counts.get(kind, 0)
+    ]
+    text = ", ".join(tokens) + " tokens"
+    for kind, one, many in (
+        ("images", "image", "images"),
+        ("web_searches", "web search", "web searches"),
+    ):
+        n = counts.get(kind, 0)
+        if n:
+            text += f"; {fmt.tokens(n)} {one if n == 1 else many}"
+    return text
 
 
 def _rows(n: int) -> str:
@@ -214,8 +246,7 @@ def reprice_view(result: RepriceResult) -> list[Block]:
                 [
                     f"{_rows(u.rows)} of `{u.model}`"
                     + (f" via {u.seller}" if u.seller else "")
-                    + f" — {u.reason} ({fmt.tokens_short(u.counts.get('input', 0))} input, "
-                    f"{fmt.tokens_short(u.counts.get('output', 0))} output tokens)"
+                    + f" — {u.reason} ({_volumes(u.counts)})"
                     for u in result.unpriced
                 ],
                 title="Unpriced (not in the total)",
@@ -286,10 +317,18 @@ def reprice_view(result: RepriceResult) -> list[Block]:
         if not result.migration:
             lines.append("no model in the usage is deprecated or retired")
         for m in result.migration:
-            when = f", shuts down {m.shutdown_date}" if m.shutdown_date else ""
+            when = ""
+            if m.shutdown_date is not None:
+                shuts = "shut down" if m.shutdown_date <= result.today else "shuts down"
+                when = f", {shuts} {m.shutdown_date}"
             lines.append(f"{m.model} ({m.status}{when}): {m.chain or 'no successor named'}")
             what = m.on_successor
-            if what is not None:
+            if what is not None and what.rows == 0:
+                lines += [
+                    f"  none of its rows can be priced on {what.model}: {reason}"
+                    for reason, _ in what.cannot_serve
+                ]
+            elif what is not None:
                 lines.append(
                     f"  on {what.model}: {fmt.money(what.total)} instead of "
                     f"{fmt.money(what.baseline)} ({fmt.money(what.difference)})"

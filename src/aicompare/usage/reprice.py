@@ -443,7 +443,7 @@ def price_aggregates(
             continue
         if result.total is None:
             reason = "; ".join(_clean(r) for r in result.cannot_serve) or "no price"
-            out.append(Priced(key, totals, resolved, None, {}, f"cannot serve: {reason}"))
+            out.append(Priced(key, totals, resolved, None, {}, f"cannot be priced: {reason}"))
             continue
         _own_notes(result, resolved, card, key, notes, totals.rows)
         out.append(Priced(key, totals, resolved, result.total, _items(result), None))
