@@ -117,7 +117,8 @@ def test_a_cost_report_without_usage_has_no_list_price(bundled_cli: Callable[...
         "export of the same days with the cost report to compare them"
     ]
     text = bundled_cli("reprice", str(FIXTURES / "openai_costs.json"), "--as-of", AS_OF).stdout
-    assert "list price $0.00" not in text
+    assert "$0.00" not in text
+    assert text.startswith("0 rows: no usage in the files given, nothing to price\n")
     assert "all models (the cost report): recorded $12.41, no list price\n" in text
 
 
@@ -292,6 +293,17 @@ def test_mapped_csv(bundled_cli: Callable[..., Run]) -> None:
     assert Decimal(doc["total"]) == Decimal("0.0605")
     assert unpriced(doc) == [("claude-sonnet-4", 2, "not in the catalog")]
     assert doc["recorded_total"] == "0.0415"  # $0.031 + $0.0105
+    # the first row's own $0.031 against its list price: 10,000 x $2.50/1M + 2,000 x $1.25/1M
+    #   + 800 x $10/1M = $0.0355, $0.0045 below; one reading, no contradicting "not explained"
+    (line,) = doc["reconciliation"]
+    assert (line["model"], line["recorded"], line["list_price"], line["difference"]) == (
+        "gpt-4o",
+        "0.031",
+        "0.0355",
+        "-0.0045",
+    )
+    assert line["can_explain"] == ["a negotiated discount or credits (the log does not show them)"]
+    assert line["cannot_explain"] == []
 
 
 def test_mapped_jsonl(bundled_cli: Callable[..., Run]) -> None:

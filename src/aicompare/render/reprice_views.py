@@ -189,7 +189,11 @@ def reprice_view(result: RepriceResult) -> list[Block]:
 
     blocks: list[Block] = []
     excluded = result.rows - result.priced_rows
-    head = f"{_rows(result.rows)}, {_period(result)}: {fmt.money(result.total)} at list prices"
+    if result.rows == 0:
+        # nothing was priced: no "$0.00 at list prices"
+        head = "0 rows: no usage in the files given, nothing to price"
+    else:
+        head = f"{_rows(result.rows)}, {_period(result)}: {fmt.money(result.total)} at list prices"
     if excluded:
         head += f", excluding {_rows(excluded)} that could not be priced (below)"
     blocks.append(TextBlock([head]))
@@ -228,8 +232,6 @@ def reprice_view(result: RepriceResult) -> list[Block]:
         )
     if table_rows:
         blocks.append(TableBlock(columns, table_rows, title="By " + ", ".join(result.by)))
-    else:
-        blocks.append(TextBlock(["no usage rows in the files given"]))
     if result.items:
         kinds = list(result.items)
         shown = fmt.money_apart([result.items[k] for k in kinds])

@@ -753,11 +753,10 @@ def _explain(
     elif difference < 0:
         can.append("a negotiated discount or credits (the log does not show them)")
     cannot: list[str] = []
-    if not (rounding or batch or tiers or writes or unsized):
-        side = "above" if difference > 0 else "below"
+    if difference > 0 and not (rounding or batch or tiers or writes or unsized):
         share = f" ({fmt.percent_text(difference, list_price)})" if list_price else ""
         cannot.append(
-            f"the recorded cost is {fmt.money(abs(difference))}{share} {side} the list price of "
+            f"the recorded cost is {fmt.money(difference)}{share} above the list price of "
             "standard, unbatched usage without cache writes; the log does not show why (the "
             "recorded cost may come from other or older prices)"
         )
