@@ -5,7 +5,8 @@ gpt-4o $2.50 in / $1.25 cached / $10 out (batch $1.25 / $5); gpt-4o-mini $0.15 /
 (batch $0.075 / $0.30); gpt-5-mini $0.25 / $0.025 / $2 (batch $0.125 / $1); claude-sonnet-4-5
 $3 / $0.30 cached / $3.75 5-minute write / $6 1-hour write / $15 out, web search $10 per 1,000
 (batch $1.50 / $7.50); claude-sonnet-5-5 $2 / $0.10 / $2.50 / $4 / $10 (batch $1 / $5);
-claude-haiku-5-5 $0.10 / $0.01 / $0.125 / $0.20 / $0.50 (batch $0.05 / $0.25); gpt-image-1
+claude-haiku-5-5 $0.10 / $0.01 / $0.125 / $0.20 / $0.50 (batch $0.05 / $0.25); gemini-2.5-flash
+$0.30 / $0.03 / $2.50 out; gpt-image-1
 high 1024x1024 $0.167 an image. None of these models has dated prices in this catalog.
 The retired snapshots the older fixtures name (claude-sonnet-4-20250514, claude-3-5-haiku-20241022,
 ...) are not in the catalog: each format keeps one such row, listed as unpriced, never $0.
@@ -66,12 +67,18 @@ def test_openai_completions(bundled_cli: Callable[..., Run]) -> None:
     # gpt-4o: 800,000 x $2.50/1M + 200,000 cached x $1.25/1M + 300,000 x $10/1M
     #   = $2.00 + $0.25 + $3.00 = $5.25
     # gpt-4o-mini, batch: 500,000 x $0.075/1M + 100,000 x $0.30/1M = $0.0375 + $0.03 = $0.0675
+    # gpt-5-mini-2025-08-07 (a snapshot of gpt-5-mini), 2026-11-02:
+    #   default tier: 1,500,000 x $0.25/1M + 500,000 cached x $0.025/1M + 400,000 x $2/1M
+    #     = $0.375 + $0.0125 + $0.80 = $1.1875
+    #   flex tier ($0.125 / $1): 1,000,000 x $0.125/1M + 200,000 x $1/1M = $0.125 + $0.20 = $0.325
     assert costs(doc) == {
         "gpt-4o": Decimal("5.25"),
         "gpt-4o-audio-preview": None,
         "gpt-4o-mini": Decimal("0.0675"),
+        "gpt-5-mini": Decimal("1.5125"),
     }
-    assert Decimal(doc["total"]) == Decimal("5.3175")  # $5.25 + $0.0675
+    assert Decimal(doc["total"]) == Decimal("6.83")  # $5.25 + $0.0675 + $1.5125
+    assert doc["period"] == {"from": "2024-11-01", "to": "2026-11-02"}
     assert doc["total_excludes_rows"] == 1
     assert unpriced(doc) == [
         (
@@ -265,8 +272,15 @@ def test_otel(bundled_cli: Callable[..., Run], name: str) -> None:
     doc = reprice(bundled_cli, str(FIXTURES / name))
     # gpt-4o-mini: 1,200 input of which 1,024 cached: 176 x $0.15/1M + 1,024 x $0.075/1M
     #   + 80 x $0.60/1M = $0.0000264 + $0.0000768 + $0.000048 = $0.0001512
-    assert costs(doc) == {"claude-3-5-haiku-20241022": None, "gpt-4o-mini": Decimal("0.0001512")}
-    assert Decimal(doc["total"]) == Decimal("0.0001512")
+    # gemini-2.5-flash ($0.30 / $0.03 cached / $2.50 out), 40,000 input of which 30,000 cached:
+    #   10,000 x $0.30/1M + 30,000 x $0.03/1M + 2,000 x $2.50/1M = $0.003 + $0.0009 + $0.005
+    #   = $0.0089
+    assert costs(doc) == {
+        "claude-3-5-haiku-20241022": None,
+        "gemini-2.5-flash": Decimal("0.0089"),
+        "gpt-4o-mini": Decimal("0.0001512"),
+    }
+    assert Decimal(doc["total"]) == Decimal("0.0090512")
     assert unpriced(doc) == [("claude-3-5-haiku-20241022", 1, "not in the catalog")]
 
 
@@ -276,12 +290,16 @@ def test_llm_logs_db(bundled_cli: Callable[..., Run], logs_db: Path) -> None:
     #   = $0.0001428 + $0.0001536 + $0.00024 = $0.0005364
     # gpt-5-mini: 1,000 x $0.25/1M + 4,000 cached x $0.025/1M + 1,000 x $2/1M
     #   = $0.00025 + $0.0001 + $0.002 = $0.00235
+    # claude-sonnet-4-5 (Anthropic plugin, cache counts beside the input): 2,000 x $3/1M
+    #   + 10,000 cached x $0.30/1M + 1,000 5-minute writes x $3.75/1M + 500 x $15/1M
+    #   = $0.006 + $0.003 + $0.00375 + $0.0075 = $0.02025
     assert costs(doc) == {
         "claude-3-5-sonnet-latest": None,
+        "claude-sonnet-4-5": Decimal("0.02025"),
         "gpt-4o-mini": Decimal("0.0005364"),
         "gpt-5-mini": Decimal("0.00235"),
     }
-    assert Decimal(doc["total"]) == Decimal("0.0028864")
+    assert Decimal(doc["total"]) == Decimal("0.0231364")
     assert unpriced(doc) == [("claude-3-5-sonnet-latest", 1, "not in the catalog")]
 
 
@@ -289,28 +307,40 @@ def test_mapped_csv(bundled_cli: Callable[..., Run]) -> None:
     doc = reprice(bundled_cli, str(FIXTURES / "usage_map.csv"), "--map", CSV_MAP)
     # gpt-4o: (12,000 - 2,000) + 8,000 = 18,000 x $2.50/1M + 2,000 x $1.25/1M + 1,300 x $10/1M
     #   = $0.045 + $0.0025 + $0.013 = $0.0605
-    assert costs(doc) == {"claude-sonnet-4": None, "gpt-4o": Decimal("0.0605")}
-    assert Decimal(doc["total"]) == Decimal("0.0605")
+    # gemini-2.5-flash: (100,000 - 60,000) x $0.30/1M + 60,000 x $0.03/1M + 5,000 x $2.50/1M
+    #   = $0.012 + $0.0018 + $0.0125 = $0.0263
+    assert costs(doc) == {
+        "claude-sonnet-4": None,
+        "gemini-2.5-flash": Decimal("0.0263"),
+        "gpt-4o": Decimal("0.0605"),
+    }
+    assert Decimal(doc["total"]) == Decimal("0.0868")
     assert unpriced(doc) == [("claude-sonnet-4", 2, "not in the catalog")]
-    assert doc["recorded_total"] == "0.0415"  # $0.031 + $0.0105
+    assert doc["recorded_total"] == "0.066"  # $0.031 + $0.0105 + $0.0245
     # the first row's own $0.031 against its list price: 10,000 x $2.50/1M + 2,000 x $1.25/1M
-    #   + 800 x $10/1M = $0.0355, $0.0045 below; one reading, no contradicting "not explained"
-    (line,) = doc["reconciliation"]
-    assert (line["model"], line["recorded"], line["list_price"], line["difference"]) == (
-        "gpt-4o",
-        "0.031",
-        "0.0355",
-        "-0.0045",
-    )
-    assert line["can_explain"] == ["a negotiated discount or credits (the log does not show them)"]
-    assert line["cannot_explain"] == []
+    #   + 800 x $10/1M = $0.0355, $0.0045 below; gemini's $0.0245 is $0.0018 below $0.0263.
+    #   One reading each, no contradicting "not explained".
+    discount = ["a negotiated discount or credits (the log does not show them)"]
+    assert [
+        (r["model"], r["recorded"], r["list_price"], r["difference"], r["can_explain"])
+        for r in doc["reconciliation"]
+    ] == [
+        ("gemini-2.5-flash", "0.0245", "0.0263", "-0.0018", discount),
+        ("gpt-4o", "0.031", "0.0355", "-0.0045", discount),
+    ]
+    assert [r["cannot_explain"] for r in doc["reconciliation"]] == [[], []]
 
 
 def test_mapped_jsonl(bundled_cli: Callable[..., Run]) -> None:
     doc = reprice(bundled_cli, str(FIXTURES / "usage_map.jsonl"), "--map", JSONL_MAP)
     # gpt-4o: 10,000 x $2.50/1M + 2,000 x $1.25/1M + 800 x $10/1M = $0.025 + $0.0025 + $0.008
-    assert costs(doc) == {"claude-sonnet-4": None, "gpt-4o": Decimal("0.0355")}
-    assert Decimal(doc["total"]) == Decimal("0.0355")
+    # gemini-2.5-flash, as in the CSV: $0.0263
+    assert costs(doc) == {
+        "claude-sonnet-4": None,
+        "gemini-2.5-flash": Decimal("0.0263"),
+        "gpt-4o": Decimal("0.0355"),
+    }
+    assert Decimal(doc["total"]) == Decimal("0.0618")
     assert unpriced(doc) == [("claude-sonnet-4", 1, "not in the catalog")]
 
 

@@ -87,6 +87,27 @@ def test_openai_completions_page() -> None:
             audio_output_tokens=20_000,
             tier="flex",
         ),
+        # 2026-11-02: input_tokens include the cached ones
+        UsageRow(
+            model="gpt-5-mini-2025-08-07",
+            time=dt.datetime(2026, 11, 2, tzinfo=UTC),
+            requests=120,
+            input_tokens=1_500_000,
+            cached_input_tokens=500_000,
+            output_tokens=400_000,
+            project="proj_abc",
+            key="key_abc",
+        ),
+        UsageRow(
+            model="gpt-5-mini-2025-08-07",
+            time=dt.datetime(2026, 11, 2, tzinfo=UTC),
+            requests=40,
+            input_tokens=1_000_000,
+            output_tokens=200_000,
+            tier="flex",
+            project="proj_abc",
+            key="key_abc",
+        ),
     ]
     assert got[0].source.endswith("openai_completions.json bucket 1 result 1")
 
@@ -285,6 +306,16 @@ def test_otel_document_and_json_lines_agree() -> None:
                 output_tokens=40,
                 prompt_tokens=2150,
             ),
+            # gcp.gemini is the Gemini API; 40,000 input of which 30,000 cache reads
+            UsageRow(
+                model="gemini-2.5-flash",
+                seller="gcp.gemini",
+                time=dt.datetime(2026, 11, 2, 10, tzinfo=UTC),
+                input_tokens=10000,
+                cached_input_tokens=30000,
+                output_tokens=2000,
+                prompt_tokens=40000,
+            ),
         ], name
 
 
@@ -320,6 +351,17 @@ def test_llm_logs_db(llm_db: Path) -> None:
             output_tokens=1000,
             prompt_tokens=5000,
             project="thr_1",
+        ),
+        # the Anthropic plugin: cache counts beside the input
+        UsageRow(
+            model="claude-sonnet-4-5-20250929",
+            time=dt.datetime(2026, 11, 2, 15, 30, tzinfo=UTC),
+            input_tokens=2000,
+            cached_input_tokens=10000,
+            cache_write_tokens=1000,
+            output_tokens=500,
+            prompt_tokens=13000,
+            project="thr_2",
         ),
     ]
     assert llm_db.read_bytes()[:16] == b"SQLite format 3\x00"  # opened read-only, untouched
@@ -361,6 +403,15 @@ def test_mapped_csv_and_jsonl() -> None:
             Decimal("0.0105"),
         ),
         ("claude-sonnet-4", dt.datetime(2025, 4, 3, 12, tzinfo=UTC), 1000, 0, 100, "billing", None),
+        (
+            "gemini-2.5-flash",
+            dt.datetime(2026, 11, 2, 8, tzinfo=UTC),
+            40000,
+            60000,
+            5000,
+            "search",
+            Decimal("0.0245"),
+        ),
     ]
     jsonl_map = (
         "model=llm.model,seller=llm.provider,input=usage.prompt_tokens,cached=usage.cached,"
@@ -372,6 +423,7 @@ def test_mapped_csv_and_jsonl() -> None:
     ] == [
         ("gpt-4o", "openai", 10000, ".jsonl:1"),
         ("claude-sonnet-4", "anthropic", 2000, ".jsonl:3"),
+        ("gemini-2.5-flash", "google", 40000, ".jsonl:4"),
     ]
 
 
@@ -654,7 +706,7 @@ def test_json_lines_count_leading_blank_lines(tmp_path: Path) -> None:
 def test_llm_db_path_with_uri_characters(llm_db: Path, tmp_path: Path) -> None:
     odd = tmp_path / "my?logs#1 %20.db"
     odd.write_bytes(llm_db.read_bytes())
-    assert len(rows(odd)) == 3
+    assert len(rows(odd)) == 4
 
 
 def test_text_that_is_not_utf8_names_the_file(tmp_path: Path) -> None:
