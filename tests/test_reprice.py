@@ -445,6 +445,29 @@ def test_reconciliation_against_the_logs_own_cost_and_a_cost_report(catalog: Cat
     )
 
 
+def test_batch_rows_explain_only_a_recorded_cost_above_the_list_price(catalog: Catalog) -> None:
+    # batch rows are priced at batch rates, below standard: they can explain a higher recorded
+    # cost (billed at standard), never a lower one
+    def reconciled(recorded: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        rows: list[UsageRow | RecordedCost] = [
+            UsageRow(
+                "tx-one",
+                time=at("2026-10-14"),
+                input_tokens=M,
+                batch=True,
+                prompt_tokens=1000,
+                recorded_cost=Decimal(recorded),
+            )
+        ]
+        (line,) = run(catalog, rows).reconciliation
+        return line.can_explain, line.cannot_explain
+
+    above_can, _ = reconciled("100")
+    assert any("batch" in text for text in above_can)
+    below = reconciled("0.0001")
+    assert below == (("a negotiated discount or credits (the log does not show them)",), ())
+
+
 def test_no_recorded_costs_no_reconciliation(catalog: Catalog) -> None:
     result = run(catalog, [UsageRow("tx-one", time=at("2026-10-01"), input_tokens=M)])
     assert result.recorded_total is None

@@ -387,3 +387,23 @@ def test_a_migration_whose_successor_cannot_price_the_rows(
     assert "gpt-image-1 (retired, shut down 2026-10-23): gpt-image-2.5-sunburst" in text
     assert "none of its rows can be priced on gpt-image-2.5-sunburst: images" in text
     assert "instead of" not in text
+
+
+def test_openai_migration_of_a_deprecated_model(bundled_cli: Callable[..., Run]) -> None:
+    args = ("reprice", str(FIXTURES / "openai_completions.json"), "--migrate", "--as-of", AS_OF)
+    doc = reprice(bundled_cli, *args[1:-2])
+    # gpt-5-mini is deprecated (shuts down 2026-12-11); its 2026-11 rows on gpt-5.6-terra
+    # ($2 / $0.20 cached / $12 out; flex $1 / $6):
+    #   default: 1,500,000 x $2/1M + 500,000 x $0.20/1M + 400,000 x $12/1M
+    #     = $3.00 + $0.10 + $4.80 = $7.90
+    #   flex: 1,000,000 x $1/1M + 200,000 x $6/1M = $1.00 + $1.20 = $2.20
+    #   $10.10 instead of $1.5125: $8.5875 more in 2026-11
+    (migration,) = [m for m in doc["migration"] if m["model"] == "gpt-5-mini"]
+    assert (migration["shutdown_date"], migration["successor"]) == ("2026-12-11", "gpt-5.6-terra")
+    assert migration["months"] == [
+        {"month": "2026-11", "current": "1.5125", "successor": "10.1", "difference": "8.5875"}
+    ]
+    text = bundled_cli(*args).stdout
+    assert "gpt-5-mini (deprecated, shuts down 2026-12-11): gpt-5.6-terra\n" in text
+    assert "  on gpt-5.6-terra: $10.10 instead of $1.51 (+$8.59)\n" in text
+    assert "  2026-11: +$8.59 a month\n" in text

@@ -65,6 +65,11 @@ def _volumes(counts: Mapping[str, int]) -> str:
     return text
 
 
+def _signed(amount: Decimal) -> str:
+    """A difference with its sign: '+$8.59', '-$3.08', '$0.00'."""
+    return ("+" if amount > 0 else "") + fmt.money(amount)
+
+
 def _rows(n: int) -> str:
     return f"{fmt.tokens(n)} {'row' if n == 1 else 'rows'}"
 
@@ -264,15 +269,10 @@ def reprice_view(result: RepriceResult) -> list[Block]:
                 lines.append(f"{name} ({source}): recorded {fmt.money(r.recorded)}, no list price")
                 lines += [f"  {text}" for text in r.cannot_explain]
                 continue
-            sign = "+" if r.difference > 0 else ""
             lines.append(
                 f"{name} ({source}, {_rows(r.rows)}): recorded "
                 f"{fmt.money(r.recorded)}, list price {fmt.money(r.list_price)}, "
-                + (
-                    "they agree"
-                    if r.difference == 0
-                    else f"difference {sign}{fmt.money(r.difference)}"
-                )
+                + ("they agree" if r.difference == 0 else f"difference {_signed(r.difference)}")
             )
             lines += [f"  may explain it: {text}" for text in r.can_explain]
             lines += [f"  not explained: {text}" for text in r.cannot_explain]
@@ -333,11 +333,10 @@ def reprice_view(result: RepriceResult) -> list[Block]:
             elif what is not None:
                 lines.append(
                     f"  on {what.model}: {fmt.money(what.total)} instead of "
-                    f"{fmt.money(what.baseline)} ({fmt.money(what.difference)})"
+                    f"{fmt.money(what.baseline)} ({_signed(what.difference)})"
                 )
                 lines += [
-                    f"  {month.month or 'rows without a time'}: "
-                    f"{fmt.money(month.difference)} a month"
+                    f"  {month.month or 'rows without a time'}: {_signed(month.difference)} a month"
                     for month in m.months
                 ]
                 lines += [f"  cannot serve {_rows(n)}: {reason}" for reason, n in what.cannot_serve]

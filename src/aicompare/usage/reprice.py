@@ -717,7 +717,9 @@ def _explain(
     if difference == 0:
         return (), ()
     can: list[str] = []
-    batch = sum(i.totals.rows for i in items if i.key.batch)
+    # batch rates and missing long-context tiers make the list price lower: they can explain
+    # only a recorded cost above it
+    batch = sum(i.totals.rows for i in items if i.key.batch) if difference > 0 else 0
     if batch:
         can.append(
             f"{fmt.tokens(batch)} {_rows(batch)} "
@@ -739,7 +741,10 @@ def _explain(
     unsized = sum(
         i.totals.rows
         for i in items
-        if i.key.bucket is None and i.resolved.model is not None and i.resolved.model.prices.tiers
+        if difference > 0
+        and i.key.bucket is None
+        and i.resolved.model is not None
+        and i.resolved.model.prices.tiers
     )
     if unsized:
         can.append(
