@@ -468,6 +468,37 @@ def test_batch_rows_explain_only_a_recorded_cost_above_the_list_price(catalog: C
     assert below == (("a negotiated discount or credits (the log does not show them)",), ())
 
 
+def test_rounding_only_for_an_amount_recorded_in_whole_cents(catalog: Catalog) -> None:
+    def reconciled(recorded: str) -> tuple[Decimal | None, tuple[str, ...], tuple[str, ...]]:
+        # 1,234 input tokens x $2/1M = $0.002468
+        rows: list[UsageRow | RecordedCost] = [
+            UsageRow(
+                "tx-one",
+                time=at("2026-10-14"),
+                input_tokens=1234,
+                prompt_tokens=1234,
+                recorded_cost=Decimal(recorded),
+            )
+        ]
+        (line,) = run(catalog, rows).reconciliation
+        return line.list_price, line.can_explain, line.cannot_explain
+
+    # a bill rounded to the cent: $0.00 for $0.002468 is rounding
+    assert reconciled("0.00") == (
+        Decimal("0.002468"),
+        ("rounding: the recorded cost is in whole cents and differs by under a cent",),
+        (),
+    )
+    # an unrounded $0.0025 is $0.000032 above: not rounding, and not explained
+    _, can, cannot = reconciled("0.0025")
+    assert can == ()
+    assert cannot == (
+        "the recorded cost is $0.000032 (1%) above the list price of standard, unbatched usage "
+        "without cache writes; the log does not show why (the recorded cost may come from other "
+        "or older prices)",
+    )
+
+
 def test_no_recorded_costs_no_reconciliation(catalog: Catalog) -> None:
     result = run(catalog, [UsageRow("tx-one", time=at("2026-10-01"), input_tokens=M)])
     assert result.recorded_total is None
