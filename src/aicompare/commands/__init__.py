@@ -20,6 +20,7 @@ COMMANDS: dict[str, str] = {
     "cost": "cost",
     "best": "best",
     "changes": "changes",
+    "reprice": "reprice",
     "catalog": "catalog",
     "catalog validate": "catalog.validate",
     "catalog path": "catalog.path",
