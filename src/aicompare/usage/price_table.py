@@ -318,8 +318,8 @@ def _write_parquet(materialised: list[PriceRow], path: str) -> None:
     try:
         import duckdb
     except ImportError:
-        duckdb = None
-    if duckdb is not None:
+        pass
+    else:
         _parquet_duckdb(duckdb, materialised, path)
         return
     try:
