@@ -17,15 +17,14 @@ rounds a price in silence). No typer or rich here.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any, NamedTuple
 
 from aicompare.errors import AicompareError
+from aicompare.fmt import dec
 from aicompare.model import EVER, PRICE_UNITS, ImagePrice, Model, PricePeriod, Prices
 
 PRECISION = 38
@@ -115,8 +114,13 @@ def check_price(price: Decimal, where: str) -> Decimal:
     """`price` itself, when DECIMAL(PRECISION, SCALE) holds it exactly; else an error."""
     if not price.is_finite() or price < 0:
         raise AicompareError(f"{where}: {price} is not a price", "correct the catalog layer")
-    exponent = price.normalize().as_tuple().exponent
-    places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    _, digits_, exponent = price.as_tuple()
+    assert isinstance(exponent, int)  # finite
+    significant = list(digits_)
+    while exponent < 0 and len(significant) > 1 and significant[-1] == 0:
+        significant.pop()  # trailing zeros are no places (never normalize(): it rounds)
+        exponent += 1
+    places = -exponent if exponent < 0 else 0
     digits = max(price.adjusted() + 1, 0)
     if places > SCALE or digits > PRECISION - SCALE:
         raise AicompareError(
@@ -195,36 +199,15 @@ def _row(
 
 def plain(price: Decimal) -> str:
     """The exact decimal string of a price: no exponent, no trailing zeros ("2.5", "10")."""
-    text = format(price.normalize(), "f")
-    return text
+    return dec(price)
 
 
-def to_csv(rows: Iterable[PriceRow]) -> str:
-    """The table as CSV with a header; NULL is an empty field, booleans true/false."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    for row in rows:
-        writer.writerow(_cells(row))
-    return out.getvalue()
-
-
-def _cells(row: PriceRow) -> list[str]:
-    return [
-        row.model,
-        row.seller,
-        row.offer,
-        "true" if row.maker else "false",
-        row.price_table,
-        str(row.above_input_tokens),
-        row.price_kind,
-        row.image_quality or "",
-        row.image_size or "",
-        row.unit,
-        plain(row.price),
-        row.valid_from.isoformat(),
-        row.valid_to.isoformat(),
-    ]
+def csv_rows(
+    rows: Iterable[PriceRow],
+) -> list[tuple[Any, ...]]:
+    """The table's rows as values for a CSV (render.plain.to_csv writes them: NULL as an empty
+    cell, booleans true/false, prices as their exact digits, dates ISO), under COLUMNS."""
+    return [tuple(row) for row in rows]
 
 
 # SQL dialects differ in one place: the exact decimal type. BigQuery's DECIMAL (NUMERIC) holds at
@@ -348,31 +331,13 @@ def _write_parquet(materialised: list[PriceRow], path: str) -> None:
 
 
 def _parquet_duckdb(duckdb: Any, rows: list[PriceRow], path: str) -> None:
-    source = path + ".csv"
-    with open(source, "w", encoding="utf-8", newline="") as handle:
-        handle.write(to_csv(rows))
-    types = ", ".join(f"'{name}': '{_duck_type(name)}'" for name in COLUMNS)
     connection = duckdb.connect(":memory:")
     try:
         connection.execute("SET threads = 1")
-        connection.execute(
-            f"COPY (SELECT * FROM read_csv(?, header = true, columns = {{{types}}}, "
-            "nullstr = '', quote = '\"', escape = '\"')) TO "
-            f"'{_sql_path(path)}' (FORMAT parquet)",
-            [source],
-        )
+        connection.execute(to_sql(rows))  # the portable SQL, run as it is
+        connection.execute(f"COPY {TABLE} TO '{_sql_path(path)}' (FORMAT parquet)")
     finally:
         connection.close()
-
-
-def _duck_type(name: str) -> str:
-    return {
-        "maker": "BOOLEAN",
-        "above_input_tokens": "BIGINT",
-        "price": f"DECIMAL({PRECISION},{SCALE})",
-        "valid_from": "DATE",
-        "valid_to": "DATE",
-    }.get(name, "VARCHAR")
 
 
 def _sql_path(path: str) -> str:

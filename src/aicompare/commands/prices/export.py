@@ -64,7 +64,11 @@ def command(
     rows = list(price_table.price_rows(catalog.models.values()))
     data: str | bytes
     if format_ == "csv":
-        data = price_table.to_csv(rows)
+        from aicompare.render.csv_views import CsvTable
+        from aicompare.render.plain import to_csv
+
+        table = CsvTable(price_table.COLUMNS, price_table.csv_rows(rows))
+        data = to_csv(table, encoding=None if output is None else "utf-8")
     elif format_ == "sql":
         data = price_table.to_sql(rows, dialect.lower())
     else:
