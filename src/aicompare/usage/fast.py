@@ -1,0 +1,384 @@
+"""The fast path for large usage files: DuckDB reads and aggregates them, Python prices the result.
+
+Optional: DuckDB comes with the `fast` extra (`pip install 'aicompare[fast]'`) and is imported
+only when a file is aggregated here; `reprice` works without it (the pure-Python streaming
+aggregator) and, reading a file of LARGE_FILE bytes or more without it, says how to get this
+path (`slow_path_note`). docs/performance.md says why DuckDB and not Polars, with the numbers.
+
+The contract (what the engine's Python aggregator produces too, so that the two are
+interchangeable and the engine prices either):
+
+    aggregate_file(path, format, column_map, keys, *, prompt_thresholds=(),
+                   input_includes_cached=False) -> Iterator[Aggregate]
+
+- Take this path for a file when `use_fast(its size)`: DuckDB is installed and the file is
+  FAST_FROM bytes or more (below that, importing DuckDB costs more than it saves).
+- `format`: "csv" or "jsonl" (one JSON object per line), both read through `column_map`, or
+  "otlp" (OTLP JSON: one ExportTraceServiceRequest per line, or one document; OpenTelemetry
+  GenAI span attributes; `column_map` is ignored). A gzipped file (`.gz`) is read as it is.
+- `column_map`: field -> the file's column, for the fields in FIELDS (`model` is required; a
+  field without a column is 0 / None). Token counts are normalised as usage.rows says:
+  `input` is uncached input, unless `input_includes_cached` (then cache reads and cache writes
+  are subtracted from it, as the OpenAI and LiteLLM readers do).
+- `keys`: the group keys to keep besides those pricing needs ("project", "key"); an
+  Aggregate's `group` holds their values in that order.
+- One Aggregate per (model, seller, UTC day, batch, tier, prompt bucket, group), as the log
+  names them (raw strings: resolving them is the engine's job), summing every count. The prompt
+  bucket is the largest of `prompt_thresholds` (the long-context tiers' `above_input_tokens`
+  of the catalog) that the row's whole prompt exceeds, 0 when it exceeds none, None when the
+  row gives no prompt size; pricing an aggregate is exact because pricing is linear within a
+  price period (a day is within one) and a bucket.
+- A value that is not a number where a count is expected, or not a time, raises
+  UsageFormatError naming the file and the column: never read as 0.
+
+Memory stays bounded whatever the file's size: DuckDB streams the file and holds only the
+groups, under MEMORY_LIMIT (and THREADS threads); the process peaks near 120 MiB on the 10M-row
+bench file (docs/performance.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterator, Mapping, Sequence
+from decimal import Decimal
+from typing import Any, NamedTuple
+
+from aicompare.usage.rows import STANDARD_TIER, UsageFormatError
+
+MEMORY_LIMIT = "96MB"  # DuckDB's own buffers; the process adds its code and Python's
+THREADS = 2
+LARGE_FILE = 64 * 1024 * 1024  # bytes: a file this large read without DuckDB gets a note
+# Below this size the pure-Python aggregator is as fast and starts sooner (importing DuckDB
+# costs ~80 ms): `use_fast` says which to take.
+FAST_FROM = 8 * 1024 * 1024
+FAST_HINT = "pip install 'aicompare[fast]' (DuckDB) to read large files several times faster"
+FORMATS = ("csv", "jsonl", "otlp")
+
+# The fields a column map names, and what each is in an Aggregate.
+COUNTS = (
+    "requests",
+    "input_tokens",
+    "cached_input_tokens",
+    "cache_write_tokens",
+    "cache_write_1h_tokens",
+    "output_tokens",
+    "reasoning_tokens",
+)
+FIELDS = {
+    "model": "model",
+    "seller": "seller",
+    "time": "time",
+    "requests": "requests",
+    "input": "input_tokens",
+    "cached": "cached_input_tokens",
+    "cache_write": "cache_write_tokens",
+    "cache_write_1h": "cache_write_1h_tokens",
+    "output": "output_tokens",
+    "reasoning": "reasoning_tokens",
+    "batch": "batch",
+    "tier": "tier",
+    "prompt": "prompt_tokens",
+    "project": "project",
+    "key": "key",
+    "cost": "recorded_cost",
+}
+GROUP_KEYS = ("project", "key")
+
+
+class Aggregate(NamedTuple):
+    """The usage of many rows that price alike, summed."""
+
+    model: str
+    seller: str | None
+    day: dt.date | None  # UTC; None: rows without a time
+    batch: bool
+    tier: str
+    prompt_bucket: int | None
+    group: tuple[str | None, ...]  # the values of `keys`, in order
+    rows: int
+    requests: int
+    input_tokens: int
+    cached_input_tokens: int
+    cache_write_tokens: int
+    cache_write_1h_tokens: int
+    output_tokens: int
+    reasoning_tokens: int
+    recorded_cost: Decimal | None  # the sum of the rows' own costs; None when no row has one
+    recorded_rows: int  # rows that carry a cost
+
+
+def available() -> bool:
+    """Whether DuckDB is installed (without importing it)."""
+    import importlib.util
+
+    return importlib.util.find_spec("duckdb") is not None
+
+
+def use_fast(size: int) -> bool:
+    """Whether a file of `size` bytes should go through DuckDB (installed, and large enough
+    for its start-up to pay off)."""
+    return size >= FAST_FROM and available()
+
+
+def slow_path_note(size: int) -> str | None:
+    """The note `reprice` prints when it reads a file of `size` bytes without DuckDB."""
+    if size < LARGE_FILE or available():
+        return None
+    return f"a large file read without DuckDB: {FAST_HINT}"
+
+
+def _quote(name: str) -> str:
+    """An SQL identifier: a column name as the file spells it."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _bucket(prompt: str, thresholds: Sequence[int]) -> str:
+    """The prompt bucket of a row whose whole prompt is the SQL expression `prompt`."""
+    if not thresholds:
+        return f"CASE WHEN {prompt} IS NULL THEN NULL ELSE 0 END"
+    cases = " ".join(
+        f"WHEN {prompt} > {int(t)} THEN {int(t)}" for t in sorted(set(thresholds), reverse=True)
+    )
+    return f"CASE WHEN {prompt} IS NULL THEN NULL {cases} ELSE 0 END"
+
+
+def _mapped_select(
+    column_map: Mapping[str, str], input_includes_cached: bool, keys: Sequence[str]
+) -> tuple[str, list[str]]:
+    """The SELECT list that turns a mapped file's columns into the normal fields; the columns."""
+    unknown = sorted(set(column_map) - set(FIELDS))
+    if unknown:
+        raise ValueError(f"no such field in a column map: {', '.join(unknown)}")
+    if "model" not in column_map:
+        raise ValueError("a column map needs a model column")
+
+    def count(field: str) -> str:
+        column = column_map.get(field)
+        return (
+            "0"
+            if column is None
+            else f"COALESCE(CAST(NULLIF(TRIM({_quote(column)}), '') AS BIGINT), 0)"
+        )
+
+    def text(field: str) -> str:
+        column = column_map.get(field)
+        return "NULL" if column is None else f"NULLIF(CAST({_quote(column)} AS VARCHAR), '')"
+
+    cached, writes = count("cached"), f"({count('cache_write')} + {count('cache_write_1h')})"
+    raw_input = count("input")
+    uncached = f"({raw_input} - {cached} - {writes})" if input_includes_cached else raw_input
+    prompt_column = column_map.get("prompt")
+    prompt = (
+        f"CAST(NULLIF(TRIM({_quote(prompt_column)}), '') AS BIGINT)"
+        if prompt_column is not None
+        else f"({uncached} + {cached} + {writes})"
+    )
+    time = column_map.get("time")
+    batch = column_map.get("batch")
+    tier = column_map.get("tier")
+    cost = column_map.get("cost")
+    items = [
+        f"{text('model')} AS model",
+        f"{text('seller')} AS seller",
+        "NULL::DATE AS day"
+        if time is None
+        else f"CAST(CAST(NULLIF(TRIM({_quote(time)}), '') AS TIMESTAMPTZ) AS DATE) AS day",
+        "FALSE AS batch"
+        if batch is None
+        else f"COALESCE(CAST(NULLIF(TRIM({_quote(batch)}), '') AS BOOLEAN), FALSE) AS batch",
+        f"'{STANDARD_TIER}' AS tier"
+        if tier is None
+        else f"COALESCE(NULLIF(CAST({_quote(tier)} AS VARCHAR), ''), '{STANDARD_TIER}') AS tier",
+        f"{prompt} AS prompt_tokens",
+        f"{'1' if column_map.get('requests') is None else count('requests')} AS requests",
+        f"{uncached} AS input_tokens",
+        f"{cached} AS cached_input_tokens",
+        f"{count('cache_write')} AS cache_write_tokens",
+        f"{count('cache_write_1h')} AS cache_write_1h_tokens",
+        f"{count('output')} AS output_tokens",
+        f"{count('reasoning')} AS reasoning_tokens",
+        "NULL::DECIMAL(38,18) AS recorded_cost"
+        if cost is None
+        else f"CAST(NULLIF(CAST({_quote(cost)} AS VARCHAR), '') AS DECIMAL(38,18)) "
+        "AS recorded_cost",
+        *(f"{text(key)} AS g_{key}" for key in keys),
+    ]
+    return ",\n  ".join(items), sorted(set(column_map.values()))
+
+
+def _attribute(attributes: str, names: Sequence[str], kind: str) -> str:
+    """The first of `names` among an OTLP attribute list's keys, as `kind` (string or int)."""
+    picks = []
+    for name in names:
+        found = f"list_filter({attributes}, lambda a: a.key = '{name}')[1].value"
+        if kind == "int":
+            picks.append(f"TRY_CAST(COALESCE({found}.intValue, {found}.stringValue) AS BIGINT)")
+        else:
+            picks.append(f"{found}.stringValue")
+    return picks[0] if len(picks) == 1 else f"COALESCE({', '.join(picks)})"
+
+
+_VALUE = "STRUCT(stringValue VARCHAR, intValue VARCHAR, boolValue BOOLEAN, doubleValue DOUBLE)"
+_ATTRS = f"STRUCT(key VARCHAR, value {_VALUE})[]"
+_SPAN = f"STRUCT(startTimeUnixNano VARCHAR, attributes {_ATTRS})"
+OTLP_TYPE = f"STRUCT(resource STRUCT(attributes {_ATTRS}), scopeSpans STRUCT(spans {_SPAN}[])[])[]"
+
+
+def _otlp_source(path_param: str, keys: Sequence[str], thresholds: Sequence[int]) -> str:
+    """The spans of an OTLP JSON file as the normal fields (one request each)."""
+    attrs = "sp.span.attributes"
+    model = _attribute(attrs, ["gen_ai.response.model", "gen_ai.request.model"], "str")
+    seller = _attribute(attrs, ["gen_ai.provider.name", "gen_ai.system"], "str")
+    total_input = f"COALESCE({_attribute(attrs, ['gen_ai.usage.input_tokens'], 'int')}, 0)"
+    cached = f"COALESCE({_attribute(attrs, ['gen_ai.usage.cache_read.input_tokens'], 'int')}, 0)"
+    writes = (
+        f"COALESCE({_attribute(attrs, ['gen_ai.usage.cache_creation.input_tokens'], 'int')}, 0)"
+    )
+    output = f"COALESCE({_attribute(attrs, ['gen_ai.usage.output_tokens'], 'int')}, 0)"
+    group = {
+        "project": _attribute("sp.resource_attributes", ["gen_ai.project", "service.name"], "str"),
+        "key": _attribute(attrs, ["user.id", "enduser.id"], "str"),
+    }
+    return f"""
+SELECT
+  model, seller, day, FALSE AS batch, '{STANDARD_TIER}' AS tier,
+  prompt_tokens, 1 AS requests,
+  GREATEST(prompt_tokens - cached_input_tokens - cache_write_tokens, 0) AS input_tokens,
+  cached_input_tokens, cache_write_tokens, 0 AS cache_write_1h_tokens, output_tokens,
+  0 AS reasoning_tokens, NULL::DECIMAL(38,18) AS recorded_cost
+  {"".join(f", g_{key}" for key in keys)}
+FROM (
+  SELECT
+    {model} AS model,
+    {seller} AS seller,
+    CAST(make_timestamp(CAST(CAST(sp.span.startTimeUnixNano AS HUGEINT) // 1000 AS BIGINT))
+      AS DATE) AS day,
+    {total_input} AS prompt_tokens,
+    {cached} AS cached_input_tokens,
+    {writes} AS cache_write_tokens,
+    {output} AS output_tokens
+    {"".join(f", {group[key]} AS g_{key}" for key in keys)}
+  FROM (
+    -- unnest in SELECT lists streams; a lateral join of unnests would hold the whole file
+    SELECT unnest(s.spans) AS span, resource_attributes FROM (
+      SELECT unnest(r.scopeSpans) AS s, r.resource.attributes AS resource_attributes FROM (
+        SELECT unnest(resourceSpans) AS r
+        FROM read_json({path_param}, format = 'auto',
+                       columns = {{'resourceSpans': '{OTLP_TYPE}'}})
+      )
+    )
+  ) AS sp
+)
+WHERE model IS NOT NULL
+"""
+
+
+def _query(
+    fmt: str,
+    column_map: Mapping[str, str],
+    keys: Sequence[str],
+    thresholds: Sequence[int],
+    input_includes_cached: bool,
+) -> str:
+    if fmt == "otlp":
+        source = _otlp_source("$path", keys, thresholds)
+    else:
+        select, columns = _mapped_select(column_map, input_includes_cached, keys)
+        if fmt == "csv":
+            reader = "read_csv($path, header = true, all_varchar = true)"
+        else:
+            types = ", ".join(f"'{c}': 'VARCHAR'" for c in columns if "'" not in c)
+            if len(columns) != len(types.split(", ")):
+                raise ValueError("a JSON column name with a quote cannot be mapped")
+            reader = f"read_json($path, format = 'newline_delimited', columns = {{{types}}})"
+        source = f"SELECT\n  {select}\nFROM {reader}"
+    groups = "".join(f", g_{key}" for key in keys)
+    return f"""
+WITH source AS ({source}),
+bucketed AS (SELECT *, {_bucket("prompt_tokens", thresholds)} AS prompt_bucket FROM source)
+SELECT
+  model, seller, day, batch, tier, prompt_bucket{groups},
+  COUNT(*) AS rows, SUM(requests), SUM(input_tokens), SUM(cached_input_tokens),
+  SUM(cache_write_tokens), SUM(cache_write_1h_tokens), SUM(output_tokens),
+  SUM(reasoning_tokens), SUM(recorded_cost), COUNT(recorded_cost)
+FROM bucketed
+GROUP BY ALL
+"""
+
+
+def connect(memory_limit: str | None = None, threads: int | None = None) -> Any:
+    """A DuckDB connection within the memory budget, UTC (imports duckdb: call it only when
+    the fast path is chosen)."""
+    import duckdb
+
+    connection = duckdb.connect(":memory:")
+    connection.execute(f"SET memory_limit = '{memory_limit or MEMORY_LIMIT}'")
+    connection.execute(f"SET threads = {int(threads or THREADS)}")
+    connection.execute("SET preserve_insertion_order = false")
+    connection.execute("SET TimeZone = 'UTC'")
+    return connection
+
+
+def aggregate_file(
+    path: str | os.PathLike[str],
+    format: str,
+    column_map: Mapping[str, str],
+    keys: Sequence[str] = (),
+    *,
+    prompt_thresholds: Sequence[int] = (),
+    input_includes_cached: bool = False,
+) -> Iterator[Aggregate]:
+    """The aggregates of one usage file (see the module's docstring for the contract)."""
+    if format not in FORMATS:
+        raise ValueError(f"the fast path reads {', '.join(FORMATS)}, not {format}")
+    bad = [key for key in keys if key not in GROUP_KEYS]
+    if bad:
+        raise ValueError(f"no such group key: {', '.join(bad)}")
+    import duckdb
+
+    query = _query(format, column_map, keys, prompt_thresholds, input_includes_cached)
+    connection = connect()
+    try:
+        try:
+            cursor = connection.execute(query, {"path": os.fspath(path)})
+        except duckdb.Error as exc:
+            raise UsageFormatError(f"{os.fspath(path)}: {_first_line(exc)}") from None
+        width = len(keys)
+        while True:
+            try:
+                batch = cursor.fetchmany(10_000)
+            except duckdb.Error as exc:
+                raise UsageFormatError(f"{os.fspath(path)}: {_first_line(exc)}") from None
+            if not batch:
+                break
+            for row in batch:
+                counts = [int(value or 0) for value in row[6 + width : 6 + width + 8]]
+                cost = row[6 + width + 8]
+                yield Aggregate(
+                    model=row[0],
+                    seller=row[1],
+                    day=row[2],
+                    batch=bool(row[3]),
+                    tier=row[4],
+                    prompt_bucket=None if row[5] is None else int(row[5]),
+                    group=tuple(row[6 : 6 + width]),
+                    rows=counts[0],
+                    requests=counts[1],
+                    input_tokens=counts[2],
+                    cached_input_tokens=counts[3],
+                    cache_write_tokens=counts[4],
+                    cache_write_1h_tokens=counts[5],
+                    output_tokens=counts[6],
+                    reasoning_tokens=counts[7],
+                    recorded_cost=None if cost is None else Decimal(cost),
+                    recorded_rows=int(row[6 + width + 9]),
+                )
+    finally:
+        connection.close()
+
+
+def _first_line(error: BaseException) -> str:
+    """DuckDB's message without its LINE/caret lines."""
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
