@@ -285,7 +285,9 @@ def fast_argv(fmt: str, path: Path) -> list[str]:
     if has_reprice():
         argv = [AICOMPARE, "reprice", str(path), "--catalog", str(LAYER), "--json"]
         return argv + (["--map", COLUMN_MAP] if fmt == "csv" else ["--format", "otlp"])
-    argv = [PYTHON, "-c", DRIVER, fmt, str(path), str(LAYER)]
+    driver = OUT / "driver.py"
+    driver.write_text(DRIVER)
+    argv = [PYTHON, str(driver), fmt, str(path), str(LAYER)]
     return argv + ([COLUMN_MAP] if fmt == "csv" else [])
 
 
