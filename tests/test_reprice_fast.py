@@ -282,3 +282,31 @@ def test_the_fast_path_is_for_large_files_and_said_when_missing(
         "a large file read without DuckDB: pip install 'aicompare[fast]' (DuckDB) to read "
         "large files several times faster"
     )
+
+
+def test_otlp_as_one_document_or_gzipped_gives_the_same(tmp_path: Path) -> None:
+    def aggregates(path: Path) -> list[fast.Aggregate]:
+        return sorted(fast.aggregate_file(path, "otlp", {}, ("project",)), key=repr)
+
+    lines = OTLP.read_text().splitlines()
+    merged = {"resourceSpans": [r for line in lines for r in json.loads(line)["resourceSpans"]]}
+    document = tmp_path / "trace.json"
+    document.write_text(json.dumps(merged, indent=2))  # pretty-printed over many lines
+    zipped = tmp_path / "spans.jsonl.gz"
+    zipped.write_bytes(gzip.compress(OTLP.read_bytes()))
+    expected = aggregates(OTLP)
+    assert len(expected) == 3
+    assert aggregates(document) == expected and aggregates(zipped) == expected
+
+
+def test_otlp_with_a_bad_count_or_line_is_an_error(tmp_path: Path) -> None:
+    text = OTLP.read_text()
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(text.replace('{"intValue": "400"}', '{"stringValue": "lots"}'))
+    with pytest.raises(UsageFormatError) as caught:
+        list(fast.aggregate_file(bad, "otlp", {}))
+    assert str(caught.value) == f"{bad}:2: output is 'lots', not a token count"
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text(text + "{not json\n")
+    with pytest.raises(UsageFormatError, match=rf"^{broken}:3: not JSON: "):
+        list(fast.aggregate_file(broken, "otlp", {}))

@@ -31,9 +31,10 @@ interchangeable and the engine prices either):
 - A value that is not a number where a count is expected, or not a time, raises
   UsageFormatError naming the file and the column: never read as 0.
 
-Memory stays bounded whatever the file's size: DuckDB streams the file and holds only the
-groups, under MEMORY_LIMIT (and THREADS threads); the process peaks near 120 MiB on the 10M-row
-bench file (docs/performance.md).
+Memory stays bounded whatever the file's size: DuckDB streams a CSV or JSON-lines file and
+holds only the groups, under MEMORY_LIMIT (and THREADS threads); OTLP is streamed in Python, one
+line (one export request) at a time, and holds only the groups too (see _otlp_aggregates for
+why not DuckDB). docs/performance.md has the peaks on the bench files.
 """
 
 from __future__ import annotations
@@ -207,73 +208,6 @@ def _mapped_select(
     return ",\n  ".join(items), sorted(set(column_map.values()))
 
 
-def _attribute(attributes: str, names: Sequence[str], kind: str) -> str:
-    """The first of `names` among an OTLP attribute list's keys, as `kind` (string or int)."""
-    picks = []
-    for name in names:
-        found = f"list_filter({attributes}, lambda a: a.key = '{name}')[1].value"
-        if kind == "int":
-            picks.append(f"TRY_CAST(COALESCE({found}.intValue, {found}.stringValue) AS BIGINT)")
-        else:
-            picks.append(f"{found}.stringValue")
-    return picks[0] if len(picks) == 1 else f"COALESCE({', '.join(picks)})"
-
-
-_VALUE = "STRUCT(stringValue VARCHAR, intValue VARCHAR, boolValue BOOLEAN, doubleValue DOUBLE)"
-_ATTRS = f"STRUCT(key VARCHAR, value {_VALUE})[]"
-_SPAN = f"STRUCT(startTimeUnixNano VARCHAR, attributes {_ATTRS})"
-OTLP_TYPE = f"STRUCT(resource STRUCT(attributes {_ATTRS}), scopeSpans STRUCT(spans {_SPAN}[])[])[]"
-
-
-def _otlp_source(path_param: str, keys: Sequence[str], thresholds: Sequence[int]) -> str:
-    """The spans of an OTLP JSON file as the normal fields (one request each)."""
-    attrs = "sp.span.attributes"
-    model = _attribute(attrs, ["gen_ai.response.model", "gen_ai.request.model"], "str")
-    seller = _attribute(attrs, ["gen_ai.provider.name", "gen_ai.system"], "str")
-    total_input = f"COALESCE({_attribute(attrs, ['gen_ai.usage.input_tokens'], 'int')}, 0)"
-    cached = f"COALESCE({_attribute(attrs, ['gen_ai.usage.cache_read.input_tokens'], 'int')}, 0)"
-    writes = (
-        f"COALESCE({_attribute(attrs, ['gen_ai.usage.cache_creation.input_tokens'], 'int')}, 0)"
-    )
-    output = f"COALESCE({_attribute(attrs, ['gen_ai.usage.output_tokens'], 'int')}, 0)"
-    group = {
-        "project": _attribute("sp.resource_attributes", ["gen_ai.project", "service.name"], "str"),
-        "key": _attribute(attrs, ["user.id", "enduser.id"], "str"),
-    }
-    return f"""
-SELECT
-  model, seller, day, FALSE AS batch, '{STANDARD_TIER}' AS tier,
-  prompt_tokens, 1 AS requests,
-  GREATEST(prompt_tokens - cached_input_tokens - cache_write_tokens, 0) AS input_tokens,
-  cached_input_tokens, cache_write_tokens, 0 AS cache_write_1h_tokens, output_tokens,
-  0 AS reasoning_tokens, NULL::DECIMAL(38,18) AS recorded_cost
-  {"".join(f", g_{key}" for key in keys)}
-FROM (
-  SELECT
-    {model} AS model,
-    {seller} AS seller,
-    CAST(make_timestamp(CAST(CAST(sp.span.startTimeUnixNano AS HUGEINT) // 1000 AS BIGINT))
-      AS DATE) AS day,
-    {total_input} AS prompt_tokens,
-    {cached} AS cached_input_tokens,
-    {writes} AS cache_write_tokens,
-    {output} AS output_tokens
-    {"".join(f", {group[key]} AS g_{key}" for key in keys)}
-  FROM (
-    -- unnest in SELECT lists streams; a lateral join of unnests would hold the whole file
-    SELECT unnest(s.spans) AS span, resource_attributes FROM (
-      SELECT unnest(r.scopeSpans) AS s, r.resource.attributes AS resource_attributes FROM (
-        SELECT unnest(resourceSpans) AS r
-        FROM read_json({path_param}, format = 'auto',
-                       columns = {{'resourceSpans': '{OTLP_TYPE}'}})
-      )
-    )
-  ) AS sp
-)
-WHERE model IS NOT NULL
-"""
-
-
 def _query(
     fmt: str,
     column_map: Mapping[str, str],
@@ -281,18 +215,15 @@ def _query(
     thresholds: Sequence[int],
     input_includes_cached: bool,
 ) -> str:
-    if fmt == "otlp":
-        source = _otlp_source("$path", keys, thresholds)
+    select, columns = _mapped_select(column_map, input_includes_cached, keys)
+    if fmt == "csv":
+        reader = "read_csv($path, header = true, all_varchar = true)"
     else:
-        select, columns = _mapped_select(column_map, input_includes_cached, keys)
-        if fmt == "csv":
-            reader = "read_csv($path, header = true, all_varchar = true)"
-        else:
-            types = ", ".join(f"'{c}': 'VARCHAR'" for c in columns if "'" not in c)
-            if len(columns) != len(types.split(", ")):
-                raise ValueError("a JSON column name with a quote cannot be mapped")
-            reader = f"read_json($path, format = 'newline_delimited', columns = {{{types}}})"
-        source = f"SELECT\n  {select}\nFROM {reader}"
+        types = ", ".join(f"'{c}': 'VARCHAR'" for c in columns if "'" not in c)
+        if len(columns) != len(types.split(", ")):
+            raise ValueError("a JSON column name with a quote cannot be mapped")
+        reader = f"read_json($path, format = 'newline_delimited', columns = {{{types}}})"
+    source = f"SELECT\n  {select}\nFROM {reader}"
     groups = "".join(f", g_{key}" for key in keys)
     return f"""
 WITH source AS ({source}),
@@ -335,6 +266,9 @@ def aggregate_file(
     bad = [key for key in keys if key not in GROUP_KEYS]
     if bad:
         raise ValueError(f"no such group key: {', '.join(bad)}")
+    if format == "otlp":
+        yield from _otlp_aggregates(path, keys, prompt_thresholds)
+        return
     import duckdb
 
     query = _query(format, column_map, keys, prompt_thresholds, input_includes_cached)
@@ -376,6 +310,153 @@ def aggregate_file(
                 )
     finally:
         connection.close()
+
+
+# ---------------------------------------------------------------- OTLP, streamed in Python
+# DuckDB processes 2,048 rows at a time: 2,048 OTLP export requests (a Collector writes one per
+# line, ~70 KB for 100 spans) are 140 MB of text, over the memory budget, so OTLP is streamed
+# here, one line at a time, with the C JSON parser: 1.3x DuckDB's time on the bench file, at a
+# tenth of its memory (docs/performance.md).
+
+MODEL_ATTRIBUTES = ("gen_ai.response.model", "gen_ai.request.model")
+PROVIDER_ATTRIBUTES = ("gen_ai.provider.name", "gen_ai.system")
+GROUP_ATTRIBUTES = {"project": ("gen_ai.project", "service.name"), "key": ("user.id", "enduser.id")}
+_DAY_NS = 86_400 * 10**9
+_EPOCH = dt.date(1970, 1, 1).toordinal()
+
+
+def _values(attributes: Any) -> dict[str, Any]:
+    """An OTLP attribute list as key -> value (stringValue, intValue, ...)."""
+    found: dict[str, Any] = {}
+    for item in attributes or ():
+        value = item.get("value") or {}
+        for kind in ("stringValue", "intValue", "doubleValue", "boolValue"):
+            if kind in value:
+                found[item.get("key")] = value[kind]
+                break
+    return found
+
+
+def _first(values: Mapping[str, Any], names: Sequence[str]) -> Any:
+    for name in names:
+        value = values.get(name)
+        if value is not None and value != "":
+            return value
+    return None
+
+
+def _documents(path: str | os.PathLike[str]) -> Iterator[tuple[int, Any]]:
+    """(line number, OTLP document) of a JSON-lines file, or (1, the document) of one JSON
+    document over many lines; gzip read as it is."""
+    import gzip
+    import json
+
+    name = os.fspath(path)
+    opener: Any = gzip.open if name.endswith(".gz") else open
+    with opener(name, "rb") as handle:
+        first = handle.readline()
+        try:
+            yield 1, json.loads(first) if first.strip() else {}
+            lines = True
+        except ValueError:
+            lines = False
+        if not lines:  # one pretty-printed document
+            try:
+                yield 1, json.loads(first + handle.read())
+            except ValueError as exc:
+                raise UsageFormatError(f"{name}: not OTLP JSON: {exc}") from None
+            return
+        for number, line in enumerate(handle, start=2):
+            if not line.strip():
+                continue
+            try:
+                yield number, json.loads(line)
+            except ValueError as exc:
+                raise UsageFormatError(f"{name}:{number}: not JSON: {exc}") from None
+
+
+def _count(value: Any, where: str, name: str) -> int:
+    if value is None:
+        return 0
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise UsageFormatError(f"{where}: {name} is {value!r}, not a token count") from None
+
+
+def _otlp_aggregates(
+    path: str | os.PathLike[str], keys: Sequence[str], thresholds: Sequence[int]
+) -> Iterator[Aggregate]:
+    """The GenAI spans of an OTLP JSON file, aggregated as aggregate_file promises. A span's
+    `gen_ai.usage.input_tokens` includes its cache reads and writes (the semantic conventions
+    say so): they are taken out of the uncached input. A span without a model is not usage."""
+    limits = sorted(set(thresholds), reverse=True)
+    sums: dict[tuple[Any, ...], list[int]] = {}
+    name = os.fspath(path)
+    for number, document in _documents(path):
+        if not isinstance(document, dict):
+            raise UsageFormatError(f"{name}:{number}: not an OTLP export request")
+        for resource_spans in document.get("resourceSpans") or ():
+            resource = _values((resource_spans.get("resource") or {}).get("attributes"))
+            for scope_spans in resource_spans.get("scopeSpans") or ():
+                for span in scope_spans.get("spans") or ():
+                    values = _values(span.get("attributes"))
+                    model = _first(values, MODEL_ATTRIBUTES)
+                    if model is None:
+                        continue
+                    where = f"{name}:{number}"
+                    prompt = _count(values.get("gen_ai.usage.input_tokens"), where, "input")
+                    cached = _count(
+                        values.get("gen_ai.usage.cache_read.input_tokens"), where, "cache reads"
+                    )
+                    writes = _count(
+                        values.get("gen_ai.usage.cache_creation.input_tokens"),
+                        where,
+                        "cache writes",
+                    )
+                    output = _count(values.get("gen_ai.usage.output_tokens"), where, "output")
+                    start = _count(span.get("startTimeUnixNano"), where, "startTimeUnixNano")
+                    day = dt.date.fromordinal(_EPOCH + start // _DAY_NS) if start else None
+                    bucket = next((t for t in limits if prompt > t), 0)
+                    group = tuple(
+                        _first({**resource, **values}, GROUP_ATTRIBUTES[key]) for key in keys
+                    )
+                    seller = _first(values, PROVIDER_ATTRIBUTES)
+                    key_ = (str(model), seller, day, bucket, group)
+                    item = sums.get(key_)
+                    if item is None:
+                        item = sums[key_] = [0, 0, 0, 0, 0]
+                    item[0] += 1
+                    item[1] += max(prompt - cached - writes, 0)
+                    item[2] += cached
+                    item[3] += writes
+                    item[4] += output
+    for (model, seller, day, bucket, group), (
+        rows,
+        uncached,
+        cached,
+        writes,
+        output,
+    ) in sums.items():
+        yield Aggregate(
+            model=model,
+            seller=None if seller is None else str(seller),
+            day=day,
+            batch=False,
+            tier=STANDARD_TIER,
+            prompt_bucket=bucket,
+            group=tuple(None if value is None else str(value) for value in group),
+            rows=rows,
+            requests=rows,
+            input_tokens=uncached,
+            cached_input_tokens=cached,
+            cache_write_tokens=writes,
+            cache_write_1h_tokens=0,
+            output_tokens=output,
+            reasoning_tokens=0,
+            recorded_cost=None,
+            recorded_rows=0,
+        )
 
 
 def _first_line(error: BaseException) -> str:
