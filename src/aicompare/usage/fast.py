@@ -47,7 +47,7 @@ from typing import Any, NamedTuple
 
 from aicompare.usage.rows import STANDARD_TIER, UsageFormatError
 
-MEMORY_LIMIT = "96MB"  # DuckDB's own buffers; the process adds its code and Python's
+MEMORY_LIMIT = "64MB"  # DuckDB's own buffers; the process adds its code and Python's
 THREADS = 2
 LARGE_FILE = 64 * 1024 * 1024  # bytes: a file this large read without DuckDB gets a note
 # Below this size the pure-Python aggregator is as fast and starts sooner (importing DuckDB
@@ -144,34 +144,53 @@ def _bucket(prompt: str, thresholds: Sequence[int]) -> str:
     return f"CASE WHEN {prompt} IS NULL THEN NULL {cases} ELSE 0 END"
 
 
-def _mapped_select(
-    column_map: Mapping[str, str], input_includes_cached: bool, keys: Sequence[str]
-) -> tuple[str, list[str]]:
-    """The SELECT list that turns a mapped file's columns into the normal fields; the columns."""
+# The SQL type each field is read as: the reader converts while it parses (and fails on a value
+# that is not one, naming the line), which is faster than converting text afterwards.
+TYPES = {
+    "time": "TIMESTAMPTZ",
+    "batch": "BOOLEAN",
+    "cost": "DECIMAL(38,18)",
+    **{field: "BIGINT" for field in ("requests", "input", "cached", "cache_write")},
+    **{field: "BIGINT" for field in ("cache_write_1h", "output", "reasoning", "prompt")},
+}
+
+
+def _column_types(column_map: Mapping[str, str]) -> dict[str, str]:
+    """The file's mapped columns -> the SQL type they are read as."""
     unknown = sorted(set(column_map) - set(FIELDS))
     if unknown:
         raise ValueError(f"no such field in a column map: {', '.join(unknown)}")
     if "model" not in column_map:
         raise ValueError("a column map needs a model column")
+    types: dict[str, str] = {}
+    for field, column in column_map.items():
+        wanted = TYPES.get(field, "VARCHAR")
+        if types.setdefault(column, wanted) != wanted:
+            raise ValueError(f"column {column} cannot be both {types[column]} and {wanted}")
+        if "'" in column:
+            raise ValueError(f"a column name with a quote cannot be mapped: {column}")
+    return types
+
+
+def _mapped_select(
+    column_map: Mapping[str, str], input_includes_cached: bool, keys: Sequence[str]
+) -> str:
+    """The SELECT list that turns a mapped file's (typed) columns into the normal fields."""
 
     def count(field: str) -> str:
         column = column_map.get(field)
-        return (
-            "0"
-            if column is None
-            else f"COALESCE(CAST(NULLIF(TRIM({_quote(column)}), '') AS BIGINT), 0)"
-        )
+        return "0" if column is None else f"COALESCE({_quote(column)}, 0)"
 
     def text(field: str) -> str:
         column = column_map.get(field)
-        return "NULL" if column is None else f"NULLIF(CAST({_quote(column)} AS VARCHAR), '')"
+        return "NULL" if column is None else f"NULLIF(TRIM({_quote(column)}), '')"
 
     cached, writes = count("cached"), f"({count('cache_write')} + {count('cache_write_1h')})"
     raw_input = count("input")
     uncached = f"({raw_input} - {cached} - {writes})" if input_includes_cached else raw_input
     prompt_column = column_map.get("prompt")
     prompt = (
-        f"CAST(NULLIF(TRIM({_quote(prompt_column)}), '') AS BIGINT)"
+        _quote(prompt_column)
         if prompt_column is not None
         else f"({uncached} + {cached} + {writes})"
     )
@@ -182,15 +201,11 @@ def _mapped_select(
     items = [
         f"{text('model')} AS model",
         f"{text('seller')} AS seller",
-        "NULL::DATE AS day"
-        if time is None
-        else f"CAST(CAST(NULLIF(TRIM({_quote(time)}), '') AS TIMESTAMPTZ) AS DATE) AS day",
-        "FALSE AS batch"
-        if batch is None
-        else f"COALESCE(CAST(NULLIF(TRIM({_quote(batch)}), '') AS BOOLEAN), FALSE) AS batch",
+        "NULL::DATE AS day" if time is None else f"CAST({_quote(time)} AS DATE) AS day",
+        "FALSE AS batch" if batch is None else f"COALESCE({_quote(batch)}, FALSE) AS batch",
         f"'{STANDARD_TIER}' AS tier"
         if tier is None
-        else f"COALESCE(NULLIF(CAST({_quote(tier)} AS VARCHAR), ''), '{STANDARD_TIER}') AS tier",
+        else f"COALESCE({text('tier')}, '{STANDARD_TIER}') AS tier",
         f"{prompt} AS prompt_tokens",
         f"{'1' if column_map.get('requests') is None else count('requests')} AS requests",
         f"{uncached} AS input_tokens",
@@ -201,11 +216,10 @@ def _mapped_select(
         f"{count('reasoning')} AS reasoning_tokens",
         "NULL::DECIMAL(38,18) AS recorded_cost"
         if cost is None
-        else f"CAST(NULLIF(CAST({_quote(cost)} AS VARCHAR), '') AS DECIMAL(38,18)) "
-        "AS recorded_cost",
+        else f"{_quote(cost)} AS recorded_cost",
         *(f"{text(key)} AS g_{key}" for key in keys),
     ]
-    return ",\n  ".join(items), sorted(set(column_map.values()))
+    return ",\n  ".join(items)
 
 
 def _query(
@@ -215,14 +229,17 @@ def _query(
     thresholds: Sequence[int],
     input_includes_cached: bool,
 ) -> str:
-    select, columns = _mapped_select(column_map, input_includes_cached, keys)
+    types = _column_types(column_map)
+    select = _mapped_select(column_map, input_includes_cached, keys)
+    typed = ", ".join(f"'{column}': '{kind}'" for column, kind in types.items())
     if fmt == "csv":
-        reader = "read_csv($path, header = true, all_varchar = true)"
+        # every other column as text: a column the map does not name can never fail the read
+        reader = (
+            f"read_csv($path, header = true, all_varchar = true, types = {{{typed}}}, "
+            "buffer_size = 4194304)"
+        )
     else:
-        types = ", ".join(f"'{c}': 'VARCHAR'" for c in columns if "'" not in c)
-        if len(columns) != len(types.split(", ")):
-            raise ValueError("a JSON column name with a quote cannot be mapped")
-        reader = f"read_json($path, format = 'newline_delimited', columns = {{{types}}})"
+        reader = f"read_json($path, format = 'newline_delimited', columns = {{{typed}}})"
     source = f"SELECT\n  {select}\nFROM {reader}"
     groups = "".join(f", g_{key}" for key in keys)
     return f"""
@@ -460,6 +477,10 @@ def _otlp_aggregates(
 
 
 def _first_line(error: BaseException) -> str:
-    """DuckDB's message without its LINE/caret lines."""
-    text = str(error).strip()
-    return text.splitlines()[0] if text else type(error).__name__
+    """DuckDB's message: its first line and, for a value it could not convert, which column
+    and value (not its LINE/caret lines, nor its list of reader settings)."""
+    lines = str(error).strip().splitlines()
+    if not lines:
+        return type(error).__name__
+    detail = [line.strip() for line in lines[1:] if line.startswith("Error when converting")]
+    return ": ".join([lines[0], *detail])
