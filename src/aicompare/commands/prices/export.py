@@ -29,7 +29,7 @@ def command(
         str,
         typer.Option(
             "--dialect",
-            help="SQL only: standard (DuckDB, Spark SQL, PostgreSQL) or bigquery "
+            help="SQL only: standard (DuckDB, Spark SQL) or bigquery "
             "(BIGNUMERIC for the exact price).",
             click_type=choice(DIALECTS),
         ),
