@@ -350,3 +350,34 @@ def test_the_documented_sql_matches_reprice(bundled_cli: Callable[..., Run]) -> 
     document = ran.json()
     assert abs(Decimal(document["total"]) - total) < Decimal("0.005")
     assert sum(item["rows"] for item in document["unpriced"]) == 2
+
+
+def test_a_file_export_of_a_private_layer_is_private(tmp_path: Path) -> None:
+    """Through the console script: the file is no more readable than the layers it holds (as
+    `catalog export -o`), and the one line on stderr says what was written."""
+    import os
+    import subprocess
+
+    from tests.terminal import aicompare, base_env
+
+    layer = tmp_path / "private.toml"
+    layer.write_text(LAYER.read_text())
+    layer.chmod(0o600)
+    target = tmp_path / "prices.sql"
+    env = base_env()
+    env.pop("AICOMPARE_BASE_CATALOG")  # the bundled catalog
+    proc = subprocess.run(
+        [*aicompare(), "prices", "export", "-f", "sql", "-o", str(target), "--catalog", str(layer)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd="/",
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 0 and proc.stdout == ""
+    assert re.fullmatch(
+        rf"wrote \d+ prices of \d+ models to {re.escape(str(target))}\n", proc.stderr
+    )
+    assert os.stat(target).st_mode & 0o077 == 0
+    assert target.read_text().startswith("-- The aicompare price table")
