@@ -280,7 +280,7 @@ def test_the_fast_path_is_for_large_files_and_said_when_missing(
     assert fast.slow_path_note(fast.LARGE_FILE - 1) is None
     assert fast.slow_path_note(fast.LARGE_FILE) == (
         "a large file read without DuckDB: pip install 'aicompare[fast]' (DuckDB) to read "
-        "large files several times faster"
+        "large files faster"
     )
 
 
@@ -310,3 +310,13 @@ def test_otlp_with_a_bad_count_or_line_is_an_error(tmp_path: Path) -> None:
     broken.write_text(text + "{not json\n")
     with pytest.raises(UsageFormatError, match=rf"^{broken}:3: not JSON: "):
         list(fast.aggregate_file(broken, "otlp", {}))
+
+
+def test_a_row_without_a_model_is_kept_under_an_empty_name(tmp_path: Path) -> None:
+    usage = tmp_path / "usage.csv"
+    usage.write_text("llm_model,prompt_tokens\n,700\ngpt-4o-mini,5\n ,1\n")
+    found = {
+        a.model: (a.rows, a.input_tokens)
+        for a in fast.aggregate_file(usage, "csv", {"model": "llm_model", "input": "prompt_tokens"})
+    }
+    assert found == {"": (2, 701), "gpt-4o-mini": (1, 5)}  # listed as unpriced, never dropped

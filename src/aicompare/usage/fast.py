@@ -1,4 +1,5 @@
-"""The fast path for large usage files: DuckDB reads and aggregates them, Python prices the result.
+"""The fast path for large usage files: DuckDB reads and aggregates them (OTLP: streamed in
+Python, see below), and the engine prices the aggregates.
 
 Optional: DuckDB comes with the `fast` extra (`pip install 'aicompare[fast]'`) and is imported
 only when a file is aggregated here; `reprice` works without it (the pure-Python streaming
@@ -53,7 +54,7 @@ LARGE_FILE = 64 * 1024 * 1024  # bytes: a file this large read without DuckDB ge
 # Below this size the pure-Python aggregator is as fast and starts sooner (importing DuckDB
 # costs ~80 ms): `use_fast` says which to take.
 FAST_FROM = 8 * 1024 * 1024
-FAST_HINT = "pip install 'aicompare[fast]' (DuckDB) to read large files several times faster"
+FAST_HINT = "pip install 'aicompare[fast]' (DuckDB) to read large files faster"
 FORMATS = ("csv", "jsonl", "otlp")
 
 # The fields a column map names, and what each is in an Aggregate.
@@ -199,7 +200,8 @@ def _mapped_select(
     tier = column_map.get("tier")
     cost = column_map.get("cost")
     items = [
-        f"{text('model')} AS model",
+        # a row without a model stays a row: "" is a name no catalog prices, so it is listed
+        f"COALESCE({text('model')}, '') AS model",
         f"{text('seller')} AS seller",
         "NULL::DATE AS day" if time is None else f"CAST({_quote(time)} AS DATE) AS day",
         "FALSE AS batch" if batch is None else f"COALESCE({_quote(batch)}, FALSE) AS batch",
