@@ -206,9 +206,14 @@ def _replace_with(target: Path, data: bytes, mode: int | None) -> None:
 
 
 def atomic_write_text(
-    path: Path, text: str, *, backup: bool = True, new_mode: int | None = None, deny: int = 0
+    path: Path,
+    text: str | bytes,
+    *,
+    backup: bool = True,
+    new_mode: int | None = None,
+    deny: int = 0,
 ) -> None:
-    """Replace `path` atomically with UTF-8 `text`, first saving the current file as `.bak`.
+    """Replace `path` atomically with UTF-8 `text` (or bytes as they are), first saving the current file as `.bak`.
 
     Symbolic links are followed (writable_target). The file keeps its mode, and its .bak gets the
     same; a new file gets `new_mode` (None: what the umask gives). `deny` takes permission bits
@@ -233,7 +238,8 @@ def atomic_write_text(
             # The backup is written atomically too, before the file changes: a crash in between
             # leaves a backup equal to the file, never a torn one.
             _replace_with(backup_path(target), old, old_mode)
-        _replace_with(target, text.encode("utf-8"), mode & ~deny)
+        data = text.encode("utf-8") if isinstance(text, str) else text
+        _replace_with(target, data, mode & ~deny)
     except NotRegularFileError as exc:  # replaced by a FIFO, a directory... since the check
         raise WriteError(f"{path}: is {exc.kind}, not a regular file", TARGET_HINT) from None
     except OSError as exc:

@@ -31,4 +31,6 @@ COMMANDS: dict[str, str] = {
     "catalog export": "catalog.export",
     "catalog build": "catalog.build",
     "catalog audit": "catalog.audit",
+    "prices": "prices",
+    "prices export": "prices.export",
 }
