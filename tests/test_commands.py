@@ -216,10 +216,17 @@ def test_no_command_builds_a_document_or_writes_csv_itself() -> None:
         assert "schema_version" not in text and "write_json" not in text, path
         assert "csv" not in _imports(path), path
     users = sorted(p.relative_to(SRC).as_posix() for p in SRC.rglob("*.py") if "csv" in _imports(p))
-    # the benchmarks importer reads CSV; only the renderer writes it
-    assert users == ["importers/benchmarks_csv.py", "render/plain.py"]
-    reader = (SRC / "importers" / "benchmarks_csv.py").read_text("utf-8")
-    assert "csv.reader(" in reader and "writer" not in reader
+    # the benchmarks importer and two usage readers read CSV; only the renderer writes it
+    assert users == [
+        "importers/benchmarks_csv.py",
+        "render/plain.py",
+        "usage/readers/litellm.py",
+        "usage/readers/table.py",
+    ]
+    for name in ("importers/benchmarks_csv.py", "usage/readers/table.py"):
+        reader = (SRC / name).read_text("utf-8")
+        assert "csv.reader(" in reader and "writer" not in reader, name
+    assert "writer" not in (SRC / "usage" / "readers" / "litellm.py").read_text("utf-8")
 
 
 def test_export_offers_its_formats_and_refuses_the_others(cli) -> None:

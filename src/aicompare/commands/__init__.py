@@ -19,6 +19,7 @@ COMMANDS: dict[str, str] = {
     "diff": "diff",
     "cost": "cost",
     "best": "best",
+    "reprice": "reprice",
     "catalog": "catalog",
     "catalog validate": "catalog.validate",
     "catalog path": "catalog.path",

@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # a command's CSV loads only what that command already has
     from aicompare.compare import DiffResult
     from aicompare.costing import CostResult
     from aicompare.tasks import Task
+    from aicompare.usage.reprice import RepriceResult
     from aicompare.verdict import Verdict
 
 CsvValue = str | Decimal | int | bool | dt.date | tuple[str, ...] | None
@@ -295,3 +296,41 @@ def tasks_csv(tasks: Mapping[str, Task]) -> CsvTable:
             for t in tasks.values()
         ],
     )
+
+
+# ---------------------------------------------------------------- reprice
+
+# the counts of a group, as reprice's JSON names them (usage.reprice.KINDS)
+REPRICE_KINDS = (
+    "input",
+    "cached_input",
+    "cache_write",
+    "cache_write_1h",
+    "output",
+    "reasoning",
+    "audio_input",
+    "audio_output",
+    "images",
+    "web_searches",
+)
+GROUP_TAIL = ("rows", "requests", *REPRICE_KINDS, "cost", "unpriced_rows")
+
+
+def reprice_csv(result: RepriceResult) -> CsvTable:
+    """One row per group: the --by keys, rows, requests, a count per kind (every row), the cost
+    of its priced rows (empty when none is priced: never 0) and the rows left unpriced (the
+    reasons are in the table and the JSON)."""
+    header = (*result.by, *GROUP_TAIL)
+    rows: list[tuple[CsvValue, ...]] = []
+    for group in result.groups:
+        rows.append(
+            (
+                *(group.keys[name] for name in result.by),
+                group.rows,
+                group.requests,
+                *(group.counts.get(kind, 0) for kind in REPRICE_KINDS),
+                group.cost,
+                group.unpriced_rows,
+            )
+        )
+    return CsvTable(header, rows)

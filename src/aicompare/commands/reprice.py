@@ -1,0 +1,197 @@
+"""`aicompare reprice FILE...`: price real usage at the list prices in force on each row's date.
+
+Annotations are evaluated at import (no `from __future__ import annotations`): see cost.py.
+"""
+
+import datetime as dt
+import sys
+from typing import Annotated
+
+import typer
+
+from aicompare.cli import emit
+from aicompare.commands.options import CatalogOpt, JsonOpt, NoColorOpt, fail_usage, load
+from aicompare.errors import AicompareError
+from aicompare.render import OutputFormat, View
+
+VIEW = View(
+    "reprice",
+    document="aicompare.render.reprice_views:reprice_document",
+    blocks="aicompare.render.reprice_views:reprice_view",
+    csv="aicompare.render.csv_views:reprice_csv",
+)
+BY_KEYS = ("model", "day", "month", "project", "key", "seller")
+
+
+def parse_by(values: list[str] | None) -> tuple[str, ...]:
+    """--by, repeatable and comma-separated, in the order given; model by default."""
+    found: list[str] = []
+    for value in values or []:
+        for word in value.split(","):
+            name = word.strip().casefold()
+            if name not in BY_KEYS:
+                fail_usage(f"{word.strip()!r} is not one of {', '.join(BY_KEYS)}", "--by")
+            if name not in found:
+                found.append(name)
+    return tuple(found) or ("model",)
+
+
+def command(
+    files: Annotated[
+        list[str],
+        typer.Argument(help="Usage logs (gzipped too); - reads stdin.", metavar="FILE..."),
+    ],
+    input_format: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            metavar="FORMAT",
+            help="The logs' format, when detecting it from the content is not wanted.",
+        ),
+    ] = None,
+    column_map: Annotated[
+        str | None,
+        typer.Option(
+            "--map",
+            metavar="MAP",
+            help="Columns of a CSV or JSON-lines log: model=llm_model,input=prompt_tokens,...",
+        ),
+    ] = None,
+    by: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--by",
+            metavar="KEY",
+            help="Group by model, day, month, project, key or seller (repeatable, or a,b).",
+        ),
+    ] = None,
+    on: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--on",
+            metavar="MODEL",
+            help="Price the same usage on this model (or MODEL@SELLER) too, repeatable; "
+            "cheapest:N ranks the catalog's N cheapest for this usage.",
+        ),
+    ] = None,
+    migrate: Annotated[
+        bool,
+        typer.Option(
+            "--migrate",
+            help="Price the rows of deprecated or retired models on their live successor.",
+        ),
+    ] = False,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Exit 1 when any row cannot be priced.")
+    ] = False,
+    json_: JsonOpt = False,
+    csv_: Annotated[bool, typer.Option("--csv", help="Print the groups as CSV.")] = False,
+    no_color: NoColorOpt = False,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            metavar="DATE",
+            help="Judge lifecycle status, and price rows without a time, as of this date "
+            "(YYYY-MM-DD); default today (UTC). Rows with a time take the prices of their date.",
+        ),
+    ] = None,
+    catalog_paths: CatalogOpt = None,
+) -> None:
+    """Price usage logs at the list prices in force on each row's date, and say what it would
+    cost elsewhere.
+
+    Rows the catalog cannot price are listed, never counted as $0.
+
+    \b
+    Examples:
+      aicompare reprice usage.jsonl.gz --by month,model
+      aicompare reprice spend_logs.csv --on gpt-5-mini --on cheapest:3
+      aicompare reprice usage.json --migrate --json
+      aicompare reprice export.csv --map model=llm_model,input=prompt_tokens,output=completion_tokens
+    """
+    if json_ and csv_:
+        fail_usage("--json and --csv cannot be combined", "--json")
+    fmt_ = OutputFormat.json if json_ else OutputFormat.csv if csv_ else OutputFormat.table
+    keys = parse_by(by)
+    today = _today(as_of)
+    _check_cheapest(on or [], files)
+    from aicompare.usage.aggregate import Aggregation, aggregate, thresholds
+    from aicompare.usage.readers import FORMATS, ColumnMapError, parse_column_map, read_usage
+    from aicompare.usage.reprice import reprice
+    from aicompare.usage.rows import UsageFormatError
+
+    if input_format is not None and input_format not in FORMATS:
+        fail_usage(
+            f"{input_format!r} is not a usage format; use one of {', '.join(FORMATS)}", "--format"
+        )
+    try:
+        columns = parse_column_map(column_map) if column_map else None
+    except ColumnMapError as error:
+        fail_usage(str(error), "--map")
+    catalog = load(catalog_paths)
+    limits = thresholds(catalog)
+    aggregation = Aggregation()
+    skipped: list[str] = []
+    for path in files:
+        try:
+            records = read_usage(path, format=input_format, column_map=columns)
+            aggregate(
+                records,
+                limits,
+                by_project="project" in keys,
+                by_key="key" in keys,
+                into=aggregation,
+            )
+        except UsageFormatError as error:
+            raise AicompareError(
+                str(error), "name the format with --format, or map the columns with --map"
+            ) from None
+        except OSError as error:
+            raise AicompareError(
+                f"cannot read {path}: {error.strerror or error}",
+                "check the path and that the file can be read",
+            ) from None
+        skipped += [
+            f"{number} {'record' if number == 1 else 'records'} of {records.name} left out: {why}"
+            for why, number in records.skipped.items()
+        ]
+    result = reprice(catalog, aggregation, limits, today, by=keys, on=on or (), migrate=migrate)
+    if skipped:
+        result = result._replace(notes=[*skipped, *result.notes])
+    emit(fmt_, VIEW, result, as_of=today, no_color=no_color)
+    if strict and result.unpriced:
+        rows = sum(u.rows for u in result.unpriced)
+        sys.stdout.flush()
+        sys.stderr.write(
+            f"error: {rows} {'row' if rows == 1 else 'rows'} could not be priced (--strict)\n"
+            "see the unpriced rows in the output; add the models with `aicompare catalog add`\n"
+        )
+        raise typer.Exit(1)
+
+
+def _check_cheapest(on: list[str], files: list[str]) -> None:
+    """`--on cheapest 3` as two words makes 3 a FILE: say how to write it, not 'cannot read 3'."""
+    import os
+
+    if not any(value.strip().casefold() == "cheapest" for value in on):
+        return
+    for path in files:
+        if path.strip().isdigit() and not os.path.lexists(path):
+            fail_usage(
+                f"{path!r} was read as a usage file: write the count with a colon, "
+                f"--on cheapest:{path.strip()} (--on cheapest alone ranks 5)",
+                "--on",
+            )
+
+
+def _today(as_of: str | None) -> dt.date:
+    """--as-of, else today (UTC)."""
+    from aicompare.catalog import utc_today
+
+    if as_of is None:
+        return utc_today()
+    try:
+        return dt.date.fromisoformat(as_of)
+    except ValueError:
+        fail_usage(f"{as_of!r} is not a date; use YYYY-MM-DD", "--as-of")
