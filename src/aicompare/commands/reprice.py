@@ -207,9 +207,13 @@ def page_keys(
     from aicompare.render.html.spend import LONG_PERIOD
 
     long = first is not None and last is not None and (last - first).days > LONG_PERIOD
-    wanted = [] if {"day", "month"} & set(keys) else ["month" if long else "day"]
-    wanted += [] if "model" in keys else ["model"]
-    return (*wanted, *keys)
+    found = list(keys)
+    if not {"day", "month"} & set(found):
+        found.insert(0, "month" if long else "day")
+    if "model" not in found:
+        at = next(i for i, key in enumerate(found) if key in ("day", "month"))
+        found.insert(at + 1, "model")
+    return tuple(found)
 
 
 def _check_cheapest(on: list[str], files: list[str]) -> None:

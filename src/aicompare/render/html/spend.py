@@ -141,7 +141,7 @@ def _breakdown(doc: Document, key: str, colours: dict[str, str]) -> dict[str, An
     priced = [r for r in rows if r["cost"] is not None]
     chart = (
         bar_chart(
-            f"by-{key}",
+            f"{key}-chart",
             f"Spend by {key} (USD)",
             [r["name"] for r in priced],
             [[Bar("spend", r["cost"], money(r["cost"]))] for r in priced],
@@ -176,7 +176,7 @@ def _time_chart(doc: Document, unit: str, colours: dict[str, str]) -> Chart | No
             bars.append(None if total is None else Bar(model, total, money(total), colours[model]))
         series.append((model, bars))
     title = f"Spend by {unit} and model (USD, priced rows)"
-    return stacked_chart("over-time", title, periods, series, "$")
+    return stacked_chart("time-chart", title, periods, series, "$")
 
 
 def _what_if(doc: Document, colours: dict[str, str]) -> dict[str, Any] | None:
@@ -197,7 +197,7 @@ def _what_if(doc: Document, colours: dict[str, str]) -> dict[str, Any] | None:
     notes += [note for w in items for note in w["notes"]]
     return {
         "items": items,
-        "chart": bar_chart("what-if", "The same usage on other models (USD)", labels, bars),
+        "chart": bar_chart("what-if-chart", "The same usage on other models (USD)", labels, bars),
         "notes": notes,
     }
 
@@ -223,7 +223,7 @@ def _migration(doc: Document) -> dict[str, Any] | None:
         ]
         labels = [m["model"] for m in priced]  # the successor is in the table: short labels
         chart = bar_chart(
-            "migration", "Forced upgrade: now and on the successor (USD)", labels, rows
+            "migration-chart", "Forced upgrade: now and on the successor (USD)", labels, rows
         )
     return {"items": items, "chart": chart}
 
@@ -243,7 +243,9 @@ def _reconciliation(doc: Document) -> dict[str, Any] | None:
             for r in both
         ]
         labels = [r["model"] or "all models" for r in both]
-        chart = bar_chart("reconciliation", "Recorded cost and list price (USD)", labels, rows)
+        chart = bar_chart(
+            "reconciliation-chart", "Recorded cost and list price (USD)", labels, rows
+        )
     return {"items": items, "chart": chart}
 
 
@@ -264,7 +266,7 @@ def reprice_context(doc: Document) -> dict[str, Any]:
     priced = [m for m in models if m["cost"] is not None]
     model_chart = (
         bar_chart(
-            "by-model",
+            "model-chart",
             "Spend by model (USD)",
             [m["model"] for m in priced],
             [[Bar("spend", m["cost"], money(m["cost"]), colours[m["model"]])] for m in priced],
