@@ -289,7 +289,18 @@ def reprice_context(doc: Document) -> dict[str, Any]:
         "migration": _migration(doc),
         "reconciliation": _reconciliation(doc),
         "items": [(KIND_WORDS.get(k, words(k)), v) for k, v in doc["items"].items()],
-        "kinds": [k for k, n in doc["tokens"].items() if n],
+        # the by-model table: input and output always, cached input where there is any (the
+        # table view's columns); the unpriced table: every volume its rows have
+        "kinds": [
+            k
+            for k, n in doc["tokens"].items()
+            if k in ("input", "output") or (k == "cached_input" and n)
+        ],
+        "unpriced_kinds": [
+            k
+            for k in doc["tokens"]
+            if k in ("input", "output") or any(u["tokens"][k] for u in doc["unpriced"])
+        ],
         "kind_words": KIND_WORDS,
         "by_line": ",".join(doc["by"]),
     }
