@@ -1,4 +1,4 @@
-"""`--format html`: the pages of diff, show and cost, parsed with html5lib.
+"""`--format html`: the pages of diff, show, cost and reprice, parsed with html5lib.
 
 Each page loads nothing from outside the file, escapes every catalog string, and shows no figure
 that its command's JSON document does not hold (the page is made from that document).
@@ -6,6 +6,7 @@ that its command's JSON document does not hold (the page is made from that docum
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import re
@@ -24,6 +25,11 @@ from terminal import aicompare, base_env
 from aicompare.render.html import CSP, money, page
 
 SVG = "{http://www.w3.org/2000/svg}"
+USAGE = Path(__file__).parent / "fixtures" / "usage"
+CSV_MAP = (
+    "model=llm_model,input=prompt_tokens,cached=cache_hits,output=completion_tokens,"
+    "time=ts,project=team,cost=cost_usd,input_includes_cached=yes"
+)
 HTML = "{http://www.w3.org/1999/xhtml}"
 PAGES = {
     "diff": ["diff", "alpha-large", "alpha-mini", "pixel-one"],
@@ -32,6 +38,27 @@ PAGES = {
     "show-image": ["show", "pixel-one"],
     "cost": ["cost", "alpha-large", "alpha-mini", "alpha-old", "pixel-one", "--tokens", "5M"],
     "cost-images": ["cost", "pixel-one", "pixel-flat", "--images", "10k"],
+    # reprice on the bundled catalog; --by as the page groups (its time key and the model), so
+    # that --json of the same arguments is the page's document
+    "reprice-litellm": [
+        "reprice",
+        str(USAGE / "litellm_spend_logs.csv"),
+        "--on",
+        "gpt-5-mini",
+        "--migrate",
+        "--by",
+        "month,model",
+    ],
+    "reprice-mapped": [
+        "reprice",
+        str(USAGE / "usage_map.csv"),
+        "--map",
+        CSV_MAP,
+        "--on",
+        "gpt-5-mini",
+        "--by",
+        "month,model,project",
+    ],
 }
 EVIL = """\
 schema_version = 1
@@ -127,7 +154,8 @@ def external_loads(root: Any) -> list[str]:
             key = local(attr).lower()
             if key.startswith("on"):
                 found.append(f"{name} {key}=")
-            link = name == "a" and key == "href" and value.startswith(("https://", "http://"))
+            # links to sources, and to a section of the page itself, load nothing
+            link = name == "a" and key == "href" and value.startswith(("https://", "http://", "#"))
             if (
                 key in ("src", "srcset", "data", "poster", "action", "background", "href")
                 and not link
@@ -148,13 +176,45 @@ def figures(text: str) -> list[Decimal]:
 
 def json_figures(doc: Any) -> set[Decimal]:
     """Every figure the JSON document holds: numbers, decimal strings, and figures in its
-    strings and keys (sentences, dates, sizes such as 1024x1024)."""
-    return set(figures(json.dumps(doc, ensure_ascii=False)))
+    strings and keys (sentences, dates, sizes such as 1024x1024); for reprice, also the sums of
+    its groups' figures over each value of a `by` key (a model's over its days, a month's
+    over its days and models), which its page shows."""
+    held = set(figures(json.dumps(doc, ensure_ascii=False)))
+    if doc["command"] == "reprice":
+        held |= group_sums(doc)
+    return held
+
+
+def group_sums(doc: Any) -> set[Decimal]:
+    """The exact sums of the reprice groups' rows, requests, unpriced rows, token counts and
+    costs per value of each `by` key (and per month of the days)."""
+    sums: dict[tuple[str, object, str], Decimal] = {}
+    for group in doc["groups"]:
+        values = {key: group[key] for key in doc["by"]}
+        if group.get("day"):
+            values["day-month"] = group["day"][:7]
+        numbers = {
+            "rows": group["rows"],
+            "requests": group["requests"],
+            "unpriced_rows": group["unpriced_rows"],
+            **{f"tokens.{k}": n for k, n in group["tokens"].items()},
+        }
+        if group["cost"] is not None:
+            numbers["cost"] = Decimal(group["cost"])
+        for key, value in values.items():
+            for name, number in numbers.items():
+                at = (key, value, name)
+                sums[at] = sums.get(at, Decimal(0)) + Decimal(number)
+    return set(sums.values())
 
 
 @pytest.fixture
-def pages(cli: Callable[..., Any]) -> Callable[[list[str]], tuple[str, Any]]:
+def pages(
+    cli: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
+) -> Callable[[list[str]], tuple[str, Any]]:
     def both(args: list[str]) -> tuple[str, Any]:
+        if args[0] == "reprice":  # usage logs name the bundled catalog's models
+            monkeypatch.delenv("AICOMPARE_BASE_CATALOG", raising=False)
         html = cli(*args, "--format", "html")
         assert html.exit_code == 0, html.stderr
         assert html.stderr == ""
@@ -484,3 +544,235 @@ def test_other_formats_import_no_html_machinery(fmt: str) -> None:
     loaded = set(done.stderr.split())
     assert "aicompare.compare" in loaded  # the run did the work
     assert not loaded & {"jinja2", "markupsafe", "pygal", "aicompare.render.html"}
+
+
+# ---------------------------------------------------------------- the reprice page
+
+
+def section_text(root: Any, section: str) -> str:
+    """The words of one section of the page (by id), outside its charts, spaces collapsed."""
+    node = next(n for n in elements(root) if n.get("id") == section)
+    parts: list[str] = []
+
+    def walk(item: Any) -> None:
+        if str(item.tag).startswith(SVG):
+            return
+        parts.append(item.text or "")
+        for child in item:
+            walk(child)
+            parts.append(child.tail or "")
+
+    walk(node)
+    return " ".join(" ".join(parts).split())
+
+
+def test_reprice_page_says_the_total_and_what_it_leaves_out_first(
+    pages: Callable[[list[str]], tuple[str, Any]],
+) -> None:
+    text, doc = pages(PAGES["reprice-litellm"])
+    root = parse(text)
+    sections = [n.get("id") for n in elements(root) if local(n.tag) == "section"]
+    assert sections[:3] == ["headline", "unpriced", "over-time"]
+    headline = section_text(root, "headline")
+    assert doc["total_excludes_rows"] == 1
+    assert headline.startswith(
+        f"Total at list prices {money(doc['total'])} 3 of 4 rows (4 requests), "
+        "2025-03-04 to 2026-11-03, at the list prices of each row's date. "
+        "The total excludes 1 row that could not be priced (1 model, listed below): "
+        "it is not the whole bill."
+    )
+    assert f"Recorded by the provider or gateway: {money(doc['recorded_total'])}" in headline
+    unpriced = section_text(root, "unpriced")
+    (row,) = doc["unpriced"]
+    assert unpriced.startswith("Not in the total: 1 unpriced row ")
+    assert f"{row['model']} bedrock 1 1 1,000 3,000 1,200 500 {row['reason']}" in unpriced
+
+
+def test_reprice_page_what_if_migration_and_reconciliation(
+    pages: Callable[[list[str]], tuple[str, Any]],
+) -> None:
+    text, doc = pages(PAGES["reprice-litellm"])
+    root = parse(text)
+    (what,) = doc["what_if"]
+    assert (what["model"], what["total"], what["difference"]) == (
+        "gpt-5-mini",
+        "0.0091044",
+        "-0.0825804",
+    )
+    assert "gpt-5-mini 3 $0.0916848 $0.0091044 -$0.0825804" in section_text(root, "what-if")
+    (move,) = doc["migration"]
+    migration = section_text(root, "migration")
+    # (section_text puts a space around each element: "<strong>...</strong>." reads "... .")
+    assert (
+        f"{move['model']} {move['status']} on {move['deprecation_date']}; "
+        f"shuts down {move['shutdown_date']} . Successors: {move['successor_chain']}."
+    ) in migration
+    month = move["months"][0]
+    assert (
+        f"{month['month']} {money(month['current'])} {money(month['successor'])} "
+        f"{money(month['difference'])}"
+    ) in migration
+    reconciled = section_text(root, "reconciliation")
+    assert reconciled.startswith(
+        f"Recorded vs list price Recorded in total: {money(doc['recorded_total'])}; "
+        f"at list prices: {money(doc['total'])}."
+    )
+    for r in doc["reconciliation"]:
+        assert f"{r['model']} the log's own costs {r['rows']} {money(r['recorded'])}" in reconciled
+        assert all(f"Not explained: {t}" in reconciled for t in r["cannot_explain"])
+    assert "claude-sonnet-4-5 the log's own costs 1 $0.08382 $0.08382 they agree" in reconciled
+
+
+@pytest.mark.parametrize(
+    ("log", "by", "keys", "caption"),
+    [
+        ("litellm_spend_logs.csv", [], "month,model", "Spend by month and model"),
+        ("anthropic_usage_2026.json", [], "day,model", "Spend by day and model"),
+        ("litellm_spend_logs.csv", ["--by", "project"], "month,model,project", None),
+        ("litellm_spend_logs.csv", ["--by", "day,seller"], "day,model,seller", None),
+    ],
+)
+def test_reprice_page_groups_by_time_and_model(
+    bundled_cli: Callable[..., Any], log: str, by: list[str], keys: str, caption: str | None
+) -> None:
+    """The page adds a time key (month for a period over 62 days) and the model to --by; its
+    document is that of --json with those keys, and the footer says which."""
+    ran = bundled_cli("reprice", str(USAGE / log), *by, "--format", "html")
+    assert (ran.exit_code, ran.stderr) == (0, "")
+    root = parse(ran.stdout)
+    seen = " ".join(text_outside_charts(root).split())
+    assert f"aicompare reprice … --by {keys} --json" in seen
+    doc = bundled_cli("reprice", str(USAGE / log), "--by", keys, "--json").json()
+    assert (
+        ran.stdout
+        == bundled_cli("reprice", str(USAGE / log), "--by", keys, "--format", "html").stdout
+    )
+    held = json_figures(doc)
+    assert [f for f in figures(seen) if f not in held] == []
+    captions = [n.text for n in elements(root) if local(n.tag) == "figcaption"]
+    assert captions[0].startswith(caption or "Spend by month and model")
+    if "project" in keys:
+        assert "(no project)" in section_text(root, "by-project")
+    if "seller" in keys:  # a day-by-day document of a long period is charted by month
+        assert captions[0].startswith("Spend by month and model")
+
+
+HOSTILE_TEXTS = (
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(1)>',
+    "<script>alert('team')</script>",
+    '"><img src=x onerror=alert(2)>',
+)
+
+
+def test_usage_strings_are_inert_text_on_the_reprice_page(
+    bundled_cli: Callable[..., Any], tmp_path: Path
+) -> None:
+    log = tmp_path / "usage.csv"
+    rows = [
+        ["ts", "llm_model", "team", "prompt_tokens", "completion_tokens"],
+        ["2026-11-02T10:00:00Z", HOSTILE_TEXTS[0], "ops", "1000", "100"],
+        ["2026-11-02T11:00:00Z", HOSTILE_TEXTS[1], "ops", "1000", "100"],
+        ["2026-11-03T11:00:00Z", "gpt-4o", HOSTILE_TEXTS[2], "1000", "100"],
+        ["2026-11-03T12:00:00Z", "gpt-4o", HOSTILE_TEXTS[3], "2000", "100"],
+    ]
+    with log.open("w", encoding="utf-8", newline="") as out:
+        csv.writer(out).writerows(rows)
+    columns = "model=llm_model,input=prompt_tokens,output=completion_tokens,time=ts,project=team"
+    ran = bundled_cli(
+        "reprice",
+        str(log),
+        "--map",
+        columns,
+        "--by",
+        "project",
+        "--on",
+        "gpt-5-mini",
+        "--format",
+        "html",
+    )
+    assert (ran.exit_code, ran.stderr) == (0, "")
+    root = parse(ran.stdout)
+    assert external_loads(root) == []
+    seen = text_outside_charts(root)
+    assert [t for t in HOSTILE_TEXTS if t in seen] == list(HOSTILE_TEXTS)
+    assert [t for t in HOSTILE_TEXTS[:2] if t in section_text(root, "unpriced")] == list(
+        HOSTILE_TEXTS[:2]
+    )
+    # the projects are priced (gpt-4o): their names are in the chart's SVG too, as text
+    chart = next(n for n in elements(root) if n.get("id") == "project-chart")
+    svg_text = " ".join(n.text or "" for n in chart.iter() if str(n.tag).startswith(SVG))
+    assert all(t in svg_text for t in HOSTILE_TEXTS[2:])
+    assert "<script" not in ran.stdout.replace("&lt;script", "")
+
+
+def test_reprice_format_takes_the_logs_format_and_html(
+    bundled_cli: Callable[..., Any],
+) -> None:
+    log = str(USAGE / "litellm_spend_logs.csv")
+    both = bundled_cli("reprice", log, "--format", "litellm", "--format", "html", "--by", "month")
+    assert both.exit_code == 0, both.stderr
+    assert both.stdout == bundled_cli("reprice", log, "--format", "html", "--by", "month").stdout
+    ran = bundled_cli("reprice", log, "--format", "html", "--json")
+    assert ran.exit_code == 2
+    assert ran.stderr.startswith("error: invalid value for '--json': --json and html cannot be")
+    ran = bundled_cli("reprice", log, "--format", "openai", "--format", "litellm")
+    assert ran.exit_code == 2
+    assert "one usage format at a time, not openai and litellm" in ran.stderr
+    ran = bundled_cli("reprice", log, "--format", "pdf")
+    assert ran.exit_code == 2
+    assert "'pdf' is not a usage format; use one of openai" in ran.stderr
+    assert "(or html for the page)" in ran.stderr
+
+
+def test_reprice_out_writes_the_json_and_refuses_the_table(
+    bundled_cli: Callable[..., Any], tmp_path: Path
+) -> None:
+    log = str(USAGE / "litellm_spend_logs.csv")
+    target = tmp_path / "spend.json"
+    ran = bundled_cli("reprice", log, "--json", "-o", str(target))
+    assert (ran.exit_code, ran.stdout, ran.stderr) == (0, "", f"wrote {target}\n")
+    assert target.read_text(encoding="utf-8") == bundled_cli("reprice", log, "--json").stdout
+    ran = bundled_cli("reprice", log, "-o", str(tmp_path / "table.txt"))
+    assert ran.exit_code == 2
+    assert "the table is for the terminal" in ran.stderr
+    assert not (tmp_path / "table.txt").exists()
+
+
+def test_the_spend_report_is_no_more_readable_than_the_log(tmp_path: Path) -> None:
+    """A report of a private usage log is private too (umask 022 would make it 0644)."""
+    log = tmp_path / "usage.csv"
+    log.write_bytes((USAGE / "litellm_spend_logs.csv").read_bytes())
+    log.chmod(0o600)
+    env = base_env()
+    env.pop("AICOMPARE_BASE_CATALOG")
+    umask = 'umask 022; exec "$@"'
+    for name, source in (
+        ("private.html", str(log)),
+        ("public.html", str(USAGE / "litellm_spend_logs.csv")),
+    ):
+        target = tmp_path / name
+        wrote = subprocess.run(
+            [
+                "sh",
+                "-c",
+                umask,
+                "sh",
+                *aicompare(),
+                "reprice",
+                source,
+                "--format",
+                "html",
+                "-o",
+                str(target),
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+            check=False,
+        )
+        assert (wrote.returncode, wrote.stdout, wrote.stderr) == (0, "", f"wrote {target}\n")
+        assert target.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert stat.S_IMODE((tmp_path / "private.html").stat().st_mode) == 0o600
+    assert stat.S_IMODE((tmp_path / "public.html").stat().st_mode) == 0o644

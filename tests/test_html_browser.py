@@ -1,4 +1,5 @@
-"""The HTML pages in a real browser: headless Chromium at 1280 and 390 pixels wide.
+"""The HTML pages (diff, show, cost, the reprice spend report) in a real browser: headless
+Chromium at 1280 and 390 pixels wide.
 
 Chromium is driven through the DevTools protocol over a pipe (--remote-debugging-pipe: JSON
 messages ended by NUL on file descriptors 3 and 4), with the standard library only and nothing
@@ -26,6 +27,11 @@ from typing import Any
 import pytest
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
+USAGE = Path(__file__).parent / "fixtures" / "usage"
+CSV_MAP = (
+    "model=llm_model,input=prompt_tokens,cached=cache_hits,output=completion_tokens,"
+    "time=ts,project=team,cost=cost_usd,input_includes_cached=yes"
+)
 WIDTHS = (1280, 390)
 BROWSERS = ("chromium", "chromium-browser", "google-chrome")
 TIMEOUT = 60.0  # seconds for one answer of the browser: a hang fails, it never waits forever
@@ -246,6 +252,28 @@ PAGES = {
     "cost": (["cost", "alpha-large", "alpha-mini", "alpha-old", "--tokens", "5M"], False),
     # the page of the issue's "done when", on the bundled catalog
     "diff-gpt-image-1-o4-mini": (["diff", "gpt-image-1", "o4-mini"], True),
+    # spend reports of the usage fixtures, on the bundled catalog: by month (a long period)
+    # with what-if, migration and reconciliation; by project; by day (one day of usage)
+    "reprice-litellm": (
+        ["reprice", str(USAGE / "litellm_spend_logs.csv"), "--on", "gpt-5-mini", "--migrate"],
+        True,
+    ),
+    "reprice-mapped": (
+        ["reprice", str(USAGE / "usage_map.csv"), "--map", CSV_MAP, "--by", "project"],
+        True,
+    ),
+    "reprice-anthropic": (
+        [
+            "reprice",
+            str(USAGE / "anthropic_usage_2026.json"),
+            "--on",
+            "gpt-5-mini",
+            "--on",
+            "gpt-4.1-mini",
+            "--migrate",
+        ],
+        True,
+    ),
 }
 
 
@@ -278,6 +306,12 @@ def test_page_in_the_browser(
     assert errors == []
     assert found["title"].endswith(" — aicompare") and found["h1"]
     assert found["title"].startswith(found["h1"])
+    if doc["command"] == "reprice":
+        first, last = doc["period"]["from"], doc["period"]["to"]
+        assert found["h1"] == "AI spend report, " + (
+            first if first == last else f"{first} to {last}"
+        )
+        assert found["figures"][0]["caption"].startswith("Spend by ")  # over time, first
     if doc["command"] == "diff":
         assert found["h1"] == " vs ".join(m["id"] for m in doc["models"])
         assert found["differences"] == [d["text"] for d in doc["differences"]]

@@ -9,8 +9,8 @@ from typing import Annotated
 
 import typer
 
-from aicompare.cli import emit
-from aicompare.commands.options import CatalogOpt, JsonOpt, NoColorOpt, fail_usage, load
+from aicompare.cli import emit_to
+from aicompare.commands.options import CatalogOpt, JsonOpt, NoColorOpt, OutOpt, fail_usage, load
 from aicompare.errors import AicompareError
 from aicompare.render import OutputFormat, View
 
@@ -41,12 +41,13 @@ def command(
         list[str],
         typer.Argument(help="Usage logs (gzipped too); - reads stdin.", metavar="FILE..."),
     ],
-    input_format: Annotated[
-        str | None,
+    formats: Annotated[
+        list[str] | None,
         typer.Option(
             "--format",
             metavar="FORMAT",
-            help="The logs' format, when detecting it from the content is not wanted.",
+            help="The logs' format, when detecting it from the content is not wanted; "
+            "html writes the report as a page (both: --format litellm --format html).",
         ),
     ] = None,
     column_map: Annotated[
@@ -86,6 +87,7 @@ def command(
     ] = False,
     json_: JsonOpt = False,
     csv_: Annotated[bool, typer.Option("--csv", help="Print the groups as CSV.")] = False,
+    out: OutOpt = None,
     no_color: NoColorOpt = False,
     as_of: Annotated[
         str | None,
@@ -109,10 +111,21 @@ def command(
       aicompare reprice spend_logs.csv --on gpt-5-mini --on cheapest:3
       aicompare reprice usage.json --migrate --json
       aicompare reprice export.csv --map model=llm_model,input=prompt_tokens,output=completion_tokens
+      aicompare reprice usage.json --on gpt-5-mini --migrate --format html -o spend.html
     """
-    if json_ and csv_:
-        fail_usage("--json and --csv cannot be combined", "--json")
-    fmt_ = OutputFormat.json if json_ else OutputFormat.csv if csv_ else OutputFormat.table
+    input_format, html = _formats(formats or [])
+    chosen = [name for name, given in (("--json", json_), ("--csv", csv_), ("html", html)) if given]
+    if len(chosen) > 1:
+        fail_usage(f"{' and '.join(chosen)} cannot be combined", chosen[0])
+    fmt_ = (
+        OutputFormat.json
+        if json_
+        else OutputFormat.csv
+        if csv_
+        else OutputFormat.html
+        if html
+        else OutputFormat.table
+    )
     keys = parse_by(by)
     today = _today(as_of)
     _check_cheapest(on or [], files)
@@ -123,7 +136,9 @@ def command(
 
     if input_format is not None and input_format not in FORMATS:
         fail_usage(
-            f"{input_format!r} is not a usage format; use one of {', '.join(FORMATS)}", "--format"
+            f"{input_format!r} is not a usage format; use one of {', '.join(FORMATS)} "
+            "(or html for the page)",
+            "--format",
         )
     try:
         columns = parse_column_map(column_map) if column_map else None
@@ -156,10 +171,15 @@ def command(
             f"{number} {'record' if number == 1 else 'records'} of {records.name} left out: {why}"
             for why, number in records.skipped.items()
         ]
+    if html:
+        keys = page_keys(keys, aggregation.first, aggregation.last)
     result = reprice(catalog, aggregation, limits, today, by=keys, on=on or (), migrate=migrate)
     if skipped:
         result = result._replace(notes=[*skipped, *result.notes])
-    emit(fmt_, VIEW, result, as_of=today, no_color=no_color)
+    # a file written from the logs is no more readable than the least readable of them
+    inputs = ["/dev/stdin" if path == "-" else path for path in files]
+    layers = [*inputs, *(layer.path for layer in catalog.layers if layer.exists)]
+    emit_to(fmt_, VIEW, result, as_of=today, out=out, layers=layers, no_color=no_color)
     if strict and result.unpriced:
         rows = sum(u.rows for u in result.unpriced)
         sys.stdout.flush()
@@ -168,6 +188,32 @@ def command(
             "see the unpriced rows in the output; add the models with `aicompare catalog add`\n"
         )
         raise typer.Exit(1)
+
+
+def _formats(values: list[str]) -> tuple[str | None, bool]:
+    """--format, repeatable: the logs' format (one of the readers') and html (the page)."""
+    usage = [v for v in values if v.strip().casefold() != "html"]
+    if len(set(usage)) > 1:
+        fail_usage(f"one usage format at a time, not {' and '.join(usage)}", "--format")
+    return (usage[0] if usage else None), len(usage) < len(values)
+
+
+def page_keys(
+    keys: tuple[str, ...], first: dt.date | None, last: dt.date | None
+) -> tuple[str, ...]:
+    """The groups of the page: the keys asked for, with a time key and the model in front
+    where they are missing, so that the page can chart spend over time by model; by day, or
+    by month for a period longer than LONG_PERIOD days, as render.html.spend charts it."""
+    from aicompare.render.html.spend import LONG_PERIOD
+
+    long = first is not None and last is not None and (last - first).days > LONG_PERIOD
+    found = list(keys)
+    if not {"day", "month"} & set(found):
+        found.insert(0, "month" if long else "day")
+    if "model" not in found:
+        at = next(i for i, key in enumerate(found) if key in ("day", "month"))
+        found.insert(at + 1, "model")
+    return tuple(found)
 
 
 def _check_cheapest(on: list[str], files: list[str]) -> None:

@@ -8,8 +8,7 @@ markupsafe.escape: a model named `<script>` is text. The page loads nothing: inl
 SVG, no script, and a Content-Security-Policy meta tag that forbids everything else.
 
 A page per command: PAGES maps the document's `command` to its template and the function that
-turns the document into the template's context. Another command's page (reprice) is one more
-template and one more entry.
+turns the document into the template's context; the reprice page's is in spend.py.
 """
 
 from __future__ import annotations
@@ -51,6 +50,7 @@ def page(doc: Document, encoding: str | None = None) -> str:
     )
     env.filters["money"] = money
     env.filters["number"] = number
+    env.filters["signed"] = signed
     text = env.get_template(template_name).render(doc=doc, csp=CSP, **context(doc))
     if encoding and encoding.replace("_", "-").lower() not in ("utf-8", "utf8"):
         text = text.encode("ascii", "xmlcharrefreplace").decode("ascii")
@@ -76,6 +76,13 @@ def money(value: object) -> str:
         amount = amount.quantize(Decimal("0.01"))
     sign = "-" if amount < 0 else ""
     return f"{sign}${abs(amount):,f}"
+
+
+def signed(value: object) -> str:
+    """A difference as money with its sign: '+$8.59', '-$3.08', '$0.00'."""
+    if value is None:
+        return MISSING
+    return ("+" if Decimal(str(value)) > 0 else "") + money(value)
 
 
 def number(value: object) -> str:
@@ -343,8 +350,15 @@ def cost_context(doc: Document) -> dict[str, Any]:
     }
 
 
+def reprice_context(doc: Document) -> dict[str, Any]:
+    from aicompare.render.html.spend import reprice_context as context
+
+    return context(doc)
+
+
 PAGES: dict[str, tuple[str, Callable[[Document], dict[str, Any]]]] = {
     "diff": ("diff.html.j2", diff_context),
     "show": ("show.html.j2", show_context),
     "cost": ("cost.html.j2", cost_context),
+    "reprice": ("reprice.html.j2", reprice_context),
 }

@@ -1,4 +1,5 @@
-"""Charts for the HTML pages: horizontal bar charts drawn as inline SVG by pygal.
+"""Charts for the HTML pages: horizontal bar charts (and stacked bars over time) drawn as inline
+SVG by pygal.
 
 pygal draws the SVG in Python (no browser-side script or download): the charts are made with
 no JavaScript (js=[], and the configuration script pygal always writes taken out), no XML
@@ -137,6 +138,103 @@ def bar_chart(
     )
     svg = svg_of(chart, key, title, alt)
     return Chart(key, title, alt, svg, tuple(categories), tuple(series), tuple(cells))
+
+
+def stacked_chart(
+    key: str,
+    title: str,
+    categories: Sequence[str],
+    series: Sequence[tuple[str, Sequence[Bar | None]]],
+    unit: str = "",
+) -> Chart:
+    """Vertical stacked bars: one bar per category (a day or a month, left to right), each
+    series (a model) a segment of it in its own colour (the Bar's, else the palette's).
+
+    series[j] = (name, bars): bars[i] is the series' figure in category i, or None. The data
+    table under the chart has a row per category with a figure and a cell per series; the
+    axis labels every few categories when there are many, so they stay legible."""
+    import pygal
+    from pygal.style import Style
+
+    shown = [(name, bars) for name, bars in series if any(b is not None for b in bars)]
+    colours = tuple(
+        next((b.color for b in bars if b is not None and b.color), COLOURS[i % len(COLOURS)])
+        for i, (_, bars) in enumerate(shown)
+    )
+    style = Style(
+        background="transparent",
+        plot_background="transparent",
+        foreground="#6b7280",
+        foreground_strong="#6b7280",
+        foreground_subtle="#9ca3af55",
+        opacity="1",
+        opacity_hover="1",
+        transition="none",
+        colors=colours or COLOURS,
+        font_family="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
+        label_font_size=13,
+        major_label_font_size=13,
+        value_font_size=13,
+        legend_font_size=14,
+        title_font_size=14,
+        tooltip_font_size=13,
+    )
+    every = max(1, -(-len(categories) // 8))  # at most about 8 labels on the axis
+    columns = 3
+    legend_rows = -(-len(shown) // columns)
+    chart = pygal.StackedBar(
+        style=style,
+        js=[],
+        disable_xml_declaration=True,
+        pretty_print=False,
+        width=720,
+        height=340 + 24 * legend_rows,
+        show_legend=True,
+        legend_at_bottom=True,
+        legend_at_bottom_columns=columns,
+        # pygal places a legend of more than one row too low by a row each: room below it
+        margin_bottom=6 + 24 * (legend_rows - 1),
+        legend_box_size=14,
+        print_values=False,
+        show_x_guides=False,
+        show_y_guides=True,
+        x_label_rotation=0 if every == 1 and len(categories) <= 8 else 30,
+        x_labels_major_every=every,
+        show_minor_x_labels=False,
+        truncate_legend=-1,
+        truncate_label=-1,
+        margin=6,
+        spacing=8,
+        range=(0, None),
+        include_x_axis=True,
+        explicit_size=False,
+        value_formatter=lambda v: f"{unit}{v:,.2f}" if v >= 1 else f"{unit}{v:g}",
+    )
+    chart.x_labels = list(categories)
+    for name, bars in shown:
+        chart.add(
+            name,
+            [
+                None
+                if bar is None
+                else {"value": float(bar.value), "formatter": _label(f"{name}: {bar.label}")}
+                for bar in bars
+            ],
+        )
+    cells: list[tuple[str, ...]] = []
+    kept: list[str] = []
+    for index, category in enumerate(categories):
+        row = tuple(bar.label if (bar := bars[index]) is not None else "" for _, bars in shown)
+        if any(row):
+            cells.append(row)
+            kept.append(category)
+    names = tuple(name for name, _ in shown)
+    alt = f"{title}: " + "; ".join(
+        f"{category}: " + ", ".join(f"{name} {cell}" for name, cell in zip(names, row) if cell)
+        for category, row in zip(kept, cells)
+    )
+    svg = svg_of(chart, key, title, alt)
+    return Chart(key, title, alt, svg, tuple(kept), names, tuple(cells))
 
 
 def svg_of(chart: Any, key: str, title: str, alt: str) -> str:
