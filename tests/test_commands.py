@@ -378,12 +378,23 @@ def test_version_answers_the_same_on_every_path(argv: list[str]) -> None:
 
 def test_ctrl_c_in_a_command_ends_the_line_and_exits_130(tmp_path: Path) -> None:
     """A Ctrl-C inside a command (Typer ends the run) ends like one before Typer: exit 130, a new
-    line on stderr, nothing else."""
+    line on stderr, nothing else.
+
+    The child first takes the SIGINT handler a process started from a terminal has. A process
+    inherits an ignored SIGINT (the suite run in the background by a non-interactive shell, `pytest
+    &`, ignores it) and Python then installs no handler: the SIGINT the child sends itself would be
+    dropped and the command would carry on with the patched loader's None. With the handler in
+    place the signal is handled before os.kill returns to Python code (one thread: the kernel
+    delivers a signal a process sends itself before kill() returns, and Python runs the handler
+    when the call returns), so the loader never returns; if it did, the child says so."""
     code = (
         "import os, signal, sys\n"
+        "signal.signal(signal.SIGINT, signal.default_int_handler)\n"
         "sys.argv = ['aicompare', 'list']\n"
         "import aicompare.loader as loader\n"
-        "def interrupted(*args, **kwargs):\n    os.kill(os.getpid(), signal.SIGINT)\n"
+        "def interrupted(*args, **kwargs):\n"
+        "    os.kill(os.getpid(), signal.SIGINT)\n"
+        "    raise SystemExit('the SIGINT was not handled')\n"
         "loader.load_catalog = interrupted\n"
         "from aicompare._entry import run\nrun()\n"
     )

@@ -79,21 +79,30 @@ def test_every_catalog_price_is_exported_exactly(bundled_cli: Callable[..., Run]
     ran = bundled_cli("prices", "export")
     assert ran.exit_code == 0
     exported = {
-        (r["model"], r["offer"], r["price_table"], r["above_input_tokens"], r["price_kind"]): r
+        (
+            r["model"],
+            r["offer"],
+            r["valid_from"],
+            r["price_table"],
+            r["above_input_tokens"],
+            r["price_kind"],
+        ): r
         for r in _rows(ran.stdout)
         if r["price_kind"] != "image"
     }
     catalog = load_catalog((), include_user=False)
     checked = 0
     for model in catalog.models.values():
-        for offer, prices in [(model.provider, model.prices)] + [
-            (o.id, o.prices) for o in model.offers
+        # every period of a record with dated prices, each with its own first day
+        for offer, prices, periods in [(model.provider, model.prices, model.price_periods)] + [
+            (o.id, o.prices, o.price_periods) for o in model.offers
         ]:
-            for table in price_table.TABLES:
-                for kind, value in getattr(prices, table).values.items():
-                    row = exported[(model.id, offer, table, "0", kind)]
-                    assert Decimal(row["price"]) == value and row["unit"]
-                    checked += 1
+            for start, dated in [(p.start, p.prices) for p in periods] or [(EVER, prices)]:
+                for table in price_table.TABLES:
+                    for kind, value in getattr(dated, table).values.items():
+                        key = (model.id, offer, start.isoformat(), table, "0", kind)
+                        assert Decimal(exported[key]["price"]) == value and exported[key]["unit"]
+                        checked += 1
     assert checked > 5000
 
 
@@ -341,7 +350,7 @@ def test_the_documented_sql_matches_reprice(bundled_cli: Callable[..., Run]) -> 
         str(USAGE_CSV),
         "--map",
         "model=model,seller=seller,time=time,input=input_tokens,cached=cached_input_tokens,"
-        "cache_write=cache_write_tokens,output=output_tokens",
+        "cache_write=cache_write_tokens,output=output_tokens,input_includes_cached=no",
         "--catalog",
         str(LAYER),
         "--json",

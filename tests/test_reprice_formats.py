@@ -8,6 +8,10 @@ $3 / $0.30 cached / $3.75 5-minute write / $6 1-hour write / $15 out, web search
 claude-haiku-5-5 $0.10 / $0.01 / $0.125 / $0.20 / $0.50 (batch $0.05 / $0.25); gemini-2.5-flash
 $0.30 / $0.03 / $2.50 out; gpt-image-1
 high 1024x1024 $0.167 an image. None of these models has dated prices in this catalog.
+Three that have are in the fixtures on each side of their changes: o3 ($10 / $0.50 cached / $40
+until 2025-06-09, $2 / $0.50 / $8 from 2025-06-10), mistral-large-4 ($0.68 / $2.09 until
+2026-10-19, $1.36 / $4.18 from 2026-10-20, $0.70 / $2.10 from 2026-10-29) and gemini-4-argon
+($2 / $0.10 / $10 until 2026-11-30, $4 / $0.20 / $20 announced from 2026-12-01).
 The retired snapshots the older fixtures name (claude-sonnet-4-20250514, claude-3-5-haiku-20241022,
 ...) are not in the catalog: each format keeps one such row, listed as unpriced, never $0.
 """
@@ -71,13 +75,19 @@ def test_openai_completions(bundled_cli: Callable[..., Run]) -> None:
     #   default tier: 1,500,000 x $0.25/1M + 500,000 cached x $0.025/1M + 400,000 x $2/1M
     #     = $0.375 + $0.0125 + $0.80 = $1.1875
     #   flex tier ($0.125 / $1): 1,000,000 x $0.125/1M + 200,000 x $1/1M = $0.125 + $0.20 = $0.325
+    # o3-2025-04-16 (a snapshot of o3), 1,000,000 input of which 200,000 cached, 100,000 out:
+    #   2025-06-09: 800,000 x $10/1M + 200,000 x $0.50/1M + 100,000 x $40/1M
+    #     = $8.00 + $0.10 + $4.00 = $12.10
+    #   2025-06-10: 800,000 x $2/1M + 200,000 x $0.50/1M + 100,000 x $8/1M
+    #     = $1.60 + $0.10 + $0.80 = $2.50; o3 in all $14.60
     assert costs(doc) == {
         "gpt-4o": Decimal("5.25"),
         "gpt-4o-audio-preview": None,
         "gpt-4o-mini": Decimal("0.0675"),
         "gpt-5-mini": Decimal("1.5125"),
+        "o3": Decimal("14.6"),
     }
-    assert Decimal(doc["total"]) == Decimal("6.83")  # $5.25 + $0.0675 + $1.5125
+    assert Decimal(doc["total"]) == Decimal("21.43")  # $5.25 + $0.0675 + $1.5125 + $14.60
     assert doc["period"] == {"from": "2024-11-01", "to": "2026-11-02"}
     assert doc["total_excludes_rows"] == 1
     assert unpriced(doc) == [
@@ -239,21 +249,36 @@ def test_litellm(bundled_cli: Callable[..., Run], name: str) -> None:
     #   $16.50 out): 24,000 prompt tokens of which 4,000 cache reads:
     #   20,000 x $3.30/1M + 4,000 x $0.33/1M + 1,000 x $16.50/1M = $0.066 + $0.00132 + $0.0165
     #   = $0.08382
+    # mistral-large-4, 100,000 in / 10,000 out on each of three days:
+    #   2026-10-19: 100,000 x $0.68/1M + 10,000 x $2.09/1M = $0.068 + $0.0209 = $0.0889
+    #   2026-10-20: 100,000 x $1.36/1M + 10,000 x $4.18/1M = $0.136 + $0.0418 = $0.1778
+    #   2026-10-29: 100,000 x $0.70/1M + 10,000 x $2.10/1M = $0.07 + $0.021 = $0.091
+    #   in all $0.3577
     retired = "bedrock/anthropic.claude-3-5-sonnet-20240620-v1:0"
     assert costs(doc) == {
         retired: None,
         "claude-sonnet-4-5": Decimal("0.08382"),
         "gpt-4o": Decimal("0.0075"),
         "gpt-4o-mini": Decimal("0.0003648"),
+        "mistral-large-4": Decimal("0.3577"),
     }
-    assert Decimal(doc["total"]) == Decimal("0.0916848")  # $0.08382 + $0.0075 + $0.0003648
+    # $0.08382 + $0.0075 + $0.0003648 + $0.3577
+    assert Decimal(doc["total"]) == Decimal("0.4493848")
     assert unpriced(doc) == [(retired, 1, "not in the catalog")]
     # every spend, the unpriced row's too: $0.00042 + $0.0215 + $0.0125 + $0.08382
-    assert doc["recorded_total"] == "0.11824"
+    #   + $0.0889 + $0.1778 + $0.091
+    assert doc["recorded_total"] == "0.47594"
     log = {r["model"]: r for r in doc["reconciliation"]}
     assert (log["claude-sonnet-4-5"]["difference"], log["claude-sonnet-4-5"]["can_explain"]) == (
         "0",
         [],
+    )
+    # each day's spend at that day's list price: they agree across both changes
+    mistral = log["mistral-large-4"]
+    assert (mistral["recorded"], mistral["list_price"], mistral["difference"]) == (
+        "0.3577",
+        "0.3577",
+        "0",
     )
     # LiteLLM's spend is not rounded: a fraction of a cent is not rounding. $0.0125 is what
     # gpt-4o's older $5/$15 prices give; the log cannot say so, and the sentence does not.
@@ -309,12 +334,18 @@ def test_mapped_csv(bundled_cli: Callable[..., Run]) -> None:
     #   = $0.045 + $0.0025 + $0.013 = $0.0605
     # gemini-2.5-flash: (100,000 - 60,000) x $0.30/1M + 60,000 x $0.03/1M + 5,000 x $2.50/1M
     #   = $0.012 + $0.0018 + $0.0125 = $0.0263
+    # gemini-4-argon, (100,000 - 20,000) in, 20,000 cached, 10,000 out on each of two days:
+    #   2026-11-30: 80,000 x $2/1M + 20,000 x $0.10/1M + 10,000 x $10/1M
+    #     = $0.16 + $0.002 + $0.10 = $0.262
+    #   2026-12-02 (announced prices): 80,000 x $4/1M + 20,000 x $0.20/1M + 10,000 x $20/1M
+    #     = $0.32 + $0.004 + $0.20 = $0.524; in all $0.786
     assert costs(doc) == {
         "claude-sonnet-4": None,
         "gemini-2.5-flash": Decimal("0.0263"),
+        "gemini-4-argon": Decimal("0.786"),
         "gpt-4o": Decimal("0.0605"),
     }
-    assert Decimal(doc["total"]) == Decimal("0.0868")
+    assert Decimal(doc["total"]) == Decimal("0.8728")  # $0.0605 + $0.0263 + $0.786
     assert unpriced(doc) == [("claude-sonnet-4", 2, "not in the catalog")]
     assert doc["recorded_total"] == "0.066"  # $0.031 + $0.0105 + $0.0245
     # the first row's own $0.031 against its list price: 10,000 x $2.50/1M + 2,000 x $1.25/1M
@@ -407,3 +438,69 @@ def test_openai_migration_of_a_deprecated_model(bundled_cli: Callable[..., Run])
     assert "gpt-5-mini (deprecated, shuts down 2026-12-11): gpt-5.6-terra\n" in text
     assert "  on gpt-5.6-terra: $10.10 instead of $1.51 (+$8.59)\n" in text
     assert "  2026-11: +$8.59 a month\n" in text
+
+
+def test_by_day_prices_the_same_usage_differently_across_a_price_change(
+    bundled_cli: Callable[..., Run],
+) -> None:
+    """The same requests on each side of a change cost that day's prices (sums in the tests of
+    each format above)."""
+    doc = reprice(bundled_cli, str(FIXTURES / "openai_completions.json"), "--by", "day,model")
+    o3 = {g["day"]: g["cost"] for g in doc["groups"] if g["model"] == "o3"}
+    assert o3 == {"2025-06-09": "12.1", "2025-06-10": "2.5"}  # before and after the cut
+    doc = reprice(bundled_cli, str(FIXTURES / "litellm_spend_logs.csv"), "--by", "day")
+    days = [
+        (g["day"], g["cost"], g["tokens"]["input"], g["tokens"]["output"]) for g in doc["groups"]
+    ]
+    assert days[-4:] == [
+        ("2026-10-19", "0.0889", 100000, 10000),  # $0.68 / $2.09
+        ("2026-10-20", "0.1778", 100000, 10000),  # $1.36 / $4.18: doubled
+        ("2026-10-29", "0.091", 100000, 10000),  # $0.70 / $2.10
+        ("2026-11-03", "0.08382", 20000, 1000),  # claude-sonnet-4-5 on Bedrock
+    ]
+    run = bundled_cli(
+        "reprice", str(FIXTURES / "litellm_spend_logs.csv"), "--by", "day", "--as-of", AS_OF
+    )
+    assert run.exit_code == 0
+    table = [" ".join(line.split()) for line in run.stdout.splitlines()]
+    assert "2026-10-19 1 1 100K 0 10K $0.0889" in table
+    assert "2026-10-20 1 1 100K 0 10K $0.178" in table
+    assert "2026-10-29 1 1 100K 0 10K $0.091" in table
+
+
+ANNOUNCED = (
+    "gemini-4-argon: priced at the prices announced from 2026-12-01, not yet in force on "
+    "2026-11-26 (1 row)"
+)
+LATER = (
+    "2 rows dated after 2026-11-26 (today, or the --as-of date): check the log's times; each row "
+    "is priced at the catalog's prices for its own date, announced ones included"
+)
+
+
+def test_a_row_dated_after_an_announced_change_is_priced_at_it_and_said(
+    bundled_cli: Callable[..., Run],
+) -> None:
+    """gemini-4-argon's 2026-12-01 prices are announced on 2026-11-26: a row of 2026-12-02 costs
+    them ($0.524 against $0.262 the day before, worked in test_mapped_csv), and the notes say
+    both that the log has rows later than the date and which prices were announced ones."""
+    args = (str(FIXTURES / "usage_map.csv"), "--map", CSV_MAP, "--by", "day,model")
+    doc = reprice(bundled_cli, *args)
+    argon = {g["day"]: g["cost"] for g in doc["groups"] if g["model"] == "gemini-4-argon"}
+    assert argon == {"2026-11-30": "0.262", "2026-12-02": "0.524"}
+    assert doc["notes"] == [LATER, ANNOUNCED]
+    run = bundled_cli("reprice", *args, "--as-of", AS_OF)
+    assert run.exit_code == 0
+    text = " ".join(run.stdout.split())
+    assert f"- {LATER} - {ANNOUNCED}" in text
+    # on the same usage priced elsewhere, the target's announced prices are said too: the
+    # gpt-4o row of 2025-04-01 on gemini-4-argon is at its first prices, the 2026-12-02 row not
+    doc = reprice(bundled_cli, *args, "--on", "gemini-4-argon")
+    (what_if,) = doc["what_if"]
+    assert ANNOUNCED in what_if["notes"]
+    # once the change is in force (and the rows are no later than the date), nothing to say
+    run = bundled_cli("reprice", *args, "--json", "--as-of", "2026-12-02")
+    assert (run.exit_code, run.stderr) == (0, "")
+    assert run.json()["notes"] == []
+    argon = {g["day"]: g["cost"] for g in run.json()["groups"] if g["model"] == "gemini-4-argon"}
+    assert argon == {"2026-11-30": "0.262", "2026-12-02": "0.524"}

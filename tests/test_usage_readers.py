@@ -87,6 +87,21 @@ def test_openai_completions_page() -> None:
             audio_output_tokens=20_000,
             tier="flex",
         ),
+        # o3 on the last day of its first prices and the first of the 2025-06-10 cut, the same
+        # usage each day
+        *[
+            UsageRow(
+                model="o3-2025-04-16",
+                time=dt.datetime(2025, 6, day, tzinfo=UTC),
+                requests=40,
+                input_tokens=800_000,
+                cached_input_tokens=200_000,
+                output_tokens=100_000,
+                project="proj_abc",
+                key="key_abc",
+            )
+            for day in (9, 10)
+        ],
         # 2026-11-02: input_tokens include the cached ones
         UsageRow(
             model="gpt-5-mini-2025-08-07",
@@ -250,6 +265,22 @@ def test_litellm_spend_logs_json() -> None:
             key="1f0e3dad99908345f7439f8ffabdffc4",
             recorded_cost=Decimal("0.08382"),
         ),
+        # mistral-large-4 the day before its 2026-10-20 rise, that day and the day of the
+        # 2026-10-29 cut: the same request each day, LiteLLM's spend at each day's list price
+        *[
+            UsageRow(
+                model="mistral-large-4",
+                seller="mistral",
+                time=dt.datetime(2026, 10, day, 16, 20, tzinfo=UTC),
+                input_tokens=100_000,
+                output_tokens=10_000,
+                prompt_tokens=100_000,
+                project="team-docs",
+                key="45c48cce2e2d7fbdea1afc51c7c6ad26",
+                recorded_cost=Decimal(spend),
+            )
+            for day, spend in ((19, "0.0889"), (20, "0.1778"), (29, "0.091"))
+        ],
     ]
 
 
@@ -278,6 +309,9 @@ def test_litellm_spend_logs_csv() -> None:
             Decimal("0.08382"),
             ".csv:5",
         ),
+        ("mistral-large-4", "mistral", 100000, 0, Decimal("0.0889"), ".csv:6"),
+        ("mistral-large-4", "mistral", 100000, 0, Decimal("0.1778"), ".csv:7"),
+        ("mistral-large-4", "mistral", 100000, 0, Decimal("0.091"), ".csv:8"),
     ]
 
 
@@ -412,6 +446,25 @@ def test_mapped_csv_and_jsonl() -> None:
             "search",
             Decimal("0.0245"),
         ),
+        # gemini-4-argon the day before its announced 2026-12-01 prices and the day after
+        (
+            "gemini-4-argon",
+            dt.datetime(2026, 11, 30, 15, tzinfo=UTC),
+            80000,
+            20000,
+            10000,
+            "support",
+            None,
+        ),
+        (
+            "gemini-4-argon",
+            dt.datetime(2026, 12, 2, 15, tzinfo=UTC),
+            80000,
+            20000,
+            10000,
+            "support",
+            None,
+        ),
     ]
     jsonl_map = (
         "model=llm.model,seller=llm.provider,input=usage.prompt_tokens,cached=usage.cached,"
@@ -471,7 +524,7 @@ def test_gzip_and_stdin_read_the_same(tmp_path: Path) -> None:
         [sys.executable, "-c", script], input=packed.read_bytes(), capture_output=True, check=False
     )
     assert done.stderr == b""
-    assert done.stdout.decode() == "litellm 4 <stdin> record 1\n"
+    assert done.stdout.decode() == "litellm 7 <stdin> record 1\n"  # 8 records, 1 cache hit
 
 
 def test_detect_format_of_each_fixture(llm_db: Path) -> None:

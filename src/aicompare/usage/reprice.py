@@ -8,6 +8,8 @@ How a row is priced (docs/reprice.md):
   only where the catalog names that model's snapshots the same way (said in a note); the row's
   seller's offer where the catalog has one, else the maker's prices (said in a note);
 - at the prices in force on its UTC date (model.priced_on), today's for a row without a time;
+  a row dated after today is priced at its date's prices, announced ones included, and both
+  are said in a note (a log with later times than today is unusual: never silent);
 - in its prompt bucket: long-context tiers apply as each row's own prompt size says; a row without
   one is priced below every tier (said, where the model has tiers).
 A row the catalog cannot price (unknown or fine-tuned model, a price kind the model lacks) is
@@ -369,6 +371,21 @@ class Cards:
         return found
 
 
+def announced_from(model: Model, day: dt.date, today: dt.date) -> dt.date | None:
+    """The start of the price period in force on `day` when it is later than `today`: prices
+    announced, not yet in force on `today` (None: prices in force by then)."""
+    index = period_index(model.price_periods, day)
+    start = model.price_periods[index].start if index >= 0 else None
+    return start if start is not None and start > today else None
+
+
+def _announced(label: str, start: dt.date, today: dt.date) -> str:
+    return (
+        f"{label}: priced at the prices announced from {start.isoformat()}, not yet in force on "
+        f"{today.isoformat()}"
+    )
+
+
 def _priced(model: Model, index: int) -> Model:
     period = model.price_periods[index]
     return model._replace(prices=period.prices, image_prices=period.image_prices)
@@ -446,6 +463,8 @@ def price_aggregates(
             out.append(Priced(key, totals, resolved, None, {}, f"cannot be priced: {reason}"))
             continue
         _own_notes(result, resolved, card, key, notes, totals.rows)
+        if key.day is not None and (start := announced_from(resolved.model, key.day, today)):
+            notes.add(_announced(resolved.id, start, today), totals.rows)
         out.append(Priced(key, totals, resolved, result.total, _items(result), None))
     return out
 
@@ -602,6 +621,8 @@ def _price_on_target(
         for note in result.notes:
             if not note.startswith(_DROP) and " --" not in note:
                 notes.add(f"{label}: {note}", totals.rows)
+        if key.day is not None and (start := announced_from(target, key.day, today)):
+            notes.add(_announced(label, start, today), totals.rows)
         assert item.cost is not None
         total += result.total
         baseline += item.cost
@@ -976,12 +997,14 @@ def reprice(
     total = Decimal(0)
     items: dict[str, Decimal] = {}
     counts: dict[str, int] = dict.fromkeys(KINDS, 0)
-    requests = priced_rows = undated = 0
+    requests = priced_rows = undated = later = 0
     for item in priced:
         _add_counts(counts, item.totals)
         requests += item.totals.requests
         if item.key.day is None:
             undated += item.totals.rows
+        elif item.key.day > today:
+            later += item.totals.rows
         if item.cost is not None:
             total += item.cost
             priced_rows += item.totals.rows
@@ -991,6 +1014,12 @@ def reprice(
         lines.append(
             f"{fmt.tokens(undated)} {_rows(undated)} without a time: priced at the prices of "
             f"{today.isoformat()}"
+        )
+    if later:
+        lines.append(
+            f"{fmt.tokens(later)} {_rows(later)} dated after {today.isoformat()} (today, or "
+            "the --as-of date): check the log's times; each row is priced at the catalog's "
+            "prices for its own date, announced ones included"
         )
     lines += notes.lines()
     recorded_parts = [i.totals.recorded_cost for i in priced if i.key.recorded]
