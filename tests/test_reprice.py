@@ -154,6 +154,21 @@ def test_sellers_offer_else_the_makers_prices_said(catalog: Catalog) -> None:
     )
 
 
+def test_a_gateways_maker_prefix_is_the_makers_model(catalog: Catalog) -> None:
+    day = at("2026-10-01")
+    rows: list[UsageRow | RecordedCost] = [
+        # LiteLLM's `maker/model`: the maker's prices, $2 + $8
+        UsageRow("acme/tx-one", time=day, input_tokens=M, output_tokens=M),
+        # a prefix that is not the model's maker (nor a seller's id) stays unknown
+        UsageRow("other/tx-one", time=day, input_tokens=M, output_tokens=M),
+    ]
+    result = run(catalog, rows, by=("seller", "model"))
+    assert costs(result) == {("acme", "tx-one"): Decimal(10), (None, "other/tx-one"): None}
+    assert [(u.model, u.reason) for u in result.unpriced] == [
+        ("other/tx-one", "not in the catalog")
+    ]
+
+
 def test_a_dated_id_is_read_undated_only_where_the_catalog_names_snapshots_so(
     catalog: Catalog,
 ) -> None:

@@ -148,12 +148,31 @@ class Resolver:
         except (UnknownModelError, UnknownOfferError):
             model, note = self._undated(text)
             if model is None:
+                model, prefix = self._maker_prefixed(text)
+                seller = seller or prefix
+            if model is None:
                 return Resolved(None, name, seller_text, "not in the catalog")
         if model.seller is None and seller is not None:
             model, seller_note = self._offer(model, seller, seller_text or seller)
             note = "; ".join(n for n in (note, seller_note) if n) or None
         base = model.id.rpartition(OFFER_SEP)[0] if model.seller is not None else model.id
         return Resolved(model, base, model.seller or model.provider, None, note)
+
+    def _maker_prefixed(self, text: str) -> tuple[Model | None, str | None]:
+        """A gateway's `maker/model` (LiteLLM's `mistral/mistral-large-4`, `gemini/...`): the
+        model, where the prefix names its maker (then the maker's prices); None otherwise (a
+        seller's prefix, `bedrock/...`, is the catalog's own sellers' ids, resolved before)."""
+        prefix, slash, rest = text.partition("/")
+        if not slash or not rest:
+            return None, None
+        try:
+            model = self.catalog.resolve(rest)
+        except (UnknownModelError, UnknownOfferError, AmbiguousModelError):
+            return None, None
+        maker = _seller_name(prefix)
+        if maker is None or normalize(maker) != normalize(model.provider):
+            return None, None
+        return model, maker
 
     def _undated(self, text: str) -> tuple[Model | None, str | None]:
         """A dated id the catalog does not list, as its undated model where the catalog names
