@@ -576,7 +576,7 @@ def test_reprice_page_says_the_total_and_what_it_leaves_out_first(
     headline = section_text(root, "headline")
     assert doc["total_excludes_rows"] == 1
     assert headline.startswith(
-        f"Total at list prices {money(doc['total'])} 3 of 4 rows (4 requests), "
+        f"Total at list prices {money(doc['total'])} 6 of 7 rows (7 requests), "
         "2025-03-04 to 2026-11-03, at the list prices of each row's date. "
         "The total excludes 1 row that could not be priced (1 model, listed below): "
         "it is not the whole bill."
@@ -596,10 +596,10 @@ def test_reprice_page_what_if_migration_and_reconciliation(
     (what,) = doc["what_if"]
     assert (what["model"], what["total"], what["difference"]) == (
         "gpt-5-mini",
-        "0.0091044",
-        "-0.0825804",
+        "0.1441044",
+        "-0.3052804",
     )
-    assert "gpt-5-mini 3 $0.0916848 $0.0091044 -$0.0825804" in section_text(root, "what-if")
+    assert "gpt-5-mini 6 $0.4493848 $0.1441044 -$0.3052804" in section_text(root, "what-if")
     (move,) = doc["migration"]
     migration = section_text(root, "migration")
     # (section_text puts a space around each element: "<strong>...</strong>." reads "... .")
