@@ -5,7 +5,7 @@ Annotations are evaluated at import (no `from __future__ import annotations`): s
 
 import datetime as dt
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -13,6 +13,9 @@ from aicompare.cli import emit
 from aicompare.commands.options import CatalogOpt, JsonOpt, NoColorOpt, fail_usage, load
 from aicompare.errors import AicompareError
 from aicompare.render import OutputFormat, View
+
+if TYPE_CHECKING:
+    from aicompare.usage.aggregate import Aggregation
 
 VIEW = View(
     "reprice",
@@ -133,7 +136,12 @@ def command(
     limits = thresholds(catalog)
     aggregation = Aggregation()
     skipped: list[str] = []
+    slow_notes: list[str] = []
     for path in files:
+        fast = _fast_aggregation(path, input_format, columns, limits, keys, slow_notes)
+        if fast is not None:
+            aggregation.merge(fast)
+            continue
         try:
             records = read_usage(path, format=input_format, column_map=columns)
             aggregate(
@@ -157,8 +165,8 @@ def command(
             for why, number in records.skipped.items()
         ]
     result = reprice(catalog, aggregation, limits, today, by=keys, on=on or (), migrate=migrate)
-    if skipped:
-        result = result._replace(notes=[*skipped, *result.notes])
+    if skipped or slow_notes:
+        result = result._replace(notes=[*skipped, *slow_notes, *result.notes])
     emit(fmt_, VIEW, result, as_of=today, no_color=no_color)
     if strict and result.unpriced:
         rows = sum(u.rows for u in result.unpriced)
@@ -168,6 +176,66 @@ def command(
             "see the unpriced rows in the output; add the models with `aicompare catalog add`\n"
         )
         raise typer.Exit(1)
+
+
+def _fast_aggregation(
+    path: str,
+    input_format: str | None,
+    columns: dict[str, str] | None,
+    limits: tuple[int, ...],
+    keys: tuple[str, ...],
+    notes: list[str],
+) -> "Aggregation | None":
+    """The file's aggregates by DuckDB (usage/fast.py) when it is a large CSV or JSON-lines file
+    read through --map and DuckDB is installed; None when the Python reader is to read it (then
+    a large file read without DuckDB adds a note on how to get the fast path to `notes`)."""
+    import os
+
+    from aicompare.usage import fast
+
+    if path == "-":
+        return None
+    try:
+        size = os.stat(path).st_size
+    except (OSError, ValueError):
+        return None  # the reader says what is wrong with the path
+    if not fast.use_fast(size):
+        if columns is not None:
+            note = fast.slow_path_note(size)
+            if note is not None:
+                notes.append(f"{path}: {note}")
+        return None
+    if columns is None:
+        return None
+    from aicompare.usage.readers import detect_format, open_usage_input
+    from aicompare.usage.rows import UsageFormatError
+
+    try:
+        opened = open_usage_input(path)
+    except UsageFormatError:
+        return None
+    with opened.stream:
+        found = input_format or detect_format(opened.head)
+        if found not in ("csv", "jsonl") or (found == "jsonl" and opened.head.lstrip()[:1] != b"{"):
+            return None
+        from aicompare.usage.readers.table import _resolve
+
+        try:  # the map's own faults, said as the reader says them
+            _resolve(columns, [], path)
+        except UsageFormatError:
+            return None
+    try:
+        return fast.aggregate_into(
+            path,
+            found,
+            columns,
+            limits,
+            by_project="project" in keys,
+            by_key="key" in keys,
+            gzipped=opened.gzipped,
+        )
+    except fast.NotFast:
+        return None  # a value only the Python reader reads exactly: it reads the file
 
 
 def _check_cheapest(on: list[str], files: list[str]) -> None:

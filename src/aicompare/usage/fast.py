@@ -43,10 +43,13 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Iterator, Mapping, Sequence
-from decimal import Decimal
-from typing import Any, NamedTuple
+from decimal import Decimal, localcontext
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from aicompare.usage.rows import STANDARD_TIER, UsageFormatError
+
+if TYPE_CHECKING:
+    from aicompare.usage.aggregate import Aggregation
 
 MEMORY_LIMIT = "64MB"  # DuckDB's own buffers; the process adds its code and Python's
 THREADS = 2
@@ -54,6 +57,7 @@ LARGE_FILE = 64 * 1024 * 1024  # bytes: a file this large read without DuckDB ge
 # Below this size the pure-Python aggregator is as fast and starts sooner (importing DuckDB
 # costs ~80 ms): `use_fast` says which to take.
 FAST_FROM = 8 * 1024 * 1024
+FAST_FROM_ENV = "AICOMPARE_FAST_FROM"
 FAST_HINT = "pip install 'aicompare[fast]' (DuckDB) to read large files faster"
 FORMATS = ("csv", "jsonl", "otlp")
 
@@ -119,8 +123,13 @@ def available() -> bool:
 
 def use_fast(size: int) -> bool:
     """Whether a file of `size` bytes should go through DuckDB (installed, and large enough
-    for its start-up to pay off)."""
-    return size >= FAST_FROM and available()
+    for its start-up to pay off). FAST_FROM_ENV, a testing aid, sets the size in bytes from
+    which it is taken (0: every file; a size larger than any file: none)."""
+    start = FAST_FROM
+    value = os.environ.get(FAST_FROM_ENV, "").strip()
+    if value.isdigit() and value.isascii():
+        start = int(value)
+    return size >= start and available()
 
 
 def slow_path_note(size: int) -> str | None:
@@ -486,3 +495,232 @@ def _first_line(error: BaseException) -> str:
         return type(error).__name__
     detail = [line.strip() for line in lines[1:] if line.startswith("Error when converting")]
     return ": ".join([lines[0], *detail])
+
+
+# ------------------------------------------- the engine's aggregates, for `aicompare reprice`
+# `aggregate_into` is what the command takes for a large CSV or JSON-lines file read through a
+# column map: it produces exactly the Aggregation that usage.aggregate.aggregate produces from
+# usage.readers.table's rows (same AggregateKey, same Totals, same days), so the engine prices
+# either. It reads the file's mapped columns as text and converts them only where the value is
+# in the plain form both paths read alike (a count of 1 to 15 digits, an amount of at most 12
+# digits before and 18 after the point, an ISO 8601 time or epoch seconds or milliseconds, a
+# yes/no flag); any other value, a missing column or model, or anything DuckDB cannot read is a
+# `NotFast`, and the caller reads that file with the Python reader instead, which either reads
+# it (a whole number written `12.0`) or says what is wrong with which line, in its own words.
+
+# The columns the table reader maps (UsageRow fields), by how they are read.
+_MAPPED_COUNTS = (
+    "input_tokens",
+    "cached_input_tokens",
+    "cache_write_tokens",
+    "cache_write_1h_tokens",
+    "output_tokens",
+    "reasoning_tokens",
+    "audio_input_tokens",
+    "audio_output_tokens",
+    "images",
+    "web_searches",
+)  # aggregate.COUNTS, in its order (the kinds bits)
+_MAPPED_TEXTS = ("seller", "tier", "image_quality", "image_size", "project", "key")
+_COUNT_FORM = "[0-9]{1,15}"  # below MAX_QUANTITY (10**15): a larger count is the reader's word
+_MONEY_FORM = "[0-9]{1,12}([.][0-9]{1,18})?"  # exact in DECIMAL(38,18), at most 30 digits
+_EPOCH_FORM = "[0-9]{1,14}([.][0-9]{1,9})?"
+_ISO_FORM = (
+    "[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]{1,6})?)?"
+    "(Z|[+-][0-9]{2}:[0-9]{2})?)?"
+)
+_YES_WORDS = "('yes', 'true', '1', 'y')"
+_NO_WORDS = "('no', 'false', '0', 'n', '')"
+
+
+class NotFast(Exception):
+    """The file holds something the fast path does not read exactly like the Python reader:
+    read it with the Python reader (which reads it, or names the line that is wrong)."""
+
+
+def _refuse(why: str) -> str:
+    return f"error('{why}')"
+
+
+def _mapped_count(column: str | None) -> str:
+    if column is None:
+        return "0"
+    c = _quote(column)
+    return (
+        f"(CASE WHEN {c} IS NULL THEN 0 WHEN regexp_full_match({c}, '{_COUNT_FORM}') "
+        f"THEN CAST({c} AS BIGINT) ELSE {_refuse('count')} END)"
+    )
+
+
+def _mapped_text(column: str | None) -> str:
+    return "NULL" if column is None else f"NULLIF({_quote(column)}, '')"
+
+
+def _mapped_day(column: str | None) -> str:
+    """The UTC day of a time: ISO 8601 (naive is UTC), or epoch seconds below 10**11 or
+    milliseconds below 10**14, as usage.readers._common.any_time reads them."""
+    if column is None:
+        return "NULL::DATE"
+    c = _quote(column)
+    days = f"CAST(floor(CAST({c} AS DECIMAL(38,9)) / %s) AS INTEGER)"
+    return (
+        f"(CASE WHEN {c} IS NULL THEN NULL "
+        f"WHEN regexp_full_match({c}, '{_EPOCH_FORM}') THEN "
+        f"CASE WHEN CAST({c} AS DECIMAL(38,9)) < 100000000000 "
+        f"THEN DATE '1970-01-01' + {days % 86400} "
+        f"WHEN CAST({c} AS DECIMAL(38,9)) < 100000000000000 "
+        f"THEN DATE '1970-01-01' + {days % 86400000} "
+        f"ELSE {_refuse('time')} END "
+        f"WHEN regexp_full_match({c}, '{_ISO_FORM}') "
+        f"THEN CAST(CAST({c} AS TIMESTAMPTZ) AS DATE) "
+        f"ELSE {_refuse('time')} END)"
+    )
+
+
+def _engine_query(
+    fmt: str,
+    column_map: Mapping[str, str],
+    limits: Sequence[int],
+    by_project: bool,
+    by_key: bool,
+    compression: str,
+) -> str:
+    """The aggregate-and-group of a mapped file, column for column what aggregate() keeps."""
+    columns = {f: c for f, c in column_map.items() if f != "input_includes_cached"}
+    for column in columns.values():
+        if "'" in column or (fmt == "jsonl" and "." in column):
+            raise NotFast(column)  # a quote, or a dotted path into JSON: the Python reader
+    counts = {field: _mapped_count(columns.get(field)) for field in _MAPPED_COUNTS}
+    if column_map.get("input_includes_cached") == "yes":
+        cached = " + ".join(counts[f] for f in _MAPPED_COUNTS[1:4])
+        counts["input_tokens"] = f"({counts['input_tokens']} - ({cached}))"
+    model = _quote(columns["model"])
+    requests = columns.get("requests")
+    prompt = columns.get("prompt_tokens")
+    batch = columns.get("batch")
+    cost = columns.get("recorded_cost")
+    texts = {field: _mapped_text(columns.get(field)) for field in _MAPPED_TEXTS}
+    if not by_project:
+        texts["project"] = "NULL"
+    if not by_key:
+        texts["key"] = "NULL"
+    flag = "FALSE"
+    if batch is not None:
+        b = f"lower(trim({_quote(batch)}))"
+        flag = (
+            f"(CASE WHEN {_quote(batch)} IS NULL THEN FALSE WHEN {b} IN {_YES_WORDS} THEN TRUE "
+            f"WHEN {b} IN {_NO_WORDS} THEN FALSE ELSE {_refuse('batch')} END)"
+        )
+    amount = "NULL::DECIMAL(38,18)"
+    scale = "NULL::INTEGER"
+    if cost is not None:
+        c = _quote(cost)
+        amount = (
+            f"(CASE WHEN {c} IS NULL THEN NULL WHEN regexp_full_match({c}, '{_MONEY_FORM}') "
+            f"THEN CAST({c} AS DECIMAL(38,18)) ELSE {_refuse('cost')} END)"
+        )
+        scale = f"length(split_part({c}, '.', 2))"
+    items = [
+        f"(CASE WHEN {model} IS NULL OR {model} = '' THEN {_refuse('model')} "
+        f"ELSE {model} END) AS model",
+        f"{texts['seller']} AS seller",
+        f"{_mapped_day(columns.get('time'))} AS day",
+        f"{flag} AS batch",
+        f"COALESCE({texts['tier']}, '{STANDARD_TIER}') AS tier",
+        f"{'NULL::BIGINT' if prompt is None else _mapped_count(prompt)} AS prompt",
+        f"{texts['image_quality']} AS image_quality",
+        f"{texts['image_size']} AS image_size",
+        f"{texts['project']} AS project",
+        f"{texts['key']} AS key",
+        f"{'1' if requests is None else _mapped_count(requests)} AS requests",
+        *(f"{counts[field]} AS c{i}" for i, field in enumerate(_MAPPED_COUNTS)),
+        f"{amount} AS cost",
+        f"{scale} AS scale",
+    ]
+    wanted = ", ".join(f"'{column}': 'VARCHAR'" for column in dict.fromkeys(columns.values()))
+    if fmt == "csv":
+        reader = (
+            f"read_csv($path, header = true, all_varchar = true, types = {{{wanted}}}, "
+            f"compression = '{compression}', buffer_size = 4194304)"
+        )
+    else:
+        reader = (
+            f"read_json($path, format = 'newline_delimited', columns = {{{wanted}}}, "
+            f"compression = '{compression}')"
+        )
+    bucket = " + ".join(f"CAST(prompt > {int(t)} AS INTEGER)" for t in limits) or "0"
+    kinds = " | ".join(f"(CAST(c{i} <> 0 AS INTEGER) << {i})" for i in range(len(_MAPPED_COUNTS)))
+    sums = ", ".join(f"SUM(c{i})" for i in range(len(_MAPPED_COUNTS)))
+    return f"""
+WITH source AS (SELECT {", ".join(items)} FROM {reader}),
+keyed AS (
+  SELECT *, CASE WHEN prompt IS NULL THEN NULL ELSE {bucket} END AS bucket,
+    cost IS NOT NULL AS recorded, {kinds} AS kinds,
+    CASE WHEN c0 < 0 THEN {_refuse("cached")} ELSE 0 END AS checked
+  FROM source)
+SELECT model, seller, day, batch, tier, bucket, image_quality, image_size, project, key,
+  recorded, kinds, COUNT(*), SUM(requests), {sums}, SUM(cost), MAX(scale), MAX(prompt),
+  MAX(checked)
+FROM keyed
+GROUP BY model, seller, day, batch, tier, bucket, image_quality, image_size, project, key,
+  recorded, kinds
+"""
+
+
+def aggregate_into(
+    path: str | os.PathLike[str],
+    format: str,
+    column_map: Mapping[str, str],
+    limits: Sequence[int],
+    *,
+    by_project: bool = False,
+    by_key: bool = False,
+    gzipped: bool = False,
+) -> Aggregation:
+    """The Aggregation usage.aggregate.aggregate makes of the rows usage.readers.table reads
+    from a CSV ("csv") or JSON-lines ("jsonl") file through `column_map` (parse_column_map's,
+    resolved: UsageRow field names), computed by DuckDB. Raises NotFast for a file the Python
+    reader must read (see above); imports duckdb."""
+    import duckdb
+
+    from aicompare.usage.aggregate import AggregateKey, Aggregation, Totals
+
+    if format not in ("csv", "jsonl") or "model" not in column_map:
+        raise NotFast(format)
+    query = _engine_query(
+        format, column_map, limits, by_project, by_key, "gzip" if gzipped else "none"
+    )
+    result = Aggregation()
+    connection = connect()
+    try:
+        try:
+            found = connection.execute(query, {"path": os.fspath(path)}).fetchall()
+        except duckdb.Error as exc:
+            raise NotFast(_first_line(exc)) from None
+    finally:
+        connection.close()
+    width = len(_MAPPED_COUNTS)
+    for row in found:
+        day = row[2]
+        key = AggregateKey(
+            row[0], row[1], day, bool(row[3]), row[4], None if row[5] is None else int(row[5]),
+            row[6], row[7], row[8], row[9], bool(row[10]), int(row[11]),
+        )  # fmt: skip
+        totals = result.groups[key] = Totals()
+        totals.rows = int(row[12])
+        totals.requests = int(row[13])
+        totals.counts = [int(value) for value in row[14 : 14 + width]]
+        cost, scale = row[14 + width], row[15 + width]
+        if cost is not None:
+            # as Python sums the amounts as written: Decimal(0) + "0.4725" + "0.5450" is 1.0175
+            # with 4 places, never DuckDB's 18
+            with localcontext() as exact:
+                exact.prec = 60
+                places = Decimal(1).scaleb(-int(scale or 0))
+                totals.recorded_cost = Decimal(0) + Decimal(cost).quantize(places)
+        totals.max_prompt = None if row[16 + width] is None else int(row[16 + width])
+        result.rows += totals.rows
+        if day is not None:
+            result.first = day if result.first is None else min(result.first, day)
+            result.last = day if result.last is None else max(result.last, day)
+    return result
