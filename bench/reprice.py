@@ -60,7 +60,7 @@ START = 1_790_812_800  # 2026-10-01T00:00:00Z
 DAYS = 46
 COLUMN_MAP = (
     "model=llm_model,seller=provider,time=ts,input=prompt_tokens,cached=cached_tokens,"
-    "output=completion_tokens,project=team"
+    "input_includes_cached=yes,prompt=prompt_tokens,output=completion_tokens,project=team"
 )
 
 
@@ -348,7 +348,11 @@ def measure(argv: list[str], env: dict[str, str] | None = None) -> dict[str, obj
     if proc.returncode != 0:
         tail = "\n".join(proc.stderr.splitlines()[-12:])
         raise SystemExit(f"failed: {' '.join(argv)}\n{tail}")
-    return {"seconds": wall, "rss_mib": rss, "out": proc.stdout.strip().splitlines()[-1:]}
+    out: object = proc.stdout.strip().splitlines()[-1:]
+    if proc.stdout.startswith("{"):  # reprice --json: its total, and what it could not price
+        document = json.loads(proc.stdout)
+        out = {k: document.get(k) for k in ("rows", "total", "total_excludes_rows")}
+    return {"seconds": wall, "rss_mib": rss, "out": out}
 
 
 def has_reprice() -> bool:
@@ -359,7 +363,7 @@ def has_reprice() -> bool:
 def fast_argv(fmt: str, path: Path) -> list[str]:
     if has_reprice():
         argv = [AICOMPARE, "reprice", str(path), "--catalog", str(LAYER), "--json"]
-        return argv + (["--map", COLUMN_MAP] if fmt == "csv" else ["--format", "otlp"])
+        return argv + (["--map", COLUMN_MAP] if fmt == "csv" else ["--format", "otel"])
     driver = OUT / "driver.py"
     driver.write_text(DRIVER)
     argv = [PYTHON, str(driver), fmt, str(path), str(LAYER)]

@@ -16,7 +16,6 @@ from typing import Any
 
 import pytest
 
-from aicompare.commands import COMMANDS
 from aicompare.errors import AicompareError
 from aicompare.loader import load_catalog
 from aicompare.model import EVER, PricePeriod, Prices, period_index
@@ -330,26 +329,28 @@ def test_the_documented_sql_reprices_to_the_cent(bundled_cli: Callable[..., Run]
 
 
 def test_the_documented_sql_matches_reprice(bundled_cli: Callable[..., Run]) -> None:
-    if "reprice" not in COMMANDS:
-        pytest.skip(
-            "`aicompare reprice` is not on this branch yet: the SQL is checked against the "
-            "Decimal recomputation above; this half runs once the command is merged"
-        )
-    total = sum(r[-1] for r in _run_doc_sql(bundled_cli) if r[-1] is not None)
+    sql = _run_doc_sql(bundled_cli)
+    total = sum(r[-1] for r in sql if r[-1] is not None)
     ran = bundled_cli(
         "reprice",
         str(USAGE_CSV),
         "--map",
         "model=model,seller=seller,time=time,input=input_tokens,cached=cached_input_tokens,"
-        "cache_write=cache_write_tokens,output=output_tokens",
+        "cache_write=cache_write_tokens,output=output_tokens,input_includes_cached=no",
+        "--by",
+        "model,seller",
         "--catalog",
         str(LAYER),
         "--json",
     )
     assert ran.exit_code == 0, ran.stderr
     document = ran.json()
-    assert abs(Decimal(document["total"]) - total) < Decimal("0.005")
-    assert sum(item["rows"] for item in document["unpriced"]) == 2
+    cent = Decimal("0.01")
+    assert Decimal(document["total"]).quantize(cent) == total.quantize(cent)
+    assert Decimal(document["total"]) == total  # in fact exact
+    # the rows neither can price: the same count, and listed by reprice, never $0
+    assert sum(item["rows"] for item in document["unpriced"]) == sum(r[3] for r in sql) == 2
+    assert [item["model"] for item in document["unpriced"]] == ["ft:gpt-4o-mini:acme"]
 
 
 def test_a_file_export_of_a_private_layer_is_private(tmp_path: Path) -> None:

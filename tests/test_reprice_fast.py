@@ -426,8 +426,8 @@ def test_json_lines_give_the_same_reprice_on_both_paths(
         for name in ("prompt_tokens", "cache_hits", "completion_tokens"):
             record[name] = int(record[name])  # type: ignore[assignment]
     lines.write_text("".join(json.dumps(r) + "\n" for r in records))
-    from aicompare.usage.readers import parse_column_map
     from aicompare.commands.reprice import _fast_aggregation
+    from aicompare.usage.readers import parse_column_map
 
     columns = parse_column_map(COMMAND_MAP)
     monkeypatch.setenv(fast.FAST_FROM_ENV, "0")
@@ -501,6 +501,7 @@ def test_a_large_file_without_duckdb_says_how_to_get_the_fast_path(
         bundled_cli, monkeypatch, str(FIXTURE), "--map", COMMAND_MAP, "--json"
     )
     assert quick.exit_code == 0 and quick.stderr == ""  # one document, nothing on stderr
+    assert quick.json() == slow.json()  # without DuckDB both are the Python reader
     assert quick.json()["notes"][0] == (
         f"{FIXTURE}: a large file read without DuckDB: pip install 'aicompare[fast]' (DuckDB) "
         "to read large files faster"
