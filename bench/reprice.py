@@ -335,8 +335,16 @@ print(json.dumps({"rows": rows, "total": str(total), "unpriced_rows": unpriced})
 """
 
 
+def clean_env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment without PYTHON* variables (PYTHONDONTWRITEBYTECODE would make every run
+    recompile aicompare: see docs/performance.md's caveats), plus `extra`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+    return {**env, **(extra or {})}
+
+
 def measure(argv: list[str], env: dict[str, str] | None = None) -> dict[str, object]:
     """Run once under GNU time: wall seconds, peak RSS MiB, the last line of stdout."""
+    env = clean_env(env and {k: v for k, v in env.items() if k == "PYTHONPATH"})
     timer = shutil.which("time") or "/usr/bin/time"
     started = time.perf_counter()
     proc = subprocess.run(
@@ -374,6 +382,9 @@ def small_file_ratio(path: Path) -> dict[str, object]:
     """The 1,000-row file against `cost --tokens 5M --json`: median seconds of each."""
     fast = fast_argv("csv", path)
     cost = [AICOMPARE, "cost", "--tokens", "5M", "--json"]
+    env = clean_env()
+    for argv in (fast, cost):  # writes the bytecode and the catalog cache
+        subprocess.run(argv, capture_output=True, check=True, env=env)
     hyperfine = shutil.which("hyperfine")
     if hyperfine:
         with tempfile.TemporaryDirectory() as folder:
@@ -384,6 +395,7 @@ def small_file_ratio(path: Path) -> dict[str, object]:
                 + quoted,
                 capture_output=True,
                 check=True,
+                env=env,
             )
             results = json.loads(export.read_text())["results"]
             medians = [r["median"] for r in results]
@@ -392,7 +404,7 @@ def small_file_ratio(path: Path) -> dict[str, object]:
         for _ in range(10):
             for index, argv in enumerate((fast, cost)):
                 started = time.perf_counter()
-                subprocess.run(argv, capture_output=True, check=True)
+                subprocess.run(argv, capture_output=True, check=True, env=env)
                 samples[index].append(time.perf_counter() - started)
         medians = [sorted(s)[len(s) // 2] for s in samples]
     return {"fast_s": medians[0], "cost_s": medians[1], "ratio": medians[0] / medians[1]}

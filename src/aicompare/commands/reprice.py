@@ -164,6 +164,9 @@ def command(
             f"{number} {'record' if number == 1 else 'records'} of {records.name} left out: {why}"
             for why, number in records.skipped.items()
         ]
+    # one order whichever engine summed the rows (DuckDB's groups come in no particular order):
+    # the notes and lists that follow the groups' order read the same on both paths
+    aggregation.groups = dict(sorted(aggregation.groups.items(), key=_group_order))
     result = reprice(catalog, aggregation, limits, today, by=keys, on=on or (), migrate=migrate)
     if skipped or slow_notes:
         result = result._replace(notes=[*skipped, *slow_notes, *result.notes])
@@ -176,6 +179,11 @@ def command(
             "see the unpriced rows in the output; add the models with `aicompare catalog add`\n"
         )
         raise typer.Exit(1)
+
+
+def _group_order(item: tuple[tuple[object, ...], object]) -> tuple[tuple[bool, object], ...]:
+    """An aggregate's key as a sort key (None first in each field)."""
+    return tuple((value is not None, 0 if value is None else value) for value in item[0])
 
 
 def _fast_aggregation(

@@ -577,6 +577,23 @@ def _mapped_day(column: str | None) -> str:
     )
 
 
+# The AggregateKey fields in its order, and the Totals that aggregate_into reads back.
+_KEY_FIELDS = (
+    "model",
+    "seller",
+    "day",
+    "batch",
+    "tier",
+    "bucket",
+    "image_quality",
+    "image_size",
+    "project",
+    "key",
+    "recorded",
+    "kinds",
+)
+
+
 def _engine_query(
     fmt: str,
     column_map: Mapping[str, str],
@@ -584,60 +601,66 @@ def _engine_query(
     by_project: bool,
     by_key: bool,
     compression: str,
-) -> str:
-    """The aggregate-and-group of a mapped file, column for column what aggregate() keeps."""
+) -> tuple[str, list[str], list[str]]:
+    """The aggregate-and-group of a mapped file, column for column what aggregate() keeps:
+    (the query, the key fields it groups by, the counts it sums). Each mapped column is
+    converted once; fields the map does not name are constants, left out of the query (the
+    caller fills them in: grouping by a constant costs DuckDB time and tells nothing apart)."""
     columns = {f: c for f, c in column_map.items() if f != "input_includes_cached"}
     for column in columns.values():
         if "'" in column or (fmt == "jsonl" and "." in column):
             raise NotFast(column)  # a quote, or a dotted path into JSON: the Python reader
-    counts = {field: _mapped_count(columns.get(field)) for field in _MAPPED_COUNTS}
-    if column_map.get("input_includes_cached") == "yes":
-        cached = " + ".join(counts[f] for f in _MAPPED_COUNTS[1:4])
-        counts["input_tokens"] = f"({counts['input_tokens']} - ({cached}))"
-    model = _quote(columns["model"])
-    requests = columns.get("requests")
-    prompt = columns.get("prompt_tokens")
-    batch = columns.get("batch")
-    cost = columns.get("recorded_cost")
-    texts = {field: _mapped_text(columns.get(field)) for field in _MAPPED_TEXTS}
+    # every mapped column is read (one the file lacks is an error, as in the reader)
+    wanted = ", ".join(f"'{column}': 'VARCHAR'" for column in dict.fromkeys(columns.values()))
     if not by_project:
-        texts["project"] = "NULL"
+        columns.pop("project", None)
     if not by_key:
-        texts["key"] = "NULL"
-    flag = "FALSE"
-    if batch is not None:
-        b = f"lower(trim({_quote(batch)}))"
-        flag = (
-            f"(CASE WHEN {_quote(batch)} IS NULL THEN FALSE WHEN {b} IN {_YES_WORDS} THEN TRUE "
+        columns.pop("key", None)
+    parsed: dict[str, str] = {}  # converted expression -> its name in the first stage
+
+    def once(expression: str) -> str:
+        return parsed.setdefault(expression, f"v{len(parsed)}")
+
+    model = _quote(columns["model"])
+    keys = {"model": once(f"CASE WHEN {model} = '' THEN NULL ELSE {model} END")}
+    checks = [f"{keys['model']} IS NULL"]  # no model: the reader says which line
+    for field in ("seller", "image_quality", "image_size", "project", "key"):
+        if field in columns:
+            keys[field] = once(_mapped_text(columns[field]))
+    if "tier" in columns:
+        keys["tier"] = once(f"COALESCE({_mapped_text(columns['tier'])}, '{STANDARD_TIER}')")
+    if "time" in columns:
+        keys["day"] = once(_mapped_day(columns["time"]))
+    if "batch" in columns:
+        b, raw = f"lower(trim({_quote(columns['batch'])}))", _quote(columns["batch"])
+        keys["batch"] = once(
+            f"(CASE WHEN {raw} IS NULL THEN FALSE WHEN {b} IN {_YES_WORDS} THEN TRUE "
             f"WHEN {b} IN {_NO_WORDS} THEN FALSE ELSE {_refuse('batch')} END)"
         )
-    amount = "NULL::DECIMAL(38,18)"
-    scale = "NULL::INTEGER"
-    if cost is not None:
-        c = _quote(cost)
-        amount = (
+    counts = {f: once(_mapped_count(columns[f])) for f in _MAPPED_COUNTS if f in columns}
+    requests = once(_mapped_count(columns["requests"])) if "requests" in columns else None
+    prompt = once(_mapped_count(columns["prompt_tokens"])) if "prompt_tokens" in columns else None
+    cost = scale = None
+    if "recorded_cost" in columns:
+        c = _quote(columns["recorded_cost"])
+        cost = once(
             f"(CASE WHEN {c} IS NULL THEN NULL WHEN regexp_full_match({c}, '{_MONEY_FORM}') "
             f"THEN CAST({c} AS DECIMAL(38,18)) ELSE {_refuse('cost')} END)"
         )
-        scale = f"length(split_part({c}, '.', 2))"
-    items = [
-        f"(CASE WHEN {model} IS NULL OR {model} = '' THEN {_refuse('model')} "
-        f"ELSE {model} END) AS model",
-        f"{texts['seller']} AS seller",
-        f"{_mapped_day(columns.get('time'))} AS day",
-        f"{flag} AS batch",
-        f"COALESCE({texts['tier']}, '{STANDARD_TIER}') AS tier",
-        f"{'NULL::BIGINT' if prompt is None else _mapped_count(prompt)} AS prompt",
-        f"{texts['image_quality']} AS image_quality",
-        f"{texts['image_size']} AS image_size",
-        f"{texts['project']} AS project",
-        f"{texts['key']} AS key",
-        f"{'1' if requests is None else _mapped_count(requests)} AS requests",
-        *(f"{counts[field]} AS c{i}" for i, field in enumerate(_MAPPED_COUNTS)),
-        f"{amount} AS cost",
-        f"{scale} AS scale",
-    ]
-    wanted = ", ".join(f"'{column}': 'VARCHAR'" for column in dict.fromkeys(columns.values()))
+        scale = once(f"length(split_part({c}, '.', 2))")
+        keys["recorded"] = f"({cost} IS NOT NULL)"
+    if column_map.get("input_includes_cached") == "yes" and "input_tokens" in counts:
+        cached = [counts[f] for f in _MAPPED_COUNTS[1:4] if f in counts]
+        if cached:
+            uncached = f"({counts['input_tokens']} - {' - '.join(cached)})"
+            checks.append(f"{uncached} < 0")  # more cached than input: the reader says where
+            counts["input_tokens"] = uncached
+    if prompt is not None:
+        keys["bucket"] = " + ".join(f"CAST({prompt} > {int(t)} AS INTEGER)" for t in limits) or "0"
+    if counts:
+        keys["kinds"] = " | ".join(
+            f"(CAST({counts[f]} <> 0 AS INTEGER) << {_MAPPED_COUNTS.index(f)})" for f in counts
+        )
     if fmt == "csv":
         reader = (
             f"read_csv($path, header = true, all_varchar = true, types = {{{wanted}}}, "
@@ -648,23 +671,25 @@ def _engine_query(
             f"read_json($path, format = 'newline_delimited', columns = {{{wanted}}}, "
             f"compression = '{compression}')"
         )
-    bucket = " + ".join(f"CAST(prompt > {int(t)} AS INTEGER)" for t in limits) or "0"
-    kinds = " | ".join(f"(CAST(c{i} <> 0 AS INTEGER) << {i})" for i in range(len(_MAPPED_COUNTS)))
-    sums = ", ".join(f"SUM(c{i})" for i in range(len(_MAPPED_COUNTS)))
-    return f"""
-WITH source AS (SELECT {", ".join(items)} FROM {reader}),
-keyed AS (
-  SELECT *, CASE WHEN prompt IS NULL THEN NULL ELSE {bucket} END AS bucket,
-    cost IS NOT NULL AS recorded, {kinds} AS kinds,
-    CASE WHEN c0 < 0 THEN {_refuse("cached")} ELSE 0 END AS checked
-  FROM source)
-SELECT model, seller, day, batch, tier, bucket, image_quality, image_size, project, key,
-  recorded, kinds, COUNT(*), SUM(requests), {sums}, SUM(cost), MAX(scale), MAX(prompt),
-  MAX(checked)
-FROM keyed
-GROUP BY model, seller, day, batch, tier, bucket, image_quality, image_size, project, key,
-  recorded, kinds
-"""
+    grouped = [field for field in _KEY_FIELDS if field in keys]
+    summed = list(counts)
+    select = [f"{keys[field]} AS k_{field}" for field in grouped]
+    select += [
+        "COUNT(*)",
+        "COUNT(*)" if requests is None else f"SUM({requests})",
+        *(f"SUM({counts[field]})" for field in summed),
+        "NULL" if cost is None else f"SUM({cost})",
+        "NULL" if scale is None else f"MAX({scale})",
+        "NULL" if prompt is None else f"MAX({prompt})",
+        f"MAX(CASE WHEN {' OR '.join(checks)} THEN {_refuse('row')} ELSE 0 END)",
+    ]
+    first = ", ".join(f"{expression} AS {name}" for expression, name in parsed.items())
+    query = (
+        f"WITH source AS (SELECT {first} FROM {reader})\n"
+        f"SELECT {', '.join(select)}\nFROM source\n"
+        f"GROUP BY {', '.join(f'k_{field}' for field in grouped)}"
+    )
+    return query, grouped, summed
 
 
 def aggregate_into(
@@ -687,7 +712,7 @@ def aggregate_into(
 
     if format not in ("csv", "jsonl") or "model" not in column_map:
         raise NotFast(format)
-    query = _engine_query(
+    query, grouped, summed = _engine_query(
         format, column_map, limits, by_project, by_key, "gzip" if gzipped else "none"
     )
     result = Aggregation()
@@ -699,18 +724,36 @@ def aggregate_into(
             raise NotFast(_first_line(exc)) from None
     finally:
         connection.close()
-    width = len(_MAPPED_COUNTS)
+    constants: dict[str, Any] = {
+        "seller": None,
+        "day": None,
+        "batch": False,
+        "tier": STANDARD_TIER,
+        "bucket": None,
+        "image_quality": None,
+        "image_size": None,
+        "project": None,
+        "key": None,
+        "recorded": False,
+        "kinds": 0,
+    }
+    width, where = len(grouped), [_MAPPED_COUNTS.index(field) for field in summed]
     for row in found:
-        day = row[2]
-        key = AggregateKey(
-            row[0], row[1], day, bool(row[3]), row[4], None if row[5] is None else int(row[5]),
-            row[6], row[7], row[8], row[9], bool(row[10]), int(row[11]),
-        )  # fmt: skip
+        values = dict(constants)
+        values.update(zip(grouped, row[:width], strict=True))
+        if values["bucket"] is not None:
+            values["bucket"] = int(values["bucket"])
+        values["batch"] = bool(values["batch"])
+        values["recorded"] = bool(values["recorded"])
+        values["kinds"] = int(values["kinds"])
+        key = AggregateKey(**values)
         totals = result.groups[key] = Totals()
-        totals.rows = int(row[12])
-        totals.requests = int(row[13])
-        totals.counts = [int(value) for value in row[14 : 14 + width]]
-        cost, scale = row[14 + width], row[15 + width]
+        rest = row[width:]
+        totals.rows = int(rest[0])
+        totals.requests = int(rest[1])
+        for index, value in zip(where, rest[2 : 2 + len(summed)], strict=True):
+            totals.counts[index] = int(value)
+        cost, scale, prompt = rest[2 + len(summed) : 5 + len(summed)]
         if cost is not None:
             # as Python sums the amounts as written: Decimal(0) + "0.4725" + "0.5450" is 1.0175
             # with 4 places, never DuckDB's 18
@@ -718,8 +761,9 @@ def aggregate_into(
                 exact.prec = 60
                 places = Decimal(1).scaleb(-int(scale or 0))
                 totals.recorded_cost = Decimal(0) + Decimal(cost).quantize(places)
-        totals.max_prompt = None if row[16 + width] is None else int(row[16 + width])
+        totals.max_prompt = None if prompt is None else int(prompt)
         result.rows += totals.rows
+        day = key.day
         if day is not None:
             result.first = day if result.first is None else min(result.first, day)
             result.last = day if result.last is None else max(result.last, day)
