@@ -1,6 +1,13 @@
 """The fast path for large usage files: DuckDB reads and aggregates them (OTLP: streamed in
 Python, see below), and the engine prices the aggregates.
 
+`aggregate_into` (at the end of this module) is what `aicompare reprice` takes for a large CSV
+or JSON-lines file read through `--map`: it returns the engine's own `usage.aggregate.Aggregation`
+(the same keys and sums as the Python reader and aggregator), or raises `NotFast` for a file the
+Python reader must read. `aggregate_file` below is the earlier, standalone contract (its own
+`Aggregate` type, and an OTLP streamer) that bench/reprice.py's driver and tests use; the command
+does not call it.
+
 Optional: DuckDB comes with the `fast` extra (`pip install 'aicompare[fast]'`) and is imported
 only when a file is aggregated here; `reprice` works without it (the pure-Python streaming
 aggregator) and, reading a file of LARGE_FILE bytes or more without it, says how to get this
