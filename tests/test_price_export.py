@@ -78,22 +78,32 @@ def test_every_catalog_price_is_exported_exactly(bundled_cli: Callable[..., Run]
     ran = bundled_cli("prices", "export")
     assert ran.exit_code == 0
     exported = {
-        (r["model"], r["offer"], r["price_table"], r["above_input_tokens"], r["price_kind"]): r
+        (
+            r["model"],
+            r["offer"],
+            r["valid_from"],
+            r["price_table"],
+            r["above_input_tokens"],
+            r["price_kind"],
+        ): r
         for r in _rows(ran.stdout)
         if r["price_kind"] != "image"
     }
     catalog = load_catalog((), include_user=False)
-    checked = 0
+    checked = dated = 0
     for model in catalog.models.values():
-        for offer, prices in [(model.provider, model.prices)] + [
-            (o.id, o.prices) for o in model.offers
-        ]:
-            for table in price_table.TABLES:
-                for kind, value in getattr(prices, table).values.items():
-                    row = exported[(model.id, offer, table, "0", kind)]
-                    assert Decimal(row["price"]) == value and row["unit"]
-                    checked += 1
-    assert checked > 5000
+        for offer, record in [(model.provider, model)] + [(o.id, o) for o in model.offers]:
+            # every period of the record (a scheduled price change is a row of its own, from
+            # its date), not only the undated prices
+            for period in record.price_periods or (PricePeriod(EVER, record.prices),):
+                for table in price_table.TABLES:
+                    for kind, value in getattr(period.prices, table).values.items():
+                        key = (model.id, offer, period.start.isoformat(), table, "0", kind)
+                        row = exported[key]
+                        assert Decimal(row["price"]) == value and row["unit"], key
+                        checked += 1
+                        dated += period.start != EVER
+    assert checked > 5000 and dated > 0
 
 
 def test_tiers_and_images_have_their_own_rows(bundled_cli: Callable[..., Run]) -> None:
