@@ -490,6 +490,15 @@ def test_what_only_the_reader_reads_is_read_by_it(
     assert quick.exit_code == slow.exit_code == 1
     assert quick.stderr == slow.stderr
     assert "has no model" in quick.stderr
+    # a file in another dialect is not sniffed into one the reader would refuse
+    semicolons = tmp_path / "semicolons.csv"
+    semicolons.write_text(text.replace(",", ";"))
+    quick, slow = _both_paths(
+        bundled_cli, monkeypatch, str(semicolons), "--map", COMMAND_MAP, "--format", "csv"
+    )
+    assert quick.exit_code == slow.exit_code == 1
+    assert quick.stderr == slow.stderr
+    assert "no column 'llm_model' in the header" in quick.stderr
 
 
 def test_a_large_file_without_duckdb_says_how_to_get_the_fast_path(

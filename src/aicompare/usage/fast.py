@@ -669,8 +669,10 @@ def _engine_query(
             f"(CAST({counts[f]} <> 0 AS INTEGER) << {_MAPPED_COUNTS.index(f)})" for f in counts
         )
     if fmt == "csv":
+        # the dialect of Python's csv module, as the reader reads it (not sniffed)
         reader = (
             f"read_csv($path, header = true, all_varchar = true, types = {{{wanted}}}, "
+            "delim = ',', quote = '\"', escape = '\"', "
             f"compression = '{compression}', buffer_size = 4194304)"
         )
     else:
