@@ -60,7 +60,7 @@ START = 1_790_812_800  # 2026-10-01T00:00:00Z
 DAYS = 46
 COLUMN_MAP = (
     "model=llm_model,seller=provider,time=ts,input=prompt_tokens,cached=cached_tokens,"
-    "output=completion_tokens,project=team"
+    "input_includes_cached=yes,prompt=prompt_tokens,output=completion_tokens,project=team"
 )
 
 
@@ -335,8 +335,16 @@ print(json.dumps({"rows": rows, "total": str(total), "unpriced_rows": unpriced})
 """
 
 
+def clean_env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment without PYTHON* variables (PYTHONDONTWRITEBYTECODE would make every run
+    recompile aicompare: see docs/performance.md's caveats), plus `extra`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+    return {**env, **(extra or {})}
+
+
 def measure(argv: list[str], env: dict[str, str] | None = None) -> dict[str, object]:
     """Run once under GNU time: wall seconds, peak RSS MiB, the last line of stdout."""
+    env = clean_env(env and {k: v for k, v in env.items() if k == "PYTHONPATH"})
     timer = shutil.which("time") or "/usr/bin/time"
     started = time.perf_counter()
     proc = subprocess.run(
@@ -348,7 +356,11 @@ def measure(argv: list[str], env: dict[str, str] | None = None) -> dict[str, obj
     if proc.returncode != 0:
         tail = "\n".join(proc.stderr.splitlines()[-12:])
         raise SystemExit(f"failed: {' '.join(argv)}\n{tail}")
-    return {"seconds": wall, "rss_mib": rss, "out": proc.stdout.strip().splitlines()[-1:]}
+    out: object = proc.stdout.strip().splitlines()[-1:]
+    if proc.stdout.startswith("{"):  # reprice --json: its total, and what it could not price
+        document = json.loads(proc.stdout)
+        out = {k: document.get(k) for k in ("rows", "total", "total_excludes_rows")}
+    return {"seconds": wall, "rss_mib": rss, "out": out}
 
 
 def has_reprice() -> bool:
@@ -359,7 +371,7 @@ def has_reprice() -> bool:
 def fast_argv(fmt: str, path: Path) -> list[str]:
     if has_reprice():
         argv = [AICOMPARE, "reprice", str(path), "--catalog", str(LAYER), "--json"]
-        return argv + (["--map", COLUMN_MAP] if fmt == "csv" else ["--format", "otlp"])
+        return argv + (["--map", COLUMN_MAP] if fmt == "csv" else ["--format", "otel"])
     driver = OUT / "driver.py"
     driver.write_text(DRIVER)
     argv = [PYTHON, str(driver), fmt, str(path), str(LAYER)]
@@ -370,6 +382,9 @@ def small_file_ratio(path: Path) -> dict[str, object]:
     """The 1,000-row file against `cost --tokens 5M --json`: median seconds of each."""
     fast = fast_argv("csv", path)
     cost = [AICOMPARE, "cost", "--tokens", "5M", "--json"]
+    env = clean_env()
+    for argv in (fast, cost):  # writes the bytecode and the catalog cache
+        subprocess.run(argv, capture_output=True, check=True, env=env)
     hyperfine = shutil.which("hyperfine")
     if hyperfine:
         with tempfile.TemporaryDirectory() as folder:
@@ -380,6 +395,7 @@ def small_file_ratio(path: Path) -> dict[str, object]:
                 + quoted,
                 capture_output=True,
                 check=True,
+                env=env,
             )
             results = json.loads(export.read_text())["results"]
             medians = [r["median"] for r in results]
@@ -388,7 +404,7 @@ def small_file_ratio(path: Path) -> dict[str, object]:
         for _ in range(10):
             for index, argv in enumerate((fast, cost)):
                 started = time.perf_counter()
-                subprocess.run(argv, capture_output=True, check=True)
+                subprocess.run(argv, capture_output=True, check=True, env=env)
                 samples[index].append(time.perf_counter() - started)
         medians = [sorted(s)[len(s) // 2] for s in samples]
     return {"fast_s": medians[0], "cost_s": medians[1], "ratio": medians[0] / medians[1]}

@@ -16,7 +16,6 @@ from typing import Any
 
 import pytest
 
-from aicompare.commands import COMMANDS
 from aicompare.errors import AicompareError
 from aicompare.loader import load_catalog
 from aicompare.model import EVER, PricePeriod, Prices, period_index
@@ -91,19 +90,20 @@ def test_every_catalog_price_is_exported_exactly(bundled_cli: Callable[..., Run]
         if r["price_kind"] != "image"
     }
     catalog = load_catalog((), include_user=False)
-    checked = 0
+    checked = dated = 0
     for model in catalog.models.values():
-        # every period of a record with dated prices, each with its own first day
-        for offer, prices, periods in [(model.provider, model.prices, model.price_periods)] + [
-            (o.id, o.prices, o.price_periods) for o in model.offers
-        ]:
-            for start, dated in [(p.start, p.prices) for p in periods] or [(EVER, prices)]:
+        for offer, record in [(model.provider, model)] + [(o.id, o) for o in model.offers]:
+            # every period of the record (a scheduled price change is a row of its own, from
+            # its date), not only the undated prices
+            for period in record.price_periods or (PricePeriod(EVER, record.prices),):
                 for table in price_table.TABLES:
-                    for kind, value in getattr(dated, table).values.items():
-                        key = (model.id, offer, start.isoformat(), table, "0", kind)
-                        assert Decimal(exported[key]["price"]) == value and exported[key]["unit"]
+                    for kind, value in getattr(period.prices, table).values.items():
+                        key = (model.id, offer, period.start.isoformat(), table, "0", kind)
+                        row = exported[key]
+                        assert Decimal(row["price"]) == value and row["unit"], key
                         checked += 1
-    assert checked > 5000
+                        dated += period.start != EVER
+    assert checked > 5000 and dated > 0
 
 
 def test_tiers_and_images_have_their_own_rows(bundled_cli: Callable[..., Run]) -> None:
@@ -339,26 +339,28 @@ def test_the_documented_sql_reprices_to_the_cent(bundled_cli: Callable[..., Run]
 
 
 def test_the_documented_sql_matches_reprice(bundled_cli: Callable[..., Run]) -> None:
-    if "reprice" not in COMMANDS:
-        pytest.skip(
-            "`aicompare reprice` is not on this branch yet: the SQL is checked against the "
-            "Decimal recomputation above; this half runs once the command is merged"
-        )
-    total = sum(r[-1] for r in _run_doc_sql(bundled_cli) if r[-1] is not None)
+    sql = _run_doc_sql(bundled_cli)
+    total = sum(r[-1] for r in sql if r[-1] is not None)
     ran = bundled_cli(
         "reprice",
         str(USAGE_CSV),
         "--map",
         "model=model,seller=seller,time=time,input=input_tokens,cached=cached_input_tokens,"
         "cache_write=cache_write_tokens,output=output_tokens,input_includes_cached=no",
+        "--by",
+        "model,seller",
         "--catalog",
         str(LAYER),
         "--json",
     )
     assert ran.exit_code == 0, ran.stderr
     document = ran.json()
-    assert abs(Decimal(document["total"]) - total) < Decimal("0.005")
-    assert sum(item["rows"] for item in document["unpriced"]) == 2
+    cent = Decimal("0.01")
+    assert Decimal(document["total"]).quantize(cent) == total.quantize(cent)
+    assert Decimal(document["total"]) == total  # in fact exact
+    # the rows neither can price: the same count, and listed by reprice, never $0
+    assert sum(item["rows"] for item in document["unpriced"]) == sum(r[3] for r in sql) == 2
+    assert [item["model"] for item in document["unpriced"]] == ["ft:gpt-4o-mini:acme"]
 
 
 def test_a_file_export_of_a_private_layer_is_private(tmp_path: Path) -> None:

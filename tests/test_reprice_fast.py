@@ -320,3 +320,203 @@ def test_a_row_without_a_model_is_kept_under_an_empty_name(tmp_path: Path) -> No
         for a in fast.aggregate_file(usage, "csv", {"model": "llm_model", "input": "prompt_tokens"})
     }
     assert found == {"": (2, 701), "gpt-4o-mini": (1, 5)}  # listed as unpriced, never dropped
+
+
+# ---------------------------------------------- `aicompare reprice` on the fast path and off it
+
+COMMAND_MAP = (
+    "model=llm_model,seller=provider,time=ts,input=prompt_tokens,cached=cache_hits,"
+    "output=completion_tokens,project=team,cost=spend,batch=is_batch,prompt=prompt_tokens,"
+    "input_includes_cached=yes"
+)
+
+
+def _both_paths(cli: Any, monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[Any, Any]:
+    """`aicompare reprice ARGS` with the fast path taken for every file, and never."""
+    runs = []
+    for start in ("0", str(10**15)):
+        monkeypatch.setenv(fast.FAST_FROM_ENV, start)
+        runs.append(cli("reprice", *args, "--catalog", str(LAYER), "--as-of", "2026-11-26"))
+    return runs[0], runs[1]
+
+
+def _engine_aggregation(path: Path, keys: tuple[str, ...] = ("model", "project")) -> Any:
+    """The command's fast path for `path`, taken whatever the file's size (the env var)."""
+    from aicompare.commands.reprice import _fast_aggregation
+    from aicompare.usage.readers import parse_column_map
+
+    notes: list[str] = []
+    found = _fast_aggregation(
+        str(path), None, parse_column_map(COMMAND_MAP), THRESHOLDS, keys, notes
+    )
+    assert notes == []
+    return found
+
+
+def _python_aggregation(path: Path, keys: tuple[str, ...] = ("model", "project")) -> Any:
+    from aicompare.usage.aggregate import aggregate
+    from aicompare.usage.readers import parse_column_map, read_usage
+
+    records = read_usage(str(path), column_map=parse_column_map(COMMAND_MAP))
+    return aggregate(records, THRESHOLDS, by_project="project" in keys, by_key="key" in keys)
+
+
+def _flat(aggregation: Any) -> tuple[Any, ...]:
+    groups = {
+        key: (t.rows, t.requests, t.counts, t.recorded_cost, str(t.recorded_cost), t.max_prompt)
+        for key, t in aggregation.groups.items()
+    }
+    return groups, aggregation.first, aggregation.last, aggregation.rows, aggregation.recorded
+
+
+def _variant(tmp_path: Path) -> Path:
+    """The fixture with what the engine's key tells apart: epoch times (seconds and
+    milliseconds), a naive time, a whole count written 12.0-free, yes/no batch words, amounts
+    with different places, a tier."""
+    text = FIXTURE.read_text()
+    extra = (
+        "1792022400,gpt-4o-mini,,1500,0,20,search,0.50,yes\n"  # 2026-10-15 in epoch seconds
+        "1792108799999,gpt-4o-mini,,300000,1000,20,search,0.0001,NO\n"  # ms, 2026-10-15 23:59
+        "2026-10-16 23:30:00,gpt-4o-mini,azure,2500000,0,7,,,0\n"  # naive: UTC
+    )
+    path = tmp_path / "usage.csv"
+    path.write_text(text + extra)
+    return path
+
+
+def test_the_fast_path_makes_the_engines_aggregation(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(fast.FAST_FROM_ENV, "0")
+    path = _variant(tmp_path)
+    found = _engine_aggregation(path)
+    assert found is not None  # taken, not fallen back from
+    assert _flat(found) == _flat(_python_aggregation(path))
+    # the amounts keep the places they were written with, as Python sums them
+    costs = {str(t.recorded_cost) for k, t in found.groups.items() if k.recorded}
+    assert {"0.50", "0.0001", "1.2345678901"} <= costs
+    zipped = tmp_path / "usage.csv.gz"
+    zipped.write_bytes(gzip.compress(path.read_bytes()))
+    assert _flat(_engine_aggregation(zipped)) == _flat(_python_aggregation(path))
+
+
+def test_reprice_json_is_the_same_on_both_paths(
+    bundled_cli: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    path = _variant(tmp_path)
+    for by in ("model,project", "day,seller", "month"):
+        quick, slow = _both_paths(
+            bundled_cli, monkeypatch, str(path), "--map", COMMAND_MAP, "--by", by, "--json"
+        )
+        assert (quick.exit_code, slow.exit_code) == (0, 0), slow.stderr
+        assert quick.stderr == slow.stderr == ""
+        assert quick.json() == slow.json()
+    document = quick.json()
+    assert document["rows"] == 18 and document["recorded_total"]
+    assert sum(item["rows"] for item in document["unpriced"]) == 2  # the fine-tune, never $0
+
+
+def test_json_lines_give_the_same_reprice_on_both_paths(
+    bundled_cli: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    lines = tmp_path / "usage.jsonl"
+    with FIXTURE.open(newline="") as handle:
+        records = [{k: v for k, v in r.items() if v != ""} for r in csv.DictReader(handle)]
+    for record in records:
+        for name in ("prompt_tokens", "cache_hits", "completion_tokens"):
+            record[name] = int(record[name])  # type: ignore[assignment]
+    lines.write_text("".join(json.dumps(r) + "\n" for r in records))
+    from aicompare.commands.reprice import _fast_aggregation
+    from aicompare.usage.readers import parse_column_map
+
+    columns = parse_column_map(COMMAND_MAP)
+    monkeypatch.setenv(fast.FAST_FROM_ENV, "0")
+    assert _fast_aggregation(str(lines), None, columns, THRESHOLDS, ("model",), []) is not None
+    quick, slow = _both_paths(bundled_cli, monkeypatch, str(lines), "--map", COMMAND_MAP, "--json")
+    assert quick.exit_code == slow.exit_code == 0
+    assert quick.json() == slow.json()
+
+
+@pytest.mark.parametrize(
+    ("cell", "column"),
+    [("12k", "prompt_tokens"), ("12.5", "prompt_tokens"), ("-3", "completion_tokens"),
+     ("maybe", "is_batch"), ("yesterday", "ts"), ("-0.5", "spend")],
+)  # fmt: skip
+def test_a_malformed_row_is_the_same_error_on_both_paths(
+    bundled_cli: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, cell: str, column: str
+) -> None:
+    """DuckDB would round 12.5 to 13 and take -3: the fast path never reads a value the reader
+    would refuse; it hands the file to the reader, whose error names the line."""
+    header = "ts,llm_model,provider,prompt_tokens,cache_hits,completion_tokens,team,spend,is_batch"
+    values = dict.fromkeys(header.split(","), "")
+    values.update(ts="2026-10-14T10:00:00Z", llm_model="gpt-4o-mini", prompt_tokens="10")
+    values.update(cache_hits="0", completion_tokens="5")
+    values[column] = cell
+    path = tmp_path / "bad.csv"
+    path.write_text(
+        f"{header}\n{FIXTURE.read_text().splitlines()[1]}\n" + ",".join(values.values()) + "\n"
+    )
+    from aicompare.usage import fast as module
+
+    with pytest.raises(module.NotFast):
+        module.aggregate_into(
+            path,
+            "csv",
+            __import__("aicompare.usage.readers", fromlist=["x"]).parse_column_map(COMMAND_MAP),
+            THRESHOLDS,
+        )
+    quick, slow = _both_paths(bundled_cli, monkeypatch, str(path), "--map", COMMAND_MAP, "--json")
+    assert quick.exit_code == slow.exit_code == 1
+    assert quick.stdout == slow.stdout == ""
+    assert quick.stderr == slow.stderr
+    assert quick.stderr.startswith(f"error: {path}:3: ")
+
+
+def test_what_only_the_reader_reads_is_read_by_it(
+    bundled_cli: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A count written 12.0, a blank line, a row without a model: the same as the reader."""
+    text = FIXTURE.read_text()
+    path = tmp_path / "usage.csv"
+    path.write_text(text.replace(",1000,0,500,", ",1000.0,0,500,") + "\n")
+    quick, slow = _both_paths(bundled_cli, monkeypatch, str(path), "--map", COMMAND_MAP, "--json")
+    assert quick.exit_code == slow.exit_code == 0
+    assert quick.json() == slow.json()
+    nameless = tmp_path / "nameless.csv"
+    nameless.write_text(text + "2026-10-14T10:00:00Z,,,5,0,5,,,\n")
+    quick, slow = _both_paths(
+        bundled_cli, monkeypatch, str(nameless), "--map", COMMAND_MAP, "--json"
+    )
+    assert quick.exit_code == slow.exit_code == 1
+    assert quick.stderr == slow.stderr
+    assert "has no model" in quick.stderr
+    # a file in another dialect is not sniffed into one the reader would refuse
+    semicolons = tmp_path / "semicolons.csv"
+    semicolons.write_text(text.replace(",", ";"))
+    quick, slow = _both_paths(
+        bundled_cli, monkeypatch, str(semicolons), "--map", COMMAND_MAP, "--format", "csv"
+    )
+    assert quick.exit_code == slow.exit_code == 1
+    assert quick.stderr == slow.stderr
+    assert "no column 'llm_model' in the header" in quick.stderr
+
+
+def test_a_large_file_without_duckdb_says_how_to_get_the_fast_path(
+    bundled_cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(fast, "available", lambda: False)
+    monkeypatch.setattr(fast, "LARGE_FILE", 100)  # the fixture is over 100 bytes
+    quick, slow = _both_paths(
+        bundled_cli, monkeypatch, str(FIXTURE), "--map", COMMAND_MAP, "--json"
+    )
+    assert quick.exit_code == 0 and quick.stderr == ""  # one document, nothing on stderr
+    assert quick.json() == slow.json()  # without DuckDB both are the Python reader
+    assert quick.json()["notes"][0] == (
+        f"{FIXTURE}: a large file read without DuckDB: pip install 'aicompare[fast]' (DuckDB) "
+        "to read large files faster"
+    )
+    monkeypatch.setattr(fast, "LARGE_FILE", 10**12)
+    plain = bundled_cli(
+        "reprice", str(FIXTURE), "--map", COMMAND_MAP, "--catalog", str(LAYER), "--json"
+    )
+    assert not any("DuckDB" in note for note in plain.json()["notes"])

@@ -5,7 +5,7 @@ Annotations are evaluated at import (no `from __future__ import annotations`): s
 
 import datetime as dt
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -13,6 +13,9 @@ from aicompare.cli import emit_to
 from aicompare.commands.options import CatalogOpt, JsonOpt, NoColorOpt, OutOpt, fail_usage, load
 from aicompare.errors import AicompareError
 from aicompare.render import OutputFormat, View
+
+if TYPE_CHECKING:
+    from aicompare.usage.aggregate import Aggregation
 
 VIEW = View(
     "reprice",
@@ -148,7 +151,12 @@ def command(
     limits = thresholds(catalog)
     aggregation = Aggregation()
     skipped: list[str] = []
+    slow_notes: list[str] = []
     for path in files:
+        fast = _fast_aggregation(path, input_format, columns, limits, keys, slow_notes)
+        if fast is not None:
+            aggregation.merge(fast)
+            continue
         try:
             records = read_usage(path, format=input_format, column_map=columns)
             aggregate(
@@ -173,9 +181,12 @@ def command(
         ]
     if html:
         keys = page_keys(keys, aggregation.first, aggregation.last)
+    # one order whichever engine summed the rows (DuckDB's groups come in no particular order):
+    # the notes and lists that follow the groups' order read the same on both paths
+    aggregation.groups = dict(sorted(aggregation.groups.items(), key=_group_order))
     result = reprice(catalog, aggregation, limits, today, by=keys, on=on or (), migrate=migrate)
-    if skipped:
-        result = result._replace(notes=[*skipped, *result.notes])
+    if skipped or slow_notes:
+        result = result._replace(notes=[*skipped, *slow_notes, *result.notes])
     # a file written from the logs is no more readable than the least readable of them
     inputs = ["/dev/stdin" if path == "-" else path for path in files]
     layers = [*inputs, *(layer.path for layer in catalog.layers if layer.exists)]
@@ -214,6 +225,71 @@ def page_keys(
         at = next(i for i, key in enumerate(found) if key in ("day", "month"))
         found.insert(at + 1, "model")
     return tuple(found)
+
+
+def _group_order(item: tuple[tuple[object, ...], object]) -> tuple[tuple[bool, object], ...]:
+    """An aggregate's key as a sort key (None first in each field)."""
+    return tuple((value is not None, 0 if value is None else value) for value in item[0])
+
+
+def _fast_aggregation(
+    path: str,
+    input_format: str | None,
+    columns: dict[str, str] | None,
+    limits: tuple[int, ...],
+    keys: tuple[str, ...],
+    notes: list[str],
+) -> "Aggregation | None":
+    """The file's aggregates by DuckDB (usage/fast.py) when it is a large CSV or JSON-lines file
+    read through --map and DuckDB is installed; None when the Python reader is to read it (then
+    a large file read without DuckDB adds a note on how to get the fast path to `notes`)."""
+    import os
+
+    from aicompare.usage import fast
+
+    if path == "-":
+        return None
+    try:
+        size = os.stat(path).st_size
+    except (OSError, ValueError):
+        return None  # the reader says what is wrong with the path
+    if not fast.use_fast(size):
+        if columns is not None:
+            note = fast.slow_path_note(size)
+            if note is not None:
+                notes.append(f"{path}: {note}")
+        return None
+    if columns is None:
+        return None
+    from aicompare.usage.readers import detect_format, open_usage_input
+    from aicompare.usage.rows import UsageFormatError
+
+    try:
+        opened = open_usage_input(path)
+    except UsageFormatError:
+        return None
+    with opened.stream:
+        found = input_format or detect_format(opened.head)
+        if found not in ("csv", "jsonl") or (found == "jsonl" and opened.head.lstrip()[:1] != b"{"):
+            return None
+        from aicompare.usage.readers.table import _resolve
+
+        try:  # the map's own faults, said as the reader says them
+            _resolve(columns, [], path)
+        except UsageFormatError:
+            return None
+    try:
+        return fast.aggregate_into(
+            path,
+            found,
+            columns,
+            limits,
+            by_project="project" in keys,
+            by_key="key" in keys,
+            gzipped=opened.gzipped,
+        )
+    except fast.NotFast:
+        return None  # a value only the Python reader reads exactly: it reads the file
 
 
 def _check_cheapest(on: list[str], files: list[str]) -> None:

@@ -115,6 +115,20 @@ class Aggregation:
         self.last: dt.date | None = None
         self.rows = 0
 
+    def merge(self, other: Aggregation) -> None:
+        """Another file's aggregation into this one (the same as aggregating it `into` this)."""
+        for key, totals in other.groups.items():
+            mine = self.groups.get(key)
+            if mine is None:
+                mine = self.groups[key] = Totals()
+                mine.max_prompt = totals.max_prompt
+            mine.add(totals)
+        self.recorded += other.recorded
+        days = [d for d in (self.first, self.last, other.first, other.last) if d is not None]
+        self.first = min(days, default=None)
+        self.last = max(days, default=None)
+        self.rows += other.rows
+
 
 def _tier_thresholds(model: Model) -> Iterable[int]:
     sets = [model.prices, *(p.prices for p in model.price_periods)]

@@ -1,6 +1,13 @@
 """The fast path for large usage files: DuckDB reads and aggregates them (OTLP: streamed in
 Python, see below), and the engine prices the aggregates.
 
+`aggregate_into` (at the end of this module) is what `aicompare reprice` takes for a large CSV
+or JSON-lines file read through `--map`: it returns the engine's own `usage.aggregate.Aggregation`
+(the same keys and sums as the Python reader and aggregator), or raises `NotFast` for a file the
+Python reader must read. `aggregate_file` below is the earlier, standalone contract (its own
+`Aggregate` type, and an OTLP streamer) that bench/reprice.py's driver and tests use; the command
+does not call it.
+
 Optional: DuckDB comes with the `fast` extra (`pip install 'aicompare[fast]'`) and is imported
 only when a file is aggregated here; `reprice` works without it (the pure-Python streaming
 aggregator) and, reading a file of LARGE_FILE bytes or more without it, says how to get this
@@ -43,10 +50,13 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Iterator, Mapping, Sequence
-from decimal import Decimal
-from typing import Any, NamedTuple
+from decimal import Decimal, localcontext
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from aicompare.usage.rows import STANDARD_TIER, UsageFormatError
+
+if TYPE_CHECKING:
+    from aicompare.usage.aggregate import Aggregation
 
 MEMORY_LIMIT = "64MB"  # DuckDB's own buffers; the process adds its code and Python's
 THREADS = 2
@@ -54,6 +64,7 @@ LARGE_FILE = 64 * 1024 * 1024  # bytes: a file this large read without DuckDB ge
 # Below this size the pure-Python aggregator is as fast and starts sooner (importing DuckDB
 # costs ~80 ms): `use_fast` says which to take.
 FAST_FROM = 8 * 1024 * 1024
+FAST_FROM_ENV = "AICOMPARE_FAST_FROM"
 FAST_HINT = "pip install 'aicompare[fast]' (DuckDB) to read large files faster"
 FORMATS = ("csv", "jsonl", "otlp")
 
@@ -119,8 +130,13 @@ def available() -> bool:
 
 def use_fast(size: int) -> bool:
     """Whether a file of `size` bytes should go through DuckDB (installed, and large enough
-    for its start-up to pay off)."""
-    return size >= FAST_FROM and available()
+    for its start-up to pay off). FAST_FROM_ENV, a testing aid, sets the size in bytes from
+    which it is taken (0: every file; a size larger than any file: none)."""
+    start = FAST_FROM
+    value = os.environ.get(FAST_FROM_ENV, "").strip()
+    if value.isdigit() and value.isascii():
+        start = int(value)
+    return size >= start and available()
 
 
 def slow_path_note(size: int) -> str | None:
@@ -486,3 +502,278 @@ def _first_line(error: BaseException) -> str:
         return type(error).__name__
     detail = [line.strip() for line in lines[1:] if line.startswith("Error when converting")]
     return ": ".join([lines[0], *detail])
+
+
+# ------------------------------------------- the engine's aggregates, for `aicompare reprice`
+# `aggregate_into` is what the command takes for a large CSV or JSON-lines file read through a
+# column map: it produces exactly the Aggregation that usage.aggregate.aggregate produces from
+# usage.readers.table's rows (same AggregateKey, same Totals, same days), so the engine prices
+# either. It reads the file's mapped columns as text and converts them only where the value is
+# in the plain form both paths read alike (a count of 1 to 15 digits, an amount of at most 12
+# digits before and 18 after the point, an ISO 8601 time or epoch seconds or milliseconds, a
+# yes/no flag); any other value, a missing column or model, or anything DuckDB cannot read is a
+# `NotFast`, and the caller reads that file with the Python reader instead, which either reads
+# it (a whole number written `12.0`) or says what is wrong with which line, in its own words.
+
+# The columns the table reader maps (UsageRow fields), by how they are read.
+_MAPPED_COUNTS = (
+    "input_tokens",
+    "cached_input_tokens",
+    "cache_write_tokens",
+    "cache_write_1h_tokens",
+    "output_tokens",
+    "reasoning_tokens",
+    "audio_input_tokens",
+    "audio_output_tokens",
+    "images",
+    "web_searches",
+)  # aggregate.COUNTS, in its order (the kinds bits)
+_MAPPED_TEXTS = ("seller", "tier", "image_quality", "image_size", "project", "key")
+_COUNT_FORM = "[0-9]{1,15}"  # below MAX_QUANTITY (10**15): a larger count is the reader's word
+_MONEY_FORM = "[0-9]{1,12}([.][0-9]{1,18})?"  # exact in DECIMAL(38,18), at most 30 digits
+_EPOCH_FORM = "[0-9]{1,14}([.][0-9]{1,9})?"
+_ISO_FORM = (
+    "[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]{1,6})?)?"
+    "(Z|[+-][0-9]{2}:[0-9]{2})?)?"
+)
+_YES_WORDS = "('yes', 'true', '1', 'y')"
+_NO_WORDS = "('no', 'false', '0', 'n', '')"
+
+
+class NotFast(Exception):
+    """The file holds something the fast path does not read exactly like the Python reader:
+    read it with the Python reader (which reads it, or names the line that is wrong)."""
+
+
+def _refuse(why: str) -> str:
+    return f"error('{why}')"
+
+
+def _mapped_count(column: str | None) -> str:
+    if column is None:
+        return "0"
+    c = _quote(column)
+    return (
+        f"(CASE WHEN {c} IS NULL THEN 0 WHEN regexp_full_match({c}, '{_COUNT_FORM}') "
+        f"THEN CAST({c} AS BIGINT) ELSE {_refuse('count')} END)"
+    )
+
+
+def _mapped_text(column: str | None) -> str:
+    return "NULL" if column is None else f"NULLIF({_quote(column)}, '')"
+
+
+def _mapped_day(column: str | None) -> str:
+    """The UTC day of a time: ISO 8601 (naive is UTC), or epoch seconds below 10**11 or
+    milliseconds below 10**14, as usage.readers._common.any_time reads them."""
+    if column is None:
+        return "NULL::DATE"
+    c = _quote(column)
+    days = f"CAST(floor(CAST({c} AS DECIMAL(38,9)) / %s) AS INTEGER)"
+    return (
+        f"(CASE WHEN {c} IS NULL THEN NULL "
+        f"WHEN regexp_full_match({c}, '{_EPOCH_FORM}') THEN "
+        f"CASE WHEN CAST({c} AS DECIMAL(38,9)) < 100000000000 "
+        f"THEN DATE '1970-01-01' + {days % 86400} "
+        f"WHEN CAST({c} AS DECIMAL(38,9)) < 100000000000000 "
+        f"THEN DATE '1970-01-01' + {days % 86400000} "
+        f"ELSE {_refuse('time')} END "
+        f"WHEN regexp_full_match({c}, '{_ISO_FORM}') "
+        f"THEN CAST(CAST({c} AS TIMESTAMPTZ) AS DATE) "
+        f"ELSE {_refuse('time')} END)"
+    )
+
+
+# The AggregateKey fields in its order, and the Totals that aggregate_into reads back.
+_KEY_FIELDS = (
+    "model",
+    "seller",
+    "day",
+    "batch",
+    "tier",
+    "bucket",
+    "image_quality",
+    "image_size",
+    "project",
+    "key",
+    "recorded",
+    "kinds",
+)
+
+
+def _engine_query(
+    fmt: str,
+    column_map: Mapping[str, str],
+    limits: Sequence[int],
+    by_project: bool,
+    by_key: bool,
+    compression: str,
+) -> tuple[str, list[str], list[str]]:
+    """The aggregate-and-group of a mapped file, column for column what aggregate() keeps:
+    (the query, the key fields it groups by, the counts it sums). Each mapped column is
+    converted once; fields the map does not name are constants, left out of the query (the
+    caller fills them in: grouping by a constant costs DuckDB time and tells nothing apart)."""
+    columns = {f: c for f, c in column_map.items() if f != "input_includes_cached"}
+    for column in columns.values():
+        if "'" in column or (fmt == "jsonl" and "." in column):
+            raise NotFast(column)  # a quote, or a dotted path into JSON: the Python reader
+    # every mapped column is read (one the file lacks is an error, as in the reader)
+    wanted = ", ".join(f"'{column}': 'VARCHAR'" for column in dict.fromkeys(columns.values()))
+    if not by_project:
+        columns.pop("project", None)
+    if not by_key:
+        columns.pop("key", None)
+    parsed: dict[str, str] = {}  # converted expression -> its name in the first stage
+
+    def once(expression: str) -> str:
+        return parsed.setdefault(expression, f"v{len(parsed)}")
+
+    model = _quote(columns["model"])
+    keys = {"model": once(f"CASE WHEN {model} = '' THEN NULL ELSE {model} END")}
+    checks = [f"{keys['model']} IS NULL"]  # no model: the reader says which line
+    for field in ("seller", "image_quality", "image_size", "project", "key"):
+        if field in columns:
+            keys[field] = once(_mapped_text(columns[field]))
+    if "tier" in columns:
+        keys["tier"] = once(f"COALESCE({_mapped_text(columns['tier'])}, '{STANDARD_TIER}')")
+    if "time" in columns:
+        keys["day"] = once(_mapped_day(columns["time"]))
+    if "batch" in columns:
+        b, raw = f"lower(trim({_quote(columns['batch'])}))", _quote(columns["batch"])
+        keys["batch"] = once(
+            f"(CASE WHEN {raw} IS NULL THEN FALSE WHEN {b} IN {_YES_WORDS} THEN TRUE "
+            f"WHEN {b} IN {_NO_WORDS} THEN FALSE ELSE {_refuse('batch')} END)"
+        )
+    counts = {f: once(_mapped_count(columns[f])) for f in _MAPPED_COUNTS if f in columns}
+    requests = once(_mapped_count(columns["requests"])) if "requests" in columns else None
+    prompt = once(_mapped_count(columns["prompt_tokens"])) if "prompt_tokens" in columns else None
+    cost = scale = None
+    if "recorded_cost" in columns:
+        c = _quote(columns["recorded_cost"])
+        cost = once(
+            f"(CASE WHEN {c} IS NULL THEN NULL WHEN regexp_full_match({c}, '{_MONEY_FORM}') "
+            f"THEN CAST({c} AS DECIMAL(38,18)) ELSE {_refuse('cost')} END)"
+        )
+        scale = once(f"length(split_part({c}, '.', 2))")
+        keys["recorded"] = f"({cost} IS NOT NULL)"
+    if column_map.get("input_includes_cached") == "yes" and "input_tokens" in counts:
+        cached = [counts[f] for f in _MAPPED_COUNTS[1:4] if f in counts]
+        if cached:
+            uncached = f"({counts['input_tokens']} - {' - '.join(cached)})"
+            checks.append(f"{uncached} < 0")  # more cached than input: the reader says where
+            counts["input_tokens"] = uncached
+    if prompt is not None:
+        keys["bucket"] = " + ".join(f"CAST({prompt} > {int(t)} AS INTEGER)" for t in limits) or "0"
+    if counts:
+        keys["kinds"] = " | ".join(
+            f"(CAST({counts[f]} <> 0 AS INTEGER) << {_MAPPED_COUNTS.index(f)})" for f in counts
+        )
+    if fmt == "csv":
+        # the dialect of Python's csv module, as the reader reads it (not sniffed)
+        reader = (
+            f"read_csv($path, header = true, all_varchar = true, types = {{{wanted}}}, "
+            "delim = ',', quote = '\"', escape = '\"', "
+            f"compression = '{compression}', buffer_size = 4194304)"
+        )
+    else:
+        reader = (
+            f"read_json($path, format = 'newline_delimited', columns = {{{wanted}}}, "
+            f"compression = '{compression}')"
+        )
+    grouped = [field for field in _KEY_FIELDS if field in keys]
+    summed = list(counts)
+    select = [f"{keys[field]} AS k_{field}" for field in grouped]
+    select += [
+        "COUNT(*)",
+        "COUNT(*)" if requests is None else f"SUM({requests})",
+        *(f"SUM({counts[field]})" for field in summed),
+        "NULL" if cost is None else f"SUM({cost})",
+        "NULL" if scale is None else f"MAX({scale})",
+        "NULL" if prompt is None else f"MAX({prompt})",
+        f"MAX(CASE WHEN {' OR '.join(checks)} THEN {_refuse('row')} ELSE 0 END)",
+    ]
+    first = ", ".join(f"{expression} AS {name}" for expression, name in parsed.items())
+    query = (
+        f"WITH source AS (SELECT {first} FROM {reader})\n"
+        f"SELECT {', '.join(select)}\nFROM source\n"
+        f"GROUP BY {', '.join(f'k_{field}' for field in grouped)}"
+    )
+    return query, grouped, summed
+
+
+def aggregate_into(
+    path: str | os.PathLike[str],
+    format: str,
+    column_map: Mapping[str, str],
+    limits: Sequence[int],
+    *,
+    by_project: bool = False,
+    by_key: bool = False,
+    gzipped: bool = False,
+) -> Aggregation:
+    """The Aggregation usage.aggregate.aggregate makes of the rows usage.readers.table reads
+    from a CSV ("csv") or JSON-lines ("jsonl") file through `column_map` (parse_column_map's,
+    resolved: UsageRow field names), computed by DuckDB. Raises NotFast for a file the Python
+    reader must read (see above); imports duckdb."""
+    import duckdb
+
+    from aicompare.usage.aggregate import AggregateKey, Aggregation, Totals
+
+    if format not in ("csv", "jsonl") or "model" not in column_map:
+        raise NotFast(format)
+    query, grouped, summed = _engine_query(
+        format, column_map, limits, by_project, by_key, "gzip" if gzipped else "none"
+    )
+    result = Aggregation()
+    connection = connect()
+    try:
+        try:
+            found = connection.execute(query, {"path": os.fspath(path)}).fetchall()
+        except duckdb.Error as exc:
+            raise NotFast(_first_line(exc)) from None
+    finally:
+        connection.close()
+    constants: dict[str, Any] = {
+        "seller": None,
+        "day": None,
+        "batch": False,
+        "tier": STANDARD_TIER,
+        "bucket": None,
+        "image_quality": None,
+        "image_size": None,
+        "project": None,
+        "key": None,
+        "recorded": False,
+        "kinds": 0,
+    }
+    width, where = len(grouped), [_MAPPED_COUNTS.index(field) for field in summed]
+    for row in found:
+        values = dict(constants)
+        values.update(zip(grouped, row[:width], strict=True))
+        if values["bucket"] is not None:
+            values["bucket"] = int(values["bucket"])
+        values["batch"] = bool(values["batch"])
+        values["recorded"] = bool(values["recorded"])
+        values["kinds"] = int(values["kinds"])
+        key = AggregateKey(**values)
+        totals = result.groups[key] = Totals()
+        rest = row[width:]
+        totals.rows = int(rest[0])
+        totals.requests = int(rest[1])
+        for index, value in zip(where, rest[2 : 2 + len(summed)], strict=True):
+            totals.counts[index] = int(value)
+        cost, scale, prompt = rest[2 + len(summed) : 5 + len(summed)]
+        if cost is not None:
+            # as Python sums the amounts as written: Decimal(0) + "0.4725" + "0.5450" is 1.0175
+            # with 4 places, never DuckDB's 18
+            with localcontext() as exact:
+                exact.prec = 60
+                places = Decimal(1).scaleb(-int(scale or 0))
+                totals.recorded_cost = Decimal(0) + Decimal(cost).quantize(places)
+        totals.max_prompt = None if prompt is None else int(prompt)
+        result.rows += totals.rows
+        day = key.day
+        if day is not None:
+            result.first = day if result.first is None else min(result.first, day)
+            result.last = day if result.last is None else max(result.last, day)
+    return result
