@@ -228,6 +228,38 @@ def test_the_cache_keeps_the_periods_and_resolves_them(tmp_path, monkeypatch) ->
     )
 
 
+def test_the_cache_keeps_each_periods_card_and_never_decodes_a_dated_model_for_them(
+    tmp_path, monkeypatch
+) -> None:
+    """A ranked scan prices dated models from the cards the cache keeps per period (no model
+    record decoded on the way), and they are the cards a fresh build makes on each date."""
+    from aicompare.cache import views
+    from tests.conftest import FIXTURE
+
+    monkeypatch.setenv("AICOMPARE_BASE_CATALOG", str(FIXTURE))
+    user = tmp_path / "xdg" / "aicompare" / "models.toml"
+    user.parent.mkdir(parents=True)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    user.write_text(HEAD + PERIODS)
+    fresh = load_catalog()
+    cached = load_catalog()
+    decoded: list[str] = []
+    real = views.LazyModels.__getitem__
+
+    def spy(self: views.LazyModels, model_id: str) -> Model:
+        decoded.append(model_id)
+        return real(self, model_id)
+
+    monkeypatch.setattr(views.LazyModels, "__getitem__", spy)
+    # before, on and after each boundary (2001-01-01, 2999-01-01)
+    for on in ("2000-12-31", "2001-01-01", "2500-06-01", "2999-01-01", "3000-01-01"):
+        day = dt.date.fromisoformat(on)
+        fresh.price_on(day)
+        cached.price_on(day)
+        assert cached.rate_cards() == fresh.rate_cards()
+    assert decoded == []
+
+
 def test_export_writes_the_periods_back(tmp_path, monkeypatch) -> None:
     from aicompare.export import model_table
     from aicompare.schema import Problems, build_model

@@ -81,6 +81,32 @@ class PricedOn(Mapping[str, Model]):
         return self._resolved().items()
 
 
+# A dated model's rate card in each of its periods: (period starts, one card per period).
+PeriodCards = dict[str, tuple[tuple[dt.date, ...], tuple["RateCard", ...]]]
+
+
+def card_on(periods: tuple[tuple[dt.date, ...], tuple[RateCard, ...]], on: dt.date) -> RateCard:
+    """The card of the period in force on `on` (the last starting on or before it; the first
+    period is in force since ever)."""
+    from bisect import bisect_right
+
+    starts, cards = periods
+    return cards[max(bisect_right(starts, on) - 1, 0)]
+
+
+def period_cards(catalog: Catalog) -> PeriodCards:
+    """Every dated model's card in each period, for the cache (`card_on` picks one)."""
+    from aicompare.pricing import rate_card
+
+    models = catalog.models.base if isinstance(catalog.models, PricedOn) else catalog.models
+    out: PeriodCards = {}
+    for model_id in sorted(catalog.dated):
+        model = models[model_id]
+        starts = tuple(period.start for period in model.price_periods) or (dt.date.min,)
+        out[model_id] = (starts, tuple(rate_card(priced_on(model, start)) for start in starts))
+    return out
+
+
 class Catalog:
     """Models by id plus the indexes that resolve user-typed names.
 
@@ -101,11 +127,13 @@ class Catalog:
         provider_ids: frozenset[str] = frozenset(),
         cards: Callable[[], list[RateCard]] | None = None,
         dated: frozenset[str] = frozenset(),
+        period_cards: Callable[[], PeriodCards] | None = None,
     ) -> None:
         # the prices in force today (UTC) by default; `price_on` picks another date
         self.dated = dated
         self.models: Mapping[str, Model] = PricedOn(models, dated, utc_today()) if dated else models
         self._cards = cards
+        self._period_cards = period_cards
         self.providers: Mapping[str, Provider] = {} if providers is None else providers
         # built and checked once, by the loader; a cache's are decoded when first read
         self.tasks: Mapping[str, Task] = {} if tasks is None else tasks
@@ -126,19 +154,28 @@ class Catalog:
 
     def rate_cards(self) -> list[RateCard]:
         """Every model's pricing.RateCard, in catalog order (from the cache when it has them);
-        a model with dated prices has the card of the period in force, made here once."""
+        a model with dated prices has the card of the period in force: the cache keeps one per
+        period (`period_cards`), else it is made here from the model, once."""
         from aicompare.pricing import rate_card
 
         if self._cards is not None:
             try:
                 cards = self._cards()
+                periods = self._period_cards() if self._period_cards and self.dated else {}
             except Exception:
-                self._cards = None
+                self._cards = self._period_cards = None
             else:
                 if self.dated:
                     models = self.models
+                    on = models.on if isinstance(models, PricedOn) else utc_today()
                     cards = [
-                        rate_card(models[card.id]) if card.id in self.dated else card
+                        (
+                            card_on(periods[card.id], on)
+                            if card.id in periods
+                            else rate_card(models[card.id])
+                        )
+                        if card.id in self.dated
+                        else card
                         for card in cards
                     ]
                 return cards

@@ -54,7 +54,7 @@ __all__ = [
 ]
 
 ENV_NO_CACHE = "AICOMPARE_NO_CACHE"
-FORMAT = 5
+FORMAT = 6
 # Modules whose change alters what a catalog file means, or the records the cache holds.
 _READERS = (
     "schema.py",
@@ -75,7 +75,7 @@ _LENGTH = 8  # bytes of the header's length, at the start of the body
 # Sections are zlib-compressed, so that the digest every run checks reads 4-5 times fewer bytes
 # (3.5 MB -> 0.8 MB for LiteLLM's map: 2.6 ms less per run), except the rate cards, which `cost`
 # decodes whole on every run (inflating them would cost more than hashing them) and the small ones.
-_UNPACKED = frozenset({"cards", "providers", "tasks", "provider_ids", "dated"})
+_UNPACKED = frozenset({"cards", "providers", "tasks", "provider_ids", "dated", "period_cards"})
 
 
 def enabled() -> bool:
@@ -149,6 +149,7 @@ def read(layers: tuple[Layer, ...]) -> Catalog | None:
             provider_ids=sections.provider_ids(),
             cards=sections.cards,
             dated=sections.dated(),
+            period_cards=sections.period_cards,
         )
     except Exception:
         return None
@@ -193,6 +194,17 @@ def write(catalog: Catalog, sig: tuple[Any, ...]) -> None:
         folder.close()
 
 
+def _encoded_periods(catalog: Catalog) -> tuple[Any, ...]:
+    """(model id, period starts as ordinals, encoded cards) for each dated model."""
+    from aicompare.catalog import period_cards
+    from aicompare.pricing import RateCard
+
+    return tuple(
+        (model_id, tuple(start.toordinal() for start in starts), encode(cards, RateCard))
+        for model_id, (starts, cards) in period_cards(catalog).items()
+    )
+
+
 def _file_bytes(catalog: Catalog, sig: tuple[Any, ...]) -> bytes:
     from aicompare.pricing import RateCard
     from aicompare.tasks import Task
@@ -215,6 +227,7 @@ def _file_bytes(catalog: Catalog, sig: tuple[Any, ...]) -> bytes:
         "tasks": encode(catalog.tasks.values(), Task),
         "provider_ids": tuple(sorted(catalog.provider_ids)),
         "dated": tuple(sorted(catalog.dated)),
+        "period_cards": _encoded_periods(catalog),
     }
     buckets = {name: max(1, len(table) // BUCKET) for name, table in tables.items()}
     for name, table in tables.items():

@@ -17,7 +17,7 @@ from aicompare.cache.codec import CacheError, decode, decode_one, strings, unmar
 from aicompare.model import Model, Provider
 
 if TYPE_CHECKING:
-    from aicompare.catalog import Catalog, Layer
+    from aicompare.catalog import Catalog, Layer, PeriodCards
     from aicompare.pricing import RateCard
     from aicompare.tasks import Task
 
@@ -122,6 +122,28 @@ class Sections:
 
     def provider_ids(self) -> frozenset[str]:
         return frozenset(strings(self["provider_ids"]))
+
+    def period_cards(self) -> PeriodCards:
+        """Each dated model's card in each of its periods (catalog.card_on picks one)."""
+        import datetime as dt
+
+        from aicompare.pricing import RateCard
+
+        value = self["period_cards"]
+        if type(value) is not tuple:
+            raise CacheError("period_cards")
+        out: PeriodCards = {}
+        for row in value:
+            if type(row) is not tuple or len(row) != 3 or type(row[0]) is not str:
+                raise CacheError("period_cards")
+            model_id, ordinals, encoded = row
+            if type(ordinals) is not tuple or not all(type(o) is int for o in ordinals):
+                raise CacheError("period_cards")
+            cards = tuple(decode(encoded, RateCard))
+            if not cards or len(cards) != len(ordinals):
+                raise CacheError("period_cards")
+            out[model_id] = (tuple(dt.date.fromordinal(o) for o in ordinals), cards)
+        return out
 
     def dated(self) -> frozenset[str]:
         """The ids of the models with dated prices (catalog.PricedOn resolves them)."""
