@@ -195,14 +195,18 @@ def write(catalog: Catalog, sig: tuple[Any, ...]) -> None:
 
 
 def _encoded_periods(catalog: Catalog) -> tuple[Any, ...]:
-    """(model id, period starts as ordinals, encoded cards) for each dated model."""
+    """((model id, period starts as ordinals) for each dated model, every card encoded at once,
+    in that order: one decode for them all)."""
     from aicompare.catalog import period_cards
     from aicompare.pricing import RateCard
 
-    return tuple(
-        (model_id, tuple(start.toordinal() for start in starts), encode(cards, RateCard))
-        for model_id, (starts, cards) in period_cards(catalog).items()
+    periods = period_cards(catalog)
+    index = tuple(
+        (model_id, tuple(start.toordinal() for start in starts))
+        for model_id, (starts, _) in periods.items()
     )
+    cards = [card for _, period_list in periods.values() for card in period_list]
+    return (index, encode(cards, RateCard))
 
 
 def _file_bytes(catalog: Catalog, sig: tuple[Any, ...]) -> bytes:

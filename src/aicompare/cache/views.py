@@ -130,19 +130,27 @@ class Sections:
         from aicompare.pricing import RateCard
 
         value = self["period_cards"]
-        if type(value) is not tuple:
+        if type(value) is not tuple or len(value) != 2 or type(value[0]) is not tuple:
             raise CacheError("period_cards")
+        index, encoded = value
+        cards = decode(encoded, RateCard)
         out: PeriodCards = {}
-        for row in value:
-            if type(row) is not tuple or len(row) != 3 or type(row[0]) is not str:
+        at = 0
+        for row in index:
+            if type(row) is not tuple or len(row) != 2 or type(row[0]) is not str:
                 raise CacheError("period_cards")
-            model_id, ordinals, encoded = row
-            if type(ordinals) is not tuple or not all(type(o) is int for o in ordinals):
+            model_id, ordinals = row
+            if type(ordinals) is not tuple or not ordinals:
                 raise CacheError("period_cards")
-            cards = tuple(decode(encoded, RateCard))
-            if not cards or len(cards) != len(ordinals):
+            if not all(type(o) is int for o in ordinals):
                 raise CacheError("period_cards")
-            out[model_id] = (tuple(dt.date.fromordinal(o) for o in ordinals), cards)
+            mine = tuple(cards[at : at + len(ordinals)])
+            at += len(ordinals)
+            if len(mine) != len(ordinals):
+                raise CacheError("period_cards")
+            out[model_id] = (tuple(dt.date.fromordinal(o) for o in ordinals), mine)
+        if at != len(cards):
+            raise CacheError("period_cards")
         return out
 
     def dated(self) -> frozenset[str]:
