@@ -140,7 +140,7 @@ class Resolver:
             if seller is not None and "/" not in text and OFFER_SEP not in text:
                 model = catalog.seller_id(f"{seller}/{text}")
             if model is None:
-                model = catalog.resolve(text)
+                model = catalog.resolve(text, suggest=False)
         except AmbiguousModelError as error:
             return Resolved(
                 None, name, seller_text, f"ambiguous: it names {', '.join(error.candidates)}"
@@ -166,7 +166,7 @@ class Resolver:
         if not slash or not rest:
             return None, None
         try:
-            model = self.catalog.resolve(rest)
+            model = self.catalog.resolve(rest, suggest=False)
         except (UnknownModelError, UnknownOfferError, AmbiguousModelError):
             return None, None
         maker = _seller_name(prefix)
@@ -182,7 +182,7 @@ class Resolver:
             return None, None
         base = match.group("base")
         try:
-            model = self.catalog.resolve(base)
+            model = self.catalog.resolve(base, suggest=False)
         except (UnknownModelError, UnknownOfferError, AmbiguousModelError):
             return None, None
         shape = len(match.group("date"))
