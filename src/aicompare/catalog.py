@@ -186,9 +186,7 @@ class Catalog:
             head, _, seller = query.rpartition(OFFER_SEP)
             if head.strip() and seller.strip():
                 try:
-                    return self._sold_by(
-                        self.resolve(head, suggest), seller.strip(), name
-                    )
+                    return self._sold_by(self.resolve(head, suggest), seller.strip(), name)
                 except (UnknownModelError, UnknownOfferError):
                     # a seller's id with an `@` of its own (vertex_ai/claude-...@20250929)
                     found = self.seller_id(query)

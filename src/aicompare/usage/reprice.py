@@ -45,6 +45,8 @@ from aicompare.pricing import (
     estimate,
     quote_all,
     rate_card,
+    rescale,
+    shape,
 )
 from aicompare.usage.aggregate import AggregateKey, Aggregation, Totals
 
@@ -459,6 +461,9 @@ def price_aggregates(
     notes: _Notes,
 ) -> list[Priced]:
     out: list[Priced] = []
+    # one estimate per (rate card, options, kinds counted): the others of the same shape are
+    # rescaled from it (pricing.rescale: the same rates and notes, each cost exact)
+    shapes: dict[tuple[object, ...], Estimate] = {}
     for key, totals in aggregation.groups.items():
         resolved = resolver(key.model, key.seller)
         if resolved.note:
@@ -470,10 +475,25 @@ def price_aggregates(
         if why is not None:
             out.append(Priced(key, totals, resolved, None, {}, why))
             continue
-        # the request was served: its own model's prompt limit never refuses it
-        card = cards.on(resolved.model, key.day or today)._replace(token_limit=None)
+        card = cards.on(resolved.model, key.day or today)
         try:
-            result = estimate([card], workload(key, totals, limits))
+            work = workload(key, totals, limits)
+            # the Cards memo holds each card for the run: its id names it
+            shaped: tuple[object, ...] = (
+                id(card),
+                _mode(key),
+                work.request_tokens,
+                work.quality,
+                work.size,
+                *shape(work),
+            )
+            first = shapes.get(shaped)
+            if first is None:
+                # the request was served: its own model's prompt limit never refuses it
+                served = card._replace(token_limit=None)
+                result = shapes[shaped] = estimate([served], work)
+            else:
+                result = rescale(first, work)
         except (ValueError, WorkloadError) as error:
             out.append(Priced(key, totals, resolved, None, {}, str(error)))
             continue
