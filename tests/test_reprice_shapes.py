@@ -11,6 +11,7 @@ import pytest
 from aicompare.catalog import Catalog
 from aicompare.loader import load_catalog
 from aicompare.pricing import Workload, estimate, rate_card, rescale, shape
+from aicompare.quantities import MAX_QUANTITY
 from aicompare.usage.aggregate import aggregate, thresholds
 from aicompare.usage.reprice import Cards, Resolver, _items, _Notes, price_aggregates, workload
 from aicompare.usage.rows import UsageRow
@@ -114,3 +115,37 @@ def test_rescale_is_estimate_on_every_catalog_model(
         ]
         checked += wanted.total is not None
     assert checked > 5
+
+
+def test_rescale_from_counts_alone_is_the_workload_estimate(catalog: Catalog) -> None:
+    small = Workload(input_tokens=2, output_tokens=3, requests=1)
+    large = {"input_tokens": 7_654_321, "output_tokens": 1_234_567, "requests": 89}
+    checked = 0
+    for model in catalog:
+        card = rate_card(model)
+        wanted = estimate([card], Workload(**large))
+        assert rescale(estimate([card], small), large) == wanted, model.id
+        checked += wanted.total is not None
+    assert checked > 5
+
+
+def test_a_count_past_the_limit_is_unpriced_when_its_shape_was_priced(catalog: Catalog) -> None:
+    plain = Workload(input_tokens=1, output_tokens=1)
+    model = next(m for m in catalog if estimate([rate_card(m)], plain).total is not None)
+    day = dt.datetime(2026, 10, 1, 12, tzinfo=dt.UTC)
+    rows = [
+        UsageRow(model.id, time=day, input_tokens=10, output_tokens=5, project="a"),
+        UsageRow(model.id, time=day, input_tokens=MAX_QUANTITY, output_tokens=5, project="b"),
+        UsageRow(model.id, time=day, input_tokens=1, output_tokens=5, project="b"),
+    ]
+    limits = thresholds(catalog)
+    aggregation = aggregate(rows, limits, by_project=True)
+    today = dt.date(2026, 11, 21)
+    priced = price_aggregates(aggregation, Resolver(catalog), limits, today, Cards(), _Notes())
+    assert [item.key.project for item in priced] == ["a", "b"]
+    assert priced[0].cost is not None
+    assert priced[1].cost is None
+    assert (
+        priced[1].reason
+        == f"input_tokens must be an int in 0..{MAX_QUANTITY}, not {MAX_QUANTITY + 1!r}"
+    )

@@ -955,19 +955,23 @@ def shape(w: Workload) -> tuple[bool, ...]:
     return (*(bool(getattr(w, kind.quantity)) for kind in BILLED), bool(w.images))
 
 
-def rescale(result: Estimate, w: Workload) -> Estimate:
+def rescale(result: Estimate, w: Workload | Mapping[str, int]) -> Estimate:
     """`estimate(models, w)` from `result`, the estimate of another workload on the same models
     with the same options (batch, tier, request tokens, image quality and size...) and the same
     `shape`: the same rates, notes and reasons, each line's quantity taken from `w` and its cost
     that quantity x the same unit price, exactly as `estimate` computes it (pricing is linear in
-    the counts). The form repricing many aggregates of one model and period takes."""
+    the counts). The form repricing many aggregates of one model and period takes. `w` may be
+    the counts alone, by Workload field name (a name not given counts 0; the period is
+    `result`'s): a caller that has checked them against MAX_QUANTITY need not build a Workload."""
     if result.total is None:
         return result
+    counts = w if isinstance(w, Mapping) else None
     lines: list[LineItem] = []
     total = Decimal(0)
     for line in result.line_items:
-        index = _BILLED_INDEX.get(line.kind) if line.kind != IMAGES else None
-        quantity = w.images if index is None else getattr(w, BILLED[index].quantity)
+        index = None if line.kind == IMAGES else _BILLED_INDEX[line.kind]
+        name = IMAGES if index is None else BILLED[index].quantity
+        quantity = counts.get(name, 0) if counts is not None else int(getattr(w, name))
         cost = _exact_cost(quantity, line.unit_price, index)
         lines.append(
             LineItem(
@@ -989,7 +993,7 @@ def rescale(result: Estimate, w: Workload) -> Estimate:
         result.servable,
         result.cannot_serve,
         result.notes,
-        w.period,
+        result.period if isinstance(w, Mapping) else w.period,
     )
 
 

@@ -46,8 +46,8 @@ from aicompare.pricing import (
     quote_all,
     rate_card,
     rescale,
-    shape,
 )
+from aicompare.quantities import MAX_QUANTITY
 from aicompare.usage.aggregate import AggregateKey, Aggregation, Totals
 
 if TYPE_CHECKING:
@@ -341,6 +341,22 @@ def _mode(key: AggregateKey) -> tuple[bool, str, str | None]:
     return batch, tier, None
 
 
+# The Workload field of each count of an aggregate (Totals.counts, in KINDS order), as workload()
+# sets them.
+_QUANTITIES = (
+    "input_tokens",
+    "cached_input_tokens",
+    "cache_write_tokens",
+    "cache_write_1h_tokens",
+    "output_tokens",
+    "reasoning_tokens",
+    "audio_input_tokens",
+    "audio_output_tokens",
+    "images",
+    "web_searches",
+)
+
+
 def workload(
     key: AggregateKey,
     totals: Totals,
@@ -476,24 +492,31 @@ def price_aggregates(
             out.append(Priced(key, totals, resolved, None, {}, why))
             continue
         card = cards.on(resolved.model, key.day or today)
+        counts = totals.counts
+        # what decides every rate, note and reason: the card (the Cards memo holds each for the
+        # run, so its id names it), the options and which counts are given (pricing.shape)
+        shaped = (
+            id(card),
+            key.batch,
+            key.tier,
+            key.bucket,
+            key.image_quality,
+            key.image_size,
+            *map(bool, counts),
+            bool(totals.requests),
+        )
+        first = shapes.get(shaped)
         try:
-            work = workload(key, totals, limits)
-            # the Cards memo holds each card for the run: its id names it
-            shaped: tuple[object, ...] = (
-                id(card),
-                _mode(key),
-                work.request_tokens,
-                work.quality,
-                work.size,
-                *shape(work),
-            )
-            first = shapes.get(shaped)
             if first is None:
                 # the request was served: its own model's prompt limit never refuses it
                 served = card._replace(token_limit=None)
-                result = shapes[shaped] = estimate([served], work)
+                result = shapes[shaped] = estimate([served], workload(key, totals, limits))
+            elif max(counts) > MAX_QUANTITY or totals.requests > MAX_QUANTITY:
+                result = rescale(first, workload(key, totals, limits))  # the limit's own error
             else:
-                result = rescale(first, work)
+                quantities = dict(zip(_QUANTITIES, counts, strict=True))
+                quantities["requests"] = totals.requests
+                result = rescale(first, quantities)
         except (ValueError, WorkloadError) as error:
             out.append(Priced(key, totals, resolved, None, {}, str(error)))
             continue
