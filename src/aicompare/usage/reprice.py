@@ -1,5 +1,6 @@
 """Reprice real usage at list prices: totals, groups, unpriced rows, reconciliation, what-if and
-migration. Reads the aggregates of usage/aggregate.py; every cost is pricing.estimate's, exact.
+migration. Reads the aggregates of usage/aggregate.py; every cost is pricing.estimate's (or its
+exact rescale to another aggregate of the same shape, pricing.rescale).
 
 How a row is priced (docs/reprice.md):
 - its model and seller, as the log names them, are resolved once per distinct pair (Resolver):
