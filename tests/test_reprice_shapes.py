@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
 from aicompare.catalog import Catalog
+from aicompare.errors import UnknownModelError
 from aicompare.loader import load_catalog
 from aicompare.pricing import Workload, estimate, rate_card, rescale, shape
 from aicompare.quantities import MAX_QUANTITY
@@ -149,3 +153,35 @@ def test_a_count_past_the_limit_is_unpriced_when_its_shape_was_priced(catalog: C
         priced[1].reason
         == f"input_tokens must be an int in 0..{MAX_QUANTITY}, not {MAX_QUANTITY + 1!r}"
     )
+
+
+def test_log_models_resolve_without_suggestions(catalog: Catalog) -> None:
+    with pytest.raises(UnknownModelError) as shown:
+        catalog.resolve("gpt-5-minii")
+    assert shown.value.suggestions  # `cost` and `show` still say "did you mean"
+    with pytest.raises(UnknownModelError) as quiet:
+        catalog.resolve("gpt-5-minii", suggest=False)
+    assert quiet.value.suggestions == []
+    assert str(quiet.value) == str(shown.value)
+
+
+READS_A_CSV = """
+import sys
+from aicompare.usage.readers import parse_column_map, read_usage
+with read_usage(sys.argv[1], column_map=parse_column_map("model=m,input=i,output=o")) as rows:
+    print(sum(1 for _ in rows))
+others = ("openai", "anthropic", "litellm", "otel", "llm_db")
+print(sorted(n for n in sys.modules if n == "sqlite3" or n.rpartition(".")[2] in others))
+"""
+
+
+def test_a_csv_is_read_without_the_other_readers(tmp_path: Path) -> None:
+    log = tmp_path / "usage.csv"
+    log.write_text("m,i,o\ngpt-5-mini,10,2\n", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-c", READS_A_CSV, str(log)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (0, "1\n[]\n", "")
