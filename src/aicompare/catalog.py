@@ -208,10 +208,12 @@ class Catalog:
     def get(self, model_id: str) -> Model | None:
         return self.models.get(model_id)
 
-    def resolve(self, name: str) -> Model:
+    def resolve(self, name: str, suggest: bool = True) -> Model:
         """Find a model by id, alias, snapshot, display name or `provider:model`; `MODEL@SELLER`
         and a seller's own id (`bedrock/anthropic.claude-...`) give the model as that seller
-        sells it (model.as_sold), `MODEL@MAKER` the maker's prices under that label."""
+        sells it (model.as_sold), `MODEL@MAKER` the maker's prices under that label.
+        suggest=False: an UnknownModelError without close matches, for a caller that does not
+        show them (they cost a fuzzy search of every name)."""
         query, ids = self._lookup(name)
         if len(ids) == 1:
             return self.models[ids[0]]
@@ -221,7 +223,7 @@ class Catalog:
             head, _, seller = query.rpartition(OFFER_SEP)
             if head.strip() and seller.strip():
                 try:
-                    return self._sold_by(self.resolve(head), seller.strip(), name)
+                    return self._sold_by(self.resolve(head, suggest), seller.strip(), name)
                 except (UnknownModelError, UnknownOfferError):
                     # a seller's id with an `@` of its own (vertex_ai/claude-...@20250929)
                     found = self.seller_id(query)
@@ -231,7 +233,7 @@ class Catalog:
         found = self.seller_id(query)
         if found is not None:
             return found
-        raise UnknownModelError(name, self.suggest(query))
+        raise UnknownModelError(name, self.suggest(query) if suggest else [])
 
     def _sold_by(self, model: Model, seller: str, name: str) -> Model:
         """The model as `seller` (an offer id, a seller with one offer, or the maker) sells it."""

@@ -946,6 +946,57 @@ def estimate(models: Sequence[Model | RateCard], workload: Workload) -> Estimate
     return Estimate(ids, tuple(lines), total, True, (), unique, workload.period)
 
 
+_BILLED_INDEX = {kind.key: index for index, kind in enumerate(BILLED)}
+
+
+def shape(w: Workload) -> tuple[bool, ...]:
+    """Which quantities a workload counts: what, besides its options and the cards, decides every
+    rate, note and reason of `estimate` (none depends on how large a count is)."""
+    return (*(bool(getattr(w, kind.quantity)) for kind in BILLED), bool(w.images))
+
+
+def rescale(result: Estimate, w: Workload | Mapping[str, int]) -> Estimate:
+    """`estimate(models, w)` from `result`, the estimate of another workload on the same models
+    with the same options (batch, tier, request tokens, image quality and size...) and the same
+    `shape`: the same rates, notes and reasons, each line's quantity taken from `w` and its cost
+    that quantity x the same unit price, exactly as `estimate` computes it (pricing is linear in
+    the counts). The form repricing many aggregates of one model and period takes. `w` may be
+    the counts alone, by Workload field name (a name not given counts 0; the period is
+    `result`'s): a caller that has checked them against MAX_QUANTITY need not build a Workload."""
+    if result.total is None:
+        return result
+    counts = w if isinstance(w, Mapping) else None
+    lines: list[LineItem] = []
+    total = Decimal(0)
+    for line in result.line_items:
+        index = None if line.kind == IMAGES else _BILLED_INDEX[line.kind]
+        name = IMAGES if index is None else BILLED[index].quantity
+        quantity = counts.get(name, 0) if counts is not None else int(getattr(w, name))
+        cost = _exact_cost(quantity, line.unit_price, index)
+        lines.append(
+            LineItem(
+                line.kind,
+                quantity,
+                line.unit,
+                line.unit_price,
+                cost,
+                line.model_id,
+                line.detail,
+                line.note,
+            )
+        )
+        total = _EXACT.add(total, cost)
+    return Estimate(
+        result.model_ids,
+        tuple(lines),
+        total,
+        result.servable,
+        result.cannot_serve,
+        result.notes,
+        result.period if isinstance(w, Mapping) else w.period,
+    )
+
+
 def quote_all(cards: Iterable[RateCard], w: Workload) -> list[Decimal | None]:
     """`estimate([card], w).total` for each card, without line items or notes.
 

@@ -1,5 +1,6 @@
 """Reprice real usage at list prices: totals, groups, unpriced rows, reconciliation, what-if and
-migration. Reads the aggregates of usage/aggregate.py; every cost is pricing.estimate's, exact.
+migration. Reads the aggregates of usage/aggregate.py; every cost is pricing.estimate's (or its
+exact rescale to another aggregate of the same shape, pricing.rescale).
 
 How a row is priced (docs/reprice.md):
 - its model and seller, as the log names them, are resolved once per distinct pair (Resolver):
@@ -45,7 +46,9 @@ from aicompare.pricing import (
     estimate,
     quote_all,
     rate_card,
+    rescale,
 )
+from aicompare.quantities import MAX_QUANTITY
 from aicompare.usage.aggregate import AggregateKey, Aggregation, Totals
 
 if TYPE_CHECKING:
@@ -140,7 +143,7 @@ class Resolver:
             if seller is not None and "/" not in text and OFFER_SEP not in text:
                 model = catalog.seller_id(f"{seller}/{text}")
             if model is None:
-                model = catalog.resolve(text)
+                model = catalog.resolve(text, suggest=False)
         except AmbiguousModelError as error:
             return Resolved(
                 None, name, seller_text, f"ambiguous: it names {', '.join(error.candidates)}"
@@ -166,7 +169,7 @@ class Resolver:
         if not slash or not rest:
             return None, None
         try:
-            model = self.catalog.resolve(rest)
+            model = self.catalog.resolve(rest, suggest=False)
         except (UnknownModelError, UnknownOfferError, AmbiguousModelError):
             return None, None
         maker = _seller_name(prefix)
@@ -182,7 +185,7 @@ class Resolver:
             return None, None
         base = match.group("base")
         try:
-            model = self.catalog.resolve(base)
+            model = self.catalog.resolve(base, suggest=False)
         except (UnknownModelError, UnknownOfferError, AmbiguousModelError):
             return None, None
         shape = len(match.group("date"))
@@ -339,6 +342,22 @@ def _mode(key: AggregateKey) -> tuple[bool, str, str | None]:
     return batch, tier, None
 
 
+# The Workload field of each count of an aggregate (Totals.counts, in KINDS order), as workload()
+# sets them.
+_QUANTITIES = (
+    "input_tokens",
+    "cached_input_tokens",
+    "cache_write_tokens",
+    "cache_write_1h_tokens",
+    "output_tokens",
+    "reasoning_tokens",
+    "audio_input_tokens",
+    "audio_output_tokens",
+    "images",
+    "web_searches",
+)
+
+
 def workload(
     key: AggregateKey,
     totals: Totals,
@@ -459,6 +478,9 @@ def price_aggregates(
     notes: _Notes,
 ) -> list[Priced]:
     out: list[Priced] = []
+    # one estimate per (rate card, options, kinds counted): the others of the same shape are
+    # rescaled from it (pricing.rescale: the same rates and notes, each cost exact)
+    shapes: dict[tuple[object, ...], Estimate] = {}
     for key, totals in aggregation.groups.items():
         resolved = resolver(key.model, key.seller)
         if resolved.note:
@@ -470,10 +492,32 @@ def price_aggregates(
         if why is not None:
             out.append(Priced(key, totals, resolved, None, {}, why))
             continue
-        # the request was served: its own model's prompt limit never refuses it
-        card = cards.on(resolved.model, key.day or today)._replace(token_limit=None)
+        card = cards.on(resolved.model, key.day or today)
+        counts = totals.counts
+        # what decides every rate, note and reason: the card (the Cards memo holds each for the
+        # run, so its id names it), the options and which counts are given (pricing.shape)
+        shaped = (
+            id(card),
+            key.batch,
+            key.tier,
+            key.bucket,
+            key.image_quality,
+            key.image_size,
+            *map(bool, counts),
+            bool(totals.requests),
+        )
+        first = shapes.get(shaped)
         try:
-            result = estimate([card], workload(key, totals, limits))
+            if first is None:
+                # the request was served: its own model's prompt limit never refuses it
+                served = card._replace(token_limit=None)
+                result = shapes[shaped] = estimate([served], workload(key, totals, limits))
+            elif max(counts) > MAX_QUANTITY or totals.requests > MAX_QUANTITY:
+                result = rescale(first, workload(key, totals, limits))  # the limit's own error
+            else:
+                quantities = dict(zip(_QUANTITIES, counts, strict=True))
+                quantities["requests"] = totals.requests
+                result = rescale(first, quantities)
         except (ValueError, WorkloadError) as error:
             out.append(Priced(key, totals, resolved, None, {}, str(error)))
             continue

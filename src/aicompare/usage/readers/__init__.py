@@ -19,7 +19,7 @@ import re
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from types import TracebackType
-from typing import IO
+from typing import IO, TextIO
 
 from aicompare.textfile import kind_of, special_kind
 from aicompare.usage.readers._common import Record, fail
@@ -300,12 +300,43 @@ class UsageRecords(Iterator[Record]):
         self.close()
 
 
+def _reader(
+    found: str,
+    text: TextIO,
+    name: str,
+    column_map: Mapping[str, str] | None,
+    skip: Callable[[str], None],
+) -> Iterator[Record]:
+    """The records of `text` in format `found` (not llm), its reader imported now."""
+    if found == "openai":
+        from aicompare.usage.readers import openai
+
+        return openai.read(text, name, skip)
+    if found == "anthropic":
+        from aicompare.usage.readers import anthropic
+
+        return anthropic.read(text, name, skip)
+    if found == "litellm":
+        from aicompare.usage.readers import litellm
+
+        return litellm.read(text, name, skip)
+    if found == "otel":
+        from aicompare.usage.readers import otel
+
+        return otel.read(text, name, skip)
+    from aicompare.usage.readers import table
+
+    if found == "csv":
+        return table.read_csv(text, name, column_map, skip)
+    return table.read_jsonl(text, name, column_map, skip)
+
+
 def read_usage(
     path: str, format: str | None = None, column_map: Mapping[str, str] | None = None
 ) -> UsageRecords:
-    """The records of the usage file at `path` (`-` is stdin), in the given or detected format."""
-    from aicompare.usage.readers import anthropic, litellm, llm_db, openai, otel, table
-
+    """The records of the usage file at `path` (`-` is stdin), in the given or detected format.
+    Only the reader of the format found is imported (sqlite3 only for an llm logs.db): a small
+    file pays for no other format's start-up."""
     name = display_name(path)
     if format is not None and format not in FORMATS:
         raise UsageFormatError(f"unknown usage format {format!r} (known: {', '.join(FORMATS)})")
@@ -329,21 +360,15 @@ def read_usage(
                     name,
                     "an llm logs.db is a SQLite database: give its path, not stdin or a gzip file",
                 )
+            from aicompare.usage.readers import llm_db
+
             result = UsageRecords(name, found, iter(()), lambda: None)
             result._records = llm_db.read(path, name, result.skip)
             result._close = lambda: None
             return result
         text = io.TextIOWrapper(opened.stream, encoding="utf-8-sig", newline="")
         result = UsageRecords(name, found, iter(()), text.close)
-        readers: dict[str, Callable[[], Iterator[Record]]] = {
-            "openai": lambda: openai.read(text, name, result.skip),
-            "anthropic": lambda: anthropic.read(text, name, result.skip),
-            "litellm": lambda: litellm.read(text, name, result.skip),
-            "otel": lambda: otel.read(text, name, result.skip),
-            "csv": lambda: table.read_csv(text, name, column_map, result.skip),
-            "jsonl": lambda: table.read_jsonl(text, name, column_map, result.skip),
-        }
-        result._records = readers[found]()
+        result._records = _reader(found, text, name, column_map, result.skip)
         return result
     except BaseException:
         opened.stream.close()
