@@ -19,24 +19,11 @@ from typing import Any
 
 from aicompare.render.html import Document, money, words
 from aicompare.render.html.charts import Bar, Chart, bar_chart, colour, stacked_chart
+from aicompare.render.reprice_views import KIND_WORDS
 
 LONG_PERIOD = 62  # days: a longer period is charted by month
 BREAKDOWNS = ("project", "key", "seller")
 NONE_LABEL = {"project": "(no project)", "key": "(no key)", "seller": "(maker)"}
-KIND_WORDS = {
-    "input": "input",
-    "cached_input": "cached input",
-    "cache_write": "cache writes",
-    "cache_write_1h": "1-hour cache writes",
-    "output": "output",
-    "reasoning": "reasoning",
-    "audio_input": "audio input",
-    "audio_output": "audio output",
-    "images": "images",
-    "web_searches": "web searches",
-    "web_search": "web searches",
-    "request": "request fees",
-}
 
 
 def _sum(values: list[str | None]) -> str | None:
