@@ -16,6 +16,7 @@ The retired snapshots the older fixtures name (claude-sonnet-4-20250514, claude-
 ...) are not in the catalog: each format keeps one such row, listed as unpriced, never $0.
 """
 
+import os
 import sqlite3
 import subprocess
 from collections.abc import Callable
@@ -504,3 +505,18 @@ def test_a_row_dated_after_an_announced_change_is_priced_at_it_and_said(
     assert run.json()["notes"] == []
     argon = {g["day"]: g["cost"] for g in run.json()["groups"] if g["model"] == "gemini-4-argon"}
     assert argon == {"2026-11-30": "0.262", "2026-12-02": "0.524"}
+
+
+def test_a_path_that_is_no_usage_file_gets_a_hint_about_the_path(
+    bundled_cli: Callable[..., Run], tmp_path: Path
+) -> None:
+    """A missing file or a FIFO is a wrong path, not a wrong format: the hint says so."""
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    for path, message in (
+        (tmp_path / "missing.csv", "no such file"),
+        (fifo, "is a named pipe (FIFO), not a usage file (use '-' to read stdin)"),
+    ):
+        run = bundled_cli("reprice", str(path))
+        assert run.exit_code == 1
+        assert run.stderr == f"error: {path}: {message}\ncheck the path; - reads stdin\n"

@@ -135,7 +135,7 @@ def command(
     from aicompare.usage.aggregate import Aggregation, aggregate, thresholds
     from aicompare.usage.readers import FORMATS, ColumnMapError, parse_column_map, read_usage
     from aicompare.usage.reprice import reprice
-    from aicompare.usage.rows import UsageFormatError
+    from aicompare.usage.rows import UsageFormatError, UsageInputError
 
     if input_format is not None and input_format not in FORMATS:
         fail_usage(
@@ -166,6 +166,8 @@ def command(
                 by_key="key" in keys,
                 into=aggregation,
             )
+        except UsageInputError as error:
+            raise AicompareError(str(error), "check the path; - reads stdin") from None
         except UsageFormatError as error:
             raise AicompareError(
                 str(error), "name the format with --format, or map the columns with --map"

@@ -73,3 +73,8 @@ class RecordedCost(NamedTuple):
 class UsageFormatError(ValueError):
     """A file that is not the format it was detected or declared as: the message names the
     file and the record (and what was expected), for an `error:` line with a hint."""
+
+
+class UsageInputError(UsageFormatError):
+    """A usage file that cannot be opened as one (missing, unreadable, a FIFO or directory): the
+    fix is the path, not the format."""

@@ -24,7 +24,7 @@ from typing import IO, TextIO
 from aicompare.textfile import kind_of, special_kind
 from aicompare.usage.readers._common import Record, fail
 from aicompare.usage.readers.table import ColumnMapError, parse_column_map
-from aicompare.usage.rows import UsageFormatError
+from aicompare.usage.rows import UsageFormatError, UsageInputError
 
 __all__ = [
     "FORMATS",
@@ -92,19 +92,19 @@ def _open_raw(path: str) -> IO[bytes]:
         return io.BufferedReader(_NoClose(sys.stdin.buffer))
     kind = special_kind(path)
     if kind is not None:
-        raise UsageFormatError(f"{name}: is {kind}, not a usage file (use '-' to read stdin)")
+        raise UsageInputError(f"{name}: is {kind}, not a usage file (use '-' to read stdin)")
     try:
         fd = os.open(path, _READ_FLAGS)
     except FileNotFoundError:
-        raise UsageFormatError(f"{name}: no such file") from None
+        raise UsageInputError(f"{name}: no such file") from None
     except PermissionError:
-        raise UsageFormatError(f"{name}: permission denied") from None
+        raise UsageInputError(f"{name}: permission denied") from None
     except (OSError, ValueError) as exc:
-        raise UsageFormatError(f"{name}: cannot be opened ({exc})") from None
+        raise UsageInputError(f"{name}: cannot be opened ({exc})") from None
     try:
         kind = kind_of(os.fstat(fd).st_mode)
         if kind is not None:  # swapped for something else since the check above
-            raise UsageFormatError(f"{name}: is {kind}, not a usage file")
+            raise UsageInputError(f"{name}: is {kind}, not a usage file")
         os.set_blocking(fd, True)
         return os.fdopen(fd, "rb")
     except BaseException:
