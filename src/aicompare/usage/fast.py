@@ -53,6 +53,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal, localcontext
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from aicompare.usage.aggregate import COUNTS as AGGREGATE_COUNTS
 from aicompare.usage.rows import STANDARD_TIER, UsageFormatError
 
 if TYPE_CHECKING:
@@ -516,18 +517,7 @@ def _first_line(error: BaseException) -> str:
 # it (a whole number written `12.0`) or says what is wrong with which line, in its own words.
 
 # The columns the table reader maps (UsageRow fields), by how they are read.
-_MAPPED_COUNTS = (
-    "input_tokens",
-    "cached_input_tokens",
-    "cache_write_tokens",
-    "cache_write_1h_tokens",
-    "output_tokens",
-    "reasoning_tokens",
-    "audio_input_tokens",
-    "audio_output_tokens",
-    "images",
-    "web_searches",
-)  # aggregate.COUNTS, in its order (the kinds bits)
+_MAPPED_COUNTS = AGGREGATE_COUNTS  # in its order: a count's index is its bit in `kinds`
 _MAPPED_TEXTS = ("seller", "tier", "image_quality", "image_size", "project", "key")
 _COUNT_FORM = "[0-9]{1,15}"  # below MAX_QUANTITY (10**15): a larger count is the reader's word
 _MONEY_FORM = "[0-9]{1,12}([.][0-9]{1,18})?"  # exact in DECIMAL(38,18), at most 30 digits

@@ -41,6 +41,31 @@ class Chart(NamedTuple):
     cells: tuple[tuple[str, ...], ...]  # per category, per series: the label or ""
 
 
+def _style(colours: tuple[str, ...], text: int, titles: int) -> Any:
+    """The pygal style of every chart: transparent, the page's greys, no animation; `text` px
+    for labels and values, `titles` px for the legend and title."""
+    from pygal.style import Style
+
+    return Style(
+        background="transparent",
+        plot_background="transparent",
+        foreground="#6b7280",
+        foreground_strong="#6b7280",
+        foreground_subtle="#9ca3af55",
+        opacity="1",
+        opacity_hover="1",
+        transition="none",
+        colors=colours,
+        font_family="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
+        label_font_size=text,
+        major_label_font_size=text,
+        value_font_size=text,
+        legend_font_size=titles,
+        title_font_size=titles,
+        tooltip_font_size=text,
+    )
+
+
 def bar_chart(
     key: str, title: str, categories: Sequence[str], bars: Sequence[Sequence[Bar | None]]
 ) -> Chart:
@@ -52,7 +77,6 @@ def bar_chart(
     legend names the series. The figures are in the data table under the chart either way.
     """
     import pygal
-    from pygal.style import Style
 
     series: list[str] = []
     for row in bars:
@@ -78,24 +102,7 @@ def bar_chart(
     if not by_bar:
         colours = []
     colours.reverse()  # the series are added bottom-up, as the categories
-    style = Style(
-        background="transparent",
-        plot_background="transparent",
-        foreground="#6b7280",
-        foreground_strong="#6b7280",
-        foreground_subtle="#9ca3af55",
-        opacity="1",
-        opacity_hover="1",
-        transition="none",
-        colors=tuple(colours) if colours else COLOURS,
-        font_family="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
-        label_font_size=15,
-        major_label_font_size=15,
-        value_font_size=15,
-        legend_font_size=15,
-        title_font_size=15,
-        tooltip_font_size=15,
-    )
+    style = _style(tuple(colours) or COLOURS, 15, 15)
     per_group = 1 if single else len(series)
     legend_rows = 0 if single else (len(series) + 1) // 2
     chart = (pygal.HorizontalStackedBar if by_bar else pygal.HorizontalBar)(
@@ -154,31 +161,13 @@ def stacked_chart(
     table under the chart has a row per category with a figure and a cell per series; the
     axis labels every few categories when there are many, so they stay legible."""
     import pygal
-    from pygal.style import Style
 
     shown = [(name, bars) for name, bars in series if any(b is not None for b in bars)]
     colours = tuple(
         next((b.color for b in bars if b is not None and b.color), COLOURS[i % len(COLOURS)])
         for i, (_, bars) in enumerate(shown)
     )
-    style = Style(
-        background="transparent",
-        plot_background="transparent",
-        foreground="#6b7280",
-        foreground_strong="#6b7280",
-        foreground_subtle="#9ca3af55",
-        opacity="1",
-        opacity_hover="1",
-        transition="none",
-        colors=colours or COLOURS,
-        font_family="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
-        label_font_size=13,
-        major_label_font_size=13,
-        value_font_size=13,
-        legend_font_size=14,
-        title_font_size=14,
-        tooltip_font_size=13,
-    )
+    style = _style(colours or COLOURS, 13, 14)
     every = max(1, -(-len(categories) // 8))  # at most about 8 labels on the axis
     columns = 3
     legend_rows = -(-len(shown) // columns)
